@@ -1,0 +1,91 @@
+"""The one place for fastconv's dtype rules.
+
+Direct method (``convolve``, ``correlate``, ``convolve2d``, ``correlate2d``)
+    result dtype = ``np.result_type(in1, in2)``, as scipy.  The kernel works in
+    a *work dtype* that gives the same values:
+
+    ========================  ===============  ==================================
+    result dtype              work dtype       why
+    ========================  ===============  ==================================
+    bool                      uint32 / uint64  count of true products, then != 0
+                                               (numpy's logical OR of ANDs)
+    int8/16/32/64             uint8/16/32/64   same bits, wrapping without C's
+                                               signed-overflow undefined behaviour
+    uint8/16/32/64            itself           wraps like scipy
+    float16                   float32          numpy/scipy have no half kernels
+    float32/64, longdouble    itself
+    complex64/128, clongdbl   itself
+    ========================  ===============  ==================================
+
+``convolve(..., method='fft')``
+    computes in ``fft_compute_dtype`` (float64 for integers and bool, float32
+    for float16, the input precision otherwise) and casts back to the direct
+    result dtype: integers are rounded to nearest, bool is ``round(x) != 0``
+    (scipy casts FFT noise straight to bool; fastconv does not).
+
+``fftconvolve`` / ``oaconvolve``
+    never cast back: integers and bool become float64, float16 becomes
+    float32, and the result is the ``result_type`` of the converted inputs
+    (so int8 (x) float32 -> float64, as in scipy).
+"""
+import numpy as np
+
+__all__ = ["result_dtype", "work_dtype", "fft_compute_dtype", "fft_input_dtype",
+           "fftconvolve_result_dtype", "is_exact_dtype"]
+
+_SIGNED_TO_UNSIGNED = {
+    np.dtype(np.int8): np.dtype(np.uint8),
+    np.dtype(np.int16): np.dtype(np.uint16),
+    np.dtype(np.int32): np.dtype(np.uint32),
+    np.dtype(np.int64): np.dtype(np.uint64),
+}
+
+
+def _native(dt):
+    dt = np.dtype(dt)
+    return dt.newbyteorder("=") if not dt.isnative else dt
+
+
+def result_dtype(in1, in2):
+    """Result dtype of the direct method: ``np.result_type(in1, in2)``."""
+    return _native(np.result_type(in1.dtype, in2.dtype))
+
+
+def work_dtype(result, taps=1):
+    """dtype the direct kernel accumulates in for a given result dtype.
+
+    `taps` (the kernel's element count) picks a wide enough counter for bool.
+    """
+    result = np.dtype(result)
+    if result.kind == "b":
+        return np.dtype(np.uint32) if taps < 2**32 else np.dtype(np.uint64)
+    if result.kind == "i":
+        return _SIGNED_TO_UNSIGNED[np.dtype(result.type)]
+    if result == np.float16:
+        return np.dtype(np.float32)
+    return np.dtype(result.type)
+
+
+def is_exact_dtype(dt):
+    """True for dtypes whose results must be exact (integers and bool)."""
+    return np.dtype(dt).kind in "biu"
+
+
+def fft_input_dtype(dt):
+    """dtype one input is converted to before an FFT (scipy's rule)."""
+    dt = np.dtype(dt)
+    if dt.kind in "biu":
+        return np.dtype(np.float64)
+    if dt == np.float16:
+        return np.dtype(np.float32)
+    return np.dtype(dt.type)
+
+
+def fftconvolve_result_dtype(dt1, dt2):
+    """Result dtype of ``fftconvolve``/``oaconvolve``."""
+    return np.result_type(fft_input_dtype(dt1), fft_input_dtype(dt2))
+
+
+def fft_compute_dtype(result):
+    """dtype ``convolve(method='fft')`` computes in for a direct result dtype."""
+    return fft_input_dtype(result)

@@ -1,0 +1,181 @@
+"""Direct-versus-FFT choice from a cost model of fastconv's own kernels.
+
+scipy's ``choose_conv_method`` prices scipy's slow direct loop (about
+5e7 MAC/s in N-D), so it sends almost every 2-D problem to the FFT.  fastconv
+prices its own kernels instead:
+
+    t_direct = macs * SECONDS_PER_MAC[dtype] + DIRECT_OVERHEAD
+    t_fft    = n_fft * log2(n_fft) * SECONDS_PER_FFT_POINT[dtype] + FFT_OVERHEAD
+
+where ``macs`` counts only products that touch both inputs (the exact
+overlap count of the output window) and ``n_fft`` is the padded FFT size.
+The constants are measured on the reference machine by
+``benchmarks/calibrate_method.py``.
+
+Exactness comes first: bool inputs, integer inputs whose worst-case sum
+reaches 2**52 (where float64 stops being exact), and extended precision
+(numpy has no exact long-double FFT path worth taking) always go direct.
+"""
+import time
+
+import numpy as np
+
+from ._dtypes import fft_input_dtype, result_dtype
+from ._validate import (as_input_array, check_mode, check_same_ndim,
+                        check_valid_shapes)
+from ._window import window
+
+__all__ = ["choose_conv_method", "choose_method", "overlap_macs"]
+
+# Seconds per multiply-add of the direct kernel, by itemsize class of the
+# work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i'.
+SECONDS_PER_MAC = {"f4": 2.5e-10, "f8": 4.5e-10, "c8": 1.2e-9, "c16": 1.6e-9, "i": 6e-10}
+# Seconds per (point * log2(points)) of one real/complex FFT convolution
+# (forward transforms of both inputs, product, inverse transform).
+SECONDS_PER_FFT_POINT = {"f4": 3.0e-9, "f8": 3.5e-9, "c8": 6.0e-9, "c16": 7.0e-9}
+DIRECT_OVERHEAD = 5e-6
+FFT_OVERHEAD = 6e-5
+
+
+def _prefix_overlap(P, a, b):
+    """sum over p in [0, P) of the number of (i, j) pairs with i + j == p,
+    0 <= i < a, 0 <= j < b, for a <= b."""
+    full = a + b - 1
+    P = min(max(P, 0), full)
+    r = min(P, a)
+    total = r * (r + 1) // 2
+    if P > a:
+        total += (min(P, b) - a) * a
+    if P > b:
+        total += (P - b) * ((a - 1) + (a + b - P)) // 2
+    return total
+
+
+def overlap_macs(shape1, shape2, starts, lengths):
+    """Exact count of multiply-adds (pairs inside both inputs) in a window."""
+    macs = 1
+    for n1, n2, s, n in zip(shape1, shape2, starts, lengths):
+        a, b = min(n1, n2), max(n1, n2)
+        macs *= _prefix_overlap(s + n, a, b) - _prefix_overlap(s, a, b)
+    return macs
+
+
+def _class(dt):
+    dt = np.dtype(dt)
+    if dt.kind in "biu":
+        return "i"
+    return dt.kind + str(dt.itemsize)
+
+
+def _fft_is_exact_enough(in1, in2):
+    """False when the FFT could lose exactness or the dtype has no fast FFT."""
+    res = result_dtype(in1, in2)
+    if res.kind == "b":
+        return False
+    if res.kind in "fc" and res.itemsize > (8 if res.kind == "f" else 16):
+        return False  # longdouble / clongdouble
+    if res.kind in "iu":
+        overlap = 1
+        for n1, n2 in zip(in1.shape, in2.shape):
+            overlap *= min(n1, n2)
+        with np.errstate(over="ignore"):
+            m1 = int(np.max(np.abs(in1.astype(np.float64)))) if in1.size else 0
+            m2 = int(np.max(np.abs(in2.astype(np.float64)))) if in2.size else 0
+        if m1 * m2 * overlap >= 2**52:
+            return False
+    return True
+
+
+def _fast_len(n):
+    from ._fft import next_fast_len
+    return next_fast_len(n, True)
+
+
+def estimate_times(in1, in2, starts, lengths):
+    """(t_direct, t_fft) predicted by the cost model, in seconds."""
+    res = result_dtype(in1, in2)
+    macs = overlap_macs(in1.shape, in2.shape, starts, lengths)
+    t_direct = macs * SECONDS_PER_MAC.get(_class(res), SECONDS_PER_MAC["f8"]) + DIRECT_OVERHEAD
+    n_fft = 1
+    for n1, n2 in zip(in1.shape, in2.shape):
+        n_fft *= _fast_len(n1 + n2 - 1)
+    fdt = np.result_type(fft_input_dtype(in1.dtype), fft_input_dtype(in2.dtype))
+    per_point = SECONDS_PER_FFT_POINT.get(_class(fdt), SECONDS_PER_FFT_POINT["f8"])
+    t_fft = n_fft * max(np.log2(n_fft), 1.0) * per_point + FFT_OVERHEAD
+    return t_direct, t_fft
+
+
+def choose_method(in1, kernel, mode, starts, lengths):
+    """'direct' or 'fft' for validated, non-empty inputs of the same ndim."""
+    if not _fft_is_exact_enough(in1, kernel):
+        return "direct"
+    t_direct, t_fft = estimate_times(in1, kernel, starts, lengths)
+    return "fft" if t_fft < t_direct else "direct"
+
+
+def _time_call(fn, min_total=2e-3, max_runs=10):
+    """Best time of `fn()` over enough runs to last ~min_total seconds."""
+    best, total, runs = np.inf, 0.0, 0
+    while runs < max_runs and (runs == 0 or total < min_total):
+        t0 = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t0
+        best, total, runs = min(best, dt), total + dt, runs + 1
+    return best
+
+
+def choose_conv_method(in1, in2, mode="full", measure=False):
+    """Find the fastest convolution/correlation method (drop-in for scipy's).
+
+    Parameters
+    ----------
+    in1 : array_like
+        First argument passed into the convolution function.
+    in2 : array_like
+        Second argument passed into the convolution function.
+    mode : {'full', 'valid', 'same'}, optional
+        As for `convolve`.
+    measure : bool, optional
+        If True, run and time both methods on these inputs and return the
+        faster one (still 'direct' whenever the FFT could lose exactness)
+        together with the timings.
+
+    Returns
+    -------
+    method : {'direct', 'fft'}
+        The method `convolve`/`correlate` with ``method='auto'`` would use.
+    times : dict, optional
+        With ``measure=True``: ``{'fft': seconds, 'direct': seconds}``.
+
+    Notes
+    -----
+    The estimate comes from a cost model of fastconv's own kernels (see
+    ``fastconv._method``), not scipy's constants.  Bool inputs, integers
+    whose products could exceed 2**52 and long double inputs always get
+    'direct', so integer results stay exact.
+
+    Examples
+    --------
+    >>> import numpy as np, fastconv
+    >>> fastconv.choose_conv_method(np.ones(100), np.ones(5))
+    'direct'
+    >>> fastconv.choose_conv_method(np.ones(100_000), np.ones(20_000))
+    'fft'
+    """
+    in1 = as_input_array(in1, "in1")
+    in2 = as_input_array(in2, "in2")
+    check_mode(mode)
+    check_same_ndim(in1, in2)
+    if mode == "valid" and in1.ndim:
+        check_valid_shapes(in1.shape, in2.shape)
+    starts, lengths = window(mode, in1.shape, in2.shape)
+    trivial = in1.ndim == 0 or 0 in lengths
+    method = "direct" if trivial else choose_method(in1, in2, mode, starts, lengths)
+    if not measure:
+        return method
+    from ._api import convolve
+    times = {m: _time_call(lambda m=m: convolve(in1, in2, mode=mode, method=m))
+             for m in ("fft", "direct")}
+    if not trivial and _fft_is_exact_enough(in1, in2):
+        method = min(times, key=times.get)
+    return method, times

@@ -1,0 +1,197 @@
+"""Argument checks shared by every public function.
+
+Every user-facing error is raised here (or in the function that calls these
+helpers), never inside a compiled kernel.  Messages name the argument and the
+offending value.
+"""
+import operator
+
+import numpy as np
+
+__all__ = [
+    "as_input_array", "check_mode", "check_method", "check_boundary",
+    "check_same_ndim", "check_valid_shapes", "normalize_axes",
+    "check_fillvalue", "MODES", "BOUNDARIES",
+]
+
+MODES = ("full", "same", "valid")
+
+# Public boundary names -> canonical name.  scipy's three (with their
+# aliases) come first; the rest are fastconv extensions.
+BOUNDARIES = {
+    "fill": "fill", "pad": "fill",
+    "wrap": "wrap", "circular": "wrap",
+    "symm": "symm", "symmetric": "symm",
+    "reflect": "reflect", "mirror": "reflect",
+    "nearest": "nearest", "edge": "nearest",
+}
+
+_NUMERIC_KINDS = set("biufc")
+
+
+def _describe(x, limit=60):
+    text = repr(x)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def as_input_array(x, name):
+    """Return `x` as a NumPy array of a dtype fastconv can convolve.
+
+    Lists, scalars and array-likes are converted with ``np.asarray``.  Object
+    arrays are accepted when NumPy can infer a numeric dtype from their
+    elements (``np.array(x.tolist())``); anything else raises ``TypeError``
+    naming the argument.
+    """
+    if x is None:
+        raise TypeError(f"{name} must be an array-like of numbers, got None")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(f"{name} could not be converted to an array: {exc}") from None
+    if arr.dtype.kind == "O":
+        try:
+            converted = np.array(arr.tolist())
+        except Exception:
+            converted = arr
+        if converted.dtype.kind not in _NUMERIC_KINDS or converted.shape != arr.shape:
+            raise TypeError(
+                f"{name} has dtype object and its elements are not all numbers "
+                f"(got {_describe(x)}); pass a numeric array")
+        arr = converted
+    if arr.dtype.kind not in _NUMERIC_KINDS:
+        raise TypeError(
+            f"{name} must hold numbers (bool, integer, float or complex); "
+            f"got dtype {arr.dtype} ({_describe(x)})")
+    return arr
+
+
+def check_mode(mode):
+    if not isinstance(mode, str) or mode not in MODES:
+        raise ValueError(
+            "acceptable mode flags are 'valid', 'same', or 'full'; "
+            f"got mode={mode!r}")
+    return mode
+
+
+def check_method(method, allowed=("auto", "direct", "fft")):
+    if not isinstance(method, str) or method not in allowed:
+        flags = ", ".join(repr(m) for m in allowed[:-1]) + f", or {allowed[-1]!r}"
+        raise ValueError(f"acceptable method flags are {flags}; got method={method!r}")
+    return method
+
+
+def check_boundary(boundary):
+    """Map a boundary name (or alias) to its canonical name."""
+    if not isinstance(boundary, str) or boundary not in BOUNDARIES:
+        raise ValueError(
+            "acceptable boundary flags are 'fill' (or 'pad'), 'wrap' (or "
+            "'circular'), 'symm' (or 'symmetric'), and the fastconv extensions "
+            "'reflect' (or 'mirror') and 'nearest' (or 'edge'); "
+            f"got boundary={boundary!r}")
+    return BOUNDARIES[boundary]
+
+
+def check_same_ndim(in1, in2):
+    if in1.ndim != in2.ndim:
+        raise ValueError(
+            "in1 and in2 should have the same dimensionality; got "
+            f"in1.ndim={in1.ndim} (shape {in1.shape}) and in2.ndim={in2.ndim} "
+            f"(shape {in2.shape})")
+
+
+def check_valid_shapes(shape1, shape2, axes=None):
+    """Raise unless one shape is at least as large as the other on `axes`.
+
+    Returns True when in1 is the smaller one (the inputs must be swapped for
+    'valid' mode), False otherwise.
+    """
+    if axes is None:
+        axes = range(len(shape1))
+    ge = all(shape1[a] >= shape2[a] for a in axes)
+    le = all(shape1[a] <= shape2[a] for a in axes)
+    if not (ge or le):
+        raise ValueError(
+            "For 'valid' mode, one must be at least as large as the other in "
+            f"every dimension; got in1.shape={tuple(shape1)} and "
+            f"in2.shape={tuple(shape2)}")
+    return not ge
+
+
+def normalize_axes(axes, ndim):
+    """Check an ``axes`` argument (scalar or iterable of ints) for `ndim`.
+
+    Returns a list of non-negative, unique axes.  ``None`` means all axes.
+    """
+    if axes is None:
+        return list(range(ndim))
+    try:
+        if np.ndim(axes) == 0:
+            axes_list = [operator.index(axes)]
+        else:
+            arr = np.asarray(axes)
+            if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+                raise TypeError
+            axes_list = [operator.index(a) for a in axes]
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"axes must be a scalar or iterable of integers; got axes={_describe(axes)}"
+        ) from None
+    if not axes_list:
+        raise ValueError("when provided, axes cannot be empty")
+    if any(a >= ndim or a < -ndim for a in axes_list):
+        raise ValueError(f"axes exceeds dimensionality of input: axes={axes_list}, ndim={ndim}")
+    axes_list = [a % ndim if ndim else a for a in axes_list]
+    if len(set(axes_list)) != len(axes_list):
+        raise ValueError(f"all axes must be unique; got axes={axes_list}")
+    return axes_list
+
+
+def check_fillvalue(fillvalue, result):
+    """Check `fillvalue` against the result dtype and return it as that dtype.
+
+    Rules (scipy's, with clearer errors):
+    - a scalar or an array with exactly one element;
+    - a number: a complex value with a non-zero imaginary part needs a
+      complex result;
+    - an integer (or bool) result needs a finite value inside the dtype's
+      range; a fractional value is truncated toward zero, as scipy does.
+    """
+    result = np.dtype(result)
+    try:
+        fv = np.asarray(fillvalue)
+    except Exception:
+        fv = None
+    if fv is None or fv.dtype.kind not in _NUMERIC_KINDS:
+        raise TypeError(f"fillvalue must be a number; got fillvalue={_describe(fillvalue)}")
+    if fv.size != 1:
+        raise ValueError(
+            "fillvalue must be a scalar or an array with one element; got "
+            f"fillvalue={_describe(fillvalue)} with {fv.size} elements")
+    value = fv.reshape(()).item()
+    if result.kind == "c":
+        return np.array(value, dtype=result)
+    if isinstance(value, complex):
+        if value.imag != 0:
+            raise ValueError(
+                f"fillvalue={value!r} is complex but the result dtype is {result}; "
+                "a complex fillvalue needs a complex input")
+        value = value.real
+    if result.kind in "biu":
+        if isinstance(value, float):
+            if not np.isfinite(value):
+                raise ValueError(
+                    f"fillvalue={value!r} cannot be represented in the integer "
+                    f"result dtype {result}")
+            value = int(value)  # truncation toward zero, as scipy
+        if result.kind == "b":
+            if value not in (0, 1):
+                raise ValueError(
+                    f"fillvalue={value!r} is not a boolean (0 or 1) for the bool result")
+            return np.array(bool(value))
+        info = np.iinfo(result)
+        if not info.min <= value <= info.max:
+            raise ValueError(
+                f"fillvalue={value!r} is out of range for the result dtype {result} "
+                f"[{info.min}, {info.max}]")
+        return np.array(value, dtype=result)
+    return np.array(value, dtype=result)

@@ -1,0 +1,93 @@
+"""Windows of the full convolution, and the direct method that computes one.
+
+Every mode of every function is a window of the *full convolution*
+``conv_full[p] = sum_j h[j] * x[p - j]`` (length n1 + n2 - 1 per axis):
+
+=========  =======================  ===========================
+mode       start (per axis)         length
+=========  =======================  ===========================
+'full'     0                        n1 + n2 - 1
+'same'     (n2 - 1) // 2            n1
+'same'*    n2 // 2                  n1          (* correlate2d)
+'valid'    min(n1, n2) - 1          abs(n1 - n2) + 1
+=========  =======================  ===========================
+
+Correlation is the convolution with ``conj(in2)`` reversed on every axis, and
+its full correlation uses the same index (lag + n2 - 1), so the table covers
+both.  An axis on which either input is empty has length 0 (fastconv's one
+rule for empty inputs).
+"""
+import numpy as np
+
+from . import _direct
+from ._dtypes import work_dtype
+
+__all__ = ["window", "direct_window", "BOUNDARY_CODES"]
+
+# Codes understood by csrc/fc_boundary.h.
+BOUNDARY_CODES = {"fill": 0, "wrap": 1, "symm": 2, "reflect": 3, "nearest": 4}
+
+
+def window(mode, shape1, shape2, correlate2d_same=False):
+    """Per-axis (starts, lengths) of `mode`'s window in the full convolution."""
+    starts, lengths = [], []
+    for n1, n2 in zip(shape1, shape2):
+        if n1 == 0 or n2 == 0:
+            starts.append(0)
+            lengths.append(0)
+        elif mode == "full":
+            starts.append(0)
+            lengths.append(n1 + n2 - 1)
+        elif mode == "same":
+            starts.append(n2 // 2 if correlate2d_same else (n2 - 1) // 2)
+            lengths.append(n1)
+        else:
+            starts.append(min(n1, n2) - 1)
+            lengths.append(abs(n1 - n2) + 1)
+    return tuple(starts), tuple(lengths)
+
+
+def _to_work(a, wd):
+    """C-contiguous copy (or view) of `a` in the work dtype.
+
+    Signed integers become the unsigned type of the same width (modular
+    arithmetic without C's signed-overflow undefined behaviour).
+    """
+    return np.ascontiguousarray(a.astype(wd, copy=False))
+
+
+def _from_work(out, result):
+    if result.kind == "b":
+        return out != 0
+    if result.kind == "i":
+        return out.view(result)
+    if out.dtype != result:
+        return out.astype(result)
+    return out
+
+
+def direct_window(x, h, starts, lengths, result, boundary="fill",
+                  fillvalue=None, nthreads=1):
+    """Window ``[starts, starts + lengths)`` of the full convolution of x and h.
+
+    `boundary` (canonical name) says how `x` is read outside its extent, with
+    `fillvalue` (a 0-d array of the result dtype, or None for 0) for 'fill'.
+    Inputs are arrays of the same ndim >= 1 with no empty axis; they are
+    never modified.  Returns a new array of dtype `result`.
+    """
+    result = np.dtype(result)
+    wd = work_dtype(result, h.size)
+    fill = np.zeros(1, dtype=wd) if fillvalue is None else np.asarray(fillvalue).astype(wd).reshape(1)
+    if boundary == "fill" and fill[0] == 0 and h.size > x.size:
+        # Zero-filled convolution is commutative: let the larger array be
+        # the one the fast interior loop streams over.
+        x, h = h, x
+    xw = _to_work(x, wd)
+    kw = _to_work(h[(slice(None, None, -1),) * h.ndim], wd)
+    offsets = [s - (m - 1) for s, m in zip(starts, h.shape)]
+    out = np.zeros(lengths, dtype=wd)
+    if out.size:
+        _direct.correlate_window(xw.reshape(-1), xw.shape, kw.reshape(-1), kw.shape,
+                                 out.reshape(-1), out.shape, offsets,
+                                 BOUNDARY_CODES[boundary], fill, nthreads)
+    return _from_work(out, result)
