@@ -29,10 +29,10 @@ __all__ = ["choose_conv_method", "choose_method", "overlap_macs"]
 
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
 # work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i'.
-SECONDS_PER_MAC = {"f4": 2.5e-10, "f8": 4.5e-10, "c8": 1.2e-9, "c16": 1.6e-9, "i": 6e-10}
+SECONDS_PER_MAC = {"f4": 1.1e-10, "f8": 2.3e-10, "c8": 1.2e-9, "c16": 1.2e-9, "i": 1.9e-10}
 # Seconds per (point * log2(points)) of one real/complex FFT convolution
 # (forward transforms of both inputs, product, inverse transform).
-SECONDS_PER_FFT_POINT = {"f4": 3.0e-9, "f8": 3.5e-9, "c8": 6.0e-9, "c16": 7.0e-9}
+SECONDS_PER_FFT_POINT = {"f4": 1.0e-9, "f8": 1.2e-9, "c8": 1.9e-9, "c16": 2.1e-9}
 DIRECT_OVERHEAD = 5e-6
 FFT_OVERHEAD = 6e-5
 

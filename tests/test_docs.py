@@ -1,0 +1,33 @@
+"""Doctests: every public docstring example and the README's example run."""
+import doctest
+import pathlib
+
+import pytest
+
+import fastconv
+from fastconv import _api, _fft, _lags, _method
+
+README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+
+
+@pytest.mark.parametrize("module", [_api, _fft, _lags, _method], ids=lambda m: m.__name__)
+def test_docstring_examples(module):
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0, f"{module.__name__} has no examples"
+    assert result.failed == 0
+
+
+def test_readme_example():
+    if not README.exists():
+        pytest.skip("README.md not found next to the tests")
+    result = doctest.testfile(str(README), module_relative=False,
+                              optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 4
+    assert result.failed == 0
+
+
+def test_every_public_function_has_an_example():
+    for name in fastconv.__all__:
+        obj = getattr(fastconv, name)
+        if callable(obj):
+            assert obj.__doc__ and ">>>" in obj.__doc__, name
