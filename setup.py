@@ -11,7 +11,7 @@ FASTCONV_NO_OPENMP=1 build without OpenMP even if the compiler has it.
 FASTCONV_SANITIZE=1  add -fsanitize=address,undefined (implies FASTCONV_DEBUG).
 """
 import os
-import sys
+import platform
 import tempfile
 
 import numpy as np
@@ -38,6 +38,13 @@ def _compiler_accepts(compiler, flags, code="int main(void){return 0;}\n", link=
             return False
     return True
 
+
+# Instruction-set variants of the micro-kernels (compiled only into
+# csrc/fc_kernels_<isa>.c objects; the rest of the build stays portable).
+ISA_VARIANTS = [
+    ("avx2", ["-mavx2", "-mfma"], "FC_HAVE_AVX2"),
+    ("avx512", ["-mavx512f", "-mavx512vl", "-mfma"], "FC_HAVE_AVX512"),
+]
 
 _OMP_PROBE = "#include <omp.h>\nint main(void){int n=0;\n#pragma omp parallel\n{n=omp_get_num_threads();}\nreturn n<0;}\n"
 
@@ -67,7 +74,27 @@ class BuildExt(build_ext):
         for ext in self.extensions:
             ext.extra_compile_args = list(ext.extra_compile_args or []) + compile_args
             ext.extra_link_args = list(ext.extra_link_args or []) + link_args
+            if ext.name == "fastconv._direct":
+                self._add_isa_variants(ext, compile_args)
         super().build_extensions()
+
+    def _add_isa_variants(self, ext, compile_args):
+        """Compile csrc/fc_kernels_<isa>.c with that ISA's flags (x86-64,
+        GCC/Clang) and link the objects in; fc_dispatch.c picks one at run
+        time.  Without them the portable baseline is used."""
+        if self.compiler.compiler_type == "msvc" or platform.machine().lower() not in ("x86_64", "amd64"):
+            return
+        tmp = os.path.join(self.build_temp, "isa")
+        os.makedirs(tmp, exist_ok=True)
+        for isa, flags, macro in ISA_VARIANTS:
+            if not _compiler_accepts(self.compiler, flags, link=False):
+                self.announce(f"fastconv: compiler lacks {flags}; no {isa} kernels", level=2)
+                continue
+            objs = self.compiler.compile([f"csrc/fc_kernels_{isa}.c"], output_dir=tmp,
+                                         include_dirs=["csrc"],
+                                         extra_postargs=compile_args + flags)
+            ext.extra_objects = list(ext.extra_objects or []) + objs
+            ext.define_macros = list(ext.define_macros or []) + [(macro, "1")]
 
 
 directives = {
@@ -83,8 +110,11 @@ directives = {
 extensions = [
     Extension(
         "fastconv._direct",
-        sources=["src/fastconv/_direct.pyx"],
+        sources=["src/fastconv/_direct.pyx", "csrc/fc_dispatch.c",
+                 "csrc/fc_kernels_baseline.c"],
         include_dirs=[np.get_include(), "csrc"],
+        depends=["csrc/fc_boundary.h", "csrc/fc_kernels.h", "csrc/fc_simd_impl.h",
+                 "csrc/fc_kernels_avx2.c", "csrc/fc_kernels_avx512.c"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
 ]

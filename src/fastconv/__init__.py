@@ -9,9 +9,11 @@ from ._api import convolve, convolve2d, correlate, correlate2d
 from ._fft import fftconvolve, next_fast_len, oaconvolve
 from ._lags import correlation_lags
 from ._method import choose_conv_method
+from ._threads import get_workers, set_workers
+from ._config import show_config
 
 __all__ = [
     "__version__", "convolve", "correlate", "convolve2d", "correlate2d",
     "fftconvolve", "oaconvolve", "choose_conv_method", "correlation_lags",
-    "next_fast_len",
+    "next_fast_len", "set_workers", "get_workers", "show_config",
 ]

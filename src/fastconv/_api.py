@@ -10,6 +10,7 @@ import numpy as np
 from . import _fft
 from ._dtypes import result_dtype
 from ._method import choose_method
+from ._threads import resolve_workers
 from ._validate import (as_input_array, check_boundary, check_fillvalue,
                         check_method, check_mode, check_same_ndim,
                         check_valid_shapes)
@@ -36,7 +37,8 @@ def _fft_cast_back(res, result):
     return res.astype(result, copy=False)
 
 
-def _nd(in1, in2, mode, method, correlate):
+def _nd(in1, in2, mode, method, correlate, workers):
+    nthreads = resolve_workers(workers)
     in1 = as_input_array(in1, "in1")
     in2 = as_input_array(in2, "in2")
     check_mode(mode)
@@ -55,10 +57,10 @@ def _nd(in1, in2, mode, method, correlate):
         method = choose_method(in1, kernel, mode, starts, lengths)
     if method == "fft":
         return _fft_cast_back(_fft.fftconvolve(in1, kernel, mode), result)
-    return direct_window(in1, kernel, starts, lengths, result)
+    return direct_window(in1, kernel, starts, lengths, result, workers=nthreads)
 
 
-def convolve(in1, in2, mode="full", method="auto"):
+def convolve(in1, in2, mode="full", method="auto", *, workers=None):
     """Convolve two N-dimensional arrays (drop-in for ``scipy.signal.convolve``).
 
     ``out[p] = sum_j in2[j] * in1[p - j]``: the kernel is flipped.
@@ -79,6 +81,11 @@ def convolve(in1, in2, mode="full", method="auto"):
         'direct' sums products (exact for integers), 'fft' multiplies
         spectra, 'auto' (default) picks the faster by fastconv's own cost
         model while keeping integer results exact.
+    workers : int, optional
+        Threads for the direct method (fastconv extension): a count, or a
+        negative number counting back from the CPUs available (-1 = all).
+        Default: ``fastconv.set_workers`` context, else all available CPUs.
+        Results are identical for every value.
 
     Returns
     -------
@@ -97,10 +104,10 @@ def convolve(in1, in2, mode="full", method="auto"):
     array([[1, 3],
            [3, 7]])
     """
-    return _nd(in1, in2, mode, method, correlate=False)
+    return _nd(in1, in2, mode, method, False, workers)
 
 
-def correlate(in1, in2, mode="full", method="auto"):
+def correlate(in1, in2, mode="full", method="auto", *, workers=None):
     """Cross-correlate two N-dimensional arrays (drop-in for ``scipy.signal.correlate``).
 
     ``out[k] = sum_n in1[n + k] * conj(in2[n])``: the kernel is not flipped,
@@ -119,6 +126,8 @@ def correlate(in1, in2, mode="full", method="auto"):
         in scipy and numpy.
     method : {'auto', 'direct', 'fft'}, optional
         As for `convolve`.
+    workers : int, optional
+        As for `convolve`.
 
     Returns
     -------
@@ -134,10 +143,11 @@ def correlate(in1, in2, mode="full", method="auto"):
     >>> fastconv.correlate([1j, 1], [1j])
     array([1.+0.j, 0.-1.j])
     """
-    return _nd(in1, in2, mode, method, correlate=True)
+    return _nd(in1, in2, mode, method, True, workers)
 
 
-def _two_d(in1, in2, mode, boundary, fillvalue, correlate):
+def _two_d(in1, in2, mode, boundary, fillvalue, correlate, workers):
+    nthreads = resolve_workers(workers)
     in1 = as_input_array(in1, "in1")
     in2 = as_input_array(in2, "in2")
     if in1.ndim != 2 or in2.ndim != 2:
@@ -157,10 +167,10 @@ def _two_d(in1, in2, mode, boundary, fillvalue, correlate):
                              correlate2d_same=correlate)
     if 0 in lengths:
         return np.zeros(lengths, dtype=result)
-    return direct_window(in1, kernel, starts, lengths, result, bound, fill)
+    return direct_window(in1, kernel, starts, lengths, result, bound, fill, nthreads)
 
 
-def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
+def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, workers=None):
     """Convolve two 2-D arrays (drop-in for ``scipy.signal.convolve2d``).
 
     Parameters
@@ -182,6 +192,8 @@ def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
     fillvalue : scalar, optional
         Value outside `in1` for ``boundary='fill'`` (default 0).  It must be
         representable in the result dtype.
+    workers : int, optional
+        As for `convolve`.
 
     Returns
     -------
@@ -205,10 +217,10 @@ def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
     >>> fastconv.convolve2d([[1, 2, 3]], [[1, 1, 1]], 'same', boundary='wrap')
     array([[6, 6, 6]])
     """
-    return _two_d(in1, in2, mode, boundary, fillvalue, correlate=False)
+    return _two_d(in1, in2, mode, boundary, fillvalue, False, workers)
 
 
-def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
+def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, workers=None):
     """Cross-correlate two 2-D arrays (drop-in for ``scipy.signal.correlate2d``).
 
     Parameters
@@ -225,6 +237,8 @@ def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
         As for `convolve2d`.
     fillvalue : scalar, optional
         As for `convolve2d`.
+    workers : int, optional
+        As for `convolve`.
 
     Returns
     -------
@@ -237,4 +251,4 @@ def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
     >>> fastconv.correlate2d([[1, 2, 3, 4, 5, 6]], [[1, 2]], 'same')
     array([[ 5,  8, 11, 14, 17,  6]])
     """
-    return _two_d(in1, in2, mode, boundary, fillvalue, correlate=True)
+    return _two_d(in1, in2, mode, boundary, fillvalue, True, workers)

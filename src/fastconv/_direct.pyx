@@ -1,21 +1,24 @@
 """Direct-method core: one operation for every public function.
 
 ``correlate_window`` computes, for an N-D input ``x`` and kernel ``k``
-(both C-contiguous, same work dtype), the output window
+(both C-contiguous, same work dtype, ndim >= 2), the output window
 
     out[y] += sum_j k[j] * X(y + s + j)          (y, j, s are N-D indices)
 
 where ``X`` reads ``x`` through a boundary rule (csrc/fc_boundary.h) and
 ``s`` is the per-axis start offset.  Convolution, correlation, modes, argument
-swaps and conjugation are arithmetic done by the Python layer (_api.py) before
-this call; this module trusts its inputs and never raises for user input.
+swaps and conjugation are arithmetic done by the Python layer before this
+call; this module trusts its inputs and never raises for user input.
 
-Work is split over output rows (all axes but the last): each output row is
-computed by one thread, summing kernel rows in a fixed order and, within a
-kernel row, taps in increasing order, so the result is bit-identical for any
-thread count.  Along a row, the interior (all taps inside the input) runs an
-unchecked "one tap broadcast over a tile of outputs" loop; only the border
-outputs fold indices.  No padded copy of the input is made.
+Geometry: the last two axes are rows (Y) and columns (X) of "planes"; the
+leading axes index planes.  The output is cut into work units (an output
+plane x a block of rows x a block of columns) that threads share out; each
+output is computed by one unit, summing kernel planes in order and, within a
+plane, taps in (row, column) order, so the result does not depend on the
+number of threads.  Inside a plane, the band of rows and columns whose taps
+all fall inside the input goes to the SIMD micro-kernel (float32/float64,
+csrc/fc_simd_impl.h) or to a tiled "one tap over many outputs" loop (other
+dtypes); only border outputs fold indices.  No padded copy is ever made.
 """
 from cython.parallel cimport prange
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
@@ -24,9 +27,34 @@ cdef extern from "fc_boundary.h" nogil:
     int64_t fc_fold(int64_t i, int64_t n, int mode)
     int FC_FILL
 
+cdef extern from "fc_kernels.h" nogil:
+    void fc_corr2d_valid_f32(float* out, Py_ssize_t ldo, const float* inp, Py_ssize_t ldi,
+                             const float* k, Py_ssize_t kh, Py_ssize_t kw,
+                             Py_ssize_t rows, Py_ssize_t cols)
+    void fc_corr2d_valid_f64(double* out, Py_ssize_t ldo, const double* inp, Py_ssize_t ldi,
+                             const double* k, Py_ssize_t kh, Py_ssize_t kw,
+                             Py_ssize_t rows, Py_ssize_t cols)
+    int fc_select_isa(const char* requested)
+    const char* fc_isa_name()
+    const char* fc_isa_available()
+
+cdef extern from *:
+    """
+    #ifdef _OPENMP
+    #include <omp.h>
+    static int fc_omp_max_threads(void) { return omp_get_max_threads(); }
+    static int fc_have_openmp(void) { return 1; }
+    #else
+    static int fc_omp_max_threads(void) { return 1; }
+    static int fc_have_openmp(void) { return 0; }
+    #endif
+    """
+    int fc_omp_max_threads() nogil
+    int fc_have_openmp() nogil
+
 cdef enum:
     MAXDIM = 64
-    # Outputs per tile: the tile of outputs and the input it reads stay in L1.
+    # Outputs per tile of the generic loop: the tile and its input stay in L1.
     TILE = 1024
 
 ctypedef fused T:
@@ -43,16 +71,47 @@ ctypedef fused T:
 
 
 cdef struct Geometry:
-    int ndim                 # >= 1
+    int ndim                 # >= 2; axes ndim-2 (Y) and ndim-1 (X) form a plane
     int mode                 # FC_FILL, FC_WRAP, ...
-    int64_t n_out_rows       # product of the output's leading dims
-    int64_t n_ker_rows       # product of the kernel's leading dims
+    int64_t n_ker_planes     # product of the kernel's leading extents
+    int64_t rows_per_unit
+    int64_t cols_per_unit
+    int64_t n_row_blocks
+    int64_t n_col_blocks
     int64_t xshape[MAXDIM]
     int64_t kshape[MAXDIM]
     int64_t oshape[MAXDIM]
     int64_t start[MAXDIM]    # s per axis
     int64_t xstride[MAXDIM]  # element strides of x (C order)
 
+
+# ---------------------------------------------------------------- dispatch --
+
+def select_isa(requested=None):
+    """Select the micro-kernels' instruction set; return the name in use."""
+    cdef bytes req = (requested or "").encode()
+    fc_select_isa(req)
+    return fc_isa_name().decode()
+
+
+def isa_name():
+    return fc_isa_name().decode()
+
+
+def isa_available():
+    return fc_isa_available().decode().split(",")
+
+
+def openmp_info():
+    """(built with OpenMP, omp_get_max_threads())."""
+    return bool(fc_have_openmp()), int(fc_omp_max_threads())
+
+
+import os as _os
+select_isa(_os.environ.get("FASTCONV_ISA"))
+
+
+# ------------------------------------------------------------------ kernels --
 
 cdef inline T _mul(T a, T b) noexcept nogil:
     # uint16 * uint16 promotes to (signed) int in C and may overflow: widen.
@@ -62,43 +121,49 @@ cdef inline T _mul(T a, T b) noexcept nogil:
         return a * b
 
 
-cdef void _row(T* out, int64_t nx, const T* xrow, int64_t n, const T* krow,
-               int64_t m, int64_t s, int mode, T fill, bint outside) noexcept nogil:
-    """out[x] += sum_j krow[j] * X(x + s + j) for x in [0, nx)."""
+cdef void _row(T* out, int64_t x0, int64_t x1, const T* xrow, int64_t n,
+               const T* krow, int64_t m, int64_t s, int mode, T fill,
+               bint outside, bint do_interior) noexcept nogil:
+    """out[x] += sum_j krow[j] * X(x + s + j) for x in [x0, x1).
+
+    `outside`: the whole input row is fill.  `do_interior` False: the
+    outputs whose taps are all inside were done elsewhere (SIMD kernel).
+    """
     cdef int64_t x, j, lo, hi, t0, t1
     cdef T acc, w
     cdef const T* src
-    if outside:                       # the whole input row is fill
+    if outside:
         if fill == 0:
             return
-        for x in range(nx):
+        for x in range(x0, x1):
             acc = out[x]
             for j in range(m):
                 acc = acc + _mul(krow[j], fill)
             out[x] = acc
         return
-    # interior: 0 <= x + s and x + s + m - 1 <= n - 1
-    lo = -s if s < 0 else 0
-    if lo > nx:
-        lo = nx
+    # interior: 0 <= x + s and x + s + m - 1 <= n - 1, clipped to [x0, x1)
+    lo = -s if -s > x0 else x0
+    if lo > x1:
+        lo = x1
     hi = n - m + 1 - s
-    if hi > nx:
-        hi = nx
+    if hi > x1:
+        hi = x1
     if hi < lo:
         hi = lo
-    t0 = lo
-    while t0 < hi:
-        t1 = t0 + TILE
-        if t1 > hi:
-            t1 = hi
-        for j in range(m):
-            w = krow[j]
-            src = xrow + s + j
-            for x in range(t0, t1):
-                out[x] = out[x] + _mul(w, src[x])
-        t0 = t1
-    _border(out, 0, lo, xrow, n, krow, m, s, mode, fill)
-    _border(out, hi, nx, xrow, n, krow, m, s, mode, fill)
+    if do_interior:
+        t0 = lo
+        while t0 < hi:
+            t1 = t0 + TILE
+            if t1 > hi:
+                t1 = hi
+            for j in range(m):
+                w = krow[j]
+                src = xrow + s + j
+                for x in range(t0, t1):
+                    out[x] = out[x] + _mul(w, src[x])
+            t0 = t1
+    _border(out, x0, lo, xrow, n, krow, m, s, mode, fill)
+    _border(out, hi, x1, xrow, n, krow, m, s, mode, fill)
 
 
 cdef void _border(T* out, int64_t x0, int64_t x1, const T* xrow, int64_t n,
@@ -128,56 +193,120 @@ cdef void _border(T* out, int64_t x0, int64_t x1, const T* xrow, int64_t n,
         out[x] = acc
 
 
-cdef void _out_row(T* out, const T* x, const T* k, const Geometry* g,
-                   int64_t r, T fill) noexcept nogil:
-    """Accumulate every kernel row into output row `r`."""
-    cdef int L = g.ndim - 1
+cdef void _plane_rows(T* oplane, const T* xplane, const T* kplane,
+                      const Geometry* g, int64_t y0, int64_t y1, int64_t x0,
+                      int64_t x1, T fill, bint outside, bint do_interior) noexcept nogil:
+    """Rows [y0, y1) x columns [x0, x1) of one output plane, one kernel plane,
+    row by row with boundary folding along Y."""
+    cdef int Y = g.ndim - 2
+    cdef int X = g.ndim - 1
+    cdef int64_t nx = g.oshape[X]
+    cdef int64_t kh = g.kshape[Y]
+    cdef int64_t kw = g.kshape[X]
+    cdef int64_t y, i, iy
+    for y in range(y0, y1):
+        for i in range(kh):
+            if outside:
+                iy = -1
+            else:
+                iy = fc_fold(y + g.start[Y] + i, g.xshape[Y], g.mode)
+            _row(oplane + y * nx, x0, x1,
+                 xplane + (iy if iy > 0 else 0) * g.xstride[Y], g.xshape[X],
+                 kplane + i * kw, kw, g.start[X], g.mode, fill, iy < 0,
+                 do_interior)
+
+
+cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
+                T fill) noexcept nogil:
+    """One work unit: an output plane x a block of rows x a block of columns."""
+    cdef int Y = g.ndim - 2
+    cdef int X = g.ndim - 1
     cdef int64_t oi[MAXDIM]
     cdef int64_t kj[MAXDIM]
-    cdef int64_t tmp, q, xoff, i, mi
+    cdef int64_t cb, rb, p, q, xoff, i, mi, tmp
     cdef int d
     cdef bint outside
-    cdef int64_t nx = g.oshape[L]
-    cdef int64_t n = g.xshape[L]
-    cdef int64_t m = g.kshape[L]
-    tmp = r
-    for d in range(L - 1, -1, -1):
+    cdef int64_t ny = g.oshape[Y], nx = g.oshape[X]
+    cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
+    cdef int64_t sy = g.start[Y], sx = g.start[X]
+    cdef int64_t y0, y1, x0, x1, ylo, yhi, xlo, xhi
+    cdef T* oplane
+    cdef const T* xplane
+    cdef const T* kplane
+
+    cb = u % g.n_col_blocks
+    tmp = u // g.n_col_blocks
+    rb = tmp % g.n_row_blocks
+    p = tmp // g.n_row_blocks
+    y0 = rb * g.rows_per_unit
+    y1 = min(y0 + g.rows_per_unit, ny)
+    x0 = cb * g.cols_per_unit
+    x1 = min(x0 + g.cols_per_unit, nx)
+    oplane = out + p * ny * nx
+    tmp = p
+    for d in range(Y - 1, -1, -1):
         oi[d] = tmp % g.oshape[d]
         tmp = tmp // g.oshape[d]
-    for d in range(L):
         kj[d] = 0
-    for q in range(g.n_ker_rows):
+    # the band of rows / columns whose taps all fall inside the input
+    ylo = min(max(-sy, y0), y1)
+    yhi = max(min(g.xshape[Y] - kh + 1 - sy, y1), ylo)
+    xlo = min(max(-sx, x0), x1)
+    xhi = max(min(g.xshape[X] - kw + 1 - sx, x1), xlo)
+
+    for q in range(g.n_ker_planes):
         xoff = 0
         outside = False
-        for d in range(L):
+        for d in range(Y):
             i = oi[d] + g.start[d] + kj[d]
             mi = fc_fold(i, g.xshape[d], g.mode)
             if mi < 0:
                 outside = True
                 break
             xoff = xoff + mi * g.xstride[d]
-        _row(out + r * nx, nx, x + xoff, n, k + q * m, m, g.start[L], g.mode,
-             fill, outside)
+        xplane = x + xoff
+        kplane = k + q * kh * kw
+        if outside:
+            if fill != 0:
+                _plane_rows(oplane, xplane, kplane, g, y0, y1, x0, x1, fill, True, True)
+        else:
+            _plane_rows(oplane, xplane, kplane, g, y0, ylo, x0, x1, fill, False, True)
+            _plane_rows(oplane, xplane, kplane, g, yhi, y1, x0, x1, fill, False, True)
+            if yhi > ylo:
+                if (T is float or T is double) and xhi > xlo:
+                    if T is float:
+                        fc_corr2d_valid_f32(oplane + ylo * nx + xlo, nx,
+                                            xplane + (ylo + sy) * g.xstride[Y] + xlo + sx,
+                                            g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo)
+                    else:
+                        fc_corr2d_valid_f64(oplane + ylo * nx + xlo, nx,
+                                            xplane + (ylo + sy) * g.xstride[Y] + xlo + sx,
+                                            g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo)
+                    _plane_rows(oplane, xplane, kplane, g, ylo, yhi, x0, x1, fill, False, False)
+                else:
+                    _plane_rows(oplane, xplane, kplane, g, ylo, yhi, x0, x1, fill, False, True)
         # odometer step over the kernel's leading index
-        for d in range(L - 1, -1, -1):
+        for d in range(Y - 1, -1, -1):
             kj[d] += 1
             if kj[d] < g.kshape[d]:
                 break
             kj[d] = 0
 
 
-def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out, oshape,
-                     starts, int mode, const T[::1] fill, int nthreads=1):
+def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
+                     oshape, starts, int mode, const T[::1] fill,
+                     rows_per_unit, cols_per_unit, int nthreads=1):
     """out[y] += sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
 
     All arrays are flat views of C-contiguous arrays with the given shapes
-    (every extent >= 1, len(shape) <= 64); `fill` holds one element (the
-    fill value, used only when ``mode == FC_FILL``).  `out` must be zeroed
-    (or hold values to accumulate onto).  Runs without the GIL.
+    (2 <= ndim <= 64, every extent >= 1); `fill` holds one element (the fill
+    value, read only when ``mode == FC_FILL``); `out` must be zeroed (or hold
+    values to add to).  The output is split into units of `rows_per_unit` x
+    `cols_per_unit` that `nthreads` threads share.  Runs without the GIL.
     """
     cdef Geometry g
     cdef int d
-    cdef int64_t r, stride
+    cdef int64_t u, stride, n_units, n_out_planes
     cdef T fv = fill[0]
     cdef int ndim = len(xshape)
     g.ndim = ndim
@@ -191,19 +320,24 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     for d in range(ndim - 1, -1, -1):
         g.xstride[d] = stride
         stride *= g.xshape[d]
-    g.n_out_rows = 1
-    g.n_ker_rows = 1
-    for d in range(ndim - 1):
-        g.n_out_rows *= g.oshape[d]
-        g.n_ker_rows *= g.kshape[d]
+    n_out_planes = 1
+    g.n_ker_planes = 1
+    for d in range(ndim - 2):
+        n_out_planes *= g.oshape[d]
+        g.n_ker_planes *= g.kshape[d]
+    g.rows_per_unit = rows_per_unit
+    g.cols_per_unit = cols_per_unit
+    g.n_row_blocks = (g.oshape[ndim - 2] + g.rows_per_unit - 1) // g.rows_per_unit
+    g.n_col_blocks = (g.oshape[ndim - 1] + g.cols_per_unit - 1) // g.cols_per_unit
+    n_units = n_out_planes * g.n_row_blocks * g.n_col_blocks
     cdef T* po = &out[0]
     cdef const T* px = &x[0]
     cdef const T* pk = &k[0]
-    if nthreads > 1 and g.n_out_rows > 1:
-        for r in prange(g.n_out_rows, nogil=True, num_threads=nthreads,
-                        schedule="static"):
-            _out_row(po, px, pk, &g, r, fv)
+    if nthreads > 1 and n_units > 1:
+        for u in prange(n_units, nogil=True, num_threads=nthreads,
+                        schedule="dynamic", chunksize=1):
+            _unit(po, px, pk, &g, u, fv)
     else:
         with nogil:
-            for r in range(g.n_out_rows):
-                _out_row(po, px, pk, &g, r, fv)
+            for u in range(n_units):
+                _unit(po, px, pk, &g, u, fv)

@@ -21,6 +21,7 @@ import numpy as np
 
 from . import _direct
 from ._dtypes import work_dtype
+from ._threads import thread_share
 
 __all__ = ["window", "direct_window", "BOUNDARY_CODES"]
 
@@ -67,13 +68,14 @@ def _from_work(out, result):
 
 
 def direct_window(x, h, starts, lengths, result, boundary="fill",
-                  fillvalue=None, nthreads=1):
+                  fillvalue=None, workers=1):
     """Window ``[starts, starts + lengths)`` of the full convolution of x and h.
 
     `boundary` (canonical name) says how `x` is read outside its extent, with
     `fillvalue` (a 0-d array of the result dtype, or None for 0) for 'fill'.
     Inputs are arrays of the same ndim >= 1 with no empty axis; they are
-    never modified.  Returns a new array of dtype `result`.
+    never modified.  `workers` is the thread count asked for (see
+    _threads.py).  Returns a new array of dtype `result`.
     """
     result = np.dtype(result)
     wd = work_dtype(result, h.size)
@@ -87,7 +89,30 @@ def direct_window(x, h, starts, lengths, result, boundary="fill",
     offsets = [s - (m - 1) for s, m in zip(starts, h.shape)]
     out = np.zeros(lengths, dtype=wd)
     if out.size:
-        _direct.correlate_window(xw.reshape(-1), xw.shape, kw.reshape(-1), kw.shape,
-                                 out.reshape(-1), out.shape, offsets,
-                                 BOUNDARY_CODES[boundary], fill, nthreads)
+        # The core works on planes (last two axes): give 1-D a row axis.
+        pad = (1,) * max(0, 2 - out.ndim)
+        with thread_share(workers, out.size * kw.size) as nthreads:
+            rows, cols = _units(pad + out.shape, nthreads)
+            _direct.correlate_window(xw.reshape(-1), pad + xw.shape, kw.reshape(-1),
+                                     pad + kw.shape, out.reshape(-1), pad + out.shape,
+                                     (0,) * len(pad) + tuple(offsets),
+                                     BOUNDARY_CODES[boundary], fill, rows, cols, nthreads)
     return _from_work(out, result)
+
+
+def _units(shape, nthreads):
+    """Rows x columns of one work unit for an output of `shape` (ndim >= 2).
+
+    Units are what threads share out; they never change a result (each
+    output is summed by one unit in a fixed order).  Whole rows are split
+    into blocks of rows; a single long row (1-D) is split into columns.
+    """
+    planes = int(np.prod(shape[:-2], dtype=np.int64))
+    ny, nx = shape[-2], shape[-1]
+    want = 8 * nthreads if nthreads > 1 else 1
+    rows = max(1, min(ny, -(-ny * planes // want)))
+    cols = nx
+    if planes * -(-ny // rows) < want and nx >= 8192:
+        pieces = -(-want // (planes * -(-ny // rows)))
+        cols = max(4096, -(-nx // pieces))
+    return rows, cols

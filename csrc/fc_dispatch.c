@@ -1,0 +1,102 @@
+/*
+ * fc_dispatch.c - pick the micro-kernels for this CPU (see fc_kernels.h).
+ *
+ * The AVX2 and AVX-512 variants exist only when setup.py compiled them
+ * (FC_HAVE_AVX2 / FC_HAVE_AVX512, x86-64 with GCC or Clang); the baseline is
+ * always there.  CPU support is asked with __builtin_cpu_supports, which also
+ * checks that the OS saves the wide registers.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fc_kernels.h"
+
+#define FC_DECLARE(isa)                                                              \
+    void fc_corr2d_valid_f32_##isa(float *, ptrdiff_t, const float *, ptrdiff_t,     \
+                                   const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t,   \
+                                   ptrdiff_t);                                       \
+    void fc_corr2d_valid_f64_##isa(double *, ptrdiff_t, const double *, ptrdiff_t,   \
+                                   const double *, ptrdiff_t, ptrdiff_t, ptrdiff_t,  \
+                                   ptrdiff_t);
+
+FC_DECLARE(baseline)
+#ifdef FC_HAVE_AVX2
+FC_DECLARE(avx2)
+#endif
+#ifdef FC_HAVE_AVX512
+FC_DECLARE(avx512)
+#endif
+
+fc_corr2d_f32_fn fc_corr2d_valid_f32 = fc_corr2d_valid_f32_baseline;
+fc_corr2d_f64_fn fc_corr2d_valid_f64 = fc_corr2d_valid_f64_baseline;
+
+static int fc_current = FC_ISA_BASELINE;
+static const char *const fc_names[] = {"baseline", "avx2", "avx512"};
+static char fc_available[64] = "baseline";
+
+static int fc_cpu_has(int isa)
+{
+    if (isa == FC_ISA_BASELINE)
+        return 1;
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+#ifdef FC_HAVE_AVX2
+    if (isa == FC_ISA_AVX2)
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+#ifdef FC_HAVE_AVX512
+    if (isa == FC_ISA_AVX512)
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+               __builtin_cpu_supports("fma");
+#endif
+#endif
+    return 0;
+}
+
+static void fc_use(int isa)
+{
+    fc_current = isa;
+    switch (isa) {
+#ifdef FC_HAVE_AVX512
+    case FC_ISA_AVX512:
+        fc_corr2d_valid_f32 = fc_corr2d_valid_f32_avx512;
+        fc_corr2d_valid_f64 = fc_corr2d_valid_f64_avx512;
+        break;
+#endif
+#ifdef FC_HAVE_AVX2
+    case FC_ISA_AVX2:
+        fc_corr2d_valid_f32 = fc_corr2d_valid_f32_avx2;
+        fc_corr2d_valid_f64 = fc_corr2d_valid_f64_avx2;
+        break;
+#endif
+    default:
+        fc_current = FC_ISA_BASELINE;
+        fc_corr2d_valid_f32 = fc_corr2d_valid_f32_baseline;
+        fc_corr2d_valid_f64 = fc_corr2d_valid_f64_baseline;
+    }
+}
+
+int fc_select_isa(const char *requested)
+{
+    int best = FC_ISA_BASELINE;
+    fc_available[0] = '\0';
+    strcat(fc_available, "baseline");
+    for (int isa = FC_ISA_AVX2; isa <= FC_ISA_AVX512; isa++) {
+        if (fc_cpu_has(isa)) {
+            best = isa;
+            strcat(fc_available, ",");
+            strcat(fc_available, fc_names[isa]);
+        }
+    }
+    int chosen = best;
+    if (requested && requested[0]) {
+        for (int isa = FC_ISA_BASELINE; isa <= FC_ISA_AVX512; isa++)
+            if (strcmp(requested, fc_names[isa]) == 0 && fc_cpu_has(isa))
+                chosen = isa;
+    }
+    fc_use(chosen);
+    return fc_current;
+}
+
+const char *fc_isa_name(void) { return fc_names[fc_current]; }
+const char *fc_isa_available(void) { return fc_available; }

@@ -1,0 +1,37 @@
+/*
+ * fc_kernels.h - interior micro-kernels and their run-time dispatch.
+ *
+ * fc_corr2d_valid_<type>(out, ldo, in, ldi, k, kh, kw, rows, cols):
+ *     out[r*ldo + x] += sum_{i<kh, j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
+ * for r < rows, x < cols; every read inside `in` (see fc_simd_impl.h).
+ *
+ * The same source is compiled for several instruction sets; fc_select_isa()
+ * picks the best one the CPU supports, or the one named by the environment
+ * variable FASTCONV_ISA ("baseline", "avx2", "avx512"; an unsupported or
+ * unknown name falls back to the best supported one and is reported by
+ * fc_isa_name()).
+ */
+#ifndef FC_KERNELS_H
+#define FC_KERNELS_H
+
+#include <stddef.h>
+
+typedef void (*fc_corr2d_f32_fn)(float *, ptrdiff_t, const float *, ptrdiff_t,
+                                 const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+typedef void (*fc_corr2d_f64_fn)(double *, ptrdiff_t, const double *, ptrdiff_t,
+                                 const double *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+
+enum fc_isa { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2 };
+
+/* Choose the kernels (once, at import).  `requested` is a name or NULL/""
+   for automatic; returns the ISA in use. */
+int fc_select_isa(const char *requested);
+/* Name of the ISA in use, and a comma-separated list of those compiled in
+   and supported by this CPU. */
+const char *fc_isa_name(void);
+const char *fc_isa_available(void);
+
+extern fc_corr2d_f32_fn fc_corr2d_valid_f32;
+extern fc_corr2d_f64_fn fc_corr2d_valid_f64;
+
+#endif

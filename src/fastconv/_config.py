@@ -1,0 +1,48 @@
+"""Build and run-time configuration report."""
+import platform
+import sys
+
+import numpy as np
+
+from . import _direct
+from ._threads import available_cpus, get_workers
+from ._version import __version__
+
+__all__ = ["show_config", "config"]
+
+
+def config():
+    """The configuration as a dict (see `show_config`)."""
+    has_openmp, omp_max = _direct.openmp_info()
+    return {
+        "fastconv": __version__,
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        "machine": platform.machine(),
+        "simd_path": _direct.isa_name(),
+        "simd_paths_available": _direct.isa_available(),
+        "openmp": has_openmp,
+        "omp_max_threads": omp_max,
+        "cpus_available": available_cpus(),
+        "default_workers": get_workers(),
+    }
+
+
+def show_config():
+    """Print the build, the SIMD path in use, OpenMP and the thread count.
+
+    The SIMD path is chosen at import from what the CPU supports; set the
+    environment variable ``FASTCONV_ISA`` to ``baseline``, ``avx2`` or
+    ``avx512`` before importing fastconv to force one (an unsupported choice
+    falls back to the best supported path).
+
+    Examples
+    --------
+    >>> import fastconv
+    >>> fastconv.show_config()  # doctest: +ELLIPSIS
+    fastconv ...
+    """
+    for key, value in config().items():
+        if isinstance(value, list):
+            value = ", ".join(value)
+        print(f"{key:22s} {value}")

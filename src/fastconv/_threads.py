@@ -1,0 +1,140 @@
+"""How many threads the direct kernels use.
+
+Order of precedence for one call:
+
+1. the function's ``workers=`` argument;
+2. the innermost ``fastconv.set_workers(n)`` context (per thread / task, like
+   ``scipy.fft.set_workers``);
+3. the default: the CPUs this process may run on (``os.sched_getaffinity``),
+   capped by OpenMP's own limit (``OMP_NUM_THREADS``, or a threadpoolctl
+   ``threadpool_limits(..., user_api='openmp')`` in force).
+
+``workers`` follows scipy.fft: a positive count, or a negative number
+counting back from the number of CPUs (-1 = all of them).  Problems smaller
+than ``SERIAL_MACS`` multiply-adds run on one thread (threads would only add
+overhead), and when several Python threads call fastconv at once the cores
+are shared out between the calls instead of each call taking them all, so
+nesting fastconv in a thread pool does not oversubscribe the machine.
+Results never depend on the thread count.
+
+Fork caveat: GNU OpenMP (libgomp) is not fork-safe.  A child created with
+``fork()`` after fastconv has run a multi-threaded call may hang in its
+first multi-threaded call.  Use the 'spawn' or 'forkserver' start method of
+multiprocessing (or call fastconv with ``workers=1`` in forked children).
+"""
+import contextlib
+import contextvars
+import operator
+import os
+import threading
+
+from . import _direct
+
+__all__ = ["set_workers", "get_workers", "resolve_workers", "thread_share",
+           "available_cpus", "SERIAL_MACS"]
+
+SERIAL_MACS = 2_000_000
+
+_context_workers = contextvars.ContextVar("fastconv_workers", default=None)
+_active_lock = threading.Lock()
+_active_calls = 0
+
+
+def available_cpus():
+    """CPUs this process may run on (affinity-aware)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _default_workers():
+    has_openmp, omp_max = _direct.openmp_info()
+    if not has_openmp:
+        return 1
+    return max(1, min(available_cpus(), omp_max))
+
+
+def _check_workers(workers):
+    try:
+        n = operator.index(workers)
+    except TypeError:
+        raise TypeError(f"workers must be an integer or None; got workers={workers!r}") from None
+    if n < 0:
+        n = available_cpus() + 1 + n
+        if n < 1:
+            raise ValueError(
+                f"workers={workers} counts back past the {available_cpus()} available CPUs")
+    elif n == 0:
+        raise ValueError("workers must not be 0 (use a positive count, or -1 for all CPUs)")
+    return n
+
+
+def resolve_workers(workers=None):
+    """The thread count a call with this ``workers`` argument asks for."""
+    if workers is None:
+        workers = _context_workers.get()
+        if workers is None:
+            return _default_workers()
+    return _check_workers(workers)
+
+
+def get_workers():
+    """The thread count fastconv uses by default in the current context.
+
+    Examples
+    --------
+    >>> import fastconv
+    >>> with fastconv.set_workers(1):
+    ...     fastconv.get_workers()
+    1
+    """
+    return resolve_workers(None)
+
+
+@contextlib.contextmanager
+def set_workers(workers):
+    """Context manager for the default number of threads (like scipy.fft's).
+
+    Parameters
+    ----------
+    workers : int
+        Thread count for fastconv calls inside the context (per Python
+        thread or asyncio task); negative values count back from the number
+        of CPUs.
+
+    Examples
+    --------
+    >>> import numpy as np, fastconv
+    >>> with fastconv.set_workers(2):
+    ...     out = fastconv.convolve2d(np.ones((4, 4)), np.ones((2, 2)))
+    >>> out.shape
+    (5, 5)
+    """
+    token = _context_workers.set(_check_workers(workers))
+    try:
+        yield
+    finally:
+        _context_workers.reset(token)
+
+
+@contextlib.contextmanager
+def thread_share(requested, macs):
+    """Threads one call may use now: `requested`, reduced for small problems
+    and shared with the other fastconv calls in flight."""
+    global _active_calls
+    with _active_lock:
+        _active_calls += 1
+        active = _active_calls
+    try:
+        n = requested
+        if macs < SERIAL_MACS:
+            n = 1
+        elif active > 1:
+            n = max(1, min(n, available_cpus() // active))
+        if not _direct.openmp_info()[0]:
+            n = 1
+        yield n
+    finally:
+        with _active_lock:
+            _active_calls -= 1
