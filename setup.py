@@ -113,7 +113,7 @@ extensions = [
         sources=["src/fastconv/_direct.pyx", "csrc/fc_dispatch.c",
                  "csrc/fc_kernels_baseline.c"],
         include_dirs=[np.get_include(), "csrc"],
-        depends=["csrc/fc_boundary.h", "csrc/fc_kernels.h", "csrc/fc_simd_impl.h",
+        depends=["csrc/fc_boundary.h", "csrc/fc_kernels.h", "csrc/fc_simd_impl.h", "csrc/fc_simd_all.h",
                  "csrc/fc_kernels_avx2.c", "csrc/fc_kernels_avx512.c"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
