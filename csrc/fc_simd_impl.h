@@ -43,22 +43,33 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
     memcpy(p, &v, sizeof v);
 }
 
-/* acc[NR][NC] = out block at o + all taps over the input block at src. */
+/* acc[NR][NC] = out block at o + all taps over the input block at src.
+   Input row t of the block feeds output rows rr = t - i for every kernel row
+   i: each loaded input vector serves up to NR rows (loads per FMA ~
+   (NC + NR) / (NR * NC)), and every output still sums its taps in (i, j)
+   order, whatever NR and NC are. */
 #define FC_COMPUTE(NR, NC, acc)                                                 \
     do {                                                                        \
         for (int rr = 0; rr < NR; rr++)                                         \
             for (int c = 0; c < NC; c++)                                        \
                 acc[rr][c] = FC_FN(loadu)(o + rr * ldo + c * FC_W);             \
-        for (ptrdiff_t i = 0; i < kh; i++) {                                    \
-            const FC_T *krow = k + i * kw;                                      \
-            const FC_T *irow = src + i * ldi;                                   \
+        for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                           \
+            const FC_T *irow = src + t * ldi;                                   \
             for (ptrdiff_t j = 0; j < kw; j++) {                                \
-                const FC_VT w = (FC_VT){0} + krow[j];                           \
+                FC_VT v[NC];                                                    \
                 _Pragma("GCC unroll 8")                                         \
-                for (int rr = 0; rr < NR; rr++)                                 \
+                for (int c = 0; c < NC; c++)                                    \
+                    v[c] = FC_FN(loadu)(irow + c * FC_W + j);                   \
+                _Pragma("GCC unroll 8")                                         \
+                for (int rr = 0; rr < NR; rr++) {                               \
+                    const ptrdiff_t i = t - rr;                                 \
+                    if (i < 0 || i >= kh)                                       \
+                        continue;                                               \
+                    const FC_VT w = (FC_VT){0} + k[i * kw + j];                 \
                     _Pragma("GCC unroll 8")                                     \
                     for (int c = 0; c < NC; c++)                                \
-                        acc[rr][c] += w * FC_FN(loadu)(irow + rr * ldi + c * FC_W + j); \
+                        acc[rr][c] += w * v[c];                                 \
+                }                                                               \
             }                                                                   \
         }                                                                       \
     } while (0)

@@ -92,6 +92,8 @@ def _to_work(x, rdt, wdt):
 def _fill_scalar(fillvalue, rdt, wdt):
     """The fill value as the result dtype would hold it (scipy casts it)."""
     fv = np.asarray(fillvalue).reshape(())
+    if fv.dtype.kind == "c" and rdt.kind != "c":
+        fv = fv.real  # a complex fill with zero imaginary part into a real result
     if rdt.kind in "biu":
         with np.errstate(invalid="ignore", over="ignore"):
             fv = fv.astype(rdt)

@@ -5,10 +5,12 @@ here or in _validate.py), turns convolve/correlate, conjugation, the mode and
 the 2-D boundary into a window of one full convolution (see _window.py), and
 runs the direct kernel or the FFT path on it.
 """
+import warnings
+
 import numpy as np
 
 from . import _fft
-from ._dtypes import result_dtype
+from ._dtypes import fft_compute_dtype, result_dtype
 from ._method import choose_method
 from ._threads import resolve_workers
 from ._validate import (as_input_array, check_boundary, check_fillvalue,
@@ -46,7 +48,7 @@ def _nd(in1, in2, mode, method, correlate, workers):
     check_same_ndim(in1, in2)
     result = result_dtype(in1, in2)
     if in1.ndim == 0:
-        return in1 * (np.conj(in2) if correlate else in2)
+        return in1 * (_reverse_conj(in2) if correlate else in2)
     if mode == "valid":
         check_valid_shapes(in1.shape, in2.shape)
     kernel = _reverse_conj(in2) if correlate else in2
@@ -56,7 +58,13 @@ def _nd(in1, in2, mode, method, correlate, workers):
     if method == "auto":
         method = choose_method(in1, kernel, mode, starts, lengths)
     if method == "fft":
-        return _fft_cast_back(_fft.fftconvolve(in1, kernel, mode), result)
+        res = _fft.fft_convolve(in1, kernel, mode, dtype=fft_compute_dtype(result))
+        if not np.all(np.isfinite(res)):
+            warnings.warn(
+                "Use of fft convolution on input with NAN or inf results in NAN "
+                "or inf output. Consider using method='direct' instead.",
+                RuntimeWarning, stacklevel=3)
+        return _fft_cast_back(res, result)
     return direct_window(in1, kernel, starts, lengths, result, workers=nthreads)
 
 

@@ -151,12 +151,14 @@ def check_fillvalue(fillvalue, result):
 
     Rules (scipy's, with clearer errors):
     - a scalar or an array with exactly one element;
-    - a number: a complex value with a non-zero imaginary part needs a
-      complex result;
+    - a number; a complex one (even with a zero imaginary part, as in
+      scipy) needs a complex result;
     - an integer (or bool) result needs a finite value inside the dtype's
       range; a fractional value is truncated toward zero, as scipy does.
     """
     result = np.dtype(result)
+    if isinstance(fillvalue, int) and not isinstance(fillvalue, bool):
+        fillvalue = _python_int_fill(fillvalue, result)
     try:
         fv = np.asarray(fillvalue)
     except Exception:
@@ -165,17 +167,16 @@ def check_fillvalue(fillvalue, result):
         raise TypeError(f"fillvalue must be a number; got fillvalue={_describe(fillvalue)}")
     if fv.size != 1:
         raise ValueError(
-            "fillvalue must be a scalar or an array with one element; got "
+            "`fillvalue` must be scalar or an array with one element; got "
             f"fillvalue={_describe(fillvalue)} with {fv.size} elements")
     value = fv.reshape(()).item()
     if result.kind == "c":
         return np.array(value, dtype=result)
-    if isinstance(value, complex):
-        if value.imag != 0:
-            raise ValueError(
-                f"fillvalue={value!r} is complex but the result dtype is {result}; "
-                "a complex fillvalue needs a complex input")
-        value = value.real
+    if fv.dtype.kind == "c":
+        raise ValueError(
+            "could not cast `fillvalue` directly to the output type: "
+            f"fillvalue={value!r} is complex but the result dtype is {result} "
+            "(a complex fillvalue needs a complex input)")
     if result.kind in "biu":
         if isinstance(value, float):
             if not np.isfinite(value):
@@ -195,3 +196,17 @@ def check_fillvalue(fillvalue, result):
                 f"[{info.min}, {info.max}]")
         return np.array(value, dtype=result)
     return np.array(value, dtype=result)
+
+
+def _python_int_fill(value, result):
+    """A Python int fillvalue too large for NumPy's int64/uint64 would
+    become an object array: range-check it against the result here."""
+    if result.kind in "iu":
+        info = np.iinfo(result)
+        if not info.min <= value <= info.max:
+            raise ValueError(
+                f"fillvalue={value!r} is out of range for the result dtype {result} "
+                f"[{info.min}, {info.max}]")
+    elif not -2**63 <= value < 2**64:
+        return float(value)
+    return value
