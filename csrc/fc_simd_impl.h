@@ -65,7 +65,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
                     const ptrdiff_t i = t - rr;                                 \
                     if (i < 0 || i >= kh)                                       \
                         continue;                                               \
-                    const FC_VT w = (FC_VT){0} + k[i * kw + j];                 \
+                    const FC_VT w = k[i * kw + j] - (FC_VT){0};  /* broadcast */ \
                     _Pragma("GCC unroll 8")                                     \
                     for (int c = 0; c < NC; c++)                                \
                         acc[rr][c] += w * v[c];                                 \
