@@ -20,7 +20,7 @@ all fall inside the input goes to the SIMD micro-kernel (float32/float64,
 csrc/fc_simd_impl.h) or to a tiled "one tap over many outputs" loop (other
 dtypes); only border outputs fold indices.  No padded copy is ever made.
 """
-from cython.parallel cimport prange
+from cython.parallel cimport prange, threadid
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 
 cdef extern from "fc_boundary.h" nogil:
@@ -51,6 +51,30 @@ cdef extern from *:
     """
     int fc_omp_max_threads() nogil
     int fc_have_openmp() nogil
+
+cdef extern from *:
+    """
+    #include <time.h>
+    static double fc_now(void) {
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+    }
+    """
+    double fc_now() nogil
+
+cdef extern from "Python.h":
+    # No `except` clause: the core decides itself when to stop.
+    int PyErr_CheckSignals()
+
+
+cdef int _raise_pending() except -1:
+    """Propagate the exception a signal handler has set."""
+    return -1
+
+
+# Seconds between two checks for Ctrl-C (KeyboardInterrupt) during a call.
+cdef double SIGNAL_CHECK_INTERVAL = 0.05
 
 cdef enum:
     MAXDIM = 64
@@ -333,11 +357,35 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cdef T* po = &out[0]
     cdef const T* px = &x[0]
     cdef const T* pk = &k[0]
+    # Ctrl-C: the calling thread (OpenMP thread 0) looks for pending signals
+    # every SIGNAL_CHECK_INTERVAL seconds, between units.  A signal handler
+    # that raises (KeyboardInterrupt) sets `stop`; the remaining units are
+    # skipped and the exception propagates.  The output is then discarded
+    # by the caller, so no partial result escapes.
+    cdef int stop = 0
+    cdef double last_check = fc_now()
+    cdef double* plast = &last_check
+    cdef int* pstop = &stop
     if nthreads > 1 and n_units > 1:
         for u in prange(n_units, nogil=True, num_threads=nthreads,
                         schedule="dynamic", chunksize=1):
-            _unit(po, px, pk, &g, u, fv)
+            if pstop[0] == 0:
+                _unit(po, px, pk, &g, u, fv)
+                if threadid() == 0 and fc_now() - plast[0] > SIGNAL_CHECK_INTERVAL:
+                    plast[0] = fc_now()
+                    with gil:
+                        if PyErr_CheckSignals() != 0:
+                            pstop[0] = 1
     else:
         with nogil:
             for u in range(n_units):
                 _unit(po, px, pk, &g, u, fv)
+                if fc_now() - last_check > SIGNAL_CHECK_INTERVAL:
+                    last_check = fc_now()
+                    with gil:
+                        if PyErr_CheckSignals() != 0:
+                            stop = 1
+                    if stop:
+                        break
+    if stop:
+        _raise_pending()

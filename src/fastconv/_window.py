@@ -92,7 +92,7 @@ def direct_window(x, h, starts, lengths, result, boundary="fill",
         # The core works on planes (last two axes): give 1-D a row axis.
         pad = (1,) * max(0, 2 - out.ndim)
         with thread_share(workers, out.size * kw.size) as nthreads:
-            rows, cols = _units(pad + out.shape, nthreads)
+            rows, cols = _units(pad + out.shape, nthreads, kw.size)
             _direct.correlate_window(xw.reshape(-1), pad + xw.shape, kw.reshape(-1),
                                      pad + kw.shape, out.reshape(-1), pad + out.shape,
                                      (0,) * len(pad) + tuple(offsets),
@@ -100,19 +100,32 @@ def direct_window(x, h, starts, lengths, result, boundary="fill",
     return _from_work(out, result)
 
 
-def _units(shape, nthreads):
+# Multiply-adds per work unit: small enough for load balance between
+# threads and for a prompt Ctrl-C, large enough that a unit's set-up is noise.
+UNIT_MACS = 4_000_000
+
+
+def _units(shape, nthreads, taps):
     """Rows x columns of one work unit for an output of `shape` (ndim >= 2).
 
-    Units are what threads share out; they never change a result (each
-    output is summed by one unit in a fixed order).  Whole rows are split
-    into blocks of rows; a single long row (1-D) is split into columns.
+    Units are what threads share out and where Ctrl-C is checked; they never
+    change a result (each output is summed by one unit in a fixed order).
+    Rows come in blocks (multiples of 12 = whole SIMD row blocks when
+    possible); long rows, such as a 1-D signal's only row, are also split
+    into column blocks.
     """
     planes = int(np.prod(shape[:-2], dtype=np.int64))
     ny, nx = shape[-2], shape[-1]
-    want = 8 * nthreads if nthreads > 1 else 1
-    rows = max(1, min(ny, -(-ny * planes // want)))
-    cols = nx
-    if planes * -(-ny // rows) < want and nx >= 8192:
-        pieces = -(-want // (planes * -(-ny // rows)))
-        cols = max(4096, -(-nx // pieces))
+    row_macs = max(1, nx * taps)
+    rows = max(1, UNIT_MACS // row_macs)
+    if nthreads > 1:
+        rows = min(rows, max(1, -(-ny * planes // (8 * nthreads))))
+    if rows >= 12:
+        rows -= rows % 12
+    rows = min(rows, ny)
+    n_units = planes * -(-ny // rows)
+    pieces = -(-row_macs * rows // UNIT_MACS)
+    if nthreads > 1 and n_units < 8 * nthreads:
+        pieces = max(pieces, -(-8 * nthreads // n_units))
+    cols = nx if pieces <= 1 else min(nx, max(2048, -(-nx // pieces)))
     return rows, cols
