@@ -11,13 +11,14 @@
 
 #include "fc_kernels.h"
 
+#define FC_DECLARE1(T, tn, isa)                                                      \
+    void fc_corr2d_valid_##tn##_##isa(T *, ptrdiff_t, const T *, ptrdiff_t, const T *, \
+                                      ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
 #define FC_DECLARE(isa)                                                              \
-    void fc_corr2d_valid_f32_##isa(float *, ptrdiff_t, const float *, ptrdiff_t,     \
-                                   const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t,   \
-                                   ptrdiff_t);                                       \
-    void fc_corr2d_valid_f64_##isa(double *, ptrdiff_t, const double *, ptrdiff_t,   \
-                                   const double *, ptrdiff_t, ptrdiff_t, ptrdiff_t,  \
-                                   ptrdiff_t);
+    FC_DECLARE1(float, f32, isa)                                                     \
+    FC_DECLARE1(double, f64, isa)                                                    \
+    FC_DECLARE1(float, c64, isa)                                                     \
+    FC_DECLARE1(double, c128, isa)
 
 FC_DECLARE(baseline)
 #ifdef FC_HAVE_AVX2
@@ -29,6 +30,16 @@ FC_DECLARE(avx512)
 
 fc_corr2d_f32_fn fc_corr2d_valid_f32 = fc_corr2d_valid_f32_baseline;
 fc_corr2d_f64_fn fc_corr2d_valid_f64 = fc_corr2d_valid_f64_baseline;
+fc_corr2d_f32_fn fc_corr2d_valid_c64 = fc_corr2d_valid_c64_baseline;
+fc_corr2d_f64_fn fc_corr2d_valid_c128 = fc_corr2d_valid_c128_baseline;
+
+#define FC_USE(isa)                                                                  \
+    do {                                                                             \
+        fc_corr2d_valid_f32 = fc_corr2d_valid_f32_##isa;                             \
+        fc_corr2d_valid_f64 = fc_corr2d_valid_f64_##isa;                             \
+        fc_corr2d_valid_c64 = fc_corr2d_valid_c64_##isa;                             \
+        fc_corr2d_valid_c128 = fc_corr2d_valid_c128_##isa;                           \
+    } while (0)
 
 static int fc_current = FC_ISA_BASELINE;
 static const char *const fc_names[] = {"baseline", "avx2", "avx512"};
@@ -59,20 +70,17 @@ static void fc_use(int isa)
     switch (isa) {
 #ifdef FC_HAVE_AVX512
     case FC_ISA_AVX512:
-        fc_corr2d_valid_f32 = fc_corr2d_valid_f32_avx512;
-        fc_corr2d_valid_f64 = fc_corr2d_valid_f64_avx512;
+        FC_USE(avx512);
         break;
 #endif
 #ifdef FC_HAVE_AVX2
     case FC_ISA_AVX2:
-        fc_corr2d_valid_f32 = fc_corr2d_valid_f32_avx2;
-        fc_corr2d_valid_f64 = fc_corr2d_valid_f64_avx2;
+        FC_USE(avx2);
         break;
 #endif
     default:
         fc_current = FC_ISA_BASELINE;
-        fc_corr2d_valid_f32 = fc_corr2d_valid_f32_baseline;
-        fc_corr2d_valid_f64 = fc_corr2d_valid_f64_baseline;
+        FC_USE(baseline);
     }
 }
 

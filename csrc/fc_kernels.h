@@ -4,6 +4,8 @@
  * fc_corr2d_valid_<type>(out, ldo, in, ldi, k, kh, kw, rows, cols):
  *     out[r*ldo + x] += sum_{i<kh, j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
  * for r < rows, x < cols; every read inside `in` (see fc_simd_impl.h).
+ * <type> is f32, f64, or c64 / c128 (interleaved complex float / double,
+ * passed as float / double pointers; strides and sizes count elements).
  *
  * The same source is compiled for several instruction sets; fc_select_isa()
  * picks the best one the CPU supports, or the one named by the environment
@@ -33,5 +35,7 @@ const char *fc_isa_available(void);
 
 extern fc_corr2d_f32_fn fc_corr2d_valid_f32;
 extern fc_corr2d_f64_fn fc_corr2d_valid_f64;
+extern fc_corr2d_f32_fn fc_corr2d_valid_c64;
+extern fc_corr2d_f64_fn fc_corr2d_valid_c128;
 
 #endif

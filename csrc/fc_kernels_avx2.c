@@ -1,8 +1,12 @@
-/* AVX2 + FMA: 32-byte vectors, 4 rows x 3 vectors = 12 accumulators
-   (>= FMA latency 4 x 2 pipes) + 3 input vectors + 1 tap = 16 registers.  Compiled with -mavx2 -mfma. */
+/* AVX2 + FMA: 32-byte vectors, 16 registers.  Real: 3 rows x 3 vectors =
+   9 accumulators (>= FMA latency 4 x 2 pipes) + 3 inputs + 1 tap; complex:
+   3 x 2 accumulators + 2 inputs + 2 swapped + 2 taps.  Compiled with
+   -mavx2 -mfma. */
 #define FC_ISA avx2
 #define FC_VBYTES 32
-#define FC_R 4
+#define FC_R 3
 #define FC_C 3
+#define FC_CR 3
+#define FC_CC 2
 #define FC_TILE 512
 #include "fc_simd_all.h"

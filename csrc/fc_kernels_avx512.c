@@ -1,8 +1,11 @@
-/* AVX-512F: 64-byte vectors, 32 registers: 6 rows x 4 vectors = 24
-   accumulators + 4 input vectors + 1 tap.  Compiled with -mavx512f -mavx512vl -mfma. */
+/* AVX-512F: 64-byte vectors, 32 registers.  Real: 6 rows x 4 vectors = 24
+   accumulators + 4 inputs + 1 tap; complex: 4 x 3.  Compiled with
+   -mavx512f -mavx512vl -mfma. */
 #define FC_ISA avx512
 #define FC_VBYTES 64
 #define FC_R 6
 #define FC_C 4
+#define FC_CR 4
+#define FC_CC 3
 #define FC_TILE 512
 #include "fc_simd_all.h"

@@ -1,8 +1,10 @@
-/* Portable baseline (SSE2 on x86-64, NEON on arm64): 16-byte vectors,
-   4 rows x 2 vectors of accumulators. */
+/* Portable baseline (SSE2 on x86-64, NEON on arm64): 16-byte vectors.
+   Real: 4 rows x 2 vectors of accumulators; complex: 3 x 2. */
 #define FC_ISA baseline
 #define FC_VBYTES 16
 #define FC_R 4
 #define FC_C 2
+#define FC_CR 3
+#define FC_CC 2
 #define FC_TILE 512
 #include "fc_simd_all.h"

@@ -1,16 +1,48 @@
-/* fc_simd_all.h - instantiate fc_simd_impl.h for float and double.  The
-   including file sets FC_ISA, FC_VBYTES, FC_R, FC_C and FC_TILE. */
+/* fc_simd_all.h - instantiate fc_simd_impl.h for float, double, complex64
+   and complex128.  The including file sets FC_ISA, FC_VBYTES, FC_TILE and
+   the register-block shapes FC_R x FC_C (real) and FC_CR x FC_CC (complex,
+   which needs a swapped copy of every input vector). */
 #include <stddef.h>
 #include <string.h>
 
+#define FC_BR FC_R
+#define FC_BC FC_C
+#define FC_CPLX 0
 #define FC_T float
 #define FC_TN f32
+#define FC_LANES (FC_VBYTES / 4)
 #include "fc_simd_impl.h"
 #undef FC_T
 #undef FC_TN
-
+#undef FC_LANES
 #define FC_T double
 #define FC_TN f64
+#define FC_LANES (FC_VBYTES / 8)
 #include "fc_simd_impl.h"
 #undef FC_T
 #undef FC_TN
+#undef FC_LANES
+#undef FC_CPLX
+#undef FC_BR
+#undef FC_BC
+
+#define FC_BR FC_CR
+#define FC_BC FC_CC
+#define FC_CPLX 1
+#define FC_T float
+#define FC_TN c64
+#define FC_LANES (FC_VBYTES / 4)
+#include "fc_simd_impl.h"
+#undef FC_T
+#undef FC_TN
+#undef FC_LANES
+#define FC_T double
+#define FC_TN c128
+#define FC_LANES (FC_VBYTES / 8)
+#include "fc_simd_impl.h"
+#undef FC_T
+#undef FC_TN
+#undef FC_LANES
+#undef FC_CPLX
+#undef FC_BR
+#undef FC_BC

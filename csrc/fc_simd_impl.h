@@ -1,7 +1,7 @@
 /*
  * fc_simd_impl.h - the interior micro-kernel, written once with GCC/Clang
  * vector extensions and compiled once per instruction set (see
- * fc_kernels_*.c, which set FC_ISA, FC_VBYTES and the block shape).
+ * fc_kernels_*.c, which set FC_ISA, FC_VBYTES and the block shapes).
  *
  * For r in [0, rows) and x in [0, cols):
  *
@@ -9,27 +9,55 @@
  *
  * i.e. the 'valid' 2-D correlation of an input window with a (pre-flipped)
  * kernel plane, every read inside the input.  1-D is rows == kh == 1.
+ * Indices and strides count elements; a complex element is two interleaved
+ * scalars (re, im) and the kernel is then complex too.
  *
  * Scheme ("broadcast one tap x a block of outputs"): a block of FC_R output
- * rows x FC_C vectors stays in FC_R*FC_C vector registers for the whole tap
- * loop; each tap is broadcast once per block and FMA'd with one unaligned
- * load per accumulator; the block is loaded and stored once.  Columns are
- * processed in tiles of FC_TILE outputs so the kh+FC_R-1 input rows of a
- * tile stay in L1/L2.  Every output is summed in the fixed order
- * (i, j) = (0, 0), (0, 1), ..., whatever the block it falls in, so results
- * do not depend on the thread split; they may differ in the last bits
+ * rows x FC_C vectors stays in registers for the whole tap loop and is
+ * loaded and stored once.  Input row t of the block feeds output rows
+ * rr = t - i for every kernel row i, so each loaded input vector serves up
+ * to FC_R rows (loads per FMA about (FC_C + FC_R) / (FC_R * FC_C)).
+ * Complex: with v = (xr, xi, ...) and its pair-swap s = (xi, xr, ...),
+ * acc += kr * v + (-ki, +ki, ...) * s, i.e. two FMAs per vector, no
+ * horizontal work.  Columns are processed in tiles of FC_TILE elements so
+ * the rows of a tile stay in L1/L2.
+ *
+ * Every output sums its taps in the fixed order (i, j) = (0, 0), (0, 1), ...
+ * through the same vector FMAs whatever block or tile it falls in (ragged
+ * tails are done as one overlapping vector), so results do not depend on
+ * how the work is split between threads.  They may differ in the last bits
  * between instruction sets (FMA contraction).
  *
- * This file is included with FC_T (float/double) and FC_TN (f32/f64) set.
+ * Included (by fc_simd_all.h) with FC_T (float/double scalar), FC_TN
+ * (f32/f64/c64/c128), FC_CPLX (0/1), FC_LANES (scalars per vector) and the
+ * block shape FC_BR x FC_BC set.
  */
 #define FC_CAT3_(a, b, c) a##_##b##_##c
 #define FC_CAT3(a, b, c) FC_CAT3_(a, b, c)
 #define FC_FN(base) FC_CAT3(base, FC_TN, FC_ISA)
 #define FC_VT FC_CAT3(vec, FC_TN, FC_ISA)
 
-#define FC_W ((ptrdiff_t)(FC_VBYTES / sizeof(FC_T)))
+#define FC_W ((ptrdiff_t)FC_LANES)             /* scalars per vector */
+#define FC_E ((ptrdiff_t)(FC_CPLX ? 2 : 1))    /* scalars per element */
+#define FC_N (FC_W / FC_E)                     /* elements per vector */
 
 typedef FC_T FC_VT __attribute__((vector_size(FC_VBYTES)));
+
+#if FC_LANES == 2
+#define FC_SWAP_IDX 1, 0
+#define FC_SIGNS -1, 1
+#elif FC_LANES == 4
+#define FC_SWAP_IDX 1, 0, 3, 2
+#define FC_SIGNS -1, 1, -1, 1
+#elif FC_LANES == 8
+#define FC_SWAP_IDX 1, 0, 3, 2, 5, 4, 7, 6
+#define FC_SIGNS -1, 1, -1, 1, -1, 1, -1, 1
+#elif FC_LANES == 16
+#define FC_SWAP_IDX 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14
+#define FC_SIGNS -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1
+#else
+#error "unsupported FC_LANES"
+#endif
 
 static inline FC_VT FC_FN(loadu)(const FC_T *p)
 {
@@ -43,35 +71,64 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
     memcpy(p, &v, sizeof v);
 }
 
-/* acc[NR][NC] = out block at o + all taps over the input block at src.
-   Input row t of the block feeds output rows rr = t - i for every kernel row
-   i: each loaded input vector serves up to NR rows (loads per FMA ~
-   (NC + NR) / (NR * NC)), and every output still sums its taps in (i, j)
-   order, whatever NR and NC are. */
+/* acc[NR][NC] = the out block at o + all taps over the input block at src
+   (o, src point at scalars; ldo, ldi count elements). */
+#if FC_CPLX
+#define FC_TAPS(NR, NC, acc)                                                    \
+    for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
+        const FC_T *irow = src + t * ldi * 2;                                   \
+        for (ptrdiff_t j = 0; j < kw; j++) {                                    \
+            FC_VT v[NC], s[NC];                                                 \
+            _Pragma("GCC unroll 8")                                             \
+            for (int c = 0; c < NC; c++) {                                      \
+                v[c] = FC_FN(loadu)(irow + c * FC_W + 2 * j);                   \
+                s[c] = __builtin_shufflevector(v[c], v[c], FC_SWAP_IDX);        \
+            }                                                                   \
+            _Pragma("GCC unroll 8")                                             \
+            for (int rr = 0; rr < NR; rr++) {                                   \
+                const ptrdiff_t i = t - rr;                                     \
+                if (i < 0 || i >= kh)                                           \
+                    continue;                                                   \
+                const FC_T *kp = k + 2 * (i * kw + j);                          \
+                const FC_VT a = kp[0] - (FC_VT){0};                             \
+                const FC_VT b = (kp[1] - (FC_VT){0}) * (FC_VT){FC_SIGNS};       \
+                _Pragma("GCC unroll 8")                                         \
+                for (int c = 0; c < NC; c++) {                                  \
+                    acc[rr][c] += a * v[c];                                     \
+                    acc[rr][c] += b * s[c];                                     \
+                }                                                               \
+            }                                                                   \
+        }                                                                       \
+    }
+#else
+#define FC_TAPS(NR, NC, acc)                                                    \
+    for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
+        const FC_T *irow = src + t * ldi;                                       \
+        for (ptrdiff_t j = 0; j < kw; j++) {                                    \
+            FC_VT v[NC];                                                        \
+            _Pragma("GCC unroll 8")                                             \
+            for (int c = 0; c < NC; c++)                                        \
+                v[c] = FC_FN(loadu)(irow + c * FC_W + j);                       \
+            _Pragma("GCC unroll 8")                                             \
+            for (int rr = 0; rr < NR; rr++) {                                   \
+                const ptrdiff_t i = t - rr;                                     \
+                if (i < 0 || i >= kh)                                           \
+                    continue;                                                   \
+                const FC_VT w = k[i * kw + j] - (FC_VT){0}; /* broadcast */     \
+                _Pragma("GCC unroll 8")                                         \
+                for (int c = 0; c < NC; c++)                                    \
+                    acc[rr][c] += w * v[c];                                     \
+            }                                                                   \
+        }                                                                       \
+    }
+#endif
+
 #define FC_COMPUTE(NR, NC, acc)                                                 \
     do {                                                                        \
         for (int rr = 0; rr < NR; rr++)                                         \
             for (int c = 0; c < NC; c++)                                        \
-                acc[rr][c] = FC_FN(loadu)(o + rr * ldo + c * FC_W);             \
-        for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                           \
-            const FC_T *irow = src + t * ldi;                                   \
-            for (ptrdiff_t j = 0; j < kw; j++) {                                \
-                FC_VT v[NC];                                                    \
-                _Pragma("GCC unroll 8")                                         \
-                for (int c = 0; c < NC; c++)                                    \
-                    v[c] = FC_FN(loadu)(irow + c * FC_W + j);                   \
-                _Pragma("GCC unroll 8")                                         \
-                for (int rr = 0; rr < NR; rr++) {                               \
-                    const ptrdiff_t i = t - rr;                                 \
-                    if (i < 0 || i >= kh)                                       \
-                        continue;                                               \
-                    const FC_VT w = k[i * kw + j] - (FC_VT){0};  /* broadcast */ \
-                    _Pragma("GCC unroll 8")                                     \
-                    for (int c = 0; c < NC; c++)                                \
-                        acc[rr][c] += w * v[c];                                 \
-                }                                                               \
-            }                                                                   \
-        }                                                                       \
+                acc[rr][c] = FC_FN(loadu)(o + rr * ldo * FC_E + c * FC_W);      \
+        FC_TAPS(NR, NC, acc)                                                    \
     } while (0)
 
 #define FC_BLOCK(NR, NC)                                                        \
@@ -80,53 +137,74 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
         FC_COMPUTE(NR, NC, acc);                                                \
         for (int rr = 0; rr < NR; rr++)                                         \
             for (int c = 0; c < NC; c++)                                        \
-                FC_FN(storeu)(o + rr * ldo + c * FC_W, acc[rr][c]);             \
+                FC_FN(storeu)(o + rr * ldo * FC_E + c * FC_W, acc[rr][c]);      \
     } while (0)
 
-/* Rows [r0, r0+NR) of the tile [x0, x1): blocks of FC_C vectors, then single
-   vectors.  A ragged tail (x1 - x0 not a multiple of the vector width) is
-   computed as one vector ending at x1, *before* the columns it overlaps are
-   updated, and only its last lanes are stored: every output goes through the
-   same vector FMAs, so results do not depend on where a tile starts.  Only
-   tiles narrower than one vector use scalar code. */
+/* One output element (rr, x) in scalar code: only for tiles narrower than a
+   vector, which every split of the work treats alike. */
+#if FC_CPLX
+#define FC_SCALAR(rr, x)                                                        \
+    do {                                                                        \
+        FC_T *op = out + ((r0 + rr) * ldo + x) * 2;                             \
+        FC_T sr = op[0], si = op[1];                                            \
+        for (ptrdiff_t i = 0; i < kh; i++)                                      \
+            for (ptrdiff_t j = 0; j < kw; j++) {                                \
+                const FC_T *kp = k + 2 * (i * kw + j);                          \
+                const FC_T *ip = in + ((r0 + rr + i) * ldi + x + j) * 2;        \
+                sr += kp[0] * ip[0] - kp[1] * ip[1];                            \
+                si += kp[0] * ip[1] + kp[1] * ip[0];                            \
+            }                                                                   \
+        op[0] = sr;                                                             \
+        op[1] = si;                                                             \
+    } while (0)
+#else
+#define FC_SCALAR(rr, x)                                                        \
+    do {                                                                        \
+        FC_T sum = out[(r0 + rr) * ldo + x];                                    \
+        for (ptrdiff_t i = 0; i < kh; i++)                                      \
+            for (ptrdiff_t j = 0; j < kw; j++)                                  \
+                sum += k[i * kw + j] * in[(r0 + rr + i) * ldi + x + j];         \
+        out[(r0 + rr) * ldo + x] = sum;                                         \
+    } while (0)
+#endif
+
+/* Rows [r0, r0+NR) of the tile [x0, x1) (elements): blocks of FC_BC vectors,
+   then single vectors.  A ragged tail is computed as one vector ending at
+   x1 *before* the columns it overlaps are updated, and only its last lanes
+   are stored, so every output goes through the same vector FMAs. */
 #define FC_ROWS(NR)                                                             \
     do {                                                                        \
-        ptrdiff_t xm = x0 + ((x1 - x0) / FC_W) * FC_W;                          \
+        ptrdiff_t xm = x0 + ((x1 - x0) / FC_N) * FC_N;                          \
         if (xm == x0) {                                                         \
-            for (ptrdiff_t x = x0; x < x1; x++) {                               \
-                for (int rr = 0; rr < NR; rr++) {                               \
-                    FC_T s = out[(r0 + rr) * ldo + x];                          \
-                    for (ptrdiff_t i = 0; i < kh; i++)                          \
-                        for (ptrdiff_t j = 0; j < kw; j++)                      \
-                            s += k[i * kw + j] * in[(r0 + rr + i) * ldi + x + j]; \
-                    out[(r0 + rr) * ldo + x] = s;                               \
-                }                                                               \
-            }                                                                   \
+            for (ptrdiff_t x = x0; x < x1; x++)                                 \
+                for (int rr = 0; rr < NR; rr++)                                 \
+                    FC_SCALAR(rr, x);                                           \
             break;                                                              \
         }                                                                       \
         FC_VT tail[NR][1];                                                      \
         if (xm < x1) {                                                          \
-            FC_T *o = out + r0 * ldo + x1 - FC_W;                               \
-            const FC_T *src = in + r0 * ldi + x1 - FC_W;                        \
+            FC_T *o = out + (r0 * ldo + x1 - FC_N) * FC_E;                      \
+            const FC_T *src = in + (r0 * ldi + x1 - FC_N) * FC_E;               \
             FC_COMPUTE(NR, 1, tail);                                            \
         }                                                                       \
         ptrdiff_t x = x0;                                                       \
-        for (; x + FC_C * FC_W <= xm; x += FC_C * FC_W) {                       \
-            FC_T *o = out + r0 * ldo + x;                                       \
-            const FC_T *src = in + r0 * ldi + x;                                \
-            FC_BLOCK(NR, FC_C);                                                 \
+        for (; x + FC_BC * FC_N <= xm; x += FC_BC * FC_N) {                     \
+            FC_T *o = out + (r0 * ldo + x) * FC_E;                              \
+            const FC_T *src = in + (r0 * ldi + x) * FC_E;                       \
+            FC_BLOCK(NR, FC_BC);                                                \
         }                                                                       \
-        for (; x < xm; x += FC_W) {                                             \
-            FC_T *o = out + r0 * ldo + x;                                       \
-            const FC_T *src = in + r0 * ldi + x;                                \
+        for (; x < xm; x += FC_N) {                                             \
+            FC_T *o = out + (r0 * ldo + x) * FC_E;                              \
+            const FC_T *src = in + (r0 * ldi + x) * FC_E;                       \
             FC_BLOCK(NR, 1);                                                    \
         }                                                                       \
         if (xm < x1) {                                                          \
             for (int rr = 0; rr < NR; rr++) {                                   \
-                FC_T lanes[FC_VBYTES / sizeof(FC_T)];                           \
+                FC_T lanes[FC_LANES];                                           \
                 memcpy(lanes, &tail[rr][0], sizeof lanes);                      \
-                memcpy(out + (r0 + rr) * ldo + xm, lanes + (FC_W - (x1 - xm)),  \
-                       (size_t)(x1 - xm) * sizeof(FC_T));                       \
+                memcpy(out + ((r0 + rr) * ldo + xm) * FC_E,                     \
+                       lanes + (FC_N - (x1 - xm)) * FC_E,                       \
+                       (size_t)((x1 - xm) * FC_E) * sizeof(FC_T));             \
             }                                                                   \
         }                                                                       \
     } while (0)
@@ -138,19 +216,25 @@ void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
 {
     for (ptrdiff_t x0 = 0, x1; x0 < cols; x0 = x1) {
         x1 = x0 + FC_TILE;
-        if (cols - x1 < FC_W)   /* no tile narrower than a vector, but the only one */
+        if (cols - x1 < FC_N)   /* no tile narrower than a vector, but the only one */
             x1 = cols;
         ptrdiff_t r0 = 0;
-        for (; r0 + FC_R <= rows; r0 += FC_R)
-            FC_ROWS(FC_R);
+        for (; r0 + FC_BR <= rows; r0 += FC_BR)
+            FC_ROWS(FC_BR);
         for (; r0 < rows; r0++)
             FC_ROWS(1);
     }
 }
 
-#undef FC_BLOCK
+#undef FC_TAPS
 #undef FC_COMPUTE
+#undef FC_BLOCK
+#undef FC_SCALAR
 #undef FC_ROWS
+#undef FC_SWAP_IDX
+#undef FC_SIGNS
 #undef FC_W
+#undef FC_E
+#undef FC_N
 #undef FC_VT
 #undef FC_FN

@@ -34,6 +34,13 @@ cdef extern from "fc_kernels.h" nogil:
     void fc_corr2d_valid_f64(double* out, Py_ssize_t ldo, const double* inp, Py_ssize_t ldi,
                              const double* k, Py_ssize_t kh, Py_ssize_t kw,
                              Py_ssize_t rows, Py_ssize_t cols)
+    # interleaved complex, passed as float / double pointers
+    void fc_corr2d_valid_c64(float* out, Py_ssize_t ldo, const float* inp, Py_ssize_t ldi,
+                             const float* k, Py_ssize_t kh, Py_ssize_t kw,
+                             Py_ssize_t rows, Py_ssize_t cols)
+    void fc_corr2d_valid_c128(double* out, Py_ssize_t ldo, const double* inp, Py_ssize_t ldi,
+                              const double* k, Py_ssize_t kh, Py_ssize_t kw,
+                              Py_ssize_t rows, Py_ssize_t cols)
     int fc_select_isa(const char* requested)
     const char* fc_isa_name()
     const char* fc_isa_available()
@@ -81,6 +88,9 @@ cdef enum:
     # Outputs per tile of the generic loop: the tile and its input stay in L1.
     TILE = 1024
 
+ctypedef float complex cfloat_t
+ctypedef double complex cdouble_t
+
 ctypedef fused T:
     uint8_t
     uint16_t
@@ -89,8 +99,8 @@ ctypedef fused T:
     float
     double
     long double
-    float complex
-    double complex
+    cfloat_t
+    cdouble_t
     long double complex
 
 
@@ -240,6 +250,22 @@ cdef void _plane_rows(T* oplane, const T* xplane, const T* kplane,
                  do_interior)
 
 
+cdef inline void _simd_band(T* out, int64_t ldo, const T* inp, int64_t ldi,
+                            const T* k, int64_t kh, int64_t kw, int64_t rows,
+                            int64_t cols) noexcept nogil:
+    """The interior band of a plane through the SIMD micro-kernel."""
+    if T is float:
+        fc_corr2d_valid_f32(out, ldo, inp, ldi, k, kh, kw, rows, cols)
+    elif T is double:
+        fc_corr2d_valid_f64(out, ldo, inp, ldi, k, kh, kw, rows, cols)
+    elif T is cfloat_t:
+        fc_corr2d_valid_c64(<float*>out, ldo, <const float*>inp, ldi,
+                            <const float*>k, kh, kw, rows, cols)
+    elif T is cdouble_t:
+        fc_corr2d_valid_c128(<double*>out, ldo, <const double*>inp, ldi,
+                             <const double*>k, kh, kw, rows, cols)
+
+
 cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                 T fill) noexcept nogil:
     """One work unit: an output plane x a block of rows x a block of columns."""
@@ -297,15 +323,10 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
             _plane_rows(oplane, xplane, kplane, g, y0, ylo, x0, x1, fill, False, True)
             _plane_rows(oplane, xplane, kplane, g, yhi, y1, x0, x1, fill, False, True)
             if yhi > ylo:
-                if (T is float or T is double) and xhi > xlo:
-                    if T is float:
-                        fc_corr2d_valid_f32(oplane + ylo * nx + xlo, nx,
-                                            xplane + (ylo + sy) * g.xstride[Y] + xlo + sx,
-                                            g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo)
-                    else:
-                        fc_corr2d_valid_f64(oplane + ylo * nx + xlo, nx,
-                                            xplane + (ylo + sy) * g.xstride[Y] + xlo + sx,
-                                            g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo)
+                if (T is float or T is double or T is cfloat_t or T is cdouble_t) and xhi > xlo:
+                    _simd_band(oplane + ylo * nx + xlo, nx,
+                               xplane + (ylo + sy) * g.xstride[Y] + xlo + sx,
+                               g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo)
                     _plane_rows(oplane, xplane, kplane, g, ylo, yhi, x0, x1, fill, False, False)
                 else:
                     _plane_rows(oplane, xplane, kplane, g, ylo, yhi, x0, x1, fill, False, True)
