@@ -18,7 +18,10 @@
     FC_DECLARE1(float, f32, isa)                                                     \
     FC_DECLARE1(double, f64, isa)                                                    \
     FC_DECLARE1(float, c64, isa)                                                     \
-    FC_DECLARE1(double, c128, isa)
+    FC_DECLARE1(double, c128, isa)                                                   \
+    FC_DECLARE1(uint16_t, u16, isa)                                                  \
+    FC_DECLARE1(uint32_t, u32, isa)                                                  \
+    FC_DECLARE1(uint64_t, u64, isa)
 
 FC_DECLARE(baseline)
 #ifdef FC_HAVE_AVX2
@@ -32,6 +35,9 @@ fc_corr2d_f32_fn fc_corr2d_valid_f32 = fc_corr2d_valid_f32_baseline;
 fc_corr2d_f64_fn fc_corr2d_valid_f64 = fc_corr2d_valid_f64_baseline;
 fc_corr2d_f32_fn fc_corr2d_valid_c64 = fc_corr2d_valid_c64_baseline;
 fc_corr2d_f64_fn fc_corr2d_valid_c128 = fc_corr2d_valid_c128_baseline;
+fc_corr2d_u16_fn fc_corr2d_valid_u16 = fc_corr2d_valid_u16_baseline;
+fc_corr2d_u32_fn fc_corr2d_valid_u32 = fc_corr2d_valid_u32_baseline;
+fc_corr2d_u64_fn fc_corr2d_valid_u64 = fc_corr2d_valid_u64_baseline;
 
 #define FC_USE(isa)                                                                  \
     do {                                                                             \
@@ -39,6 +45,9 @@ fc_corr2d_f64_fn fc_corr2d_valid_c128 = fc_corr2d_valid_c128_baseline;
         fc_corr2d_valid_f64 = fc_corr2d_valid_f64_##isa;                             \
         fc_corr2d_valid_c64 = fc_corr2d_valid_c64_##isa;                             \
         fc_corr2d_valid_c128 = fc_corr2d_valid_c128_##isa;                           \
+        fc_corr2d_valid_u16 = fc_corr2d_valid_u16_##isa;                             \
+        fc_corr2d_valid_u32 = fc_corr2d_valid_u32_##isa;                             \
+        fc_corr2d_valid_u64 = fc_corr2d_valid_u64_##isa;                             \
     } while (0)
 
 static int fc_current = FC_ISA_BASELINE;

@@ -4,8 +4,10 @@
  * fc_corr2d_valid_<type>(out, ldo, in, ldi, k, kh, kw, rows, cols):
  *     out[r*ldo + x] += sum_{i<kh, j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
  * for r < rows, x < cols; every read inside `in` (see fc_simd_impl.h).
- * <type> is f32, f64, or c64 / c128 (interleaved complex float / double,
- * passed as float / double pointers; strides and sizes count elements).
+ * <type> is f32, f64, c64 / c128 (interleaved complex float / double,
+ * passed as float / double pointers; strides and sizes count elements), or
+ * u16 / u32 / u64 (wrapping unsigned arithmetic; uint8 stays on the generic
+ * loop, see fc_simd_all.h).
  *
  * The same source is compiled for several instruction sets; fc_select_isa()
  * picks the best one the CPU supports, or the one named by the environment
@@ -17,11 +19,18 @@
 #define FC_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef void (*fc_corr2d_f32_fn)(float *, ptrdiff_t, const float *, ptrdiff_t,
                                  const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
 typedef void (*fc_corr2d_f64_fn)(double *, ptrdiff_t, const double *, ptrdiff_t,
                                  const double *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+#define FC_INT_FN_TYPE(T, tn)                                                        \
+    typedef void (*fc_corr2d_##tn##_fn)(T *, ptrdiff_t, const T *, ptrdiff_t, const T *, \
+                                        ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+FC_INT_FN_TYPE(uint16_t, u16)
+FC_INT_FN_TYPE(uint32_t, u32)
+FC_INT_FN_TYPE(uint64_t, u64)
 
 enum fc_isa { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2 };
 
@@ -37,5 +46,8 @@ extern fc_corr2d_f32_fn fc_corr2d_valid_f32;
 extern fc_corr2d_f64_fn fc_corr2d_valid_f64;
 extern fc_corr2d_f32_fn fc_corr2d_valid_c64;
 extern fc_corr2d_f64_fn fc_corr2d_valid_c128;
+extern fc_corr2d_u16_fn fc_corr2d_valid_u16;
+extern fc_corr2d_u32_fn fc_corr2d_valid_u32;
+extern fc_corr2d_u64_fn fc_corr2d_valid_u64;
 
 #endif

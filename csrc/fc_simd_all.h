@@ -1,8 +1,9 @@
-/* fc_simd_all.h - instantiate fc_simd_impl.h for float, double, complex64
-   and complex128.  The including file sets FC_ISA, FC_VBYTES, FC_TILE and
+/* fc_simd_all.h - instantiate fc_simd_impl.h for float, double, complex64,
+   complex128 and the unsigned integers.  The including file sets FC_ISA, FC_VBYTES, FC_TILE and
    the register-block shapes FC_R x FC_C (real) and FC_CR x FC_CC (complex,
    which needs a swapped copy of every input vector). */
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #define FC_BR FC_R
@@ -17,6 +18,32 @@
 #undef FC_LANES
 #define FC_T double
 #define FC_TN f64
+#define FC_LANES (FC_VBYTES / 8)
+#include "fc_simd_impl.h"
+#undef FC_T
+#undef FC_TN
+#undef FC_LANES
+
+/* (no uint8 kernel: x86 has no 8-bit multiply and the emulation is slower
+   than the compiler-vectorised generic loop) */
+#define FC_WIDE unsigned int
+#define FC_T uint16_t
+#define FC_TN u16
+#define FC_LANES (FC_VBYTES / 2)
+#include "fc_simd_impl.h"
+#undef FC_T
+#undef FC_TN
+#undef FC_LANES
+#define FC_T uint32_t
+#define FC_TN u32
+#define FC_LANES (FC_VBYTES / 4)
+#include "fc_simd_impl.h"
+#undef FC_T
+#undef FC_TN
+#undef FC_LANES
+#undef FC_WIDE
+#define FC_T uint64_t
+#define FC_TN u64
 #define FC_LANES (FC_VBYTES / 8)
 #include "fc_simd_impl.h"
 #undef FC_T

@@ -28,8 +28,13 @@
  * how the work is split between threads.  They may differ in the last bits
  * between instruction sets (FMA contraction).
  *
- * Included (by fc_simd_all.h) with FC_T (float/double scalar), FC_TN
- * (f32/f64/c64/c128), FC_CPLX (0/1), FC_LANES (scalars per vector) and the
+ * Unsigned integers (the work types of every integer result) use the same
+ * code: vector and scalar arithmetic wrap modulo 2^bits, which gives the
+ * same result as scipy's wrapping accumulation in the result type.
+ *
+ * Included (by fc_simd_all.h) with FC_T (float/double/uintN_t scalar),
+ * FC_TN (f32/f64/c64/c128/u16/u32/u64), FC_CPLX (0/1), FC_LANES
+ * (scalars per vector), optionally FC_WIDE (scalar product type), and the
  * block shape FC_BR x FC_BC set.
  */
 #define FC_CAT3_(a, b, c) a##_##b##_##c
@@ -43,6 +48,7 @@
 
 typedef FC_T FC_VT __attribute__((vector_size(FC_VBYTES)));
 
+#if FC_CPLX
 #if FC_LANES == 2
 #define FC_SWAP_IDX 1, 0
 #define FC_SIGNS -1, 1
@@ -57,6 +63,15 @@ typedef FC_T FC_VT __attribute__((vector_size(FC_VBYTES)));
 #define FC_SIGNS -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1
 #else
 #error "unsupported FC_LANES"
+#endif
+#endif
+
+/* Scalar products in a type at least as wide as int: unsigned 8/16-bit
+   operands would otherwise be promoted to (signed) int and could overflow. */
+#ifdef FC_WIDE
+#define FC_MUL(a, b) ((FC_T)((FC_WIDE)(a) * (FC_WIDE)(b)))
+#else
+#define FC_MUL(a, b) ((a) * (b))
 #endif
 
 static inline FC_VT FC_FN(loadu)(const FC_T *p)
@@ -163,7 +178,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
         FC_T sum = out[(r0 + rr) * ldo + x];                                    \
         for (ptrdiff_t i = 0; i < kh; i++)                                      \
             for (ptrdiff_t j = 0; j < kw; j++)                                  \
-                sum += k[i * kw + j] * in[(r0 + rr + i) * ldi + x + j];         \
+                sum += FC_MUL(k[i * kw + j], in[(r0 + rr + i) * ldi + x + j]);  \
         out[(r0 + rr) * ldo + x] = sum;                                         \
     } while (0)
 #endif
@@ -233,6 +248,7 @@ void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
 #undef FC_ROWS
 #undef FC_SWAP_IDX
 #undef FC_SIGNS
+#undef FC_MUL
 #undef FC_W
 #undef FC_E
 #undef FC_N

@@ -41,6 +41,16 @@ cdef extern from "fc_kernels.h" nogil:
     void fc_corr2d_valid_c128(double* out, Py_ssize_t ldo, const double* inp, Py_ssize_t ldi,
                               const double* k, Py_ssize_t kh, Py_ssize_t kw,
                               Py_ssize_t rows, Py_ssize_t cols)
+    # wrapping unsigned arithmetic (the work types of integer results)
+    void fc_corr2d_valid_u16(uint16_t* out, Py_ssize_t ldo, const uint16_t* inp, Py_ssize_t ldi,
+                             const uint16_t* k, Py_ssize_t kh, Py_ssize_t kw,
+                             Py_ssize_t rows, Py_ssize_t cols)
+    void fc_corr2d_valid_u32(uint32_t* out, Py_ssize_t ldo, const uint32_t* inp, Py_ssize_t ldi,
+                             const uint32_t* k, Py_ssize_t kh, Py_ssize_t kw,
+                             Py_ssize_t rows, Py_ssize_t cols)
+    void fc_corr2d_valid_u64(uint64_t* out, Py_ssize_t ldo, const uint64_t* inp, Py_ssize_t ldi,
+                             const uint64_t* k, Py_ssize_t kh, Py_ssize_t kw,
+                             Py_ssize_t rows, Py_ssize_t cols)
     int fc_select_isa(const char* requested)
     const char* fc_isa_name()
     const char* fc_isa_available()
@@ -90,6 +100,8 @@ cdef enum:
 
 ctypedef float complex cfloat_t
 ctypedef double complex cdouble_t
+ctypedef long double longdouble_t
+ctypedef long double complex clongdouble_t
 
 ctypedef fused T:
     uint8_t
@@ -98,10 +110,10 @@ ctypedef fused T:
     uint64_t
     float
     double
-    long double
+    longdouble_t
     cfloat_t
     cdouble_t
-    long double complex
+    clongdouble_t
 
 
 cdef struct Geometry:
@@ -264,6 +276,12 @@ cdef inline void _simd_band(T* out, int64_t ldo, const T* inp, int64_t ldi,
     elif T is cdouble_t:
         fc_corr2d_valid_c128(<double*>out, ldo, <const double*>inp, ldi,
                              <const double*>k, kh, kw, rows, cols)
+    elif T is uint16_t:
+        fc_corr2d_valid_u16(out, ldo, inp, ldi, k, kh, kw, rows, cols)
+    elif T is uint32_t:
+        fc_corr2d_valid_u32(out, ldo, inp, ldi, k, kh, kw, rows, cols)
+    elif T is uint64_t:
+        fc_corr2d_valid_u64(out, ldo, inp, ldi, k, kh, kw, rows, cols)
 
 
 cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
@@ -323,7 +341,9 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
             _plane_rows(oplane, xplane, kplane, g, y0, ylo, x0, x1, fill, False, True)
             _plane_rows(oplane, xplane, kplane, g, yhi, y1, x0, x1, fill, False, True)
             if yhi > ylo:
-                if (T is float or T is double or T is cfloat_t or T is cdouble_t) and xhi > xlo:
+                # long double has no SIMD kernel; uint8 is faster on the generic
+                # loop (x86 has no 8-bit multiply)
+                if not (T is longdouble_t or T is clongdouble_t or T is uint8_t) and xhi > xlo:
                     _simd_band(oplane + ylo * nx + xlo, nx,
                                xplane + (ylo + sy) * g.xstride[Y] + xlo + sx,
                                g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo)
