@@ -8,5 +8,5 @@
 #define FC_C 3
 #define FC_CR 3
 #define FC_CC 2
-#define FC_TILE 512
+#define FC_TILE 4096
 #include "fc_simd_all.h"

@@ -7,5 +7,5 @@
 #define FC_C 4
 #define FC_CR 4
 #define FC_CC 3
-#define FC_TILE 512
+#define FC_TILE 4096
 #include "fc_simd_all.h"

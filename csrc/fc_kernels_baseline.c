@@ -6,5 +6,5 @@
 #define FC_C 2
 #define FC_CR 3
 #define FC_CC 2
-#define FC_TILE 512
+#define FC_TILE 4096
 #include "fc_simd_all.h"

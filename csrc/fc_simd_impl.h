@@ -224,10 +224,10 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
         }                                                                       \
     } while (0)
 
-void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
-                            const FC_T *restrict in, ptrdiff_t ldi,
-                            const FC_T *restrict k, ptrdiff_t kh, ptrdiff_t kw,
-                            ptrdiff_t rows, ptrdiff_t cols)
+static inline __attribute__((always_inline)) void
+FC_FN(run)(FC_T *restrict out, ptrdiff_t ldo, const FC_T *restrict in, ptrdiff_t ldi,
+           const FC_T *restrict k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
+           ptrdiff_t cols)
 {
     for (ptrdiff_t x0 = 0, x1; x0 < cols; x0 = x1) {
         x1 = x0 + FC_TILE;
@@ -238,6 +238,27 @@ void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
             FC_ROWS(FC_BR);
         for (; r0 < rows; r0++)
             FC_ROWS(1);
+    }
+}
+
+void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
+                            const FC_T *restrict in, ptrdiff_t ldi,
+                            const FC_T *restrict k, ptrdiff_t kh, ptrdiff_t kw,
+                            ptrdiff_t rows, ptrdiff_t cols)
+{
+    /* Small kernel widths get their own copy with the tap loop unrolled. */
+    switch (kw) {
+    case 3:
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 3, rows, cols);
+        break;
+    case 5:
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 5, rows, cols);
+        break;
+    case 7:
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 7, rows, cols);
+        break;
+    default:
+        FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rows, cols);
     }
 }
 
