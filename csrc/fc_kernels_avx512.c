@@ -7,5 +7,7 @@
 #define FC_C 4
 #define FC_CR 4
 #define FC_CC 3
+#define FC_C1 8
+#define FC_CC1 6
 #define FC_TILE 4096
 #include "fc_simd_all.h"

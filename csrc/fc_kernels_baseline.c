@@ -6,5 +6,7 @@
 #define FC_C 2
 #define FC_CR 3
 #define FC_CC 2
+#define FC_C1 6
+#define FC_CC1 4
 #define FC_TILE 4096
 #include "fc_simd_all.h"

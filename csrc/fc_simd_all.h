@@ -1,13 +1,15 @@
 /* fc_simd_all.h - instantiate fc_simd_impl.h for float, double, complex64,
    complex128 and the unsigned integers.  The including file sets FC_ISA, FC_VBYTES, FC_TILE and
    the register-block shapes FC_R x FC_C (real) and FC_CR x FC_CC (complex,
-   which needs a swapped copy of every input vector). */
+   which needs a swapped copy of every input vector), and FC_C1 / FC_CC1,
+   the vectors of a single-row block (1-D signals, leftover rows). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #define FC_BR FC_R
 #define FC_BC FC_C
+#define FC_B1 FC_C1
 #define FC_CPLX 0
 #define FC_T float
 #define FC_TN f32
@@ -52,9 +54,11 @@
 #undef FC_CPLX
 #undef FC_BR
 #undef FC_BC
+#undef FC_B1
 
 #define FC_BR FC_CR
 #define FC_BC FC_CC
+#define FC_B1 FC_CC1
 #define FC_CPLX 1
 #define FC_T float
 #define FC_TN c64
@@ -73,3 +77,4 @@
 #undef FC_CPLX
 #undef FC_BR
 #undef FC_BC
+#undef FC_B1

@@ -183,11 +183,11 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
     } while (0)
 #endif
 
-/* Rows [r0, r0+NR) of the tile [x0, x1) (elements): blocks of FC_BC vectors,
+/* Rows [r0, r0+NR) of the tile [x0, x1) (elements): blocks of NC vectors,
    then single vectors.  A ragged tail is computed as one vector ending at
    x1 *before* the columns it overlaps are updated, and only its last lanes
    are stored, so every output goes through the same vector FMAs. */
-#define FC_ROWS(NR)                                                             \
+#define FC_ROWS(NR, NC)                                                         \
     do {                                                                        \
         ptrdiff_t xm = x0 + ((x1 - x0) / FC_N) * FC_N;                          \
         if (xm == x0) {                                                         \
@@ -197,16 +197,17 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
             break;                                                              \
         }                                                                       \
         FC_VT tail[NR][1];                                                      \
+        memset(tail, 0, sizeof tail);                                           \
         if (xm < x1) {                                                          \
             FC_T *o = out + (r0 * ldo + x1 - FC_N) * FC_E;                      \
             const FC_T *src = in + (r0 * ldi + x1 - FC_N) * FC_E;               \
             FC_COMPUTE(NR, 1, tail);                                            \
         }                                                                       \
         ptrdiff_t x = x0;                                                       \
-        for (; x + FC_BC * FC_N <= xm; x += FC_BC * FC_N) {                     \
+        for (; x + NC * FC_N <= xm; x += NC * FC_N) {                           \
             FC_T *o = out + (r0 * ldo + x) * FC_E;                              \
             const FC_T *src = in + (r0 * ldi + x) * FC_E;                       \
-            FC_BLOCK(NR, FC_BC);                                                \
+            FC_BLOCK(NR, NC);                                                   \
         }                                                                       \
         for (; x < xm; x += FC_N) {                                             \
             FC_T *o = out + (r0 * ldo + x) * FC_E;                              \
@@ -235,9 +236,11 @@ FC_FN(run)(FC_T *restrict out, ptrdiff_t ldo, const FC_T *restrict in, ptrdiff_t
             x1 = cols;
         ptrdiff_t r0 = 0;
         for (; r0 + FC_BR <= rows; r0 += FC_BR)
-            FC_ROWS(FC_BR);
+            FC_ROWS(FC_BR, FC_BC);
+        /* leftover rows (all rows of a 1-D signal): one row, more vectors,
+           to keep enough FMAs in flight */
         for (; r0 < rows; r0++)
-            FC_ROWS(1);
+            FC_ROWS(1, FC_B1);
     }
 }
 
