@@ -16,7 +16,8 @@ from ._threads import resolve_workers
 from ._validate import (as_input_array, check_boundary, check_fillvalue,
                         check_method, check_mode, check_same_ndim,
                         check_valid_shapes)
-from ._window import direct_window, window
+from ._modes import window
+from ._window import direct_window
 
 __all__ = ["convolve", "correlate", "convolve2d", "correlate2d"]
 
@@ -58,7 +59,8 @@ def _nd(in1, in2, mode, method, correlate, workers):
     if method == "auto":
         method = choose_method(in1, kernel, mode, starts, lengths)
     if method == "fft":
-        res = _fft.fft_convolve(in1, kernel, mode, dtype=fft_compute_dtype(result))
+        res = _fft.fft_convolve(in1, kernel, mode, dtype=fft_compute_dtype(result),
+                                workers=nthreads)
         if not np.all(np.isfinite(res)):
             warnings.warn(
                 "Use of fft convolution on input with NAN or inf results in NAN "

@@ -35,12 +35,15 @@ convolved axis has length 1 on one input) the result is the plain product in
 ``np.result_type(in1, in2)``.
 """
 import math
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from operator import index as _index
 
 import numpy as np
 
 from ._dtypes import fftconvolve_result_dtype, result_dtype
+from ._modes import window
+from ._threads import resolve_workers
 from ._validate import (as_input_array, check_mode, check_same_ndim,
                         check_valid_shapes, normalize_axes)
 
@@ -250,21 +253,77 @@ def _finish(ret, dtype):
 # ---------------------------------------------------------------------------
 # The plain FFT
 
-def _circular(x1, x2, lens, axes, complex_):
+# Transforms smaller than this many elements run on one thread.
+_THREAD_MIN_SIZE = 1 << 16
+
+
+def _transform_1d(x, n, axis, kind, workers):
+    """One numpy.fft 1-D transform along `axis`, split over `workers` threads.
+
+    numpy.fft releases the GIL, and every 1-D transform is computed on its
+    own, so splitting the other axes between threads gives bit-identical
+    results for any thread count.
+    """
+    func = getattr(np.fft, kind)
+    if workers <= 1 or x.ndim < 2 or x.size < _THREAD_MIN_SIZE:
+        return func(x, n, axis=axis)
+    other = max((a for a in range(x.ndim) if a != axis), key=lambda a: x.shape[a])
+    m = x.shape[other]
+    if m < 2:
+        return func(x, n, axis=axis)
+    shape = list(x.shape)
+    shape[axis] = n // 2 + 1 if kind == "rfft" else n
+    real = x.real.dtype if x.dtype.kind == "c" else x.dtype
+    dtype = real if kind == "irfft" else np.result_type(real, np.complex64)
+    out = np.empty(shape, dtype=dtype)
+    bounds = np.linspace(0, m, min(workers, m) + 1).astype(int)
+
+    def work(i):
+        sl = (slice(None),) * other + (slice(bounds[i], bounds[i + 1]),)
+        out[sl] = func(x[sl], n, axis=axis)
+
+    with ThreadPoolExecutor(len(bounds) - 1) as pool:
+        list(pool.map(work, range(len(bounds) - 1)))
+    return out
+
+
+def _forward(x, lens, axes, complex_, workers):
+    """numpy.fft.rfftn / fftn with the same order of 1-D transforms."""
+    if complex_:
+        for a, n in reversed(list(zip(axes, lens))):
+            x = _transform_1d(x, n, a, "fft", workers)
+        return x
+    x = _transform_1d(x, lens[-1], axes[-1], "rfft", workers)
+    for a, n in reversed(list(zip(axes[:-1], lens[:-1]))):
+        x = _transform_1d(x, n, a, "fft", workers)
+    return x
+
+
+def _inverse(x, lens, axes, complex_, workers):
+    """numpy.fft.irfftn / ifftn with the same order of 1-D transforms."""
+    if complex_:
+        for a, n in reversed(list(zip(axes, lens))):
+            x = _transform_1d(x, n, a, "ifft", workers)
+        return x
+    for a, n in zip(axes[:-1], lens[:-1]):
+        x = _transform_1d(x, n, a, "ifft", workers)
+    return _transform_1d(x, lens[-1], axes[-1], "irfft", workers)
+
+
+def _circular(x1, x2, lens, axes, complex_, workers=1):
     """Circular convolution of zero-padded `x1` and `x2`: lengths `lens` on
     `axes`, other axes broadcast.  Real transforms unless `complex_`."""
-    fwd, inv = (np.fft.fftn, np.fft.ifftn) if complex_ else (np.fft.rfftn, np.fft.irfftn)
-    sp = fwd(x1, lens, axes=axes)
-    sp2 = fwd(x2, lens, axes=axes)
+    sp = _forward(x1, lens, axes, complex_, workers)
+    sp2 = _forward(x2, lens, axes, complex_, workers)
     if np.broadcast_shapes(sp.shape, sp2.shape) == sp.shape:
         sp *= sp2
     else:
         sp = sp * sp2
     del sp2
-    return inv(sp, lens, axes=axes)
+    return _inverse(sp, lens, axes, complex_, workers)
 
 
-def _fft_window(x1, x2, fft_axes, windows, dtype):
+def _fft_window(x1, x2, fft_axes, windows, dtype, workers=1):
     """Window of the full convolution of `x1` and `x2` over `fft_axes`.
 
     Inputs must be non-empty; non-transformed axes broadcast.  The work is
@@ -280,7 +339,7 @@ def _fft_window(x1, x2, fft_axes, windows, dtype):
         start, length = windows[a]
         need = max(n1, n2, start + length, n1 + n2 - 1 - start)
         lens.append(next_fast_len(need, real=not complex_))
-    ret = _circular(x1, x2, lens, fft_axes, complex_)
+    ret = _circular(x1, x2, lens, fft_axes, complex_, workers)
     sl = [slice(None)] * ret.ndim
     for a in fft_axes:
         start, length = windows[a]
@@ -344,7 +403,7 @@ def _overlap_add(y, p, step, start, length):
     return merged[pre + (slice(start, start + length),)]
 
 
-def _oa_window(x1, x2, fft_axes, windows, dtype):
+def _oa_window(x1, x2, fft_axes, windows, dtype, workers=1):
     """Like `_fft_window`, by overlap-add where blocks pay; None if nowhere."""
     tdt = _transform_dtype(dtype)
     complex_ = tdt.kind == "c"
@@ -413,7 +472,7 @@ def _oa_window(x1, x2, fft_axes, windows, dtype):
         pos[a] = p
         p += 2 if a in fft_axes else 1
     faxes = [pos[a] + 1 for a in fft_axes]
-    y = _circular(x1, x2, lens, faxes, complex_)
+    y = _circular(x1, x2, lens, faxes, complex_, workers)
     # Merge the axis pairs from the last to the first so that positions of
     # the earlier ones stay valid.
     for a in reversed(fft_axes):
@@ -431,7 +490,8 @@ def _oa_window(x1, x2, fft_axes, windows, dtype):
 # ---------------------------------------------------------------------------
 # Drivers
 
-def _run(in1, in2, mode, axes, overlap_add):
+def _run(in1, in2, mode, axes, overlap_add, workers):
+    workers = resolve_workers(workers)
     in1, in2, plan = _plan(in1, in2, mode, axes)
     if plan is None:                                   # 0-d: scipy's product
         return in1 * in2
@@ -448,9 +508,9 @@ def _run(in1, in2, mode, axes, overlap_add):
         return _finish(np.multiply(x1, x2), result_dtype(in1, in2))
     ret = None
     if overlap_add and in1.shape != in2.shape:
-        ret = _oa_window(x1, x2, fft_axes, windows, dtype)
+        ret = _oa_window(x1, x2, fft_axes, windows, dtype, workers)
     if ret is None:
-        ret = _fft_window(x1, x2, fft_axes, windows, dtype)
+        ret = _fft_window(x1, x2, fft_axes, windows, dtype, workers)
     return _finish(ret, dtype)
 
 
@@ -470,10 +530,15 @@ _MODE_DOC = """
         Axes to convolve over; default all.  The other axes are broadcast:
         their sizes must be equal or 1, and the result has the broadcast
         size on them in every mode.
+    workers : int, optional
+        Threads for the transforms (fastconv extension; numpy.fft releases
+        the GIL): a count, or negative to count back from the CPUs
+        available.  Default: the ``fastconv.set_workers`` context, else all
+        available CPUs.  Results are identical for every value.
 """
 
 
-def fftconvolve(in1, in2, mode="full", axes=None):
+def fftconvolve(in1, in2, mode="full", axes=None, *, workers=None):
     """Convolve two N-dimensional arrays using the FFT.
 
     Drop-in for ``scipy.signal.fftconvolve``: same arguments, values, shapes
@@ -535,10 +600,10 @@ def fftconvolve(in1, in2, mode="full", axes=None):
     array([[1., 1., 1.],
            [1., 1., 1.]])
     """
-    return _run(in1, in2, mode, axes, overlap_add=False)
+    return _run(in1, in2, mode, axes, False, workers)
 
 
-def oaconvolve(in1, in2, mode="full", axes=None):
+def oaconvolve(in1, in2, mode="full", axes=None, *, workers=None):
     """Convolve two N-dimensional arrays using the overlap-add method.
 
     Drop-in for ``scipy.signal.oaconvolve``.  Much faster than `fftconvolve`
@@ -587,14 +652,14 @@ def oaconvolve(in1, in2, mode="full", axes=None):
     >>> np.round(oaconvolve([1, 2, 3, 4, 5, 6, 7, 8], [1, -1]), 10)
     array([ 1.,  1.,  1.,  1.,  1.,  1.,  1.,  1., -8.])
     """
-    return _run(in1, in2, mode, axes, overlap_add=True)
+    return _run(in1, in2, mode, axes, True, workers)
 
 
 fftconvolve.__doc__ = fftconvolve.__doc__ % _MODE_DOC
 oaconvolve.__doc__ = oaconvolve.__doc__ % _MODE_DOC
 
 
-def fft_convolve(in1, in2, mode, dtype=None, overlap_add=True):
+def fft_convolve(in1, in2, mode, dtype=None, overlap_add=True, workers=1):
     """Internal: the FFT path of ``convolve(..., method='fft')``.
 
     `in1` and `in2` are validated, non-0-d NumPy arrays of the same ndim and
@@ -612,16 +677,7 @@ def fft_convolve(in1, in2, mode, dtype=None, overlap_add=True):
     s1, s2 = in1.shape, in2.shape
     if mode == "valid" and any(a < b for a, b in zip(s1, s2)):
         in1, in2, s1, s2 = in2, in1, s2, s1
-    windows = []
-    for n1, n2 in zip(s1, s2):
-        if n1 == 0 or n2 == 0:
-            windows.append((0, 0))
-        elif mode == "full":
-            windows.append((0, n1 + n2 - 1))
-        elif mode == "same":
-            windows.append(((n2 - 1) // 2, n1))
-        else:
-            windows.append((min(n1, n2) - 1, abs(n1 - n2) + 1))
+    windows = list(zip(*window(mode, s1, s2)))
     out_shape = tuple(w[1] for w in windows)
     if 0 in out_shape:
         return np.zeros(out_shape, dtype=dtype)
@@ -631,7 +687,7 @@ def fft_convolve(in1, in2, mode, dtype=None, overlap_add=True):
         return np.multiply(x1, x2, dtype=dtype)
     ret = None
     if overlap_add and s1 != s2:
-        ret = _oa_window(x1, x2, fft_axes, windows, dtype)
+        ret = _oa_window(x1, x2, fft_axes, windows, dtype, workers)
     if ret is None:
-        ret = _fft_window(x1, x2, fft_axes, windows, dtype)
+        ret = _fft_window(x1, x2, fft_axes, windows, dtype, workers)
     return _finish(ret, dtype)

@@ -23,7 +23,7 @@ import numpy as np
 from ._dtypes import fft_input_dtype, result_dtype
 from ._validate import (as_input_array, check_mode, check_same_ndim,
                         check_valid_shapes)
-from ._window import window
+from ._modes import window
 
 __all__ = ["choose_conv_method", "choose_method", "overlap_macs"]
 
