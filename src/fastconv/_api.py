@@ -57,7 +57,7 @@ def _nd(in1, in2, mode, method, correlate, workers):
     if 0 in lengths:
         return np.zeros(lengths, dtype=result)
     if method == "auto":
-        method = choose_method(in1, kernel, mode, starts, lengths)
+        method = choose_method(in1, kernel, mode, starts, lengths, nthreads)
     if method == "fft":
         res = _fft.fft_convolve(in1, kernel, mode, dtype=fft_compute_dtype(result),
                                 workers=nthreads)

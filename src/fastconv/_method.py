@@ -4,8 +4,9 @@ scipy's ``choose_conv_method`` prices scipy's slow direct loop (about
 5e7 MAC/s in N-D), so it sends almost every 2-D problem to the FFT.  fastconv
 prices its own kernels instead:
 
-    t_direct = macs * SECONDS_PER_MAC[dtype] + DIRECT_OVERHEAD
-    t_fft    = n_fft * log2(n_fft) * SECONDS_PER_FFT_POINT[dtype] + FFT_OVERHEAD
+    t_direct = macs * SECONDS_PER_MAC[dtype] / threads + DIRECT_OVERHEAD
+    t_fft    = n_fft * log2(n_fft) * SECONDS_PER_FFT_POINT[dtype]
+               / (1 + FFT_THREAD_GAIN * (threads - 1)) + FFT_OVERHEAD
 
 where ``macs`` counts only products that touch both inputs (the exact
 overlap count of the output window) and ``n_fft`` is the padded FFT size.
@@ -24,15 +25,19 @@ from ._dtypes import fft_input_dtype, result_dtype
 from ._validate import (as_input_array, check_mode, check_same_ndim,
                         check_valid_shapes)
 from ._modes import window
+from ._threads import SERIAL_MACS, get_workers
 
 __all__ = ["choose_conv_method", "choose_method", "overlap_macs"]
 
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
 # work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i'.
-SECONDS_PER_MAC = {"f4": 1.1e-10, "f8": 2.3e-10, "c8": 1.2e-9, "c16": 1.2e-9, "i": 1.9e-10}
+SECONDS_PER_MAC = {"f4": 3.5e-11, "f8": 6.6e-11, "c8": 1.2e-10, "c16": 2.2e-10, "i": 4.0e-11}
 # Seconds per (point * log2(points)) of one real/complex FFT convolution
 # (forward transforms of both inputs, product, inverse transform).
-SECONDS_PER_FFT_POINT = {"f4": 1.0e-9, "f8": 1.2e-9, "c8": 1.9e-9, "c16": 2.1e-9}
+SECONDS_PER_FFT_POINT = {"f4": 1.1e-9, "f8": 1.4e-9, "c8": 2.0e-9, "c16": 3.5e-9}
+# Speed-up of the FFT path per extra thread (transforms split over threads;
+# the spectrum product and padding stay serial).
+FFT_THREAD_GAIN = 0.5
 DIRECT_OVERHEAD = 5e-6
 FFT_OVERHEAD = 6e-5
 
@@ -91,25 +96,29 @@ def _fast_len(n):
     return next_fast_len(n, True)
 
 
-def estimate_times(in1, in2, starts, lengths):
+def estimate_times(in1, in2, starts, lengths, workers=1):
     """(t_direct, t_fft) predicted by the cost model, in seconds."""
     res = result_dtype(in1, in2)
     macs = overlap_macs(in1.shape, in2.shape, starts, lengths)
-    t_direct = macs * SECONDS_PER_MAC.get(_class(res), SECONDS_PER_MAC["f8"]) + DIRECT_OVERHEAD
+    direct_threads = workers if macs >= SERIAL_MACS else 1
+    t_direct = (macs * SECONDS_PER_MAC.get(_class(res), SECONDS_PER_MAC["f8"]) / direct_threads
+                + DIRECT_OVERHEAD)
     n_fft = 1
     for n1, n2 in zip(in1.shape, in2.shape):
         n_fft *= _fast_len(n1 + n2 - 1)
     fdt = np.result_type(fft_input_dtype(in1.dtype), fft_input_dtype(in2.dtype))
     per_point = SECONDS_PER_FFT_POINT.get(_class(fdt), SECONDS_PER_FFT_POINT["f8"])
-    t_fft = n_fft * max(np.log2(n_fft), 1.0) * per_point + FFT_OVERHEAD
+    fft_threads = workers if n_fft >= 1 << 16 else 1
+    t_fft = (n_fft * max(np.log2(n_fft), 1.0) * per_point
+             / (1 + FFT_THREAD_GAIN * (fft_threads - 1)) + FFT_OVERHEAD)
     return t_direct, t_fft
 
 
-def choose_method(in1, kernel, mode, starts, lengths):
+def choose_method(in1, kernel, mode, starts, lengths, workers=1):
     """'direct' or 'fft' for validated, non-empty inputs of the same ndim."""
     if not _fft_is_exact_enough(in1, kernel):
         return "direct"
-    t_direct, t_fft = estimate_times(in1, kernel, starts, lengths)
+    t_direct, t_fft = estimate_times(in1, kernel, starts, lengths, workers)
     return "fft" if t_fft < t_direct else "direct"
 
 
@@ -170,7 +179,8 @@ def choose_conv_method(in1, in2, mode="full", measure=False):
         check_valid_shapes(in1.shape, in2.shape)
     starts, lengths = window(mode, in1.shape, in2.shape)
     trivial = in1.ndim == 0 or 0 in lengths
-    method = "direct" if trivial else choose_method(in1, in2, mode, starts, lengths)
+    method = "direct" if trivial else choose_method(in1, in2, mode, starts, lengths,
+                                                    get_workers())
     if not measure:
         return method
     from ._api import convolve
