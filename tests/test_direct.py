@@ -840,8 +840,11 @@ rng = np.random.default_rng(123)
 res = {"isa": np.array(cfg["simd_path"])}
 cases = eval(sys.argv[2])
 for i, (dt, s1, s2) in enumerate(cases):
-    a = rng.standard_normal(s1).astype(dt)
-    b = rng.standard_normal(s2).astype(dt)
+    a = (rng.standard_normal(s1) * 4).astype(dt)
+    b = (rng.standard_normal(s2) * 4).astype(dt)
+    if np.dtype(dt).kind == "c":
+        a = a + 1j * (rng.standard_normal(s1) * 4).astype(dt)
+        b = b - 1j * (rng.standard_normal(s2) * 4).astype(dt)
     for mode in ("full", "same", "valid"):
         ok = all(x >= y for x, y in zip(s1, s2)) or all(x <= y for x, y in zip(s1, s2))
         if mode == "valid" and not ok:
@@ -856,10 +859,15 @@ for i, (dt, s1, s2) in enumerate(cases):
 np.savez(sys.argv[1], **res)
 """
 
-ISA_CASES = [(dt, s1, s2) for dt in ("float32", "float64")
+# Every dtype with a SIMD kernel (and the generic ones), odd widths, ragged
+# tails, tiny and huge kernels, 1-D to 3-D.
+ISA_CASES = [(dt, s1, s2)
+             for dt in ("float32", "float64", "complex64", "complex128", "int16",
+                        "uint16", "int32", "int64", "uint8")
              for s1, s2 in [((31, 45), (3, 3)), ((8, 130), (5, 7)), ((40, 67), (1, 17)),
                             ((19, 70), (11, 2)), ((33, 33), (1, 1)), ((16, 64), (4, 4)),
-                            ((5, 6, 71), (2, 3, 9)), ((1000,), (13,)), ((6, 7), (9, 12))]]
+                            ((5, 6, 71), (2, 3, 9)), ((1000,), (13,)), ((6, 7), (9, 12)),
+                            ((3001,), (701,)), ((3, 9000), (2, 3))]]
 
 
 def _available_isas():
@@ -891,8 +899,12 @@ def test_every_simd_path_matches_reference(isa, tmp_path):
     assert str(res["isa"]) == isa
     rng = np.random.default_rng(123)
     for i, (dt, s1, s2) in enumerate(ISA_CASES):
-        a = rng.standard_normal(s1).astype(dt)
-        b = rng.standard_normal(s2).astype(dt)
+        # the same draws as _ISA_SCRIPT
+        a = (rng.standard_normal(s1) * 4).astype(dt)
+        b = (rng.standard_normal(s2) * 4).astype(dt)
+        if np.dtype(dt).kind == "c":
+            a = a + 1j * (rng.standard_normal(s1) * 4).astype(dt)
+            b = b - 1j * (rng.standard_normal(s2) * 4).astype(dt)
         for key in [k for k in res.files if k.startswith(f"{i}-") and k.endswith("-1")]:
             _, kind, mode, *rest = key.split("-")
             assert res[key].tobytes() == res[key[:-1] + "2"].tobytes(), key
