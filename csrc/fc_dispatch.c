@@ -13,7 +13,7 @@
 
 #define FC_DECLARE1(T, tn, isa)                                                      \
     void fc_corr2d_valid_##tn##_##isa(T *, ptrdiff_t, const T *, ptrdiff_t, const T *, \
-                                      ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+                                      ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int);
 #define FC_DECLARE(isa)                                                              \
     FC_DECLARE1(float, f32, isa)                                                     \
     FC_DECLARE1(double, f64, isa)                                                    \

@@ -2,8 +2,9 @@
  * fc_kernels.h - interior micro-kernels and their run-time dispatch.
  *
  * fc_corr2d_valid_<type>(out, ldo, in, ldi, k, kh, kw, rows, cols):
- *     out[r*ldo + x] += sum_{i<kh, j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
- * for r < rows, x < cols; every read inside `in` (see fc_simd_impl.h).
+ *     out[r*ldo + x] (+)= sum_{i<kh, j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
+ * for r < rows, x < cols (added when the last argument `accumulate` is
+ * non-zero, else stored); every read inside `in` (see fc_simd_impl.h).
  * <type> is f32, f64, c64 / c128 (interleaved complex float / double,
  * passed as float / double pointers; strides and sizes count elements), or
  * u16 / u32 / u64 (wrapping unsigned arithmetic; uint8 stays on the generic
@@ -22,12 +23,12 @@
 #include <stdint.h>
 
 typedef void (*fc_corr2d_f32_fn)(float *, ptrdiff_t, const float *, ptrdiff_t,
-                                 const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+                                 const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int);
 typedef void (*fc_corr2d_f64_fn)(double *, ptrdiff_t, const double *, ptrdiff_t,
-                                 const double *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+                                 const double *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int);
 #define FC_INT_FN_TYPE(T, tn)                                                        \
     typedef void (*fc_corr2d_##tn##_fn)(T *, ptrdiff_t, const T *, ptrdiff_t, const T *, \
-                                        ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+                                        ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int);
 FC_INT_FN_TYPE(uint16_t, u16)
 FC_INT_FN_TYPE(uint32_t, u32)
 FC_INT_FN_TYPE(uint64_t, u64)

@@ -5,8 +5,9 @@
  *
  * For r in [0, rows) and x in [0, cols):
  *
- *     out[r*ldo + x] += sum_{i<kh} sum_{j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
+ *     out[r*ldo + x] (+)= sum_{i<kh} sum_{j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
  *
+ * (added to `out` when `accumulate`, else stored: out is then never read),
  * i.e. the 'valid' 2-D correlation of an input window with a (pre-flipped)
  * kernel plane, every read inside the input.  1-D is rows == kh == 1.
  * Indices and strides count elements; a complex element is two interleaved
@@ -142,7 +143,8 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
     do {                                                                        \
         for (int rr = 0; rr < NR; rr++)                                         \
             for (int c = 0; c < NC; c++)                                        \
-                acc[rr][c] = FC_FN(loadu)(o + rr * ldo * FC_E + c * FC_W);      \
+                acc[rr][c] = accumulate ? FC_FN(loadu)(o + rr * ldo * FC_E + c * FC_W) \
+                                        : (FC_VT){0};                           \
         FC_TAPS(NR, NC, acc)                                                    \
     } while (0)
 
@@ -161,7 +163,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 #define FC_SCALAR(rr, x)                                                        \
     do {                                                                        \
         FC_T *op = out + ((r0 + rr) * ldo + x) * 2;                             \
-        FC_T sr = op[0], si = op[1];                                            \
+        FC_T sr = accumulate ? op[0] : 0, si = accumulate ? op[1] : 0;         \
         for (ptrdiff_t i = 0; i < kh; i++)                                      \
             for (ptrdiff_t j = 0; j < kw; j++) {                                \
                 const FC_T *kp = k + 2 * (i * kw + j);                          \
@@ -175,7 +177,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 #else
 #define FC_SCALAR(rr, x)                                                        \
     do {                                                                        \
-        FC_T sum = out[(r0 + rr) * ldo + x];                                    \
+        FC_T sum = accumulate ? out[(r0 + rr) * ldo + x] : 0;                  \
         for (ptrdiff_t i = 0; i < kh; i++)                                      \
             for (ptrdiff_t j = 0; j < kw; j++)                                  \
                 sum += FC_MUL(k[i * kw + j], in[(r0 + rr + i) * ldi + x + j]);  \
@@ -228,7 +230,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 static inline __attribute__((always_inline)) void
 FC_FN(run)(FC_T *restrict out, ptrdiff_t ldo, const FC_T *restrict in, ptrdiff_t ldi,
            const FC_T *restrict k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
-           ptrdiff_t cols)
+           ptrdiff_t cols, int accumulate)
 {
     for (ptrdiff_t x0 = 0, x1; x0 < cols; x0 = x1) {
         x1 = x0 + FC_TILE;
@@ -247,21 +249,21 @@ FC_FN(run)(FC_T *restrict out, ptrdiff_t ldo, const FC_T *restrict in, ptrdiff_t
 void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
                             const FC_T *restrict in, ptrdiff_t ldi,
                             const FC_T *restrict k, ptrdiff_t kh, ptrdiff_t kw,
-                            ptrdiff_t rows, ptrdiff_t cols)
+                            ptrdiff_t rows, ptrdiff_t cols, int accumulate)
 {
     /* Small kernel widths get their own copy with the tap loop unrolled. */
     switch (kw) {
     case 3:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, 3, rows, cols);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 3, rows, cols, accumulate);
         break;
     case 5:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, 5, rows, cols);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 5, rows, cols, accumulate);
         break;
     case 7:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, 7, rows, cols);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 7, rows, cols, accumulate);
         break;
     default:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rows, cols);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rows, cols, accumulate);
     }
 }
 

@@ -3,7 +3,7 @@
 ``correlate_window`` computes, for an N-D input ``x`` and kernel ``k``
 (both C-contiguous, same work dtype, ndim >= 2), the output window
 
-    out[y] += sum_j k[j] * X(y + s + j)          (y, j, s are N-D indices)
+    out[y] = sum_j k[j] * X(y + s + j)           (y, j, s are N-D indices)
 
 where ``X`` reads ``x`` through a boundary rule (csrc/fc_boundary.h) and
 ``s`` is the per-axis start offset.  Convolution, correlation, modes, argument
@@ -22,6 +22,7 @@ dtypes); only border outputs fold indices.  No padded copy is ever made.
 """
 from cython.parallel cimport prange, threadid
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.string cimport memset
 
 cdef extern from "fc_boundary.h" nogil:
     int64_t fc_fold(int64_t i, int64_t n, int mode)
@@ -30,27 +31,34 @@ cdef extern from "fc_boundary.h" nogil:
 cdef extern from "fc_kernels.h" nogil:
     void fc_corr2d_valid_f32(float* out, Py_ssize_t ldo, const float* inp, Py_ssize_t ldi,
                              const float* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols)
+                             Py_ssize_t rows, Py_ssize_t cols,
+                             int accumulate)
     void fc_corr2d_valid_f64(double* out, Py_ssize_t ldo, const double* inp, Py_ssize_t ldi,
                              const double* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols)
+                             Py_ssize_t rows, Py_ssize_t cols,
+                             int accumulate)
     # interleaved complex, passed as float / double pointers
     void fc_corr2d_valid_c64(float* out, Py_ssize_t ldo, const float* inp, Py_ssize_t ldi,
                              const float* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols)
+                             Py_ssize_t rows, Py_ssize_t cols,
+                             int accumulate)
     void fc_corr2d_valid_c128(double* out, Py_ssize_t ldo, const double* inp, Py_ssize_t ldi,
                               const double* k, Py_ssize_t kh, Py_ssize_t kw,
-                              Py_ssize_t rows, Py_ssize_t cols)
+                              Py_ssize_t rows, Py_ssize_t cols,
+                             int accumulate)
     # wrapping unsigned arithmetic (the work types of integer results)
     void fc_corr2d_valid_u16(uint16_t* out, Py_ssize_t ldo, const uint16_t* inp, Py_ssize_t ldi,
                              const uint16_t* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols)
+                             Py_ssize_t rows, Py_ssize_t cols,
+                             int accumulate)
     void fc_corr2d_valid_u32(uint32_t* out, Py_ssize_t ldo, const uint32_t* inp, Py_ssize_t ldi,
                              const uint32_t* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols)
+                             Py_ssize_t rows, Py_ssize_t cols,
+                             int accumulate)
     void fc_corr2d_valid_u64(uint64_t* out, Py_ssize_t ldo, const uint64_t* inp, Py_ssize_t ldi,
                              const uint64_t* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols)
+                             Py_ssize_t rows, Py_ssize_t cols,
+                             int accumulate)
     int fc_select_isa(const char* requested)
     const char* fc_isa_name()
     const char* fc_isa_available()
@@ -264,24 +272,51 @@ cdef void _plane_rows(T* oplane, const T* xplane, const T* kplane,
 
 cdef inline void _simd_band(T* out, int64_t ldo, const T* inp, int64_t ldi,
                             const T* k, int64_t kh, int64_t kw, int64_t rows,
-                            int64_t cols) noexcept nogil:
-    """The interior band of a plane through the SIMD micro-kernel."""
+                            int64_t cols, int acc) noexcept nogil:
+    """The interior band of a plane through the SIMD micro-kernel (added to
+    `out` if `acc`, else stored)."""
     if T is float:
-        fc_corr2d_valid_f32(out, ldo, inp, ldi, k, kh, kw, rows, cols)
+        fc_corr2d_valid_f32(out, ldo, inp, ldi, k, kh, kw, rows, cols, acc)
     elif T is double:
-        fc_corr2d_valid_f64(out, ldo, inp, ldi, k, kh, kw, rows, cols)
+        fc_corr2d_valid_f64(out, ldo, inp, ldi, k, kh, kw, rows, cols, acc)
     elif T is cfloat_t:
         fc_corr2d_valid_c64(<float*>out, ldo, <const float*>inp, ldi,
-                            <const float*>k, kh, kw, rows, cols)
+                            <const float*>k, kh, kw, rows, cols, acc)
     elif T is cdouble_t:
         fc_corr2d_valid_c128(<double*>out, ldo, <const double*>inp, ldi,
-                             <const double*>k, kh, kw, rows, cols)
+                             <const double*>k, kh, kw, rows, cols, acc)
     elif T is uint16_t:
-        fc_corr2d_valid_u16(out, ldo, inp, ldi, k, kh, kw, rows, cols)
+        fc_corr2d_valid_u16(out, ldo, inp, ldi, k, kh, kw, rows, cols, acc)
     elif T is uint32_t:
-        fc_corr2d_valid_u32(out, ldo, inp, ldi, k, kh, kw, rows, cols)
+        fc_corr2d_valid_u32(out, ldo, inp, ldi, k, kh, kw, rows, cols, acc)
     elif T is uint64_t:
-        fc_corr2d_valid_u64(out, ldo, inp, ldi, k, kh, kw, rows, cols)
+        fc_corr2d_valid_u64(out, ldo, inp, ldi, k, kh, kw, rows, cols, acc)
+
+
+cdef bint _plane_offset(const Geometry* g, const int64_t* oi, int64_t q,
+                        int64_t* xoff) noexcept nogil:
+    """Input-plane offset read by kernel plane `q` for output plane `oi`;
+    returns True when that plane lies outside the input (fill)."""
+    cdef int d
+    cdef int64_t kj, i, mi
+    xoff[0] = 0
+    for d in range(g.ndim - 3, -1, -1):
+        kj = q % g.kshape[d]
+        q = q // g.kshape[d]
+        i = oi[d] + g.start[d] + kj
+        mi = fc_fold(i, g.xshape[d], g.mode)
+        if mi < 0:
+            return True
+        xoff[0] += mi * g.xstride[d]
+    return False
+
+
+cdef inline void _zero_rows(T* oplane, int64_t nx, int64_t y0, int64_t y1,
+                            int64_t x0, int64_t x1) noexcept nogil:
+    cdef int64_t y
+    if x1 > x0:
+        for y in range(y0, y1):
+            memset(oplane + y * nx + x0, 0, <size_t>(x1 - x0) * sizeof(T))
 
 
 cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
@@ -290,16 +325,14 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef int Y = g.ndim - 2
     cdef int X = g.ndim - 1
     cdef int64_t oi[MAXDIM]
-    cdef int64_t kj[MAXDIM]
-    cdef int64_t cb, rb, p, q, xoff, i, mi, tmp
+    cdef int64_t cb, rb, p, q, q0, xoff, tmp
     cdef int d
-    cdef bint outside
+    cdef bint outside, store
     cdef int64_t ny = g.oshape[Y], nx = g.oshape[X]
     cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
     cdef int64_t sy = g.start[Y], sx = g.start[X]
     cdef int64_t y0, y1, x0, x1, ylo, yhi, xlo, xhi
     cdef T* oplane
-    cdef const T* xplane
     cdef const T* kplane
 
     cb = u % g.n_col_blocks
@@ -315,58 +348,62 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     for d in range(Y - 1, -1, -1):
         oi[d] = tmp % g.oshape[d]
         tmp = tmp // g.oshape[d]
-        kj[d] = 0
     # the band of rows / columns whose taps all fall inside the input
     ylo = min(max(-sy, y0), y1)
     yhi = max(min(g.xshape[Y] - kh + 1 - sy, y1), ylo)
     xlo = min(max(-sx, x0), x1)
     xhi = max(min(g.xshape[X] - kw + 1 - sx, x1), xlo)
 
-    for q in range(g.n_ker_planes):
-        xoff = 0
-        outside = False
-        for d in range(Y):
-            i = oi[d] + g.start[d] + kj[d]
-            mi = fc_fold(i, g.xshape[d], g.mode)
-            if mi < 0:
-                outside = True
+    # The band goes to the SIMD kernel (long double has none; uint8 is faster
+    # on the generic loop, x86 having no 8-bit multiply).  Its first kernel
+    # plane inside the input *stores* the band (no zeroing, no read of the
+    # output); that is exact when no plane before it added fill values.
+    # Everything else starts from zero, cleared just before use so the
+    # lines are in cache.
+    q0 = -1
+    if not (T is longdouble_t or T is clongdouble_t or T is uint8_t) and \
+            xhi > xlo and yhi > ylo:
+        for q in range(g.n_ker_planes):
+            if not _plane_offset(g, oi, q, &xoff):
+                q0 = q
                 break
-            xoff = xoff + mi * g.xstride[d]
-        xplane = x + xoff
+    store = q0 == 0 or (q0 > 0 and fill == 0)
+    if store:
+        _zero_rows(oplane, nx, y0, ylo, x0, x1)
+        _zero_rows(oplane, nx, yhi, y1, x0, x1)
+        _zero_rows(oplane, nx, ylo, yhi, x0, xlo)
+        _zero_rows(oplane, nx, ylo, yhi, xhi, x1)
+    else:
+        _zero_rows(oplane, nx, y0, y1, x0, x1)
+
+    for q in range(g.n_ker_planes):
+        outside = _plane_offset(g, oi, q, &xoff)
         kplane = k + q * kh * kw
         if outside:
             if fill != 0:
-                _plane_rows(oplane, xplane, kplane, g, y0, y1, x0, x1, fill, True, True)
+                _plane_rows(oplane, x, kplane, g, y0, y1, x0, x1, fill, True, True)
+            continue
+        _plane_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, fill, False, True)
+        _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False, True)
+        if q0 >= 0:
+            _simd_band(oplane + ylo * nx + xlo, nx,
+                       x + xoff + (ylo + sy) * g.xstride[Y] + xlo + sx,
+                       g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo,
+                       not (store and q == q0))
+            _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False, False)
         else:
-            _plane_rows(oplane, xplane, kplane, g, y0, ylo, x0, x1, fill, False, True)
-            _plane_rows(oplane, xplane, kplane, g, yhi, y1, x0, x1, fill, False, True)
-            if yhi > ylo:
-                # long double has no SIMD kernel; uint8 is faster on the generic
-                # loop (x86 has no 8-bit multiply)
-                if not (T is longdouble_t or T is clongdouble_t or T is uint8_t) and xhi > xlo:
-                    _simd_band(oplane + ylo * nx + xlo, nx,
-                               xplane + (ylo + sy) * g.xstride[Y] + xlo + sx,
-                               g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo)
-                    _plane_rows(oplane, xplane, kplane, g, ylo, yhi, x0, x1, fill, False, False)
-                else:
-                    _plane_rows(oplane, xplane, kplane, g, ylo, yhi, x0, x1, fill, False, True)
-        # odometer step over the kernel's leading index
-        for d in range(Y - 1, -1, -1):
-            kj[d] += 1
-            if kj[d] < g.kshape[d]:
-                break
-            kj[d] = 0
+            _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False, True)
 
 
 def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                      oshape, starts, int mode, const T[::1] fill,
                      rows_per_unit, cols_per_unit, int nthreads=1):
-    """out[y] += sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
+    """out[y] = sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
 
     All arrays are flat views of C-contiguous arrays with the given shapes
     (2 <= ndim <= 64, every extent >= 1); `fill` holds one element (the fill
-    value, read only when ``mode == FC_FILL``); `out` must be zeroed (or hold
-    values to add to).  The output is split into units of `rows_per_unit` x
+    value, read only when ``mode == FC_FILL``); `out` is overwritten (its
+    initial contents are never read).  The output is split into units of `rows_per_unit` x
     `cols_per_unit` that `nthreads` threads share.  Runs without the GIL.
     """
     cdef Geometry g

@@ -53,7 +53,7 @@ def direct_window(x, h, starts, lengths, result, boundary="fill",
     xw = _to_work(x, wd)
     kw = _to_work(h[(slice(None, None, -1),) * h.ndim], wd)
     offsets = [s - (m - 1) for s, m in zip(starts, h.shape)]
-    out = np.zeros(lengths, dtype=wd)
+    out = np.empty(lengths, dtype=wd)  # the core writes every element
     if out.size:
         # The core works on planes (last two axes): give 1-D a row axis.
         pad = (1,) * max(0, 2 - out.ndim)
