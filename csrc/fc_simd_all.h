@@ -14,17 +14,21 @@
 #define FC_T float
 #define FC_TN f32
 #define FC_LANES (FC_VBYTES / 4)
+#define FC_SFMA __builtin_fmaf
 #include "fc_simd_impl.h"
 #undef FC_T
 #undef FC_TN
 #undef FC_LANES
+#undef FC_SFMA
 #define FC_T double
 #define FC_TN f64
 #define FC_LANES (FC_VBYTES / 8)
+#define FC_SFMA __builtin_fma
 #include "fc_simd_impl.h"
 #undef FC_T
 #undef FC_TN
 #undef FC_LANES
+#undef FC_SFMA
 
 /* (no uint8 kernel: x86 has no 8-bit multiply and the emulation is slower
    than the compiler-vectorised generic loop) */
@@ -63,17 +67,21 @@
 #define FC_T float
 #define FC_TN c64
 #define FC_LANES (FC_VBYTES / 4)
+#define FC_SFMA __builtin_fmaf
 #include "fc_simd_impl.h"
 #undef FC_T
 #undef FC_TN
 #undef FC_LANES
+#undef FC_SFMA
 #define FC_T double
 #define FC_TN c128
 #define FC_LANES (FC_VBYTES / 8)
+#define FC_SFMA __builtin_fma
 #include "fc_simd_impl.h"
 #undef FC_T
 #undef FC_TN
 #undef FC_LANES
+#undef FC_SFMA
 #undef FC_CPLX
 #undef FC_BR
 #undef FC_BC

@@ -293,6 +293,28 @@ cdef inline void _simd_band(T* out, int64_t ldo, const T* inp, int64_t ldi,
         fc_corr2d_valid_u64(out, ldo, inp, ldi, k, kh, kw, rows, cols, acc)
 
 
+cdef void _band_edges(T* oplane, const T* xplane, const T* kplane,
+                      const Geometry* g, int64_t y0, int64_t y1, int64_t x0,
+                      int64_t x1, int64_t xlo, int64_t xhi, T fill) noexcept nogil:
+    """Columns [x0, xlo) and [xhi, x1) of the band rows [y0, y1) (every kernel
+    row inside the input), one kernel plane: the border columns next to the
+    SIMD band, in one pass instead of a call per row and kernel row."""
+    cdef int Y = g.ndim - 2
+    cdef int X = g.ndim - 1
+    cdef int64_t nx = g.oshape[X], n = g.xshape[X], ldi = g.xstride[Y]
+    cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
+    cdef int64_t sy = g.start[Y], sx = g.start[X]
+    cdef int64_t y, i
+    cdef T* orow
+    for y in range(y0, y1):
+        orow = oplane + y * nx
+        for i in range(kh):
+            _border(orow, x0, xlo, xplane + (y + sy + i) * ldi, n, kplane + i * kw,
+                    kw, sx, g.mode, fill)
+            _border(orow, xhi, x1, xplane + (y + sy + i) * ldi, n, kplane + i * kw,
+                    kw, sx, g.mode, fill)
+
+
 cdef bint _plane_offset(const Geometry* g, const int64_t* oi, int64_t q,
                         int64_t* xoff) noexcept nogil:
     """Input-plane offset read by kernel plane `q` for output plane `oi`;
@@ -390,7 +412,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                        x + xoff + (ylo + sy) * g.xstride[Y] + xlo + sx,
                        g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo,
                        not (store and q == q0))
-            _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False, False)
+            _band_edges(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, xlo, xhi, fill)
         else:
             _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False, True)
 

@@ -13,9 +13,9 @@ overlap count of the output window) and ``n_fft`` is the padded FFT size.
 The constants are measured on the reference machine by
 ``benchmarks/calibrate_method.py``.
 
-Exactness comes first: bool inputs, integer inputs whose worst-case sum
-reaches 2**52 (where float64 stops being exact), and extended precision
-(numpy has no exact long-double FFT path worth taking) always go direct.
+Exactness comes first: bool inputs, integer inputs whose FFT round-off
+could reach 1/2 (estimated as 8 eps log2(n) |x|_2 |k|_2 >= 1/4), and
+extended precision always go direct.
 """
 import time
 
@@ -80,13 +80,18 @@ def _fft_is_exact_enough(in1, in2):
     if res.kind in "fc" and res.itemsize > (8 if res.kind == "f" else 16):
         return False  # longdouble / clongdouble
     if res.kind in "iu":
-        overlap = 1
-        for n1, n2 in zip(in1.shape, in2.shape):
-            overlap *= min(n1, n2)
+        # The FFT's absolute error is about eps * log2(n) * |x|_2 * |k|_2
+        # (with a safety factor); the rounded result is exact while that
+        # stays well under 1/2.  This is tighter than scipy's
+        # max|x| * max|k| * overlap < 2**52, which lets near-2**52 sums
+        # through with errors of a few units.
         with np.errstate(over="ignore"):
-            m1 = int(np.max(np.abs(in1.astype(np.float64)))) if in1.size else 0
-            m2 = int(np.max(np.abs(in2.astype(np.float64)))) if in2.size else 0
-        if m1 * m2 * overlap >= 2**52:
+            nx = float(np.linalg.norm(in1.astype(np.float64).ravel()))
+            nk = float(np.linalg.norm(in2.astype(np.float64).ravel()))
+        n_fft = 1
+        for n1, n2 in zip(in1.shape, in2.shape):
+            n_fft *= n1 + n2 - 1
+        if 8 * np.finfo(np.float64).eps * max(np.log2(n_fft), 1.0) * nx * nk >= 0.25:
             return False
     return True
 
@@ -160,7 +165,7 @@ def choose_conv_method(in1, in2, mode="full", measure=False):
     -----
     The estimate comes from a cost model of fastconv's own kernels (see
     ``fastconv._method``), not scipy's constants.  Bool inputs, integers
-    whose products could exceed 2**52 and long double inputs always get
+    whose FFT round-off could reach 1/2 and long double inputs always get
     'direct', so integer results stay exact.
 
     Examples

@@ -10,7 +10,8 @@ Order of precedence for one call:
    ``threadpool_limits(..., user_api='openmp')`` in force).
 
 ``workers`` follows scipy.fft: a positive count, or a negative number
-counting back from the number of CPUs (-1 = all of them).  Problems smaller
+counting back from the number of CPUs (-1 = all of them); no more threads
+than available CPUs are started, whatever the count.  Problems smaller
 than ``SERIAL_MACS`` multiply-adds run on one thread (threads would only add
 overhead), and when several Python threads call fastconv at once the cores
 are shared out between the calls instead of each call taking them all, so
@@ -127,7 +128,9 @@ def thread_share(requested, macs):
         _active_calls += 1
         active = _active_calls
     try:
-        n = requested
+        # never more threads than CPUs: the work is CPU-bound, and thousands
+        # of OpenMP threads can fail to start (libgomp then aborts)
+        n = min(requested, available_cpus())
         if macs < SERIAL_MACS:
             n = 1
         elif active > 1:
