@@ -198,7 +198,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 #endif
 
 /* Rows [r0, r0+NR) of the tile [x0, x1) (elements): blocks of NC vectors,
-   then single vectors.  A ragged tail is computed as one vector ending at
+   then smaller blocks.  A ragged tail is computed as one vector ending at
    x1 *before* the columns it overlaps are updated, and only its last lanes
    are stored, so every output goes through the same vector FMAs. */
 #define FC_ROWS(NR, NC)                                                         \
@@ -223,10 +223,22 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
             const FC_T *src = in + (r0 * ldi + x) * FC_E;                       \
             FC_BLOCK(NR, NC);                                                   \
         }                                                                       \
-        for (; x < xm; x += FC_N) {                                             \
+        /* leftover vectors: blocks of 4, 2, 1 (keeps FMAs in flight on     \
+           narrow images) */                                                   \
+        while (x < xm) {                                                        \
             FC_T *o = out + (r0 * ldo + x) * FC_E;                              \
             const FC_T *src = in + (r0 * ldi + x) * FC_E;                       \
-            FC_BLOCK(NR, 1);                                                    \
+            const ptrdiff_t nv = (xm - x) / FC_N;                               \
+            if (nv >= 4 && NC > 4) {                                            \
+                FC_BLOCK(NR, 4);                                                \
+                x += 4 * FC_N;                                                  \
+            } else if (nv >= 2) {                                               \
+                FC_BLOCK(NR, 2);                                                \
+                x += 2 * FC_N;                                                  \
+            } else {                                                            \
+                FC_BLOCK(NR, 1);                                                \
+                x += FC_N;                                                      \
+            }                                                                   \
         }                                                                       \
         if (xm < x1) {                                                          \
             for (int rr = 0; rr < NR; rr++) {                                   \

@@ -105,6 +105,8 @@ cdef enum:
     MAXDIM = 64
     # Outputs per tile of the generic loop: the tile and its input stay in L1.
     TILE = 1024
+    # (border column, tap) pairs whose folded indices are tabulated per unit
+    EDGE_TABLE = 2048
 
 ctypedef float complex cfloat_t
 ctypedef double complex cdouble_t
@@ -298,21 +300,52 @@ cdef void _band_edges(T* oplane, const T* xplane, const T* kplane,
                       int64_t x1, int64_t xlo, int64_t xhi, T fill) noexcept nogil:
     """Columns [x0, xlo) and [xhi, x1) of the band rows [y0, y1) (every kernel
     row inside the input), one kernel plane: the border columns next to the
-    SIMD band, in one pass instead of a call per row and kernel row."""
+    SIMD band.  The folded column index of every (column, tap) is the same
+    for all rows, so it is tabulated once; each output then sums its taps in
+    (row, column) order, as `_border` does."""
     cdef int Y = g.ndim - 2
     cdef int X = g.ndim - 1
     cdef int64_t nx = g.oshape[X], n = g.xshape[X], ldi = g.xstride[Y]
     cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
     cdef int64_t sy = g.start[Y], sx = g.start[X]
-    cdef int64_t y, i
+    cdef int64_t nleft = xlo - x0
+    cdef int64_t ncols = nleft + (x1 - xhi)
+    cdef int64_t tab[EDGE_TABLE]
+    cdef int64_t y, i, j, c, xc, t
+    cdef T acc
     cdef T* orow
+    cdef const T* xrow
+    cdef const T* krow
+    if ncols <= 0:
+        return
+    if ncols * kw > EDGE_TABLE:
+        for y in range(y0, y1):
+            orow = oplane + y * nx
+            for i in range(kh):
+                _border(orow, x0, xlo, xplane + (y + sy + i) * ldi, n,
+                        kplane + i * kw, kw, sx, g.mode, fill)
+                _border(orow, xhi, x1, xplane + (y + sy + i) * ldi, n,
+                        kplane + i * kw, kw, sx, g.mode, fill)
+        return
+    for c in range(ncols):
+        xc = x0 + c if c < nleft else xhi + (c - nleft)
+        for j in range(kw):
+            tab[c * kw + j] = fc_fold(xc + sx + j, n, g.mode)
     for y in range(y0, y1):
         orow = oplane + y * nx
-        for i in range(kh):
-            _border(orow, x0, xlo, xplane + (y + sy + i) * ldi, n, kplane + i * kw,
-                    kw, sx, g.mode, fill)
-            _border(orow, xhi, x1, xplane + (y + sy + i) * ldi, n, kplane + i * kw,
-                    kw, sx, g.mode, fill)
+        for c in range(ncols):
+            xc = x0 + c if c < nleft else xhi + (c - nleft)
+            acc = orow[xc]
+            for i in range(kh):
+                xrow = xplane + (y + sy + i) * ldi
+                krow = kplane + i * kw
+                for j in range(kw):
+                    t = tab[c * kw + j]
+                    if t >= 0:
+                        acc = acc + _mul(krow[j], xrow[t])
+                    elif fill != 0:
+                        acc = acc + _mul(krow[j], fill)
+            orow[xc] = acc
 
 
 cdef bint _plane_offset(const Geometry* g, const int64_t* oi, int64_t q,
