@@ -222,3 +222,26 @@ def test_public_names():
     for name in ("convolve", "correlate", "convolve2d", "correlate2d",
                  "choose_conv_method", "correlation_lags", "__version__"):
         assert hasattr(fastconv, name), name
+
+
+# Sizes that cannot be allocated are refused before anything is allocated
+# (inputs are zero-stride broadcast views, so the test itself needs no memory).
+_HUGE_1D = np.broadcast_to(np.float64(1.0), (2**31,))
+_HUGE_2D = np.broadcast_to(np.float64(1.0), (2**29, 2**29))
+_ABSURD = [
+    ("convolve-1d-exhausts-memory", fastconv.convolve, (_HUGE_1D, _HUGE_1D), MemoryError),
+    ("correlate-copy-exhausts-memory", fastconv.correlate, (_HUGE_1D, np.ones(3)), MemoryError),
+    ("convolve-2d-bytes-overflow", fastconv.convolve, (_HUGE_2D, _HUGE_2D), ValueError),
+    ("convolve2d-exhausts-memory", fastconv.convolve2d, (_HUGE_2D, np.ones((3, 3))), MemoryError),
+    ("fftconvolve-exhausts-memory", fastconv.fftconvolve, (_HUGE_1D, _HUGE_1D), MemoryError),
+    ("oaconvolve-bytes-overflow", fastconv.oaconvolve, (_HUGE_2D, _HUGE_2D), ValueError),
+]
+
+
+@pytest.mark.parametrize("func,args,exc", [a[1:] for a in _ABSURD], ids=[a[0] for a in _ABSURD])
+def test_absurd_sizes_refused_before_allocating(func, args, exc):
+    import time
+    t0 = time.perf_counter()
+    with pytest.raises(exc, match=r"shape \(\d+"):
+        func(*args)
+    assert time.perf_counter() - t0 < 5.0

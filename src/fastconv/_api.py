@@ -10,10 +10,11 @@ import warnings
 import numpy as np
 
 from . import _fft
-from ._dtypes import fft_compute_dtype, result_dtype
+from ._dtypes import fft_compute_dtype, result_dtype, work_dtype
 from ._method import choose_method
 from ._threads import resolve_workers
-from ._validate import (as_input_array, check_boundary, check_fillvalue,
+from ._validate import (as_input_array, check_allocation, check_boundary,
+                        check_fillvalue,
                         check_method, check_mode, check_same_ndim,
                         check_valid_shapes)
 from ._modes import window
@@ -40,6 +41,16 @@ def _fft_cast_back(res, result):
     return res.astype(result, copy=False)
 
 
+def _check_sizes(in1, in2, lengths, result):
+    """The output and the work copies of the inputs must be allocatable
+    (checked before anything is allocated; inputs may be broadcast views)."""
+    itemsize = work_dtype(result).itemsize
+    arrays = [(lengths, itemsize), (in2.shape, itemsize)]
+    if not (in1.flags.c_contiguous and in1.dtype == work_dtype(result)):
+        arrays.append((in1.shape, itemsize))
+    check_allocation(arrays)
+
+
 def _nd(in1, in2, mode, method, correlate, workers):
     nthreads = resolve_workers(workers)
     in1 = as_input_array(in1, "in1")
@@ -56,6 +67,7 @@ def _nd(in1, in2, mode, method, correlate, workers):
     starts, lengths = window(mode, in1.shape, in2.shape)
     if 0 in lengths:
         return np.zeros(lengths, dtype=result)
+    _check_sizes(in1, in2, lengths, result)
     if method == "auto":
         method = choose_method(in1, kernel, mode, starts, lengths, nthreads)
     if method == "fft":
@@ -177,6 +189,7 @@ def _two_d(in1, in2, mode, boundary, fillvalue, correlate, workers):
                              correlate2d_same=correlate)
     if 0 in lengths:
         return np.zeros(lengths, dtype=result)
+    _check_sizes(in1, in2, lengths, result)
     return direct_window(in1, kernel, starts, lengths, result, bound, fill, nthreads)
 
 

@@ -44,7 +44,7 @@ import numpy as np
 from ._dtypes import fftconvolve_result_dtype, result_dtype
 from ._modes import window
 from ._threads import resolve_workers
-from ._validate import (as_input_array, check_mode, check_same_ndim,
+from ._validate import (as_input_array, check_allocation, check_mode, check_same_ndim,
                         check_valid_shapes, normalize_axes)
 
 __all__ = ["fftconvolve", "oaconvolve", "next_fast_len", "fft_convolve"]
@@ -502,6 +502,7 @@ def _run(in1, in2, mode, axes, overlap_add, workers):
     dtype = fftconvolve_result_dtype(in1.dtype, in2.dtype)
     if 0 in out_shape:
         return np.zeros(out_shape, dtype=dtype)
+    check_allocation([(out_shape, dtype.itemsize)])
     x1, x2 = _slice_length1_axes(in1, in2, fft_axes, windows)
     if not fft_axes:
         # scipy multiplies without converting when nothing needs an FFT.

@@ -5,13 +5,14 @@ helpers), never inside a compiled kernel.  Messages name the argument and the
 offending value.
 """
 import operator
+import os
 
 import numpy as np
 
 __all__ = [
     "as_input_array", "check_mode", "check_method", "check_boundary",
     "check_same_ndim", "check_valid_shapes", "normalize_axes",
-    "check_fillvalue", "MODES", "BOUNDARIES",
+    "check_fillvalue", "check_allocation", "MODES", "BOUNDARIES",
 ]
 
 MODES = ("full", "same", "valid")
@@ -210,3 +211,46 @@ def _python_int_fill(value, result):
     elif not -2**63 <= value < 2**64:
         return float(value)
     return value
+
+
+def _available_memory():
+    """Bytes of memory available to a new allocation (MemAvailable on Linux,
+    else the physical memory), or None when unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not POSIX
+        return None
+
+
+def check_allocation(arrays, what="result"):
+    """Refuse, before allocating anything, arrays that cannot exist.
+
+    `arrays` is a list of (shape, itemsize) to be allocated together.
+    ValueError when a byte count overflows 64-bit indexing, MemoryError when
+    together they exceed the memory available.
+    """
+    total = 0
+    for shape, itemsize in arrays:
+        count = 1
+        for n in shape:
+            count *= int(n)
+        nbytes = count * int(itemsize)
+        if nbytes >= 2**62:
+            raise ValueError(
+                f"the {what} would have shape {tuple(int(n) for n in shape)}: "
+                f"{nbytes} bytes, more than 64-bit indexing can address")
+        total += nbytes
+    avail = _available_memory()
+    if avail is not None and total > avail:
+        shape = tuple(int(n) for n in arrays[0][0])
+        raise MemoryError(
+            f"the {what} (shape {shape}) and its work arrays would need "
+            f"{total / 2**30:.1f} GiB, more than the {avail / 2**30:.1f} GiB of "
+            "memory available")
