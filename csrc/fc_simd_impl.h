@@ -76,10 +76,12 @@ typedef FC_T FC_VT __attribute__((vector_size(FC_VBYTES)));
 #endif
 
 /* c + a*b in scalar code, rounded exactly as the vector code rounds it: one
-   fused multiply-add where the vector code gets FMAs (an x86 build with FMA),
-   else a product and a sum.  Outputs that fall in a scalar tail then equal
-   what the vector path would give, whatever the split of the work. */
-#if defined(FC_SFMA) && defined(__FMA__)
+   fused multiply-add where the compiler contracts the vector code into FMAs
+   (an optimised x86 build with FMA), else a product and a sum (an -O0 debug
+   or sanitizer build contracts nothing).  Outputs that fall in a scalar tail
+   then equal what the vector path would give, whatever the split of the
+   work. */
+#if defined(FC_SFMA) && defined(__FMA__) && defined(__OPTIMIZE__)
 #define FC_MADD(a, b, c) FC_SFMA((a), (b), (c))
 #else
 #define FC_MADD(a, b, c) ((c) + FC_MUL((a), (b)))
