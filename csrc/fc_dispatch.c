@@ -117,3 +117,22 @@ int fc_select_isa(const char *requested)
 
 const char *fc_isa_name(void) { return fc_names[fc_current]; }
 const char *fc_isa_available(void) { return fc_available; }
+
+#define FC_CALL(fn, T)                                                               \
+    fn((T *)out, ldo, (const T *)in, ldi, (const T *)k, kh, kw, rows, cols, accumulate)
+
+void fc_corr2d_valid(int type, void *out, ptrdiff_t ldo, const void *in, ptrdiff_t ldi,
+                     const void *k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
+                     ptrdiff_t cols, int accumulate)
+{
+    switch (type) {
+    case FC_F32: FC_CALL(fc_corr2d_valid_f32, float); break;
+    case FC_F64: FC_CALL(fc_corr2d_valid_f64, double); break;
+    case FC_C64: FC_CALL(fc_corr2d_valid_c64, float); break;    /* interleaved */
+    case FC_C128: FC_CALL(fc_corr2d_valid_c128, double); break; /* interleaved */
+    case FC_U16: FC_CALL(fc_corr2d_valid_u16, uint16_t); break;
+    case FC_U32: FC_CALL(fc_corr2d_valid_u32, uint32_t); break;
+    case FC_U64: FC_CALL(fc_corr2d_valid_u64, uint64_t); break;
+    default: break;
+    }
+}

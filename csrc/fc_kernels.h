@@ -35,6 +35,15 @@ FC_INT_FN_TYPE(uint64_t, u64)
 
 enum fc_isa { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2 };
 
+/* Element types of the micro-kernel (FC_NONE: no kernel for that type). */
+enum fc_type { FC_NONE = 0, FC_F32, FC_F64, FC_C64, FC_C128, FC_U16, FC_U32, FC_U64 };
+
+/* The micro-kernel in use for element type `type` (one of enum fc_type;
+   FC_NONE does nothing). */
+void fc_corr2d_valid(int type, void *out, ptrdiff_t ldo, const void *in, ptrdiff_t ldi,
+                     const void *k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
+                     ptrdiff_t cols, int accumulate);
+
 /* Choose the kernels (once, at import).  `requested` is a name or NULL/""
    for automatic; returns the ISA in use. */
 int fc_select_isa(const char *requested);

@@ -29,36 +29,12 @@ cdef extern from "fc_boundary.h" nogil:
     int FC_FILL
 
 cdef extern from "fc_kernels.h" nogil:
-    void fc_corr2d_valid_f32(float* out, Py_ssize_t ldo, const float* inp, Py_ssize_t ldi,
-                             const float* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols,
-                             int accumulate)
-    void fc_corr2d_valid_f64(double* out, Py_ssize_t ldo, const double* inp, Py_ssize_t ldi,
-                             const double* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols,
-                             int accumulate)
-    # interleaved complex, passed as float / double pointers
-    void fc_corr2d_valid_c64(float* out, Py_ssize_t ldo, const float* inp, Py_ssize_t ldi,
-                             const float* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols,
-                             int accumulate)
-    void fc_corr2d_valid_c128(double* out, Py_ssize_t ldo, const double* inp, Py_ssize_t ldi,
-                              const double* k, Py_ssize_t kh, Py_ssize_t kw,
-                              Py_ssize_t rows, Py_ssize_t cols,
-                             int accumulate)
-    # wrapping unsigned arithmetic (the work types of integer results)
-    void fc_corr2d_valid_u16(uint16_t* out, Py_ssize_t ldo, const uint16_t* inp, Py_ssize_t ldi,
-                             const uint16_t* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols,
-                             int accumulate)
-    void fc_corr2d_valid_u32(uint32_t* out, Py_ssize_t ldo, const uint32_t* inp, Py_ssize_t ldi,
-                             const uint32_t* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols,
-                             int accumulate)
-    void fc_corr2d_valid_u64(uint64_t* out, Py_ssize_t ldo, const uint64_t* inp, Py_ssize_t ldi,
-                             const uint64_t* k, Py_ssize_t kh, Py_ssize_t kw,
-                             Py_ssize_t rows, Py_ssize_t cols,
-                             int accumulate)
+    # element types of the SIMD micro-kernel (complex is interleaved)
+    enum:
+        FC_NONE, FC_F32, FC_F64, FC_C64, FC_C128, FC_U16, FC_U32, FC_U64
+    void fc_corr2d_valid(int type, void* out, Py_ssize_t ldo, const void* inp,
+                         Py_ssize_t ldi, const void* k, Py_ssize_t kh, Py_ssize_t kw,
+                         Py_ssize_t rows, Py_ssize_t cols, int accumulate)
     int fc_select_isa(const char* requested)
     const char* fc_isa_name()
     const char* fc_isa_available()
@@ -272,27 +248,25 @@ cdef void _plane_rows(T* oplane, const T* xplane, const T* kplane,
                  do_interior)
 
 
-cdef inline void _simd_band(T* out, int64_t ldo, const T* inp, int64_t ldi,
-                            const T* k, int64_t kh, int64_t kw, int64_t rows,
-                            int64_t cols, int acc) noexcept nogil:
-    """The interior band of a plane through the SIMD micro-kernel (added to
-    `out` if `acc`, else stored)."""
+cdef inline int _simd_type(const T* p) noexcept nogil:
+    """The micro-kernel's element type for T, or FC_NONE: long double has
+    no SIMD kernel, and uint8 is faster on the generic loop (x86 has no
+    8-bit multiply)."""
     if T is float:
-        fc_corr2d_valid_f32(out, ldo, inp, ldi, k, kh, kw, rows, cols, acc)
+        return FC_F32
     elif T is double:
-        fc_corr2d_valid_f64(out, ldo, inp, ldi, k, kh, kw, rows, cols, acc)
+        return FC_F64
     elif T is cfloat_t:
-        fc_corr2d_valid_c64(<float*>out, ldo, <const float*>inp, ldi,
-                            <const float*>k, kh, kw, rows, cols, acc)
+        return FC_C64
     elif T is cdouble_t:
-        fc_corr2d_valid_c128(<double*>out, ldo, <const double*>inp, ldi,
-                             <const double*>k, kh, kw, rows, cols, acc)
+        return FC_C128
     elif T is uint16_t:
-        fc_corr2d_valid_u16(out, ldo, inp, ldi, k, kh, kw, rows, cols, acc)
+        return FC_U16
     elif T is uint32_t:
-        fc_corr2d_valid_u32(out, ldo, inp, ldi, k, kh, kw, rows, cols, acc)
+        return FC_U32
     elif T is uint64_t:
-        fc_corr2d_valid_u64(out, ldo, inp, ldi, k, kh, kw, rows, cols, acc)
+        return FC_U64
+    return FC_NONE
 
 
 cdef void _band_edges(T* oplane, const T* xplane, const T* kplane,
@@ -409,15 +383,13 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     xlo = min(max(-sx, x0), x1)
     xhi = max(min(g.xshape[X] - kw + 1 - sx, x1), xlo)
 
-    # The band goes to the SIMD kernel (long double has none; uint8 is faster
-    # on the generic loop, x86 having no 8-bit multiply).  Its first kernel
+    # The band goes to the SIMD kernel (for the types that have one).  Its first kernel
     # plane inside the input *stores* the band (no zeroing, no read of the
     # output); that is exact when no plane before it added fill values.
     # Everything else starts from zero, cleared just before use so the
     # lines are in cache.
     q0 = -1
-    if not (T is longdouble_t or T is clongdouble_t or T is uint8_t) and \
-            xhi > xlo and yhi > ylo:
+    if _simd_type(x) != FC_NONE and xhi > xlo and yhi > ylo:
         for q in range(g.n_ker_planes):
             if not _plane_offset(g, oi, q, &xoff):
                 q0 = q
@@ -441,10 +413,10 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
         _plane_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, fill, False, True)
         _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False, True)
         if q0 >= 0:
-            _simd_band(oplane + ylo * nx + xlo, nx,
-                       x + xoff + (ylo + sy) * g.xstride[Y] + xlo + sx,
-                       g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo,
-                       not (store and q == q0))
+            fc_corr2d_valid(_simd_type(x), oplane + ylo * nx + xlo, nx,
+                            x + xoff + (ylo + sy) * g.xstride[Y] + xlo + sx,
+                            g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo,
+                            not (store and q == q0))
             _band_edges(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, xlo, xhi, fill)
         else:
             _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False, True)
