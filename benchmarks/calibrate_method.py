@@ -8,27 +8,17 @@ a few representative problems; copy them into src/fastconv/_method.py
     python benchmarks/calibrate_method.py
 """
 import statistics
-import time
 
 import numpy as np
 
 import fastconv
+from _peak import _best  # benchmarks/_peak.py: warm up, then the best of n runs
 from fastconv._method import overlap_macs
 from fastconv._modes import window
 
 PROBLEMS = [((1024, 1024), (7, 7)), ((200_000,), (200,)), ((256, 256), (31, 31))]
 DTYPES = {"f4": np.float32, "f8": np.float64, "c8": np.complex64,
           "c16": np.complex128, "i": np.int32}
-
-
-def best_of(fn, runs=3):
-    fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main():
@@ -40,10 +30,10 @@ def main():
             k = rng.standard_normal(s2).astype(dt)
             starts, lengths = window("same", s1, s2)
             macs = overlap_macs(s1, s2, starts, lengths)
-            per_mac.append(best_of(lambda: fastconv.convolve(a, k, "same", method="direct", workers=1)) / macs)
+            per_mac.append(_best(lambda: fastconv.convolve(a, k, "same", method="direct", workers=1), 3) / macs)
             if cls != "i":
                 n = int(np.prod([fastconv.next_fast_len(x + y - 1) for x, y in zip(s1, s2)]))
-                t = best_of(lambda: fastconv.convolve(a, k, "same", method="fft", workers=1))
+                t = _best(lambda: fastconv.convolve(a, k, "same", method="fft", workers=1), 3)
                 per_point.append(t / (n * np.log2(n)))
         line = f"{cls:4s} direct {statistics.median(per_mac):.2e} s/MAC"
         if per_point:

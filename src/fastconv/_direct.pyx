@@ -155,11 +155,10 @@ cdef inline T _mul(T a, T b) noexcept nogil:
 
 cdef void _row(T* out, int64_t x0, int64_t x1, const T* xrow, int64_t n,
                const T* krow, int64_t m, int64_t s, int mode, T fill,
-               bint outside, bint do_interior) noexcept nogil:
+               bint outside) noexcept nogil:
     """out[x] += sum_j krow[j] * X(x + s + j) for x in [x0, x1).
 
-    `outside`: the whole input row is fill.  `do_interior` False: the
-    outputs whose taps are all inside were done elsewhere (SIMD kernel).
+    `outside`: the whole input row is fill.
     """
     cdef int64_t x, j, lo, hi, t0, t1
     cdef T acc, w
@@ -182,18 +181,17 @@ cdef void _row(T* out, int64_t x0, int64_t x1, const T* xrow, int64_t n,
         hi = x1
     if hi < lo:
         hi = lo
-    if do_interior:
-        t0 = lo
-        while t0 < hi:
-            t1 = t0 + TILE
-            if t1 > hi:
-                t1 = hi
-            for j in range(m):
-                w = krow[j]
-                src = xrow + s + j
-                for x in range(t0, t1):
-                    out[x] = out[x] + _mul(w, src[x])
-            t0 = t1
+    t0 = lo
+    while t0 < hi:
+        t1 = t0 + TILE
+        if t1 > hi:
+            t1 = hi
+        for j in range(m):
+            w = krow[j]
+            src = xrow + s + j
+            for x in range(t0, t1):
+                out[x] = out[x] + _mul(w, src[x])
+        t0 = t1
     _border(out, x0, lo, xrow, n, krow, m, s, mode, fill)
     _border(out, hi, x1, xrow, n, krow, m, s, mode, fill)
 
@@ -227,7 +225,7 @@ cdef void _border(T* out, int64_t x0, int64_t x1, const T* xrow, int64_t n,
 
 cdef void _plane_rows(T* oplane, const T* xplane, const T* kplane,
                       const Geometry* g, int64_t y0, int64_t y1, int64_t x0,
-                      int64_t x1, T fill, bint outside, bint do_interior) noexcept nogil:
+                      int64_t x1, T fill, bint outside) noexcept nogil:
     """Rows [y0, y1) x columns [x0, x1) of one output plane, one kernel plane,
     row by row with boundary folding along Y."""
     cdef int Y = g.ndim - 2
@@ -244,8 +242,7 @@ cdef void _plane_rows(T* oplane, const T* xplane, const T* kplane,
                 iy = fc_fold(y + g.start[Y] + i, g.xshape[Y], g.mode)
             _row(oplane + y * nx, x0, x1,
                  xplane + (iy if iy > 0 else 0) * g.xstride[Y], g.xshape[X],
-                 kplane + i * kw, kw, g.start[X], g.mode, fill, iy < 0,
-                 do_interior)
+                 kplane + i * kw, kw, g.start[X], g.mode, fill, iy < 0)
 
 
 cdef inline int _simd_type(const T* p) noexcept nogil:
@@ -408,10 +405,10 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
         kplane = k + q * kh * kw
         if outside:
             if fill != 0:
-                _plane_rows(oplane, x, kplane, g, y0, y1, x0, x1, fill, True, True)
+                _plane_rows(oplane, x, kplane, g, y0, y1, x0, x1, fill, True)
             continue
-        _plane_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, fill, False, True)
-        _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False, True)
+        _plane_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, fill, False)
+        _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False)
         if q0 >= 0:
             fc_corr2d_valid(_simd_type(x), oplane + ylo * nx + xlo, nx,
                             x + xoff + (ylo + sy) * g.xstride[Y] + xlo + sx,
@@ -419,7 +416,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                             not (store and q == q0))
             _band_edges(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, xlo, xhi, fill)
         else:
-            _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False, True)
+            _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False)
 
 
 def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,

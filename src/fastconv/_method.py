@@ -22,6 +22,7 @@ import time
 import numpy as np
 
 from ._dtypes import fft_input_dtype, result_dtype
+from ._fft import next_fast_len
 from ._validate import (as_input_array, check_mode, check_same_ndim,
                         check_valid_shapes)
 from ._modes import window
@@ -96,11 +97,6 @@ def _fft_is_exact_enough(in1, in2):
     return True
 
 
-def _fast_len(n):
-    from ._fft import next_fast_len
-    return next_fast_len(n, True)
-
-
 def estimate_times(in1, in2, starts, lengths, workers=1):
     """(t_direct, t_fft) predicted by the cost model, in seconds."""
     res = result_dtype(in1, in2)
@@ -110,7 +106,7 @@ def estimate_times(in1, in2, starts, lengths, workers=1):
                 + DIRECT_OVERHEAD)
     n_fft = 1
     for n1, n2 in zip(in1.shape, in2.shape):
-        n_fft *= _fast_len(n1 + n2 - 1)
+        n_fft *= next_fast_len(n1 + n2 - 1, real=True)
     fdt = np.result_type(fft_input_dtype(in1.dtype), fft_input_dtype(in2.dtype))
     per_point = SECONDS_PER_FFT_POINT.get(_class(fdt), SECONDS_PER_FFT_POINT["f8"])
     fft_threads = workers if n_fft >= 1 << 16 else 1
