@@ -117,6 +117,15 @@ extensions = [
                  "csrc/fc_kernels_avx2.c", "csrc/fc_kernels_avx512.c"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
+    Extension(
+        "fastconv._memory",
+        sources=["src/fastconv/_memory.pyx", "csrc/fc_pool.c"],
+        include_dirs=[np.get_include(), "csrc"],
+        depends=["csrc/fc_pool.h"],
+        # NumPy's memory-handler API (NEP 49) is in NumPy >= 1.22.
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
+                       ("NPY_TARGET_VERSION", "NPY_1_25_API_VERSION")],
+    ),
 ]
 
 setup(

@@ -31,3 +31,16 @@ def test_every_public_function_has_an_example():
         obj = getattr(fastconv, name)
         if callable(obj):
             assert obj.__doc__ and ">>>" in obj.__doc__, name
+
+
+@pytest.mark.parametrize("obj", [fastconv.set_cache_limit, fastconv.show_config],
+                         ids=lambda o: o.__name__)
+def test_compiled_and_config_examples(obj):
+    """Examples of functions doctest.testmod does not find (compiled module)."""
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    tests = finder.find(obj, obj.__name__, globs={"fastconv": fastconv})
+    assert tests and tests[0].examples
+    for t in tests:
+        runner.run(t)
+    assert runner.failures == 0

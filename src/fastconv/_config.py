@@ -4,7 +4,7 @@ import sys
 
 import numpy as np
 
-from . import _direct
+from . import _direct, _memory
 from ._threads import available_cpus, get_workers
 from ._version import __version__
 
@@ -25,6 +25,7 @@ def config():
         "omp_max_threads": omp_max,
         "cpus_available": available_cpus(),
         "default_workers": get_workers(),
+        "result_cache_limit_mb": _memory.cache_info()["limit"] / (1 << 20),
     }
 
 

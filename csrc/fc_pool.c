@@ -1,0 +1,212 @@
+/* fc_pool.c - see fc_pool.h. */
+#include "fc_pool.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _WIN32
+#include <malloc.h>
+#else
+#include <sys/mman.h>
+#endif
+
+#define HDR 64      /* header bytes before the data: keeps 64-byte alignment */
+#define ALIGN 64
+
+typedef struct {
+    size_t cap;     /* usable bytes after the header */
+} header;
+
+/* A spin lock: NumPy allocates and frees with the GIL held, but a lock
+   costs nothing here and keeps the cache safe without it. */
+#if defined(__GNUC__) || defined(__clang__)
+static int lock_word;
+static void lock(void) { while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE)) ; }
+static void unlock(void) { __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE); }
+#else
+#include <windows.h>
+static volatile LONG lock_word;
+static void lock(void) { while (InterlockedExchange(&lock_word, 1)) ; }
+static void unlock(void) { InterlockedExchange(&lock_word, 0); }
+#endif
+
+static struct {
+    void *base[FC_POOL_SLOTS];
+    size_t cap[FC_POOL_SLOTS];
+    int n;
+    size_t bytes;
+    size_t limit;
+} cache = {{0}, {0}, 0, 0, (size_t)256 << 20};
+
+static void *sys_alloc(size_t bytes)
+{
+    void *p = NULL;
+#ifdef _WIN32
+    p = _aligned_malloc(bytes, ALIGN);
+#else
+    if (posix_memalign(&p, ALIGN, bytes) != 0)
+        p = NULL;
+#endif
+    return p;
+}
+
+static void sys_free(void *p)
+{
+#ifdef _WIN32
+    _aligned_free(p);
+#else
+    free(p);
+#endif
+}
+
+static header *head(void *data) { return (header *)((char *)data - HDR); }
+
+/* A new buffer of at least `size` bytes (NULL when out of memory). */
+static void *fresh(size_t size)
+{
+    if (size > SIZE_MAX - HDR - 4096)
+        return NULL;
+    size_t cap = size ? size : 1;
+    if (cap >= FC_POOL_MIN_BYTES)
+        cap = (cap + 4095) & ~(size_t)4095;   /* whole pages: reusable by near sizes */
+    char *base = sys_alloc(HDR + cap);
+    if (!base)
+        return NULL;
+    header *h = (header *)base;
+    h->cap = cap;
+#if defined(MADV_HUGEPAGE)
+    /* as NumPy's own allocator does: transparent huge pages for big
+       buffers, fewer faults and TLB misses */
+    if (cap >= ((size_t)4 << 20)) {
+        uintptr_t lo = ((uintptr_t)base + HDR + ((1u << 21) - 1)) & ~(uintptr_t)((1u << 21) - 1);
+        uintptr_t hi = ((uintptr_t)base + HDR + cap) & ~(uintptr_t)((1u << 21) - 1);
+        if (hi > lo)
+            madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    }
+#endif
+    return base + HDR;
+}
+
+/* A cached buffer with room for `size` bytes and not much more, or NULL. */
+static void *reuse(size_t size)
+{
+    if (size < FC_POOL_MIN_BYTES)
+        return NULL;
+    void *got = NULL;
+    lock();
+    int best = -1;
+    for (int i = 0; i < cache.n; i++)
+        if (cache.cap[i] >= size && cache.cap[i] - size <= size / 4 &&
+            (best < 0 || cache.cap[i] < cache.cap[best]))
+            best = i;
+    if (best >= 0) {
+        got = cache.base[best];
+        cache.bytes -= cache.cap[best];
+        cache.n--;
+        cache.base[best] = cache.base[cache.n];
+        cache.cap[best] = cache.cap[cache.n];
+    }
+    unlock();
+    return got ? (char *)got + HDR : NULL;
+}
+
+void *fc_pool_malloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    void *p = reuse(size);
+    return p ? p : fresh(size);
+}
+
+void *fc_pool_calloc(void *ctx, size_t nelem, size_t elsize)
+{
+    (void)ctx;
+    if (elsize && nelem > SIZE_MAX / elsize)
+        return NULL;
+    size_t size = nelem * elsize;
+    void *p = fc_pool_malloc(NULL, size);
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
+void fc_pool_free(void *ctx, void *ptr, size_t size)
+{
+    (void)ctx;
+    (void)size;   /* the header knows the capacity */
+    if (!ptr)
+        return;
+    header *h = head(ptr);
+    size_t cap = h->cap;
+    if (cap >= FC_POOL_MIN_BYTES) {
+        int kept = 0;
+        lock();
+        if (cache.n < FC_POOL_SLOTS && cache.bytes + cap <= cache.limit) {
+            cache.base[cache.n] = h;
+            cache.cap[cache.n] = cap;
+            cache.n++;
+            cache.bytes += cap;
+            kept = 1;
+        }
+        unlock();
+        if (kept)
+            return;
+    }
+    sys_free(h);
+}
+
+void *fc_pool_realloc(void *ctx, void *ptr, size_t new_size)
+{
+    (void)ctx;
+    if (!ptr)
+        return fc_pool_malloc(NULL, new_size);
+    size_t cap = head(ptr)->cap;
+    if (new_size <= cap && (cap < FC_POOL_MIN_BYTES || cap - new_size <= cap / 2))
+        return ptr;
+    void *p = fc_pool_malloc(NULL, new_size);
+    if (!p)
+        return NULL;   /* ptr stays valid, as realloc promises */
+    memcpy(p, ptr, new_size < cap ? new_size : cap);
+    fc_pool_free(NULL, ptr, cap);
+    return p;
+}
+
+void fc_pool_set_limit(size_t limit)
+{
+    void *drop[FC_POOL_SLOTS];
+    int nd = 0;
+    lock();
+    cache.limit = limit;
+    while (cache.n > 0 && cache.bytes > limit) {
+        cache.n--;
+        cache.bytes -= cache.cap[cache.n];
+        drop[nd++] = cache.base[cache.n];
+    }
+    unlock();
+    for (int i = 0; i < nd; i++)
+        sys_free(drop[i]);
+}
+
+size_t fc_pool_limit(void)
+{
+    lock();
+    size_t v = cache.limit;
+    unlock();
+    return v;
+}
+
+size_t fc_pool_cached_bytes(void)
+{
+    lock();
+    size_t v = cache.bytes;
+    unlock();
+    return v;
+}
+
+int fc_pool_cached_count(void)
+{
+    lock();
+    int v = cache.n;
+    unlock();
+    return v;
+}

@@ -1,0 +1,148 @@
+"""The cache of result buffers (csrc/fc_pool.h, fastconv.set_cache_limit).
+
+Results of 1 MiB or more get their buffer from fastconv's NumPy memory
+handler: they must still be ordinary arrays (own their data, resizable,
+seen by tracemalloc), 64-byte aligned, correct when a buffer is reused, and
+the cache must stay within its limits and be safe under threads.
+"""
+import threading
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import fastconv
+from fastconv import _memory
+from reference import ref_convolve2d
+
+MiB = 1 << 20
+
+
+def handler_name(a):
+    try:
+        from numpy._core.multiarray import get_handler_name
+    except ImportError:  # NumPy < 2
+        from numpy.core.multiarray import get_handler_name
+    return get_handler_name(a)
+
+
+@pytest.fixture
+def cache():
+    """A clean cache with the default limit, restored afterwards."""
+    old = fastconv.set_cache_limit(0)
+    fastconv.set_cache_limit(_memory.DEFAULT_LIMIT)
+    yield
+    fastconv.set_cache_limit(0)
+    fastconv.set_cache_limit(old)
+
+
+def inputs(shape, dtype, seed):
+    rng = np.random.default_rng(seed)
+    return (rng.integers(-8, 8, shape).astype(dtype),
+            rng.integers(-8, 8, (3, 5)).astype(dtype))
+
+
+def test_large_result_is_an_ordinary_owning_array(cache):
+    a, k = inputs((600, 600), np.float32, 1)      # 1.4 MiB result
+    r = fastconv.convolve2d(a, k, "same")
+    assert handler_name(r) == "fastconv_cache"
+    assert r.flags.owndata and r.base is None and r.flags.writeable
+    assert r.ctypes.data % 64 == 0
+    np.testing.assert_array_equal(r, ref_convolve2d(a, k, "same"))
+    # small results keep NumPy's allocator
+    s = fastconv.convolve2d(a[:10, :10], k, "same")
+    assert handler_name(s) != "fastconv_cache"
+
+
+def test_freed_buffer_is_reused_and_overwritten(cache):
+    a, k = inputs((700, 700), np.float64, 2)
+    b, _ = inputs((700, 700), np.float64, 3)
+    r = fastconv.convolve2d(a, k, "same")
+    addr = r.ctypes.data
+    del r
+    info = _memory.cache_info()
+    assert info["cached_buffers"] == 1 and info["cached_bytes"] >= 700 * 700 * 8
+    r2 = fastconv.convolve2d(b, k, "same")
+    assert r2.ctypes.data == addr                       # same pages again
+    np.testing.assert_array_equal(r2, ref_convolve2d(b, k, "same"))
+    assert _memory.cache_info()["cached_buffers"] == 0
+
+
+def test_resize_and_copy_of_a_cached_result(cache):
+    a, k = inputs((512, 600), np.float32, 4)
+    r = fastconv.convolve2d(a, k, "same")
+    expect = ref_convolve2d(a, k, "same").ravel()
+    r.resize((10,), refcheck=False)                    # shrink: NumPy reallocates
+    np.testing.assert_array_equal(r, expect[:10])
+    r.resize((512 * 600 * 2,), refcheck=False)          # grow: zero-filled tail
+    np.testing.assert_array_equal(r[:10], expect[:10])
+    assert not r[512 * 600:].any()
+
+
+def test_limit_zero_disables_and_releases(cache):
+    a, k = inputs((600, 600), np.float32, 5)
+    r = fastconv.convolve2d(a, k, "same")
+    del r
+    assert _memory.cache_info()["cached_bytes"] > 0
+    assert fastconv.set_cache_limit(0) == _memory.DEFAULT_LIMIT
+    assert _memory.cache_info()["cached_bytes"] == 0
+    r = fastconv.convolve2d(a, k, "same")
+    assert handler_name(r) != "fastconv_cache"
+    np.testing.assert_array_equal(r, ref_convolve2d(a, k, "same"))
+
+
+def test_cache_stays_within_its_limits(cache):
+    fastconv.set_cache_limit(5 * MiB)
+    a, k = inputs((600, 600), np.float32, 6)           # 1.4 MiB each
+    results = [fastconv.convolve2d(a, k, "same") for _ in range(12)]
+    del results
+    info = _memory.cache_info()
+    assert 0 < info["cached_bytes"] <= 5 * MiB
+    assert info["cached_buffers"] == 3
+    fastconv.set_cache_limit(_memory.DEFAULT_LIMIT)
+    results = [fastconv.convolve2d(a, k, "same") for _ in range(12)]
+    del results
+    assert _memory.cache_info()["cached_buffers"] == 8   # FC_POOL_SLOTS
+
+
+def test_tracemalloc_sees_cached_results(cache):
+    a, k = inputs((800, 800), np.float64, 7)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        r = fastconv.convolve2d(a, k, "same")
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown >= r.nbytes
+
+
+def test_threads_share_the_cache_safely(cache):
+    a, k = inputs((400, 700), np.float32, 8)           # 1.07 MiB results
+    expect = ref_convolve2d(a, k, "same")
+    errors = []
+
+    def work():
+        try:
+            for _ in range(40):
+                r = fastconv.convolve2d(a, k, "same", workers=1)
+                if not np.array_equal(r, expect):
+                    errors.append("wrong values")
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads)
+    assert not errors
+    assert _memory.cache_info()["cached_buffers"] <= 8
+
+
+@pytest.mark.parametrize("bad, exc", [(-1, ValueError), (1.5, TypeError), ("64", TypeError),
+                                      (True, TypeError), (None, TypeError)])
+def test_set_cache_limit_rejects_bad_values(bad, exc):
+    with pytest.raises(exc, match="nbytes"):
+        fastconv.set_cache_limit(bad)
