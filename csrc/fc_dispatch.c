@@ -119,11 +119,11 @@ const char *fc_isa_name(void) { return fc_names[fc_current]; }
 const char *fc_isa_available(void) { return fc_available; }
 
 #define FC_CALL(fn, T)                                                               \
-    fn((T *)out, ldo, (const T *)in, ldi, (const T *)k, kh, kw, rows, cols, accumulate)
+    fn((T *)out, ldo, (const T *)in, ldi, (const T *)k, kh, kw, rows, cols, flags)
 
 void fc_corr2d_valid(int type, void *out, ptrdiff_t ldo, const void *in, ptrdiff_t ldi,
                      const void *k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
-                     ptrdiff_t cols, int accumulate)
+                     ptrdiff_t cols, int flags)
 {
     switch (type) {
     case FC_F32: FC_CALL(fc_corr2d_valid_f32, float); break;

@@ -3,8 +3,10 @@
  *
  * fc_corr2d_valid_<type>(out, ldo, in, ldi, k, kh, kw, rows, cols):
  *     out[r*ldo + x] (+)= sum_{i<kh, j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
- * for r < rows, x < cols (added when the last argument `accumulate` is
- * non-zero, else stored); every read inside `in` (see fc_simd_impl.h).
+ * for r < rows, x < cols (added when the last argument, `flags`, has
+ * FC_ACCUMULATE, else stored; FC_STREAM_STORES: store with streaming
+ * stores where the ISA has them); every read inside `in` (see
+ * fc_simd_impl.h).
  * <type> is f32, f64, c64 / c128 (interleaved complex float / double,
  * passed as float / double pointers; strides and sizes count elements), or
  * u16 / u32 / u64 (wrapping unsigned arithmetic; uint8 stays on the generic
@@ -33,6 +35,10 @@ FC_INT_FN_TYPE(uint16_t, u16)
 FC_INT_FN_TYPE(uint32_t, u32)
 FC_INT_FN_TYPE(uint64_t, u64)
 
+/* flags of fc_corr2d_valid */
+#define FC_ACCUMULATE 1
+#define FC_STREAM_STORES 2
+
 enum fc_isa { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2 };
 
 /* Element types of the micro-kernel (FC_NONE: no kernel for that type). */
@@ -42,7 +48,7 @@ enum fc_type { FC_NONE = 0, FC_F32, FC_F64, FC_C64, FC_C128, FC_U16, FC_U32, FC_
    FC_NONE does nothing). */
 void fc_corr2d_valid(int type, void *out, ptrdiff_t ldo, const void *in, ptrdiff_t ldi,
                      const void *k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
-                     ptrdiff_t cols, int accumulate);
+                     ptrdiff_t cols, int flags);
 
 /* Choose the kernels (once, at import).  `requested` is a name or NULL/""
    for automatic; returns the ISA in use. */

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fc_kernels.h"
+
 #define FC_BR FC_R
 #define FC_BC FC_C
 #define FC_B1 FC_C1

@@ -7,7 +7,9 @@
  *
  *     out[r*ldo + x] (+)= sum_{i<kh} sum_{j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
  *
- * (added to `out` when `accumulate`, else stored: out is then never read),
+ * (added to `out` when flags has FC_ACCUMULATE, else stored: out is then
+ * never read, and with FC_STREAM_STORES written by streaming stores that
+ * bypass the caches - for outputs too big to stay in cache anyway),
  * i.e. the 'valid' 2-D correlation of an input window with a (pre-flipped)
  * kernel plane, every read inside the input.  1-D is rows == kh == 1.
  * Indices and strides count elements; a complex element is two interleaved
@@ -44,6 +46,14 @@
 #define FC_VT FC_CAT3(vec, FC_TN, FC_ISA)
 
 #define FC_W ((ptrdiff_t)FC_LANES)             /* scalars per vector */
+/* Software prefetch distance (scalars) along each input row the block
+   reads: the block's rows are as many concurrent streams, more than the
+   hardware prefetchers follow well; 768 bytes ahead measured 7-30% faster
+   on 2048^2 float32/float64 images (any distance from 384 to 1536 bytes
+   did as well). */
+#ifndef FC_PFD
+#define FC_PFD ((ptrdiff_t)(768 / sizeof(FC_T)))
+#endif
 #define FC_E ((ptrdiff_t)(FC_CPLX ? 2 : 1))    /* scalars per element */
 #define FC_N (FC_W / FC_E)                     /* elements per vector */
 
@@ -105,6 +115,9 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 #define FC_TAPS(NR, NC, acc)                                                    \
     for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
         const FC_T *irow = src + t * ldi * 2;                                   \
+        _Pragma("GCC unroll 8")                                                 \
+        for (int c = 0; c < NC * (FC_PFD > 0); c++)                             \
+            __builtin_prefetch(irow + c * FC_W + FC_PFD, 0, 3);                 \
         for (ptrdiff_t j = 0; j < kw; j++) {                                    \
             FC_VT v[NC], s[NC];                                                 \
             _Pragma("GCC unroll 8")                                             \
@@ -132,6 +145,9 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 #define FC_TAPS(NR, NC, acc)                                                    \
     for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
         const FC_T *irow = src + t * ldi;                                       \
+        _Pragma("GCC unroll 8")                                                 \
+        for (int c = 0; c < NC * (FC_PFD > 0); c++)                             \
+            __builtin_prefetch(irow + c * FC_W + FC_PFD, 0, 3);                 \
         for (ptrdiff_t j = 0; j < kw; j++) {                                    \
             FC_VT v[NC];                                                        \
             _Pragma("GCC unroll 8")                                             \
@@ -160,13 +176,35 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
         FC_TAPS(NR, NC, acc)                                                    \
     } while (0)
 
-#define FC_BLOCK(NR, NC)                                                        \
+/* The block's stores: streaming (around the caches, no read of the
+   output's lines first) when `st`, then every store is vector-aligned. */
+#ifdef FC_STREAM
+#define FC_STORE_BLOCK(NR, NC, acc, st)                                         \
     do {                                                                        \
-        FC_VT acc[NR][NC];                                                      \
-        FC_COMPUTE(NR, NC, acc);                                                \
+        if (st) {                                                               \
+            for (int rr = 0; rr < NR; rr++)                                     \
+                for (int c = 0; c < NC; c++)                                    \
+                    FC_STREAM(o + rr * ldo * FC_E + c * FC_W, acc[rr][c]);      \
+        } else {                                                                \
+            for (int rr = 0; rr < NR; rr++)                                     \
+                for (int c = 0; c < NC; c++)                                    \
+                    FC_FN(storeu)(o + rr * ldo * FC_E + c * FC_W, acc[rr][c]);  \
+        }                                                                       \
+    } while (0)
+#else
+#define FC_STORE_BLOCK(NR, NC, acc, st)                                         \
+    do {                                                                        \
         for (int rr = 0; rr < NR; rr++)                                         \
             for (int c = 0; c < NC; c++)                                        \
                 FC_FN(storeu)(o + rr * ldo * FC_E + c * FC_W, acc[rr][c]);      \
+    } while (0)
+#endif
+
+#define FC_BLOCK(NR, NC, st)                                                    \
+    do {                                                                        \
+        FC_VT acc[NR][NC];                                                      \
+        FC_COMPUTE(NR, NC, acc);                                                \
+        FC_STORE_BLOCK(NR, NC, acc, st);                                        \
     } while (0)
 
 /* One output element (rr, x) in scalar code: only for tiles narrower than a
@@ -205,7 +243,24 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
    are stored, so every output goes through the same vector FMAs. */
 #define FC_ROWS(NR, NC)                                                         \
     do {                                                                        \
-        ptrdiff_t xm = x0 + ((x1 - x0) / FC_N) * FC_N;                          \
+        /* xb: where the blocks start; with streaming stores, the first     \
+           vector-aligned column, the columns before it done by one         \
+           ordinary vector at x0 (same FMAs, so the same values) */          \
+        ptrdiff_t xb = x0;                                                      \
+        int st = 0;                                                             \
+        if (stream && x1 - x0 >= 2 * FC_N) {                                    \
+            const size_t mis = (uintptr_t)(out + (r0 * ldo + x0) * FC_E) % FC_VBYTES; \
+            if (mis % (sizeof(FC_T) * FC_E) == 0) {                             \
+                st = 1;                                                         \
+                if (mis) {                                                      \
+                    FC_T *o = out + (r0 * ldo + x0) * FC_E;                     \
+                    const FC_T *src = in + (r0 * ldi + x0) * FC_E;              \
+                    FC_BLOCK(NR, 1, 0);                                         \
+                    xb = x0 + (ptrdiff_t)((FC_VBYTES - mis) / (sizeof(FC_T) * FC_E)); \
+                }                                                               \
+            }                                                                   \
+        }                                                                       \
+        ptrdiff_t xm = xb + ((x1 - xb) / FC_N) * FC_N;                          \
         if (xm == x0) {                                                         \
             for (ptrdiff_t x = x0; x < x1; x++)                                 \
                 for (int rr = 0; rr < NR; rr++)                                 \
@@ -219,11 +274,11 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
             const FC_T *src = in + (r0 * ldi + x1 - FC_N) * FC_E;               \
             FC_COMPUTE(NR, 1, tail);                                            \
         }                                                                       \
-        ptrdiff_t x = x0;                                                       \
+        ptrdiff_t x = xb;                                                       \
         for (; x + NC * FC_N <= xm; x += NC * FC_N) {                           \
             FC_T *o = out + (r0 * ldo + x) * FC_E;                              \
             const FC_T *src = in + (r0 * ldi + x) * FC_E;                       \
-            FC_BLOCK(NR, NC);                                                   \
+            FC_BLOCK(NR, NC, st);                                               \
         }                                                                       \
         /* leftover vectors: blocks of 4, 2, 1 (keeps FMAs in flight on     \
            narrow images) */                                                   \
@@ -232,13 +287,13 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
             const FC_T *src = in + (r0 * ldi + x) * FC_E;                       \
             const ptrdiff_t nv = (xm - x) / FC_N;                               \
             if (nv >= 4 && NC > 4) {                                            \
-                FC_BLOCK(NR, 4);                                                \
+                FC_BLOCK(NR, 4, st);                                            \
                 x += 4 * FC_N;                                                  \
             } else if (nv >= 2) {                                               \
-                FC_BLOCK(NR, 2);                                                \
+                FC_BLOCK(NR, 2, st);                                            \
                 x += 2 * FC_N;                                                  \
             } else {                                                            \
-                FC_BLOCK(NR, 1);                                                \
+                FC_BLOCK(NR, 1, st);                                            \
                 x += FC_N;                                                      \
             }                                                                   \
         }                                                                       \
@@ -256,7 +311,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 static inline __attribute__((always_inline)) void
 FC_FN(run)(FC_T *restrict out, ptrdiff_t ldo, const FC_T *restrict in, ptrdiff_t ldi,
            const FC_T *restrict k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
-           ptrdiff_t cols, int accumulate)
+           ptrdiff_t cols, int accumulate, int stream)
 {
     for (ptrdiff_t x0 = 0, x1; x0 < cols; x0 = x1) {
         x1 = x0 + FC_TILE;
@@ -275,27 +330,39 @@ FC_FN(run)(FC_T *restrict out, ptrdiff_t ldo, const FC_T *restrict in, ptrdiff_t
 void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
                             const FC_T *restrict in, ptrdiff_t ldi,
                             const FC_T *restrict k, ptrdiff_t kh, ptrdiff_t kw,
-                            ptrdiff_t rows, ptrdiff_t cols, int accumulate)
+                            ptrdiff_t rows, ptrdiff_t cols, int flags)
 {
+    const int accumulate = (flags & FC_ACCUMULATE) != 0;
+    int stream = 0;
+#ifdef FC_STREAM
+    /* streaming needs every row to start at the same vector alignment */
+    stream = (flags & FC_STREAM_STORES) && !accumulate &&
+             (rows == 1 || ((size_t)ldo * FC_E * sizeof(FC_T)) % FC_VBYTES == 0);
+#endif
     /* Small kernel widths get their own copy with the tap loop unrolled. */
     switch (kw) {
     case 3:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, 3, rows, cols, accumulate);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 3, rows, cols, accumulate, stream);
         break;
     case 5:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, 5, rows, cols, accumulate);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 5, rows, cols, accumulate, stream);
         break;
     case 7:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, 7, rows, cols, accumulate);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 7, rows, cols, accumulate, stream);
         break;
     default:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rows, cols, accumulate);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rows, cols, accumulate, stream);
     }
+#ifdef FC_STREAM
+    if (stream)
+        FC_STREAM_FENCE();   /* the streamed stores are ordered before any later store */
+#endif
 }
 
 #undef FC_TAPS
 #undef FC_COMPUTE
 #undef FC_BLOCK
+#undef FC_STORE_BLOCK
 #undef FC_SCALAR
 #undef FC_ROWS
 #undef FC_SWAP_IDX
@@ -303,6 +370,7 @@ void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
 #undef FC_MUL
 #undef FC_MADD
 #undef FC_W
+#undef FC_PFD
 #undef FC_E
 #undef FC_N
 #undef FC_VT

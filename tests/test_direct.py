@@ -834,7 +834,7 @@ def test_results_identical_for_any_thread_count(dtype):
 
 _ISA_SCRIPT = r"""
 import sys, numpy as np, fastconv
-from fastconv import _config
+from fastconv import _config, _window
 cfg = _config.config()
 rng = np.random.default_rng(123)
 res = {"isa": np.array(cfg["simd_path"])}
@@ -849,12 +849,14 @@ for i, (dt, s1, s2) in enumerate(cases):
         ok = all(x >= y for x, y in zip(s1, s2)) or all(x <= y for x, y in zip(s1, s2))
         if mode == "valid" and not ok:
             continue
-        for w in (1, 2):
-            res[f"{i}-conv-{mode}-{w}"] = fastconv.convolve(a, b, mode, method="direct", workers=w)
-            res[f"{i}-corr-{mode}-{w}"] = fastconv.correlate(a, b, mode, method="direct", workers=w)
+        # "1", "2": 1 and 2 threads; "s": 2 threads, streaming stores forced
+        for v, w in (("1", 1), ("2", 2), ("s", 2)):
+            _window.STREAM_MIN_BYTES = 0 if v == "s" else 1 << 62
+            res[f"{i}-conv-{mode}-{v}"] = fastconv.convolve(a, b, mode, method="direct", workers=w)
+            res[f"{i}-corr-{mode}-{v}"] = fastconv.correlate(a, b, mode, method="direct", workers=w)
             if len(s1) == 2:
                 for bd in ("fill", "symm", "reflect"):
-                    res[f"{i}-c2d-{mode}-{bd}-{w}"] = fastconv.convolve2d(
+                    res[f"{i}-c2d-{mode}-{bd}-{v}"] = fastconv.convolve2d(
                         a, b, mode, bd, 0.5, workers=w)
 np.savez(sys.argv[1], **res)
 """
@@ -867,7 +869,9 @@ ISA_CASES = [(dt, s1, s2)
              for s1, s2 in [((31, 45), (3, 3)), ((8, 130), (5, 7)), ((40, 67), (1, 17)),
                             ((19, 70), (11, 2)), ((33, 33), (1, 1)), ((16, 64), (4, 4)),
                             ((5, 6, 71), (2, 3, 9)), ((1000,), (13,)), ((6, 7), (9, 12)),
-                            ((3001,), (701,)), ((3, 9000), (2, 3))]]
+                            ((3001,), (701,)), ((3, 9000), (2, 3)),
+                            # rows of whole 64-byte lines (streaming stores)
+                            ((20, 128), (3, 5)), ((7, 256), (2, 9)), ((4096,), (7,))]]
 
 
 def _available_isas():
@@ -883,7 +887,7 @@ def _available_isas():
 @pytest.mark.parametrize("isa", ["baseline", "avx2", "avx512"])
 def test_every_simd_path_matches_reference(isa, tmp_path):
     """FASTCONV_ISA forces a path: each one must give the reference values,
-    identical for 1 and 2 threads."""
+    identical for 1 and 2 threads and with streaming stores."""
     import os
     import subprocess
     import sys
@@ -908,6 +912,7 @@ def test_every_simd_path_matches_reference(isa, tmp_path):
         for key in [k for k in res.files if k.startswith(f"{i}-") and k.endswith("-1")]:
             _, kind, mode, *rest = key.split("-")
             assert res[key].tobytes() == res[key[:-1] + "2"].tobytes(), key
+            assert res[key].tobytes() == res[key[:-1] + "s"].tobytes(), key
             if kind == "c2d":
                 bd = rest[0]
                 ref, exp = ref_convolve2d, ref_convolve2d(a, b, mode, bd, 0.5)

@@ -32,9 +32,10 @@ cdef extern from "fc_kernels.h" nogil:
     # element types of the SIMD micro-kernel (complex is interleaved)
     enum:
         FC_NONE, FC_F32, FC_F64, FC_C64, FC_C128, FC_U16, FC_U32, FC_U64
+    int FC_ACCUMULATE, FC_STREAM_STORES
     void fc_corr2d_valid(int type, void* out, Py_ssize_t ldo, const void* inp,
                          Py_ssize_t ldi, const void* k, Py_ssize_t kh, Py_ssize_t kw,
-                         Py_ssize_t rows, Py_ssize_t cols, int accumulate)
+                         Py_ssize_t rows, Py_ssize_t cols, int flags)
     int fc_select_isa(const char* requested)
     const char* fc_isa_name()
     const char* fc_isa_available()
@@ -105,6 +106,7 @@ ctypedef fused T:
 cdef struct Geometry:
     int ndim                 # >= 2; axes ndim-2 (Y) and ndim-1 (X) form a plane
     int mode                 # FC_FILL, FC_WRAP, ...
+    int stream               # FC_STREAM_STORES or 0: how the SIMD kernel stores
     int64_t n_ker_planes     # product of the kernel's leading extents
     int64_t rows_per_unit
     int64_t cols_per_unit
@@ -413,7 +415,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
             fc_corr2d_valid(_simd_type(x), oplane + ylo * nx + xlo, nx,
                             x + xoff + (ylo + sy) * g.xstride[Y] + xlo + sx,
                             g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo,
-                            not (store and q == q0))
+                            g.stream if store and q == q0 else FC_ACCUMULATE)
             _band_edges(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, xlo, xhi, fill)
         else:
             _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False)
@@ -421,14 +423,16 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
 
 def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                      oshape, starts, int mode, const T[::1] fill,
-                     rows_per_unit, cols_per_unit, int nthreads=1):
+                     rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False):
     """out[y] = sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
 
     All arrays are flat views of C-contiguous arrays with the given shapes
     (2 <= ndim <= 64, every extent >= 1); `fill` holds one element (the fill
     value, read only when ``mode == FC_FILL``); `out` is overwritten (its
     initial contents are never read).  The output is split into units of `rows_per_unit` x
-    `cols_per_unit` that `nthreads` threads share.  Runs without the GIL.
+    `cols_per_unit` that `nthreads` threads share.  `stream`: the SIMD
+    kernel writes with streaming stores (for outputs too big for the
+    caches).  Runs without the GIL.
     """
     cdef Geometry g
     cdef int d
@@ -437,6 +441,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cdef int ndim = len(xshape)
     g.ndim = ndim
     g.mode = mode
+    g.stream = FC_STREAM_STORES if stream else 0
     for d in range(ndim):
         g.xshape[d] = xshape[d]
         g.kshape[d] = kshape[d]

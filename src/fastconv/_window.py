@@ -2,9 +2,11 @@
 
 See _modes.py for how every mode is a window of the full convolution.
 """
+import os
+
 import numpy as np
 
-from . import _direct
+from . import _direct, _memory
 from ._dtypes import work_dtype
 from ._threads import thread_share
 
@@ -53,7 +55,7 @@ def direct_window(x, h, starts, lengths, result, boundary="fill",
     xw = _to_work(x, wd)
     kw = _to_work(h[(slice(None, None, -1),) * h.ndim], wd)
     offsets = [s - (m - 1) for s, m in zip(starts, h.shape)]
-    out = np.empty(lengths, dtype=wd)  # the core writes every element
+    out = _memory.empty(lengths, wd)  # the core writes every element
     if out.size:
         # The core works on planes (last two axes): give 1-D a row axis.
         pad = (1,) * max(0, 2 - out.ndim)
@@ -62,9 +64,16 @@ def direct_window(x, h, starts, lengths, result, boundary="fill",
             _direct.correlate_window(xw.reshape(-1), pad + xw.shape, kw.reshape(-1),
                                      pad + kw.shape, out.reshape(-1), pad + out.shape,
                                      (0,) * len(pad) + tuple(offsets),
-                                     BOUNDARY_CODES[boundary], fill, rows, cols, nthreads)
+                                     BOUNDARY_CODES[boundary], fill, rows, cols, nthreads,
+                                     out.nbytes >= STREAM_MIN_BYTES)
     return _from_work(out, result)
 
+
+# Outputs at least this big are written with streaming stores, which skip
+# reading each output line into the cache before overwriting it (a third
+# of the memory traffic of a small kernel) but leave the result out of
+# cache: worth it only when the result would not fit there anyway.
+STREAM_MIN_BYTES = int(os.environ.get("FASTCONV_STREAM_MIN_BYTES", 8 << 20))
 
 # Multiply-adds per work unit: small enough for load balance between
 # threads and for a prompt Ctrl-C, large enough that a unit's set-up is noise.
