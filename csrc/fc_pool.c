@@ -8,6 +8,7 @@
 #ifdef _WIN32
 #include <malloc.h>
 #else
+#include <pthread.h>
 #include <sys/mman.h>
 #endif
 
@@ -209,4 +210,18 @@ int fc_pool_cached_count(void)
     int v = cache.n;
     unlock();
     return v;
+}
+
+#ifndef _WIN32
+/* fork(): hold the lock across it, so the child never inherits it taken
+   or the cache half-updated by another thread. */
+static void before_fork(void) { lock(); }
+static void after_fork(void) { unlock(); }
+#endif
+
+void fc_pool_init(void)
+{
+#ifndef _WIN32
+    pthread_atfork(before_fork, after_fork, after_fork);
+#endif
 }

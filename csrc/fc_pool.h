@@ -26,6 +26,9 @@
 /* At most this many buffers are cached at once. */
 #define FC_POOL_SLOTS 8
 
+/* Call once before use (registers the fork handlers). */
+void fc_pool_init(void);
+
 /* The four functions of a NumPy PyDataMemAllocator (ctx is unused). */
 void *fc_pool_malloc(void *ctx, size_t size);
 void *fc_pool_calloc(void *ctx, size_t nelem, size_t elsize);

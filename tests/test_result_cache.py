@@ -146,3 +146,21 @@ def test_threads_share_the_cache_safely(cache):
 def test_set_cache_limit_rejects_bad_values(bad, exc):
     with pytest.raises(exc, match="nbytes"):
         fastconv.set_cache_limit(bad)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="no fork()")
+def test_fork_child_can_use_the_cache(cache):
+    """The cache's lock is held across fork(), so a child is never left with
+    it taken; the child computes with cached buffers."""
+    import os
+    a, k = inputs((600, 600), np.float32, 9)
+    expect = ref_convolve2d(a, k, "same")
+    r = fastconv.convolve2d(a, k, "same", workers=1)
+    del r                                                # one buffer cached
+    pid = os.fork()
+    if pid == 0:  # child: must not touch pytest; exit code says it all
+        ok = all(np.array_equal(fastconv.convolve2d(a, k, "same", workers=1), expect)
+                 for _ in range(3))
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

@@ -16,6 +16,7 @@ cnp.import_array()
 
 cdef extern from "fc_pool.h" nogil:
     size_t FC_POOL_MIN_BYTES
+    void fc_pool_init()
     void fc_pool_set_limit(size_t limit)
     size_t fc_pool_limit()
     size_t fc_pool_cached_bytes()
@@ -37,6 +38,7 @@ cdef extern from "numpy/arrayobject.h":
 # allocated, so the capsule lives as long as they do.
 cdef object _handler = PyCapsule_New(fc_pool_handler_address(), "mem_handler", NULL)
 
+fc_pool_init()
 MIN_BYTES = FC_POOL_MIN_BYTES
 DEFAULT_LIMIT = fc_pool_limit()
 
