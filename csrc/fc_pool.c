@@ -89,6 +89,17 @@ static void *fresh(size_t size)
     return base + HDR;
 }
 
+/* Remove entry i, keeping the others oldest first (lock held). */
+static void take(int i)
+{
+    cache.bytes -= cache.cap[i];
+    cache.n--;
+    for (; i < cache.n; i++) {
+        cache.base[i] = cache.base[i + 1];
+        cache.cap[i] = cache.cap[i + 1];
+    }
+}
+
 /* A cached buffer with room for `size` bytes and not much more, or NULL. */
 static void *reuse(size_t size)
 {
@@ -103,10 +114,7 @@ static void *reuse(size_t size)
             best = i;
     if (best >= 0) {
         got = cache.base[best];
-        cache.bytes -= cache.cap[best];
-        cache.n--;
-        cache.base[best] = cache.base[cache.n];
-        cache.cap[best] = cache.cap[cache.n];
+        take(best);
     }
     unlock();
     return got ? (char *)got + HDR : NULL;
@@ -139,10 +147,17 @@ void fc_pool_free(void *ctx, void *ptr, size_t size)
         return;
     header *h = head(ptr);
     size_t cap = h->cap;
+    /* The newest buffer is kept; the oldest ones make room for it, so
+       buffers of sizes no longer in use do not hold the cache. */
+    void *drop[FC_POOL_SLOTS];
+    int nd = 0, kept = 0;
     if (cap >= FC_POOL_MIN_BYTES) {
-        int kept = 0;
         lock();
-        if (cache.n < FC_POOL_SLOTS && cache.bytes + cap <= cache.limit) {
+        if (cap <= cache.limit) {
+            while (cache.n > 0 && (cache.n == FC_POOL_SLOTS || cache.bytes + cap > cache.limit)) {
+                drop[nd++] = cache.base[0];
+                take(0);
+            }
             cache.base[cache.n] = h;
             cache.cap[cache.n] = cap;
             cache.n++;
@@ -150,10 +165,11 @@ void fc_pool_free(void *ctx, void *ptr, size_t size)
             kept = 1;
         }
         unlock();
-        if (kept)
-            return;
     }
-    sys_free(h);
+    for (int i = 0; i < nd; i++)
+        sys_free(drop[i]);
+    if (!kept)
+        sys_free(h);
 }
 
 void *fc_pool_realloc(void *ctx, void *ptr, size_t new_size)
@@ -179,9 +195,8 @@ void fc_pool_set_limit(size_t limit)
     lock();
     cache.limit = limit;
     while (cache.n > 0 && cache.bytes > limit) {
-        cache.n--;
-        cache.bytes -= cache.cap[cache.n];
-        drop[nd++] = cache.base[cache.n];
+        drop[nd++] = cache.base[0];
+        take(0);
     }
     unlock();
     for (int i = 0; i < nd; i++)

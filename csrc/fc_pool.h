@@ -8,7 +8,8 @@
  * the development machine, a third of the convolution itself).  Glibc
  * keeps freed blocks up to 32 MiB for reuse but returns larger ones to the
  * system.  When a result array is freed, its buffer goes back here (up to
- * a byte limit) and the next result of a similar size reuses it, pages
+ * a byte limit; the oldest cached buffers are released to make room for
+ * the newest) and the next result of a similar size reuses it, pages
  * already mapped.  Small buffers go straight to the C allocator.
  *
  * Every buffer (small or large) carries a 64-byte header holding its

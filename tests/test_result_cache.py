@@ -164,3 +164,24 @@ def test_fork_child_can_use_the_cache(cache):
         os._exit(0 if ok else 1)
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def test_new_sizes_displace_old_ones(cache):
+    """A cache filled with buffers of sizes no longer used still takes the
+    newest result's buffer (the oldest are released), so a loop over a new
+    size reuses memory."""
+    k = np.ones((3, 3), np.float32)
+    olds = [fastconv.convolve2d(np.ones((520 + 8 * i, 520)), k, "same") for i in range(8)]
+    del olds
+    assert _memory.cache_info()["cached_buffers"] == 8
+    before = _memory.cache_info()["cached_bytes"]
+    a, _ = inputs((1024, 1024), np.float64, 10)
+    r = fastconv.convolve2d(a, k, "same")
+    addr = r.ctypes.data
+    del r
+    # the 8 MiB buffer went in, the oldest ~2 MiB one out
+    assert _memory.cache_info()["cached_bytes"] > before + 5 * MiB
+    r = fastconv.convolve2d(a, k, "same")
+    assert r.ctypes.data == addr
+    np.testing.assert_array_equal(r, ref_convolve2d(a, k, "same"))
+    assert _memory.cache_info()["cached_buffers"] <= 8
