@@ -6,7 +6,10 @@ all measured in this one run:
 
 * ms: median over interleaved rounds (fastconv and every installed peer, after
   a warm-up call; slow peers get fewer samples; a peer whose estimated time per
-  call exceeds --max-peer-s is not run and shows "skip(slow)").
+  call exceeds --max-peer-s is not run and shows "skip(slow)").  Each call
+  then starts with caches full of the previous peer's data (cold, as a call
+  among other work); --warm times each call right after an untimed call of
+  the same function instead (the steady state of a loop over images).
 * GF/s = FLOP / time, FLOP = 2 x outputs x taps (dense; complex x complex 8x,
   real x complex 4x).  %mm = GF/s over single-thread numpy matmul (2048^2, same
   precision, BLAS limited to one thread, measured in a subprocess at start).
@@ -26,6 +29,7 @@ workers=1.  "baseline" rows run in a subprocess with FASTCONV_ISA=baseline.
     PYTHONPATH=src python benchmarks/bench_suite.py --quick   # < 1 minute
     PYTHONPATH=src python benchmarks/bench_suite.py           # full, < 15 minutes
       --targets (only the rows the issue targets use)  --filter TEXT (row names)
+      --warm (steady-state timing, see "ms" above)
       --json PATH (default benchmarks/results/latest.json)  --plot PATH.png
 
 The issue-3 targets are evaluated at the end (a FAIL there does not change the
@@ -287,13 +291,15 @@ def rel_error(out, ref):
 
 
 # ------------------------------------------------------------------- timing
-def time_interleaved(calls, reps, budget, slow_s=0.25):
+def time_interleaved(calls, reps, budget, slow_s=0.25, warm=False):
     """Warm up each callable, then time them in interleaved rounds.
 
     Returns name -> dict(s=median seconds, n=samples, out=first output), or
     dict(skip=...) if the call raised.  A first call longer than `slow_s` counts
     as a sample; each callable gets about `budget` seconds, fastconv at least 3
-    samples and peers at least 1.
+    samples and peers at least 1.  `warm`: every timed call right after an
+    untimed call of the same callable (caches and freed buffers as a loop
+    over images leaves them) instead of after the other callables.
     """
     res, samples, want = {}, {}, {}
     for name, fn in calls.items():
@@ -310,6 +316,8 @@ def time_interleaved(calls, reps, budget, slow_s=0.25):
     for _ in range(reps):
         for name in samples:
             if len(samples[name]) < want[name]:
+                if warm:
+                    calls[name]()
                 t0 = perf_counter()
                 calls[name]()
                 samples[name].append(perf_counter() - t0)
@@ -337,7 +345,7 @@ def run_case(case, opts):
             calls[name] = fn
     scale = 3 if case.workers != 1 else 1  # thread scaling is the noisiest number
     clock = cpu_clock()
-    timed = time_interleaved(calls, scale * opts.repeats, scale * opts.budget)
+    timed = time_interleaved(calls, scale * opts.repeats, scale * opts.budget, warm=opts.warm)
     bg = background_cpus(clock, cpu_clock())
     ref = reference(case, a, k)
     fc = timed.pop(FC)
@@ -378,7 +386,8 @@ def run_rows(cases, opts, verbose=True):
 def run_baseline_subprocess(opts):
     env = dict(os.environ, FASTCONV_ISA="baseline")
     cmd = [sys.executable, os.path.abspath(__file__), "--_baseline-worker", "--filter",
-           opts.filter, "--max-peer-s", str(opts.max_peer_s)] + ["--quick"] * opts.quick
+           opts.filter, "--max-peer-s", str(opts.max_peer_s)] + ["--quick"] * opts.quick + \
+        ["--warm"] * opts.warm
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     for line in proc.stdout.splitlines():
         if line.startswith("@@ROWS "):
@@ -403,7 +412,9 @@ def machine_info(peaks):
 
 def print_header(info, opts):
     peaks = info["peaks"]
-    print(f"fastconv benchmark suite ({'quick' if opts.quick else 'full'} run)   "
+    kind = "quick" if opts.quick else "targets" if opts.targets else "full"
+    print(f"fastconv benchmark suite ({kind} run, "
+          f"{'warm: each call after one of itself' if opts.warm else 'interleaved'})   "
           f"cpu: {info['cpu']} x {info['cpus']}   load average: "
           + " ".join(f"{v:.2f}" for v in info["loadavg"]))
     print("\n".join(f"  {k:22s} {v}" for k, v in info["fastconv"].items()))
@@ -545,6 +556,9 @@ def parse_args(argv):
     ap.add_argument("--repeats", type=int, default=None)
     ap.add_argument("--max-peer-s", type=float, default=None,
                     help="skip a peer whose estimated time per call exceeds this")
+    ap.add_argument("--warm", action="store_true",
+                    help="time each call right after an untimed call of the same function "
+                         "(steady state of a loop) instead of after the peers' calls")
     ap.add_argument("--no-baseline", action="store_true", help="skip the baseline subprocess")
     ap.add_argument("--_baseline-worker", action="store_true", help=argparse.SUPPRESS)
     opts = ap.parse_args(argv)
