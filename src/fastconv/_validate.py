@@ -229,6 +229,10 @@ def _available_memory():
         return None
 
 
+# Allocations up to this many bytes are not compared with the free memory.
+CHECK_MEMORY_ABOVE = 256 << 20
+
+
 def check_allocation(arrays, what="result"):
     """Refuse, before allocating anything, arrays that cannot exist.
 
@@ -247,7 +251,8 @@ def check_allocation(arrays, what="result"):
                 f"the {what} would have shape {tuple(int(n) for n in shape)}: "
                 f"{nbytes} bytes, more than 64-bit indexing can address")
         total += nbytes
-    avail = _available_memory()
+    # (reading /proc/meminfo costs ~60 us: only for sizes where it matters)
+    avail = _available_memory() if total > CHECK_MEMORY_ABOVE else None
     if avail is not None and total > avail:
         shape = tuple(int(n) for n in arrays[0][0])
         raise MemoryError(
