@@ -250,8 +250,10 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 
 /* Rows [r0, r0+NR) of the tile [x0, x1) (elements): blocks of NC vectors,
    then smaller blocks.  A ragged tail is computed as one vector ending at
-   x1 *before* the columns it overlaps are updated, and only its last lanes
-   are stored, so every output goes through the same vector FMAs. */
+   x1 *before* the columns it overlaps are updated (they may be accumulated
+   into), and stored last, whole: every output goes through the same vector
+   FMAs, so the overlapped lanes are rewritten with the values already
+   there. */
 #define FC_ROWS(NR, NC)                                                         \
     do {                                                                        \
         /* xb: where the blocks start; with streaming stores, the first     \
@@ -279,7 +281,8 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
             break;                                                              \
         }                                                                       \
         FC_VT tail[NR][1];                                                      \
-        memset(tail, 0, sizeof tail);                                           \
+        for (int rr = 0; rr < NR; rr++)                                         \
+            tail[rr][0] = (FC_VT){0};                                           \
         if (xm < x1) {                                                          \
             FC_T *o = out + (r0 * ldo + x1 - FC_N) * FC_E;                      \
             const FC_T *src = in + (r0 * ldi + x1 - FC_N) * FC_E;               \
@@ -308,15 +311,11 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
                 x += FC_N;                                                      \
             }                                                                   \
         }                                                                       \
-        if (xm < x1) {                                                          \
-            for (int rr = 0; rr < NR; rr++) {                                   \
-                FC_T lanes[FC_LANES];                                           \
-                memcpy(lanes, &tail[rr][0], sizeof lanes);                      \
-                memcpy(out + ((r0 + rr) * ldo + xm) * FC_E,                     \
-                       lanes + (FC_N - (x1 - xm)) * FC_E,                       \
-                       (size_t)((x1 - xm) * FC_E) * sizeof(FC_T));             \
-            }                                                                   \
-        }                                                                       \
+        /* the whole tail vector: its lanes before xm hold the values the   \
+           blocks stored there (same FMAs from the same starting values) */  \
+        if (xm < x1)                                                            \
+            for (int rr = 0; rr < NR; rr++)                                     \
+                FC_FN(storeu)(out + ((r0 + rr) * ldo + x1 - FC_N) * FC_E, tail[rr][0]); \
     } while (0)
 
 static inline __attribute__((always_inline)) void

@@ -289,6 +289,7 @@ cdef void _band_edges(T* oplane, const T* xplane, const T* kplane,
     cdef T* orow
     cdef const T* xrow
     cdef const T* krow
+    cdef bint four
     if ncols <= 0:
         return
     if ncols * kw > EDGE_TABLE:
@@ -304,21 +305,48 @@ cdef void _band_edges(T* oplane, const T* xplane, const T* kplane,
         xc = x0 + c if c < nleft else xhi + (c - nleft)
         for j in range(kw):
             tab[c * kw + j] = fc_fold(xc + sx + j, n, g.mode)
-    for y in range(y0, y1):
-        orow = oplane + y * nx
+    # Four rows at a time: independent sums in flight (one output's taps
+    # form a chain of dependent adds), in registers; the same order per
+    # output as one row at a time.
+    cdef T a0, a1, a2, a3, w, v
+    cdef const T* p
+    y = y0
+    while y < y1:
+        four = y + 4 <= y1
         for c in range(ncols):
             xc = x0 + c if c < nleft else xhi + (c - nleft)
-            acc = orow[xc]
+            orow = oplane + y * nx + xc
+            a0 = orow[0]
+            if four:
+                a1 = orow[nx]
+                a2 = orow[2 * nx]
+                a3 = orow[3 * nx]
             for i in range(kh):
                 xrow = xplane + (y + sy + i) * ldi
                 krow = kplane + i * kw
                 for j in range(kw):
                     t = tab[c * kw + j]
+                    w = krow[j]
                     if t >= 0:
-                        acc = acc + _mul(krow[j], xrow[t])
+                        p = xrow + t
+                        a0 = a0 + _mul(w, p[0])
+                        if four:
+                            a1 = a1 + _mul(w, p[ldi])
+                            a2 = a2 + _mul(w, p[2 * ldi])
+                            a3 = a3 + _mul(w, p[3 * ldi])
                     elif fill != 0:
-                        acc = acc + _mul(krow[j], fill)
-            orow[xc] = acc
+                        v = _mul(w, fill)
+                        a0 = a0 + v
+                        if four:
+                            a1 = a1 + v
+                            a2 = a2 + v
+                            a3 = a3 + v
+            orow[0] = a0
+            if four:
+                orow[nx] = a1
+                orow[2 * nx] = a2
+                orow[3 * nx] = a3
+        y += 4 if four else 1
 
 
 cdef bint _plane_offset(const Geometry* g, const int64_t* oi, int64_t q,
@@ -341,10 +369,14 @@ cdef bint _plane_offset(const Geometry* g, const int64_t* oi, int64_t q,
 
 cdef inline void _zero_rows(T* oplane, int64_t nx, int64_t y0, int64_t y1,
                             int64_t x0, int64_t x1) noexcept nogil:
-    cdef int64_t y
-    if x1 > x0:
+    cdef int64_t y, x
+    if x1 - x0 >= 16:
         for y in range(y0, y1):
             memset(oplane + y * nx + x0, 0, <size_t>(x1 - x0) * sizeof(T))
+    elif x1 > x0:  # a few border columns: no call per row
+        for y in range(y0, y1):
+            for x in range(x0, x1):
+                oplane[y * nx + x] = 0
 
 
 cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
