@@ -237,6 +237,10 @@ static void after_fork(void) { unlock(); }
 void fc_pool_init(void)
 {
 #ifndef _WIN32
-    pthread_atfork(before_fork, after_fork, after_fork);
+    static int done;   /* registered twice, the lock would be taken twice */
+    if (!done) {
+        done = 1;
+        pthread_atfork(before_fork, after_fork, after_fork);
+    }
 #endif
 }

@@ -185,3 +185,28 @@ def test_new_sizes_displace_old_ones(cache):
     assert r.ctypes.data == addr
     np.testing.assert_array_equal(r, ref_convolve2d(a, k, "same"))
     assert _memory.cache_info()["cached_buffers"] <= 8
+
+
+@pytest.mark.parametrize("value, expect", [("64", 64 << 20), ("0", 0), ("inf", None),
+                                           ("nan", None), ("-1", None), ("lots", None),
+                                           ("1e308", None)])
+def test_cache_limit_from_environment(value, expect):
+    """FASTCONV_CACHE_MB sets the limit at import; a bad value warns and
+    keeps the default, never breaks the import."""
+    import os
+    import subprocess
+    import sys
+    code = ("import warnings; warnings.simplefilter('always')\n"
+            "import fastconv\nfrom fastconv import _memory\n"
+            "print(_memory.cache_info()['limit'], _memory.DEFAULT_LIMIT)")
+    pkg_root = os.path.dirname(os.path.dirname(os.path.abspath(fastconv.__file__)))
+    env = dict(os.environ, FASTCONV_CACHE_MB=value,
+               PYTHONPATH=os.pathsep.join([pkg_root, os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    limit, default = map(int, proc.stdout.split())
+    if expect is None:
+        assert limit == default and "FASTCONV_CACHE_MB" in proc.stderr
+    else:
+        assert limit == expect and "FASTCONV_CACHE_MB" not in proc.stderr

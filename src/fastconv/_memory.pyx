@@ -102,7 +102,7 @@ def _limit_from_env():
         return
     try:
         mb = float(text)
-        if not mb >= 0:
+        if not 0 <= mb < 2.0**40:   # also refuses nan and inf
             raise ValueError
     except ValueError:
         warnings.warn(f"FASTCONV_CACHE_MB={text!r} is not a size in MiB >= 0; "
