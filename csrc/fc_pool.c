@@ -188,11 +188,12 @@ void *fc_pool_realloc(void *ctx, void *ptr, size_t new_size)
     return p;
 }
 
-void fc_pool_set_limit(size_t limit)
+size_t fc_pool_set_limit(size_t limit)
 {
     void *drop[FC_POOL_SLOTS];
     int nd = 0;
     lock();
+    size_t old = cache.limit;
     cache.limit = limit;
     while (cache.n > 0 && cache.bytes > limit) {
         drop[nd++] = cache.base[0];
@@ -201,30 +202,16 @@ void fc_pool_set_limit(size_t limit)
     unlock();
     for (int i = 0; i < nd; i++)
         sys_free(drop[i]);
+    return old;
 }
 
-size_t fc_pool_limit(void)
+void fc_pool_stats(size_t *limit, size_t *bytes, int *count)
 {
     lock();
-    size_t v = cache.limit;
+    *limit = cache.limit;
+    *bytes = cache.bytes;
+    *count = cache.n;
     unlock();
-    return v;
-}
-
-size_t fc_pool_cached_bytes(void)
-{
-    lock();
-    size_t v = cache.bytes;
-    unlock();
-    return v;
-}
-
-int fc_pool_cached_count(void)
-{
-    lock();
-    int v = cache.n;
-    unlock();
-    return v;
 }
 
 #ifndef _WIN32

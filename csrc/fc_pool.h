@@ -36,12 +36,10 @@ void *fc_pool_calloc(void *ctx, size_t nelem, size_t elsize);
 void *fc_pool_realloc(void *ctx, void *ptr, size_t new_size);
 void fc_pool_free(void *ctx, void *ptr, size_t size);
 
-/* Byte limit of the cache (0 disables caching); lowering it releases
-   cached buffers until the cache fits. */
-void fc_pool_set_limit(size_t limit);
-size_t fc_pool_limit(void);
-/* Bytes and buffers held in the cache now. */
-size_t fc_pool_cached_bytes(void);
-int fc_pool_cached_count(void);
+/* Set the byte limit of the cache (0 disables caching) and return the old
+   one; lowering it releases cached buffers until the cache fits. */
+size_t fc_pool_set_limit(size_t limit);
+/* One consistent snapshot: the limit, and the bytes and buffers cached. */
+void fc_pool_stats(size_t *limit, size_t *bytes, int *count);
 
 #endif

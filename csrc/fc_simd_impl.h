@@ -177,28 +177,25 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
     } while (0)
 
 /* The block's stores: streaming (around the caches, no read of the
-   output's lines first) when `st`, then every store is vector-aligned. */
+   output's lines first) when `st`, then every store is vector-aligned; `st`
+   is never set without FC_STREAM (see fc_corr2d_valid). */
 #ifdef FC_STREAM
+#define FC_STREAM_STORE(p, v) FC_STREAM(p, v)
+#else
+#define FC_STREAM_STORE(p, v) FC_FN(storeu)(p, v)
+#endif
 #define FC_STORE_BLOCK(NR, NC, acc, st)                                         \
     do {                                                                        \
         if (st) {                                                               \
             for (int rr = 0; rr < NR; rr++)                                     \
                 for (int c = 0; c < NC; c++)                                    \
-                    FC_STREAM(o + rr * ldo * FC_E + c * FC_W, acc[rr][c]);      \
+                    FC_STREAM_STORE(o + rr * ldo * FC_E + c * FC_W, acc[rr][c]); \
         } else {                                                                \
             for (int rr = 0; rr < NR; rr++)                                     \
                 for (int c = 0; c < NC; c++)                                    \
                     FC_FN(storeu)(o + rr * ldo * FC_E + c * FC_W, acc[rr][c]);  \
         }                                                                       \
     } while (0)
-#else
-#define FC_STORE_BLOCK(NR, NC, acc, st)                                         \
-    do {                                                                        \
-        for (int rr = 0; rr < NR; rr++)                                         \
-            for (int c = 0; c < NC; c++)                                        \
-                FC_FN(storeu)(o + rr * ldo * FC_E + c * FC_W, acc[rr][c]);      \
-    } while (0)
-#endif
 
 /* FC_PFROWS: each block also prefetches (into L2) the lines of the input
    rows the *next* row block will read first, a whole row sweep ahead of use
@@ -376,6 +373,7 @@ void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
 #undef FC_COMPUTE
 #undef FC_BLOCK
 #undef FC_STORE_BLOCK
+#undef FC_STREAM_STORE
 #undef FC_PFROWS
 #undef FC_SCALAR
 #undef FC_ROWS

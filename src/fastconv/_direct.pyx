@@ -285,10 +285,11 @@ cdef void _band_edges(T* oplane, const T* xplane, const T* kplane,
     cdef int64_t ncols = nleft + (x1 - xhi)
     cdef int64_t tab[EDGE_TABLE]
     cdef int64_t y, i, j, c, xc, t
-    cdef T acc
+    cdef T a0, a1, a2, a3, w, v
     cdef T* orow
     cdef const T* xrow
     cdef const T* krow
+    cdef const T* p
     cdef bint four
     if ncols <= 0:
         return
@@ -308,8 +309,6 @@ cdef void _band_edges(T* oplane, const T* xplane, const T* kplane,
     # Four rows at a time: independent sums in flight (one output's taps
     # form a chain of dependent adds), in registers; the same order per
     # output as one row at a time.
-    cdef T a0, a1, a2, a3, w, v
-    cdef const T* p
     y = y0
     while y < y1:
         four = y + 4 <= y1

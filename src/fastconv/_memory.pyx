@@ -17,10 +17,8 @@ cnp.import_array()
 cdef extern from "fc_pool.h" nogil:
     size_t FC_POOL_MIN_BYTES
     void fc_pool_init()
-    void fc_pool_set_limit(size_t limit)
-    size_t fc_pool_limit()
-    size_t fc_pool_cached_bytes()
-    int fc_pool_cached_count()
+    size_t fc_pool_set_limit(size_t limit)
+    void fc_pool_stats(size_t* limit, size_t* nbytes, int* count)
 
 cdef extern from *:
     """
@@ -40,7 +38,24 @@ cdef object _handler = PyCapsule_New(fc_pool_handler_address(), "mem_handler", N
 
 fc_pool_init()
 MIN_BYTES = FC_POOL_MIN_BYTES
-DEFAULT_LIMIT = fc_pool_limit()
+
+
+def cache_info():
+    """{'limit': bytes, 'cached_bytes': bytes, 'cached_buffers': n}."""
+    cdef size_t limit, nbytes
+    cdef int count
+    fc_pool_stats(&limit, &nbytes, &count)
+    return {"limit": limit, "cached_bytes": nbytes, "cached_buffers": count}
+
+
+cdef size_t _limit():
+    cdef size_t limit, nbytes
+    cdef int count
+    fc_pool_stats(&limit, &nbytes, &count)
+    return limit
+
+
+DEFAULT_LIMIT = _limit()
 
 
 def empty(shape, dtype):
@@ -49,7 +64,7 @@ def empty(shape, dtype):
     n = dtype.itemsize
     for s in shape:
         n *= s
-    if n < FC_POOL_MIN_BYTES or fc_pool_limit() == 0:
+    if n < FC_POOL_MIN_BYTES or _limit() == 0:
         return np.empty(shape, dtype=dtype)
     old = _set_handler(_handler)
     try:
@@ -83,15 +98,7 @@ def set_cache_limit(nbytes):
     nbytes = nbytes.__index__()
     if nbytes < 0:
         raise ValueError(f"nbytes must be >= 0, got {nbytes}")
-    old = fc_pool_limit()
-    fc_pool_set_limit(min(nbytes, <size_t>-1))
-    return old
-
-
-def cache_info():
-    """{'limit': bytes, 'cached_bytes': bytes, 'cached_buffers': n}."""
-    return {"limit": fc_pool_limit(), "cached_bytes": fc_pool_cached_bytes(),
-            "cached_buffers": fc_pool_cached_count()}
+    return fc_pool_set_limit(min(nbytes, <size_t>-1))
 
 
 def _limit_from_env():
