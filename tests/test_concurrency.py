@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 import fastconv
+from helpers import child_env
 
 N_THREADS = 8
 TIMEOUT = 120  # seconds before a child process counts as hung
@@ -147,14 +148,6 @@ def test_set_workers_is_per_thread():
     assert seen == {i: 1 + i % 2 for i in range(N_THREADS)}
 
 
-def _fastconv_env():
-    """Environment for a child interpreter that imports this fastconv."""
-    env = dict(os.environ)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(fastconv.__file__)))
-    env["PYTHONPATH"] = os.pathsep.join([root] + [p for p in [env.get("PYTHONPATH")] if p])
-    return env
-
-
 POOL_SCRIPT = textwrap.dedent("""
     import json, threading
     from concurrent.futures import ThreadPoolExecutor
@@ -211,7 +204,7 @@ POOL_SCRIPT = textwrap.dedent("""
 
 
 def test_thread_pool_with_workers_2_completes_and_does_not_oversubscribe():
-    proc = subprocess.run([sys.executable, "-c", POOL_SCRIPT], env=_fastconv_env(),
+    proc = subprocess.run([sys.executable, "-c", POOL_SCRIPT], env=child_env(),
                           capture_output=True, text=True, timeout=TIMEOUT)
     assert proc.returncode == 0, proc.stderr
     stats = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -306,7 +299,7 @@ def test_workers_above_cpu_count_starts_no_more_threads_than_cpus():
     threads: each costs a stack, they stay in libgomp's pool, and when
     thread creation fails libgomp exits the whole process ("libgomp:
     Thread creation failed") instead of raising."""
-    proc = subprocess.run([sys.executable, "-c", WORKERS_CAP_SCRIPT], env=_fastconv_env(),
+    proc = subprocess.run([sys.executable, "-c", WORKERS_CAP_SCRIPT], env=child_env(),
                           capture_output=True, text=True, timeout=TIMEOUT)
     assert proc.returncode == 0, proc.stderr
     res = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import fastconv
+from helpers import child_env, rand
 from reference import (abs_bound, ref_convolve, ref_convolve2d, ref_correlate,
                        ref_correlate2d, result_dtype)
 
@@ -66,23 +67,6 @@ def scipy_call(func, *args, **kwargs):
         warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
         warnings.filterwarnings("ignore", "invalid value encountered in cast", RuntimeWarning)
         return np.asarray(func(*args, **kwargs))
-
-
-def rand(shape, dtype, rng, full_range=True):
-    """Random array; integers cover the whole range (so products wrap)."""
-    dt = np.dtype(dtype)
-    if dt.kind == "b":
-        return rng.random(shape) < 0.5
-    if dt.kind in "iu":
-        info = np.iinfo(dt)
-        lo, hi = (info.min, info.max) if full_range else (max(info.min, -20), min(info.max, 20))
-        return rng.integers(lo, hi, size=shape, dtype=dt, endpoint=True)
-    if dt.kind == "f":
-        scale = 4.0 if dt == np.float16 else 1.0
-        return (rng.standard_normal(shape) * scale).astype(dt)
-    re = rng.standard_normal(shape)
-    im = rng.standard_normal(shape)
-    return (re + 1j * im).astype(dt)
 
 
 def _snapshot(x):
@@ -888,17 +872,13 @@ def _available_isas():
 def test_every_simd_path_matches_reference(isa, tmp_path):
     """FASTCONV_ISA forces a path: each one must give the reference values,
     identical for 1 and 2 threads and with streaming stores."""
-    import os
     import subprocess
     import sys
     if isa not in _available_isas():
         pytest.skip(f"{isa} not supported on this CPU/build")
     out = tmp_path / f"{isa}.npz"
-    pkg_root = os.path.dirname(os.path.dirname(os.path.abspath(fastconv.__file__)))
-    env = dict(os.environ, FASTCONV_ISA=isa,
-               PYTHONPATH=os.pathsep.join([pkg_root, os.environ.get("PYTHONPATH", "")]))
     subprocess.run([sys.executable, "-c", _ISA_SCRIPT, str(out), repr(ISA_CASES)],
-                   env=env, check=True, cwd=str(tmp_path))
+                   env=child_env(FASTCONV_ISA=isa), check=True, cwd=str(tmp_path))
     res = np.load(out)
     assert str(res["isa"]) == isa
     rng = np.random.default_rng(123)

@@ -5,7 +5,6 @@ NumPy reference written here (sum of shifted products, in extended
 precision), which also covers the cases where fastconv deliberately differs
 from scipy (scipy#21876 and empty inputs).
 """
-import itertools
 import math
 
 import numpy as np

@@ -31,6 +31,7 @@ import numpy as np
 import pytest
 
 import fastconv
+from helpers import child_env
 from reference import ref_convolve2d
 
 MiB = 1 << 20
@@ -106,21 +107,15 @@ def _rss_growth(calls, n_calls, warmup):
     return rss_bytes() - before
 
 
-def test_no_leak_small_calls(record_property):
-    calls = _small_calls()
-    growth = _rss_growth(calls, 20_000, warmup=2_000)
+@pytest.mark.parametrize("n_calls, warmup, bound", [
+    (20_000, 2_000, 1 * MiB),
+    pytest.param(100_000, 5_000, 2 * MiB, marks=pytest.mark.slow),
+])
+def test_no_leak_small_calls(n_calls, warmup, bound, record_property):
+    growth = _rss_growth(_small_calls(), n_calls, warmup=warmup)
     print(f"RSS growth {growth / 1024:.0f} KiB")
-    record_property("rss_growth_20000_small_calls_bytes", growth)
-    assert growth < 1 * MiB, f"RSS grew by {growth / MiB:.2f} MiB over 20,000 small calls"
-
-
-@pytest.mark.slow
-def test_no_leak_100000_small_calls(record_property):
-    calls = _small_calls()
-    growth = _rss_growth(calls, 100_000, warmup=5_000)
-    print(f"RSS growth {growth / 1024:.0f} KiB")
-    record_property("rss_growth_100000_small_calls_bytes", growth)
-    assert growth < 2 * MiB, f"RSS grew by {growth / MiB:.2f} MiB over 100,000 small calls"
+    record_property(f"rss_growth_{n_calls}_small_calls_bytes", growth)
+    assert growth < bound, f"RSS grew by {growth / MiB:.2f} MiB over {n_calls:,} small calls"
 
 
 def test_no_leak_large_calls(record_property):
@@ -232,10 +227,7 @@ def test_peak_rss_of_one_call(which, record_property):
     """Peak RSS (VmHWM, which also sees C mallocs and thread stacks) of one
     call in a fresh process (ru_maxrss would carry the parent's peak over
     exec).  Direct: at most 1.1 x output + 4 MiB; FFT: recorded."""
-    env = dict(os.environ)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(fastconv.__file__)))
-    env["PYTHONPATH"] = os.pathsep.join([root] + [p for p in [env.get("PYTHONPATH")] if p])
-    proc = subprocess.run([sys.executable, "-c", RSS_PEAK_SCRIPT, which], env=env,
+    proc = subprocess.run([sys.executable, "-c", RSS_PEAK_SCRIPT, which], env=child_env(),
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     res = json.loads(proc.stdout.strip().splitlines()[-1])

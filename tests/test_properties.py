@@ -32,6 +32,7 @@ from hypothesis import event, given, note, strategies as st  # noqa: E402
 
 import fastconv  # noqa: E402
 from fastconv import _direct, _fft, _threads  # noqa: E402
+from helpers import rand  # noqa: E402
 from reference import (abs_bound, ref_convolve, ref_convolve2d,  # noqa: E402
                        ref_correlate, ref_correlate2d, ref_correlate_window,
                        result_dtype)
@@ -66,21 +67,6 @@ def threads_on_small_problems():
 
 
 # ------------------------------------------------------------- strategies
-def values(shape, dtype, rng, small=False):
-    """Random values of `dtype`; integers cover the whole range unless `small`."""
-    dt = np.dtype(dtype)
-    if dt.kind == "b":
-        return rng.random(shape) < 0.5
-    if dt.kind in "iu":
-        info = np.iinfo(dt)
-        lo, hi = (max(info.min, -20), min(info.max, 20)) if small else (info.min, info.max)
-        return rng.integers(lo, hi, size=shape, dtype=dt, endpoint=True)
-    scale = 4.0 if dt == np.float16 else 1.0
-    if dt.kind == "f":
-        return (rng.standard_normal(shape) * scale).astype(dt)
-    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dt)
-
-
 def layout(arr, kind, swapped, readonly):
     """An array equal to `arr` with the requested memory layout."""
     dt = arr.dtype.newbyteorder() if swapped else arr.dtype
@@ -106,7 +92,7 @@ def layout(arr, kind, swapped, readonly):
 @st.composite
 def views(draw, shape, dtype, seed, small=False):
     rng = np.random.default_rng(seed)
-    base = values(shape, dtype, rng, small)
+    base = rand(shape, dtype, rng, full_range=not small)
     kind = draw(st.sampled_from(LAYOUTS))
     swapped = draw(st.booleans())
     readonly = draw(st.booleans())

@@ -13,6 +13,7 @@ import pytest
 
 import fastconv
 from fastconv import _memory
+from helpers import child_env
 from reference import ref_convolve2d
 
 MiB = 1 << 20
@@ -193,16 +194,13 @@ def test_new_sizes_displace_old_ones(cache):
 def test_cache_limit_from_environment(value, expect):
     """FASTCONV_CACHE_MB sets the limit at import; a bad value warns and
     keeps the default, never breaks the import."""
-    import os
     import subprocess
     import sys
     code = ("import warnings; warnings.simplefilter('always')\n"
             "import fastconv\nfrom fastconv import _memory\n"
             "print(_memory.cache_info()['limit'], _memory.DEFAULT_LIMIT)")
-    pkg_root = os.path.dirname(os.path.dirname(os.path.abspath(fastconv.__file__)))
-    env = dict(os.environ, FASTCONV_CACHE_MB=value,
-               PYTHONPATH=os.pathsep.join([pkg_root, os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+    proc = subprocess.run([sys.executable, "-c", code], env=child_env(FASTCONV_CACHE_MB=value),
+                          capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     limit, default = map(int, proc.stdout.split())

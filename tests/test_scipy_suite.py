@@ -27,7 +27,6 @@ as soon as the bug is fixed (then drop the entry from ``KNOWN_BUGS``).
 """
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
@@ -40,6 +39,7 @@ if importlib.util.find_spec("scipy.signal.tests.test_signaltools") is None:
     pytest.skip("this scipy installation ships without its tests", allow_module_level=True)
 
 import fastconv  # noqa: E402
+from helpers import child_env  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PLUGIN_DIR = HERE / "scipy_suite"
@@ -86,13 +86,9 @@ MIN_PASSED_SLOW = 10000   # 10347 with scipy 1.17.1
 
 def _run_scipy_tests(tmp_path, *args):
     counts_file = tmp_path / "fastconv_calls.json"
-    env = dict(os.environ)
+    env = child_env(PLUGIN_DIR, PYTHONDONTWRITEBYTECODE="1",
+                    FASTCONV_SCIPY_SUITE_COUNTS=str(counts_file))
     env.pop("SCIPY_ARRAY_API", None)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["FASTCONV_SCIPY_SUITE_COUNTS"] = str(counts_file)
-    fastconv_root = str(Path(fastconv.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(PLUGIN_DIR), fastconv_root] + [p for p in [env.get("PYTHONPATH")] if p])
     cmd = [sys.executable, *(["-X", "dev"] if sys.flags.dev_mode else []),
            "-m", "pytest", "-p", PLUGIN, "-c", str(INI), f"--rootdir={SITE}",
            "-p", "no:cacheprovider", "-q", "-rfE", "--tb=short", *args]
