@@ -167,13 +167,61 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
     }
 #endif
 
+/* Single kernel rows (kh == 1: every 1-D signal), real types: the taps go
+   in the order j = s, s + N, s + 2N, ... for s = 0 .. N-1 (N = elements per
+   vector), so a loaded input vector serves several taps.  Output vector c
+   at tap j = q*N + s reads the input vector L[c + q] at offset s, the same
+   one output vector c+1 reads at tap j - N: a window of NC input vectors
+   slides along the row, one new load and one tap broadcast per NC FMAs
+   (the broadcast-one-tap scheme above needs a load, most of them split
+   across cache lines, per FMA, and its loads bound it at about half the
+   FMA peak).  Slot (q + c) % NC holds L[q + c]; unrolled by NC, the slots
+   are fixed registers. */
+#ifndef FC_SLIDE1_ON   /* (0: every row through FC_TAPS, for comparison) */
+#define FC_SLIDE1_ON 1
+#endif
+#define FC_SLIDE1 (FC_SLIDE1_ON && !FC_CPLX)
+#define FC_SLIDE_STEP(NC, acc, u)                                               \
+    do {                                                                        \
+        const FC_VT w = k[(q + (u)) * FC_N + s] - (FC_VT){0};                   \
+        _Pragma("GCC unroll 16")                                                \
+        for (int c = 0; c < NC; c++)                                            \
+            acc[0][c] += w * win[((u) + c) % NC];                               \
+        if (q + (u) + 1 < qn)   /* the next window vector, if any tap needs it */ \
+            win[(u)] = FC_FN(loadu)(src + (q + (u) + NC) * FC_W + s);           \
+    } while (0)
+#define FC_SLIDE(NC, acc)                                                       \
+    for (ptrdiff_t s = 0; s < FC_N && s < kw; s++) {                            \
+        const ptrdiff_t qn = (kw - s + FC_N - 1) / FC_N; /* taps s + q*N < kw */ \
+        FC_VT win[NC];                                                          \
+        _Pragma("GCC unroll 16")                                                \
+        for (int c = 0; c < NC; c++)                                            \
+            win[c] = FC_FN(loadu)(src + c * FC_W + s);                          \
+        ptrdiff_t q = 0;                                                        \
+        for (; q + NC <= qn; q += NC) {                                         \
+            _Pragma("GCC unroll 16")                                            \
+            for (int u = 0; u < NC; u++)                                        \
+                FC_SLIDE_STEP(NC, acc, u);                                      \
+        }                                                                       \
+        _Pragma("GCC unroll 16")                                                \
+        for (int u = 0; u < NC; u++) {                                          \
+            if (q + u >= qn)                                                    \
+                break;                                                          \
+            FC_SLIDE_STEP(NC, acc, u);                                          \
+        }                                                                       \
+    }
+
 #define FC_COMPUTE(NR, NC, acc)                                                 \
     do {                                                                        \
         for (int rr = 0; rr < NR; rr++)                                         \
             for (int c = 0; c < NC; c++)                                        \
                 acc[rr][c] = accumulate ? FC_FN(loadu)(o + rr * ldo * FC_E + c * FC_W) \
                                         : (FC_VT){0};                           \
-        FC_TAPS(NR, NC, acc)                                                    \
+        if (FC_SLIDE1 && NR == 1 && kh == 1) {                                  \
+            FC_SLIDE(NC, acc)                                                   \
+        } else {                                                                \
+            FC_TAPS(NR, NC, acc)                                                \
+        }                                                                       \
     } while (0)
 
 /* The block's stores: streaming (around the caches, no read of the
@@ -238,9 +286,15 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 #define FC_SCALAR(rr, x)                                                        \
     do {                                                                        \
         FC_T sum = accumulate ? out[(r0 + rr) * ldo + x] : 0;                  \
-        for (ptrdiff_t i = 0; i < kh; i++)                                      \
-            for (ptrdiff_t j = 0; j < kw; j++)                                  \
-                sum = FC_MADD(k[i * kw + j], in[(r0 + rr + i) * ldi + x + j], sum); \
+        if (FC_SLIDE1 && kh == 1) {   /* the tap order of FC_SLIDE */           \
+            for (ptrdiff_t s = 0; s < FC_N && s < kw; s++)                      \
+                for (ptrdiff_t j = s; j < kw; j += FC_N)                        \
+                    sum = FC_MADD(k[j], in[(r0 + rr) * ldi + x + j], sum);      \
+        } else {                                                                \
+            for (ptrdiff_t i = 0; i < kh; i++)                                  \
+                for (ptrdiff_t j = 0; j < kw; j++)                              \
+                    sum = FC_MADD(k[i * kw + j], in[(r0 + rr + i) * ldi + x + j], sum); \
+        }                                                                       \
         out[(r0 + rr) * ldo + x] = sum;                                         \
     } while (0)
 #endif
@@ -325,8 +379,11 @@ FC_FN(run)(FC_T *restrict out, ptrdiff_t ldo, const FC_T *restrict in, ptrdiff_t
         if (cols - x1 < FC_N)   /* no tile narrower than a vector, but the only one */
             x1 = cols;
         ptrdiff_t r0 = 0;
-        for (; r0 + FC_BR <= rows; r0 += FC_BR)
-            FC_ROWS(FC_BR, FC_BC);
+        /* (kh == 1: no row shares an input row, and every row goes through
+           FC_SLIDE, whatever the split of the rows) */
+        if (!(FC_SLIDE1 && kh == 1))
+            for (; r0 + FC_BR <= rows; r0 += FC_BR)
+                FC_ROWS(FC_BR, FC_BC);
         /* leftover rows (all rows of a 1-D signal): one row, more vectors,
            to keep enough FMAs in flight */
         for (; r0 < rows; r0++)
@@ -370,6 +427,9 @@ void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
 }
 
 #undef FC_TAPS
+#undef FC_SLIDE
+#undef FC_SLIDE_STEP
+#undef FC_SLIDE1
 #undef FC_COMPUTE
 #undef FC_BLOCK
 #undef FC_STORE_BLOCK

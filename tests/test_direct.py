@@ -855,7 +855,11 @@ ISA_CASES = [(dt, s1, s2)
                             ((5, 6, 71), (2, 3, 9)), ((1000,), (13,)), ((6, 7), (9, 12)),
                             ((3001,), (701,)), ((3, 9000), (2, 3)),
                             # rows of whole 64-byte lines (streaming stores)
-                            ((20, 128), (3, 5)), ((7, 256), (2, 9)), ((2, 64), (1, 3))]]
+                            ((20, 128), (3, 5)), ((7, 256), (2, 9)), ((2, 64), (1, 3)),
+                            # single kernel rows (the sliding-window kernel):
+                            # taps a few vectors long with a remainder, and
+                            # fewer outputs than a vector ('valid')
+                            ((10007,), (37,)), ((3, 300), (1, 100)), ((9,), (4,))]]
 
 
 def _available_isas():
