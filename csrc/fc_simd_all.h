@@ -1,6 +1,7 @@
 /* fc_simd_all.h - instantiate fc_simd_impl.h for float, double, complex64,
    complex128 and the unsigned integers.  The including file sets FC_ISA, FC_VBYTES, FC_TILE and
-   the register-block shapes FC_R x FC_C (real) and FC_CR x FC_CC (complex,
+   the register-block shapes FC_R x FC_C (real; float may have its own,
+   FC_R32 x FC_C32) and FC_CR x FC_CC (complex,
    which needs a swapped copy of every input vector), and FC_C1 / FC_CC1,
    the vectors of a single-row block (1-D signals, leftover rows). */
 #include <stddef.h>
@@ -13,6 +14,13 @@
 #define FC_BC FC_C
 #define FC_B1 FC_C1
 #define FC_CPLX 0
+/* float may have its own block shape (FC_R32 x FC_C32) */
+#ifdef FC_R32
+#undef FC_BR
+#undef FC_BC
+#define FC_BR FC_R32
+#define FC_BC FC_C32
+#endif
 #define FC_T float
 #define FC_TN f32
 #define FC_LANES (FC_VBYTES / 4)
@@ -22,6 +30,10 @@
 #undef FC_TN
 #undef FC_LANES
 #undef FC_SFMA
+#undef FC_BR
+#undef FC_BC
+#define FC_BR FC_R
+#define FC_BC FC_C
 #define FC_T double
 #define FC_TN f64
 #define FC_LANES (FC_VBYTES / 8)
