@@ -43,7 +43,7 @@ def _compiler_accepts(compiler, flags, code="int main(void){return 0;}\n", link=
 # csrc/fc_kernels_<isa>.c objects; the rest of the build stays portable).
 ISA_VARIANTS = [
     ("avx2", ["-mavx2", "-mfma"], "FC_HAVE_AVX2"),
-    ("avx512", ["-mavx512f", "-mavx512vl", "-mfma"], "FC_HAVE_AVX512"),
+    ("avx512", ["-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512dq", "-mfma"], "FC_HAVE_AVX512"),
 ]
 
 _OMP_PROBE = "#include <omp.h>\nint main(void){int n=0;\n#pragma omp parallel\n{n=omp_get_num_threads();}\nreturn n<0;}\n"

@@ -19,6 +19,7 @@
     FC_DECLARE1(double, f64, isa)                                                    \
     FC_DECLARE1(float, c64, isa)                                                     \
     FC_DECLARE1(double, c128, isa)                                                   \
+    FC_DECLARE1(uint8_t, u8, isa)                                                    \
     FC_DECLARE1(uint16_t, u16, isa)                                                  \
     FC_DECLARE1(uint32_t, u32, isa)                                                  \
     FC_DECLARE1(uint64_t, u64, isa)
@@ -35,6 +36,7 @@ fc_corr2d_f32_fn fc_corr2d_valid_f32 = fc_corr2d_valid_f32_baseline;
 fc_corr2d_f64_fn fc_corr2d_valid_f64 = fc_corr2d_valid_f64_baseline;
 fc_corr2d_f32_fn fc_corr2d_valid_c64 = fc_corr2d_valid_c64_baseline;
 fc_corr2d_f64_fn fc_corr2d_valid_c128 = fc_corr2d_valid_c128_baseline;
+fc_corr2d_u8_fn fc_corr2d_valid_u8 = fc_corr2d_valid_u8_baseline;
 fc_corr2d_u16_fn fc_corr2d_valid_u16 = fc_corr2d_valid_u16_baseline;
 fc_corr2d_u32_fn fc_corr2d_valid_u32 = fc_corr2d_valid_u32_baseline;
 fc_corr2d_u64_fn fc_corr2d_valid_u64 = fc_corr2d_valid_u64_baseline;
@@ -45,6 +47,7 @@ fc_corr2d_u64_fn fc_corr2d_valid_u64 = fc_corr2d_valid_u64_baseline;
         fc_corr2d_valid_f64 = fc_corr2d_valid_f64_##isa;                             \
         fc_corr2d_valid_c64 = fc_corr2d_valid_c64_##isa;                             \
         fc_corr2d_valid_c128 = fc_corr2d_valid_c128_##isa;                           \
+        fc_corr2d_valid_u8 = fc_corr2d_valid_u8_##isa;                               \
         fc_corr2d_valid_u16 = fc_corr2d_valid_u16_##isa;                             \
         fc_corr2d_valid_u32 = fc_corr2d_valid_u32_##isa;                             \
         fc_corr2d_valid_u64 = fc_corr2d_valid_u64_##isa;                             \
@@ -67,6 +70,7 @@ static int fc_cpu_has(int isa)
 #ifdef FC_HAVE_AVX512
     if (isa == FC_ISA_AVX512)
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+               __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
                __builtin_cpu_supports("fma");
 #endif
 #endif
@@ -130,6 +134,7 @@ void fc_corr2d_valid(int type, void *out, ptrdiff_t ldo, const void *in, ptrdiff
     case FC_F64: FC_CALL(fc_corr2d_valid_f64, double); break;
     case FC_C64: FC_CALL(fc_corr2d_valid_c64, float); break;    /* interleaved */
     case FC_C128: FC_CALL(fc_corr2d_valid_c128, double); break; /* interleaved */
+    case FC_U8: FC_CALL(fc_corr2d_valid_u8, uint8_t); break;
     case FC_U16: FC_CALL(fc_corr2d_valid_u16, uint16_t); break;
     case FC_U32: FC_CALL(fc_corr2d_valid_u32, uint32_t); break;
     case FC_U64: FC_CALL(fc_corr2d_valid_u64, uint64_t); break;

@@ -9,8 +9,8 @@
  * fc_simd_impl.h).
  * <type> is f32, f64, c64 / c128 (interleaved complex float / double,
  * passed as float / double pointers; strides and sizes count elements), or
- * u16 / u32 / u64 (wrapping unsigned arithmetic; uint8 stays on the generic
- * loop, see fc_simd_all.h).
+ * u8 / u16 / u32 / u64 (wrapping unsigned arithmetic; u8 computes in
+ * 16-bit lanes, see fc_simd_all.h).
  *
  * The same source is compiled for several instruction sets; fc_select_isa()
  * picks the best one the CPU supports, or the one named by the environment
@@ -31,6 +31,7 @@ typedef void (*fc_corr2d_f64_fn)(double *, ptrdiff_t, const double *, ptrdiff_t,
 #define FC_INT_FN_TYPE(T, tn)                                                        \
     typedef void (*fc_corr2d_##tn##_fn)(T *, ptrdiff_t, const T *, ptrdiff_t, const T *, \
                                         ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int);
+FC_INT_FN_TYPE(uint8_t, u8)
 FC_INT_FN_TYPE(uint16_t, u16)
 FC_INT_FN_TYPE(uint32_t, u32)
 FC_INT_FN_TYPE(uint64_t, u64)
@@ -42,7 +43,7 @@ FC_INT_FN_TYPE(uint64_t, u64)
 enum fc_isa { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2 };
 
 /* Element types of the micro-kernel (FC_NONE: no kernel for that type). */
-enum fc_type { FC_NONE = 0, FC_F32, FC_F64, FC_C64, FC_C128, FC_U16, FC_U32, FC_U64 };
+enum fc_type { FC_NONE = 0, FC_F32, FC_F64, FC_C64, FC_C128, FC_U8, FC_U16, FC_U32, FC_U64 };
 
 /* The micro-kernel in use for element type `type` (one of enum fc_type;
    FC_NONE does nothing). */
@@ -62,6 +63,7 @@ extern fc_corr2d_f32_fn fc_corr2d_valid_f32;
 extern fc_corr2d_f64_fn fc_corr2d_valid_f64;
 extern fc_corr2d_f32_fn fc_corr2d_valid_c64;
 extern fc_corr2d_f64_fn fc_corr2d_valid_c128;
+extern fc_corr2d_u8_fn fc_corr2d_valid_u8;
 extern fc_corr2d_u16_fn fc_corr2d_valid_u16;
 extern fc_corr2d_u32_fn fc_corr2d_valid_u32;
 extern fc_corr2d_u64_fn fc_corr2d_valid_u64;

@@ -4,7 +4,8 @@
    whose rows are a power of two of bytes apart (2048 floats) maps to one
    8-way L1 set: 4 x 6 measured 6-11% faster on 2048^2 3x3..7x7, the same
    on other widths); complex: 4 x 3.  Compiled with -mavx512f -mavx512vl
-   -mfma. */
+   -mavx512bw -mavx512dq -mfma (BW: whole-register 8/16-bit integer lanes;
+   DQ: 64-bit integer multiply). */
 #define FC_ISA avx512
 #define FC_VBYTES 64
 #define FC_R 6

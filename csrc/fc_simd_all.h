@@ -44,9 +44,17 @@
 #undef FC_LANES
 #undef FC_SFMA
 
-/* (no uint8 kernel: x86 has no 8-bit multiply and the emulation is slower
-   than the compiler-vectorised generic loop) */
 #define FC_WIDE unsigned int
+/* uint8 data in uint16 lanes (x86 has no 8-bit multiply) */
+#define FC_S uint8_t
+#define FC_T uint16_t
+#define FC_TN u8
+#define FC_LANES (FC_VBYTES / 2)
+#include "fc_simd_impl.h"
+#undef FC_S
+#undef FC_T
+#undef FC_TN
+#undef FC_LANES
 #define FC_T uint16_t
 #define FC_TN u16
 #define FC_LANES (FC_VBYTES / 2)

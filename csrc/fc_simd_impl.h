@@ -45,6 +45,18 @@
 #define FC_FN(base) FC_CAT3(base, FC_TN, FC_ISA)
 #define FC_VT FC_CAT3(vec, FC_TN, FC_ISA)
 
+/* FC_S: the scalar type of the arrays in memory when it is narrower than
+   the arithmetic type FC_T (uint8 data computed in uint16 lanes: loads
+   widen, stores keep the low bits, which modular arithmetic makes the
+   same result); else FC_T. */
+#ifdef FC_S
+#define FC_NARROW 1
+#else
+#define FC_NARROW 0
+#define FC_S FC_T
+#define FC_S_LOCAL
+#endif
+
 #define FC_W ((ptrdiff_t)FC_LANES)             /* scalars per vector */
 /* Software prefetch distance (scalars) along each input row the block
    reads: the block's rows are as many concurrent streams, more than the
@@ -52,7 +64,7 @@
    on 2048^2 float32/float64 images (any distance from 384 to 1536 bytes
    did as well). */
 #ifndef FC_PFD
-#define FC_PFD ((ptrdiff_t)(768 / sizeof(FC_T)))
+#define FC_PFD ((ptrdiff_t)(768 / sizeof(FC_S)))
 #endif
 #define FC_E ((ptrdiff_t)(FC_CPLX ? 2 : 1))    /* scalars per element */
 #define FC_N (FC_W / FC_E)                     /* elements per vector */
@@ -97,24 +109,43 @@ typedef FC_T FC_VT __attribute__((vector_size(FC_VBYTES)));
 #define FC_MADD(a, b, c) ((c) + FC_MUL((a), (b)))
 #endif
 
-static inline FC_VT FC_FN(loadu)(const FC_T *p)
+#if FC_NARROW
+#define FC_SVT FC_CAT3(svec, FC_TN, FC_ISA)
+typedef FC_S FC_SVT __attribute__((vector_size(FC_LANES * sizeof(FC_S))));
+
+static inline FC_VT FC_FN(loadu)(const FC_S *p)
+{
+    FC_SVT v;
+    memcpy(&v, p, sizeof v);
+    return __builtin_convertvector(v, FC_VT);
+}
+
+static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
+{
+    const FC_SVT n = __builtin_convertvector(v, FC_SVT);   /* the low bits */
+    memcpy(p, &n, sizeof n);
+}
+#undef FC_SVT
+#else
+static inline FC_VT FC_FN(loadu)(const FC_S *p)
 {
     FC_VT v;
     memcpy(&v, p, sizeof v);
     return v;
 }
 
-static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
+static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
 {
     memcpy(p, &v, sizeof v);
 }
+#endif
 
 /* acc[NR][NC] = the out block at o + all taps over the input block at src
    (o, src point at scalars; ldo, ldi count elements). */
 #if FC_CPLX
 #define FC_TAPS(NR, NC, acc)                                                    \
     for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
-        const FC_T *irow = src + t * ldi * 2;                                   \
+        const FC_S *irow = src + t * ldi * 2;                                   \
         _Pragma("GCC unroll 8")                                                 \
         for (int c = 0; c < NC * (FC_PFD > 0); c++)                             \
             __builtin_prefetch(irow + c * FC_W + FC_PFD, 0, 3);                 \
@@ -130,7 +161,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
                 const ptrdiff_t i = t - rr;                                     \
                 if (i < 0 || i >= kh)                                           \
                     continue;                                                   \
-                const FC_T *kp = k + 2 * (i * kw + j);                          \
+                const FC_S *kp = k + 2 * (i * kw + j);                          \
                 const FC_VT a = kp[0] - (FC_VT){0};                             \
                 const FC_VT b = (kp[1] - (FC_VT){0}) * (FC_VT){FC_SIGNS};       \
                 _Pragma("GCC unroll 8")                                         \
@@ -144,7 +175,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 #else
 #define FC_TAPS(NR, NC, acc)                                                    \
     for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
-        const FC_T *irow = src + t * ldi;                                       \
+        const FC_S *irow = src + t * ldi;                                       \
         _Pragma("GCC unroll 8")                                                 \
         for (int c = 0; c < NC * (FC_PFD > 0); c++)                             \
             __builtin_prefetch(irow + c * FC_W + FC_PFD, 0, 3);                 \
@@ -158,7 +189,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
                 const ptrdiff_t i = t - rr;                                     \
                 if (i < 0 || i >= kh)                                           \
                     continue;                                                   \
-                const FC_VT w = k[i * kw + j] - (FC_VT){0}; /* broadcast */     \
+                const FC_VT w = (FC_T)k[i * kw + j] - (FC_VT){0}; /* broadcast */ \
                 _Pragma("GCC unroll 8")                                         \
                 for (int c = 0; c < NC; c++)                                    \
                     acc[rr][c] += w * v[c];                                     \
@@ -183,7 +214,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 #define FC_SLIDE1 (FC_SLIDE1_ON && !FC_CPLX)
 #define FC_SLIDE_STEP(NC, acc, u)                                               \
     do {                                                                        \
-        const FC_VT w = k[(q + (u)) * FC_N + s] - (FC_VT){0};                   \
+        const FC_VT w = (FC_T)k[(q + (u)) * FC_N + s] - (FC_VT){0};            \
         _Pragma("GCC unroll 16")                                                \
         for (int c = 0; c < NC; c++)                                            \
             acc[0][c] += w * win[((u) + c) % NC];                               \
@@ -227,7 +258,7 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 /* The block's stores: streaming (around the caches, no read of the
    output's lines first) when `st`, then every store is vector-aligned; `st`
    is never set without FC_STREAM (see fc_corr2d_valid). */
-#ifdef FC_STREAM
+#if defined(FC_STREAM) && !FC_NARROW
 #define FC_STREAM_STORE(p, v) FC_STREAM(p, v)
 #else
 #define FC_STREAM_STORE(p, v) FC_FN(storeu)(p, v)
@@ -268,12 +299,12 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
 #if FC_CPLX
 #define FC_SCALAR(rr, x)                                                        \
     do {                                                                        \
-        FC_T *op = out + ((r0 + rr) * ldo + x) * 2;                             \
+        FC_S *op = out + ((r0 + rr) * ldo + x) * 2;                             \
         FC_T sr = accumulate ? op[0] : 0, si = accumulate ? op[1] : 0;         \
         for (ptrdiff_t i = 0; i < kh; i++)                                      \
             for (ptrdiff_t j = 0; j < kw; j++) {                                \
-                const FC_T *kp = k + 2 * (i * kw + j);                          \
-                const FC_T *ip = in + ((r0 + rr + i) * ldi + x + j) * 2;        \
+                const FC_S *kp = k + 2 * (i * kw + j);                          \
+                const FC_S *ip = in + ((r0 + rr + i) * ldi + x + j) * 2;        \
                 sr = FC_MADD(kp[0], ip[0], sr);                                 \
                 sr = FC_MADD(-kp[1], ip[1], sr);                                \
                 si = FC_MADD(kp[0], ip[1], si);                                 \
@@ -314,13 +345,13 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
         int st = 0;                                                             \
         if (stream && x1 - x0 >= 2 * FC_N) {                                    \
             const size_t mis = (uintptr_t)(out + (r0 * ldo + x0) * FC_E) % FC_VBYTES; \
-            if (mis % (sizeof(FC_T) * FC_E) == 0) {                             \
+            if (mis % (sizeof(FC_S) * FC_E) == 0) {                             \
                 st = 1;                                                         \
                 if (mis) {                                                      \
-                    FC_T *o = out + (r0 * ldo + x0) * FC_E;                     \
-                    const FC_T *src = in + (r0 * ldi + x0) * FC_E;              \
+                    FC_S *o = out + (r0 * ldo + x0) * FC_E;                     \
+                    const FC_S *src = in + (r0 * ldi + x0) * FC_E;              \
                     FC_BLOCK(NR, 1, 0);                                         \
-                    xb = x0 + (ptrdiff_t)((FC_VBYTES - mis) / (sizeof(FC_T) * FC_E)); \
+                    xb = x0 + (ptrdiff_t)((FC_VBYTES - mis) / (sizeof(FC_S) * FC_E)); \
                 }                                                               \
             }                                                                   \
         }                                                                       \
@@ -335,21 +366,21 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
         for (int rr = 0; rr < NR; rr++)                                         \
             tail[rr][0] = (FC_VT){0};                                           \
         if (xm < x1) {                                                          \
-            FC_T *o = out + (r0 * ldo + x1 - FC_N) * FC_E;                      \
-            const FC_T *src = in + (r0 * ldi + x1 - FC_N) * FC_E;               \
+            FC_S *o = out + (r0 * ldo + x1 - FC_N) * FC_E;                      \
+            const FC_S *src = in + (r0 * ldi + x1 - FC_N) * FC_E;               \
             FC_COMPUTE(NR, 1, tail);                                            \
         }                                                                       \
         ptrdiff_t x = xb;                                                       \
         for (; x + NC * FC_N <= xm; x += NC * FC_N) {                           \
-            FC_T *o = out + (r0 * ldo + x) * FC_E;                              \
-            const FC_T *src = in + (r0 * ldi + x) * FC_E;                       \
+            FC_S *o = out + (r0 * ldo + x) * FC_E;                              \
+            const FC_S *src = in + (r0 * ldi + x) * FC_E;                       \
             FC_BLOCK(NR, NC, st);                                               \
         }                                                                       \
         /* leftover vectors: blocks of 4, 2, 1 (keeps FMAs in flight on     \
            narrow images) */                                                   \
         while (x < xm) {                                                        \
-            FC_T *o = out + (r0 * ldo + x) * FC_E;                              \
-            const FC_T *src = in + (r0 * ldi + x) * FC_E;                       \
+            FC_S *o = out + (r0 * ldo + x) * FC_E;                              \
+            const FC_S *src = in + (r0 * ldi + x) * FC_E;                       \
             const ptrdiff_t nv = (xm - x) / FC_N;                               \
             if (nv >= 4 && NC > 4) {                                            \
                 FC_BLOCK(NR, 4, st);                                            \
@@ -370,8 +401,8 @@ static inline void FC_FN(storeu)(FC_T *p, FC_VT v)
     } while (0)
 
 static inline __attribute__((always_inline)) void
-FC_FN(run)(FC_T *restrict out, ptrdiff_t ldo, const FC_T *restrict in, ptrdiff_t ldi,
-           const FC_T *restrict k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
+FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t ldi,
+           const FC_S *restrict k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
            ptrdiff_t cols, int accumulate, int stream)
 {
     for (ptrdiff_t x0 = 0, x1; x0 < cols; x0 = x1) {
@@ -391,9 +422,9 @@ FC_FN(run)(FC_T *restrict out, ptrdiff_t ldo, const FC_T *restrict in, ptrdiff_t
     }
 }
 
-void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
-                            const FC_T *restrict in, ptrdiff_t ldi,
-                            const FC_T *restrict k, ptrdiff_t kh, ptrdiff_t kw,
+void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
+                            const FC_S *restrict in, ptrdiff_t ldi,
+                            const FC_S *restrict k, ptrdiff_t kh, ptrdiff_t kw,
                             ptrdiff_t rows, ptrdiff_t cols, int flags)
 {
     const int accumulate = (flags & FC_ACCUMULATE) != 0;
@@ -402,9 +433,10 @@ void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
     /* Streaming needs every row to start at the same vector alignment.  It
        pays for row blocks (+7% to +40% on 2048^2 and 1024^2 images, 3x3 to
        7x7) but not for a single row (1-D: 12-20% slower, measured), which
-       keeps ordinary stores. */
+       keeps ordinary stores; so do narrow types (uint8), whose stores are
+       half a vector. */
     stream = (flags & FC_STREAM_STORES) && !accumulate && rows > 1 &&
-             ((size_t)ldo * FC_E * sizeof(FC_T)) % FC_VBYTES == 0;
+             ((size_t)ldo * FC_E * sizeof(FC_S)) % FC_VBYTES == 0 && !FC_NARROW;
 #endif
     /* Small kernel widths get their own copy with the tap loop unrolled. */
     switch (kw) {
@@ -447,3 +479,8 @@ void FC_FN(fc_corr2d_valid)(FC_T *restrict out, ptrdiff_t ldo,
 #undef FC_N
 #undef FC_VT
 #undef FC_FN
+#undef FC_NARROW
+#ifdef FC_S_LOCAL
+#undef FC_S
+#undef FC_S_LOCAL
+#endif

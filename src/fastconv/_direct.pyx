@@ -31,7 +31,7 @@ cdef extern from "fc_boundary.h" nogil:
 cdef extern from "fc_kernels.h" nogil:
     # element types of the SIMD micro-kernel (complex is interleaved)
     enum:
-        FC_NONE, FC_F32, FC_F64, FC_C64, FC_C128, FC_U16, FC_U32, FC_U64
+        FC_NONE, FC_F32, FC_F64, FC_C64, FC_C128, FC_U8, FC_U16, FC_U32, FC_U64
     int FC_ACCUMULATE, FC_STREAM_STORES
     void fc_corr2d_valid(int type, void* out, Py_ssize_t ldo, const void* inp,
                          Py_ssize_t ldi, const void* k, Py_ssize_t kh, Py_ssize_t kw,
@@ -249,8 +249,7 @@ cdef void _plane_rows(T* oplane, const T* xplane, const T* kplane,
 
 cdef inline int _simd_type(const T* p) noexcept nogil:
     """The micro-kernel's element type for T, or FC_NONE: long double has
-    no SIMD kernel, and uint8 is faster on the generic loop (x86 has no
-    8-bit multiply)."""
+    no SIMD kernel."""
     if T is float:
         return FC_F32
     elif T is double:
@@ -259,6 +258,8 @@ cdef inline int _simd_type(const T* p) noexcept nogil:
         return FC_C64
     elif T is cdouble_t:
         return FC_C128
+    elif T is uint8_t:
+        return FC_U8
     elif T is uint16_t:
         return FC_U16
     elif T is uint32_t:

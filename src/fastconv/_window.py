@@ -20,8 +20,13 @@ def _to_work(a, wd):
     """C-contiguous copy (or view) of `a` in the work dtype.
 
     Signed integers become the unsigned type of the same width (modular
-    arithmetic without C's signed-overflow undefined behaviour).
+    arithmetic without C's signed-overflow undefined behaviour): the same
+    bits, so a native-order array is only viewed, not converted.
     """
+    wd = np.dtype(wd)
+    if (a.dtype.kind == "i" and wd.kind == "u" and a.dtype.itemsize == wd.itemsize
+            and a.dtype.isnative):
+        return np.ascontiguousarray(a).view(wd)
     return np.ascontiguousarray(a.astype(wd, copy=False))
 
 
