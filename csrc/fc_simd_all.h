@@ -6,6 +6,7 @@
    the vectors of a single-row block (1-D signals, leftover rows). */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fc_kernels.h"

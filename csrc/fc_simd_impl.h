@@ -246,7 +246,7 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
     do {                                                                        \
         for (int rr = 0; rr < NR; rr++)                                         \
             for (int c = 0; c < NC; c++)                                        \
-                acc[rr][c] = accumulate ? FC_FN(loadu)(o + rr * ldo * FC_E + c * FC_W) \
+                acc[rr][c] = accumulate ? FC_FN(loadu)(o + rr * ldb * FC_E + c * FC_W) \
                                         : (FC_VT){0};                           \
         if (FC_SLIDE1 && NR == 1 && kh == 1) {                                  \
             FC_SLIDE(NC, acc)                                                   \
@@ -268,11 +268,11 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
         if (st) {                                                               \
             for (int rr = 0; rr < NR; rr++)                                     \
                 for (int c = 0; c < NC; c++)                                    \
-                    FC_STREAM_STORE(o + rr * ldo * FC_E + c * FC_W, acc[rr][c]); \
+                    FC_STREAM_STORE(o + rr * ldb * FC_E + c * FC_W, acc[rr][c]); \
         } else {                                                                \
             for (int rr = 0; rr < NR; rr++)                                     \
                 for (int c = 0; c < NC; c++)                                    \
-                    FC_FN(storeu)(o + rr * ldo * FC_E + c * FC_W, acc[rr][c]);  \
+                    FC_FN(storeu)(o + rr * ldb * FC_E + c * FC_W, acc[rr][c]);  \
         }                                                                       \
     } while (0)
 
@@ -299,7 +299,7 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
 #if FC_CPLX
 #define FC_SCALAR(rr, x)                                                        \
     do {                                                                        \
-        FC_S *op = out + ((r0 + rr) * ldo + x) * 2;                             \
+        FC_S *op = ob + (rr * ldb + x - xo) * 2;                                \
         FC_T sr = accumulate ? op[0] : 0, si = accumulate ? op[1] : 0;         \
         for (ptrdiff_t i = 0; i < kh; i++)                                      \
             for (ptrdiff_t j = 0; j < kw; j++) {                                \
@@ -316,7 +316,7 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
 #else
 #define FC_SCALAR(rr, x)                                                        \
     do {                                                                        \
-        FC_T sum = accumulate ? out[(r0 + rr) * ldo + x] : 0;                  \
+        FC_T sum = accumulate ? ob[rr * ldb + x - xo] : 0;                     \
         if (FC_SLIDE1 && kh == 1) {   /* the tap order of FC_SLIDE */           \
             for (ptrdiff_t s = 0; s < FC_N && s < kw; s++)                      \
                 for (ptrdiff_t j = s; j < kw; j += FC_N)                        \
@@ -326,7 +326,7 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
                 for (ptrdiff_t j = 0; j < kw; j++)                              \
                     sum = FC_MADD(k[i * kw + j], in[(r0 + rr + i) * ldi + x + j], sum); \
         }                                                                       \
-        out[(r0 + rr) * ldo + x] = sum;                                         \
+        ob[rr * ldb + x - xo] = sum;                                            \
     } while (0)
 #endif
 
@@ -343,12 +343,12 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
            ordinary vector at x0 (same FMAs, so the same values) */          \
         ptrdiff_t xb = x0;                                                      \
         int st = 0;                                                             \
-        if (stream && x1 - x0 >= 2 * FC_N) {                                    \
-            const size_t mis = (uintptr_t)(out + (r0 * ldo + x0) * FC_E) % FC_VBYTES; \
+        if (stream_b && x1 - x0 >= 2 * FC_N) {                                  \
+            const size_t mis = (uintptr_t)(ob + (x0 - xo) * FC_E) % FC_VBYTES;     \
             if (mis % (sizeof(FC_S) * FC_E) == 0) {                             \
                 st = 1;                                                         \
                 if (mis) {                                                      \
-                    FC_S *o = out + (r0 * ldo + x0) * FC_E;                     \
+                    FC_S *o = ob + (x0 - xo) * FC_E;                            \
                     const FC_S *src = in + (r0 * ldi + x0) * FC_E;              \
                     FC_BLOCK(NR, 1, 0);                                         \
                     xb = x0 + (ptrdiff_t)((FC_VBYTES - mis) / (sizeof(FC_S) * FC_E)); \
@@ -366,20 +366,20 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
         for (int rr = 0; rr < NR; rr++)                                         \
             tail[rr][0] = (FC_VT){0};                                           \
         if (xm < x1) {                                                          \
-            FC_S *o = out + (r0 * ldo + x1 - FC_N) * FC_E;                      \
+            FC_S *o = ob + (x1 - FC_N - xo) * FC_E;                             \
             const FC_S *src = in + (r0 * ldi + x1 - FC_N) * FC_E;               \
             FC_COMPUTE(NR, 1, tail);                                            \
         }                                                                       \
         ptrdiff_t x = xb;                                                       \
         for (; x + NC * FC_N <= xm; x += NC * FC_N) {                           \
-            FC_S *o = out + (r0 * ldo + x) * FC_E;                              \
+            FC_S *o = ob + (x - xo) * FC_E;                                     \
             const FC_S *src = in + (r0 * ldi + x) * FC_E;                       \
             FC_BLOCK(NR, NC, st);                                               \
         }                                                                       \
         /* leftover vectors: blocks of 4, 2, 1 (keeps FMAs in flight on     \
            narrow images) */                                                   \
         while (x < xm) {                                                        \
-            FC_S *o = out + (r0 * ldo + x) * FC_E;                              \
+            FC_S *o = ob + (x - xo) * FC_E;                                     \
             const FC_S *src = in + (r0 * ldi + x) * FC_E;                       \
             const ptrdiff_t nv = (xm - x) / FC_N;                               \
             if (nv >= 4 && NC > 4) {                                            \
@@ -397,14 +397,70 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
            blocks stored there (same FMAs from the same starting values) */  \
         if (xm < x1)                                                            \
             for (int rr = 0; rr < NR; rr++)                                     \
-                FC_FN(storeu)(out + ((r0 + rr) * ldo + x1 - FC_N) * FC_E, tail[rr][0]); \
+                FC_FN(storeu)(ob + (rr * ldb + x1 - FC_N - xo) * FC_E, tail[rr][0]); \
     } while (0)
 
+#if defined(FC_STREAM) && !FC_NARROW
+#define FC_ODD_STREAM 1
+/* Rows [0, nr) of n elements from the scratch block `src` (row pitch lds)
+   to `dst` (row pitch ldo), each source row at the same address modulo
+   FC_VBYTES as its destination: the whole vectors in between go by
+   streaming stores, the partial lines at the ends by ordinary ones. */
+static void FC_FN(copyout)(FC_S *dst, ptrdiff_t ldo, const FC_S *src, ptrdiff_t lds,
+                           ptrdiff_t nr, ptrdiff_t n)
+{
+    for (ptrdiff_t rr = 0; rr < nr; rr++) {
+        unsigned char *d = (unsigned char *)(dst + rr * ldo * FC_E);
+        const unsigned char *s = (const unsigned char *)(src + rr * lds * FC_E);
+        size_t bytes = (size_t)n * FC_E * sizeof(FC_S);
+        size_t head = (FC_VBYTES - (uintptr_t)d % FC_VBYTES) % FC_VBYTES;
+        if (head > bytes)
+            head = bytes;
+        memcpy(d, s, head);
+        d += head, s += head, bytes -= head;
+        for (; bytes >= FC_VBYTES; bytes -= FC_VBYTES, d += FC_VBYTES, s += FC_VBYTES) {
+            FC_VT v;
+            memcpy(&v, s, sizeof v);
+            FC_STREAM(d, v);
+        }
+        memcpy(d, s, bytes);
+    }
+}
+#else
+#define FC_ODD_STREAM 0
+#endif
+
+/* Each row block of a tile goes to `out` (the block's stores streaming when
+   `stream`), or, with `scratch` (streaming asked for, but rows that are not
+   a whole number of vectors long start at different alignments), is
+   computed into a scratch block whose rows have the alignments of theirs
+   (pitch lds = ldo modulo a vector) and copied out with streaming stores. */
 static inline __attribute__((always_inline)) void
 FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t ldi,
            const FC_S *restrict k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
-           ptrdiff_t cols, int accumulate, int stream)
+           ptrdiff_t cols, int accumulate, int stream, FC_S *restrict scratch, ptrdiff_t lds)
 {
+    FC_S *ob;            /* the block's first output row at column xo */
+    ptrdiff_t ldb, xo;   /* its row pitch (elements) */
+    int stream_b;
+#define FC_ROWS_TO(NR, NC)                                                      \
+    do {                                                                        \
+        if (FC_ODD_STREAM && scratch) {                                         \
+            const size_t mis = (uintptr_t)(out + (r0 * ldo + x0) * FC_E) % FC_VBYTES; \
+            ob = scratch + mis / sizeof(FC_S), ldb = lds, xo = x0, stream_b = 0; \
+        } else {                                                                \
+            ob = out + r0 * ldo * FC_E, ldb = ldo, xo = 0, stream_b = stream;   \
+        }                                                                       \
+        FC_ROWS(NR, NC);                                                        \
+        FC_COPYOUT(NR);                                                         \
+    } while (0)
+#if FC_ODD_STREAM
+#define FC_COPYOUT(NR)                                                          \
+    if (scratch)                                                                \
+        FC_FN(copyout)(out + (r0 * ldo + x0) * FC_E, ldo, ob, lds, NR, x1 - x0)
+#else
+#define FC_COPYOUT(NR) (void)lds
+#endif
     for (ptrdiff_t x0 = 0, x1; x0 < cols; x0 = x1) {
         x1 = x0 + FC_TILE;
         if (cols - x1 < FC_N)   /* no tile narrower than a vector, but the only one */
@@ -414,12 +470,14 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
            FC_SLIDE, whatever the split of the rows) */
         if (!(FC_SLIDE1 && kh == 1))
             for (; r0 + FC_BR <= rows; r0 += FC_BR)
-                FC_ROWS(FC_BR, FC_BC);
+                FC_ROWS_TO(FC_BR, FC_BC);
         /* leftover rows (all rows of a 1-D signal): one row, more vectors,
            to keep enough FMAs in flight */
         for (; r0 < rows; r0++)
-            FC_ROWS(1, FC_B1);
+            FC_ROWS_TO(1, FC_B1);
     }
+#undef FC_ROWS_TO
+#undef FC_COPYOUT
 }
 
 void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
@@ -429,36 +487,54 @@ void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
 {
     const int accumulate = (flags & FC_ACCUMULATE) != 0;
     int stream = 0;
-#ifdef FC_STREAM
-    /* Streaming needs every row to start at the same vector alignment.  It
-       pays for row blocks (+7% to +40% on 2048^2 and 1024^2 images, 3x3 to
-       7x7) but not for a single row (1-D: 12-20% slower, measured), which
-       keeps ordinary stores; so do narrow types (uint8), whose stores are
-       half a vector. */
+    FC_S *scratch = NULL;
+    ptrdiff_t lds = 0;
+#if FC_ODD_STREAM
+    void *mem = NULL;
+    /* Streaming stores pay for row blocks (+7% to +40% on 2048^2 and
+       1024^2 images, 3x3 to 7x7) but not for a single row (1-D: 12-20%
+       slower, measured), which keeps ordinary stores; so do narrow types
+       (uint8), whose stores are half a vector.  Rows that all start at the
+       same vector alignment (a whole number of vectors apart) are streamed
+       by the blocks themselves, others through a scratch block. */
     stream = (flags & FC_STREAM_STORES) && !accumulate && rows > 1 &&
-             ((size_t)ldo * FC_E * sizeof(FC_S)) % FC_VBYTES == 0 && !FC_NARROW;
+             (uintptr_t)out % sizeof(FC_S) == 0;
+    if (stream && ((size_t)ldo * FC_E * sizeof(FC_S)) % FC_VBYTES != 0) {
+        const ptrdiff_t ve = FC_VBYTES / (ptrdiff_t)(FC_E * sizeof(FC_S)); /* elements per vector */
+        const ptrdiff_t tw = cols < FC_TILE + FC_N ? cols : FC_TILE + FC_N; /* widest tile */
+        lds = (tw + 2 * ve - 1) / ve * ve + ldo % ve;
+        const size_t bytes = ((size_t)FC_BR * lds + ve) * FC_E * sizeof(FC_S);
+        mem = malloc(bytes + FC_VBYTES);
+        if (mem)
+            scratch = (FC_S *)((unsigned char *)mem +
+                               (FC_VBYTES - (uintptr_t)mem % FC_VBYTES) % FC_VBYTES);
+        else
+            stream = 0;   /* no memory for it: ordinary stores */
+    }
 #endif
     /* Small kernel widths get their own copy with the tap loop unrolled. */
     switch (kw) {
     case 3:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, 3, rows, cols, accumulate, stream);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 3, rows, cols, accumulate, stream, scratch, lds);
         break;
     case 5:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, 5, rows, cols, accumulate, stream);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 5, rows, cols, accumulate, stream, scratch, lds);
         break;
     case 7:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, 7, rows, cols, accumulate, stream);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, 7, rows, cols, accumulate, stream, scratch, lds);
         break;
     default:
-        FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rows, cols, accumulate, stream);
+        FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rows, cols, accumulate, stream, scratch, lds);
     }
-#ifdef FC_STREAM
+#if FC_ODD_STREAM
+    free(mem);
     if (stream)
         FC_STREAM_FENCE();   /* the streamed stores are ordered before any later store */
 #endif
 }
 
 #undef FC_TAPS
+#undef FC_ODD_STREAM
 #undef FC_SLIDE
 #undef FC_SLIDE_STEP
 #undef FC_SLIDE1
