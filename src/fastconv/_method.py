@@ -32,7 +32,7 @@ __all__ = ["choose_conv_method", "choose_method", "overlap_macs"]
 
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
 # work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i'.
-SECONDS_PER_MAC = {"f4": 3.5e-11, "f8": 6.6e-11, "c8": 1.2e-10, "c16": 2.2e-10, "i": 4.0e-11}
+SECONDS_PER_MAC = {"f4": 2.8e-11, "f8": 4.6e-11, "c8": 1.2e-10, "c16": 2.2e-10, "i": 3.1e-11}
 # Seconds per (point * log2(points)) of one real/complex FFT convolution
 # (forward transforms of both inputs, product, inverse transform).
 SECONDS_PER_FFT_POINT = {"f4": 1.1e-9, "f8": 1.4e-9, "c8": 2.0e-9, "c16": 3.5e-9}
