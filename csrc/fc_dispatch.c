@@ -4,7 +4,9 @@
  * The AVX2 and AVX-512 variants exist only when setup.py compiled them
  * (FC_HAVE_AVX2 / FC_HAVE_AVX512, x86-64 with GCC or Clang); the baseline is
  * always there.  CPU support is asked with __builtin_cpu_supports, which also
- * checks that the OS saves the wide registers.
+ * checks that the OS saves the wide registers.  The AVX-512 variant is built
+ * with BW and DQ (16-bit lanes, 64-bit multiply) and needs them: a CPU with
+ * AVX-512F alone (Xeon Phi) gets the AVX2 variant.
  */
 #include <stdlib.h>
 #include <string.h>

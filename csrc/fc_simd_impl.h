@@ -25,20 +25,23 @@
  * horizontal work.  Columns are processed in tiles of FC_TILE elements so
  * the rows of a tile stay in L1/L2.
  *
- * Every output sums its taps in the fixed order (i, j) = (0, 0), (0, 1), ...
- * through the same vector FMAs whatever block or tile it falls in (ragged
- * tails are done as one overlapping vector), so results do not depend on
- * how the work is split between threads.  They may differ in the last bits
- * between instruction sets (FMA contraction).
+ * Every output sums its taps in a fixed order, (i, j) = (0, 0), (0, 1), ...
+ * (single kernel rows of real types: j = s, s + N, s + 2N, ... for s = 0 ..
+ * N-1, N elements per vector, see FC_SLIDE), through the same vector FMAs
+ * whatever block or tile it falls in (ragged tails are done as one
+ * overlapping vector), so results do not depend on how the work is split
+ * between threads.  They may differ in the last bits between instruction
+ * sets (FMA contraction; the vector width N).
  *
  * Unsigned integers (the work types of every integer result) use the same
  * code: vector and scalar arithmetic wrap modulo 2^bits, which gives the
  * same result as scipy's wrapping accumulation in the result type.
  *
  * Included (by fc_simd_all.h) with FC_T (float/double/uintN_t scalar),
- * FC_TN (f32/f64/c64/c128/u16/u32/u64), FC_CPLX (0/1), FC_LANES
- * (scalars per vector), optionally FC_WIDE (scalar product type), and the
- * block shape FC_BR x FC_BC set.
+ * FC_TN (f32/f64/c64/c128/u8/u16/u32/u64), FC_CPLX (0/1), FC_LANES
+ * (scalars per vector), optionally FC_WIDE (scalar product type) and FC_S
+ * (a narrower scalar type of the arrays in memory: u8), and the block shape
+ * FC_BR x FC_BC set.
  */
 #define FC_CAT3_(a, b, c) a##_##b##_##c
 #define FC_CAT3(a, b, c) FC_CAT3_(a, b, c)

@@ -21,13 +21,14 @@ def _to_work(a, wd):
 
     Signed integers become the unsigned type of the same width (modular
     arithmetic without C's signed-overflow undefined behaviour): the same
-    bits, so a native-order array is only viewed, not converted.
+    bits, so a native-order array is only viewed, not converted.  The
+    result is aligned for its type (the C code reads it as such).
     """
     wd = np.dtype(wd)
     if (a.dtype.kind == "i" and wd.kind == "u" and a.dtype.itemsize == wd.itemsize
             and a.dtype.isnative):
-        return np.ascontiguousarray(a).view(wd)
-    return np.ascontiguousarray(a.astype(wd, copy=False))
+        a = a.view(wd)
+    return np.require(a.astype(wd, copy=False), requirements=["C", "A"])
 
 
 def _from_work(out, result):
