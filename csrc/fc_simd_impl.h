@@ -143,6 +143,16 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
 }
 #endif
 
+/* Elements [e0, e1) of the vector v (whose element 0 goes to p): the
+   parts of a row that share their lines with streamed ones are stored
+   alone, so no ordinary store touches a streamed line. */
+static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1)
+{
+    FC_S t[FC_W];
+    FC_FN(storeu)(t, v);
+    memcpy(p + e0 * FC_E, t + e0 * FC_E, (size_t)(e1 - e0) * FC_E * sizeof(FC_S));
+}
+
 /* acc[NR][NC] = the out block at o + all taps over the input block at src
    (o, src point at scalars; ldo, ldi count elements). */
 #if FC_CPLX
@@ -350,11 +360,24 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
             const size_t mis = (uintptr_t)(ob + (x0 - xo) * FC_E) % FC_VBYTES;     \
             if (mis % (sizeof(FC_S) * FC_E) == 0) {                             \
                 st = 1;                                                         \
+                /* the next row block's first and last lines, which get     \
+                   ordinary stores (they read the line first): asked for    \
+                   now, a block ahead of use */                              \
+                const int pend = (uintptr_t)(ob + (x1 - xo) * FC_E) % FC_VBYTES != 0; \
+                for (int rr = NR; rr < 2 * NR; rr++) {                          \
+                    if (mis)                                                    \
+                        __builtin_prefetch(ob + (rr * ldb + x0 - xo) * FC_E, 1, 3); \
+                    if (pend)                                                   \
+                        __builtin_prefetch(ob + (rr * ldb + x1 - 1 - xo) * FC_E, 1, 3); \
+                }                                                               \
                 if (mis) {                                                      \
                     FC_S *o = ob + (x0 - xo) * FC_E;                            \
                     const FC_S *src = in + (r0 * ldi + x0) * FC_E;              \
-                    FC_BLOCK(NR, 1, 0);                                         \
                     xb = x0 + (ptrdiff_t)((FC_VBYTES - mis) / (sizeof(FC_S) * FC_E)); \
+                    FC_VT head[NR][1];                                          \
+                    FC_COMPUTE(NR, 1, head);                                    \
+                    for (int rr = 0; rr < NR; rr++)                             \
+                        FC_FN(storepart)(o + rr * ldb * FC_E, head[rr][0], 0, xb - x0); \
                 }                                                               \
             }                                                                   \
         }                                                                       \
@@ -397,10 +420,18 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
             }                                                                   \
         }                                                                       \
         /* the whole tail vector: its lanes before xm hold the values the   \
-           blocks stored there (same FMAs from the same starting values) */  \
+           blocks stored there (same FMAs from the same starting values);   \
+           after streaming blocks only its lanes from xm on, as the head    \
+           above (an ordinary store into a line just streamed to would wait \
+           for the line to go to memory and read it back) */                \
         if (xm < x1)                                                            \
-            for (int rr = 0; rr < NR; rr++)                                     \
-                FC_FN(storeu)(ob + (rr * ldb + x1 - FC_N - xo) * FC_E, tail[rr][0]); \
+            for (int rr = 0; rr < NR; rr++) {                                   \
+                FC_S *o = ob + (rr * ldb + x1 - FC_N - xo) * FC_E;              \
+                if (st)                                                         \
+                    FC_FN(storepart)(o, tail[rr][0], FC_N - (x1 - xm), FC_N);   \
+                else                                                            \
+                    FC_FN(storeu)(o, tail[rr][0]);                              \
+            }                                                                   \
     } while (0)
 
 #if defined(FC_STREAM) && !FC_NARROW
