@@ -41,6 +41,14 @@ SECONDS_PER_FFT_POINT = {"f4": 1.1e-9, "f8": 1.4e-9, "c8": 2.0e-9, "c16": 3.5e-9
 FFT_THREAD_GAIN = 0.5
 DIRECT_OVERHEAD = 5e-6
 FFT_OVERHEAD = 6e-5
+# Signals with one non-trivial axis run cheaper on both paths than the
+# constants above (fitted mostly to 2-D): the single-row direct kernel runs
+# at the FMA peak, and 1-D transforms cost less per n log2 n point.  The
+# factors are the medians of 1-D over 2-D problems, float32 and float64
+# (benchmarks/calibrate_method.py; 1e6 float64 samples, one thread: the FFT
+# is faster from about 460 taps, the model switches at about 510).
+DIRECT_1D_FACTOR = 0.68
+FFT_1D_FACTOR = 0.57
 
 
 def _prefix_overlap(P, a, b):
@@ -102,13 +110,18 @@ def estimate_times(in1, in2, starts, lengths, workers=1):
     res = result_dtype(in1, in2)
     macs = overlap_macs(in1.shape, in2.shape, starts, lengths)
     direct_threads = workers if macs >= SERIAL_MACS else 1
-    t_direct = (macs * SECONDS_PER_MAC.get(_class(res), SECONDS_PER_MAC["f8"]) / direct_threads
-                + DIRECT_OVERHEAD)
+    one_d = sum(n1 + n2 - 1 > 1 for n1, n2 in zip(in1.shape, in2.shape)) <= 1
+    per_mac = SECONDS_PER_MAC.get(_class(res), SECONDS_PER_MAC["f8"])
+    if one_d:
+        per_mac *= DIRECT_1D_FACTOR
+    t_direct = macs * per_mac / direct_threads + DIRECT_OVERHEAD
     n_fft = 1
     for n1, n2 in zip(in1.shape, in2.shape):
         n_fft *= next_fast_len(n1 + n2 - 1, real=True)
     fdt = np.result_type(fft_input_dtype(in1.dtype), fft_input_dtype(in2.dtype))
     per_point = SECONDS_PER_FFT_POINT.get(_class(fdt), SECONDS_PER_FFT_POINT["f8"])
+    if one_d:
+        per_point *= FFT_1D_FACTOR
     fft_threads = workers if n_fft >= 1 << 16 else 1
     t_fft = (n_fft * max(np.log2(n_fft), 1.0) * per_point
              / (1 + FFT_THREAD_GAIN * (fft_threads - 1)) + FFT_OVERHEAD)
