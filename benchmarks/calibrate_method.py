@@ -24,44 +24,34 @@ DTYPES = {"f4": np.float32, "f8": np.float64, "c8": np.complex64,
           "c16": np.complex128, "i": np.int32}
 
 
+def _cost(method, s1, s2, dt, rng):
+    """Seconds per multiply-add ('direct') or per n log2 n point of the
+    padded transform ('fft', n as the model counts it) of one 'same' call."""
+    a = rng.standard_normal(s1).astype(dt)
+    k = rng.standard_normal(s2).astype(dt)
+    t = _best(lambda: fastconv.convolve(a, k, "same", method=method, workers=1), 3)
+    if method == "direct":
+        starts, lengths = window("same", s1, s2)
+        return t / overlap_macs(s1, s2, starts, lengths)
+    n = int(np.prod([fastconv.next_fast_len(x + y - 1, real=True) for x, y in zip(s1, s2)]))
+    return t / (n * np.log2(n))
+
+
 def main():
     rng = np.random.default_rng(0)
     for cls, dt in DTYPES.items():
-        per_mac, per_point = [], []
-        for s1, s2 in PROBLEMS:
-            a = rng.standard_normal(s1).astype(dt)
-            k = rng.standard_normal(s2).astype(dt)
-            starts, lengths = window("same", s1, s2)
-            macs = overlap_macs(s1, s2, starts, lengths)
-            per_mac.append(_best(lambda: fastconv.convolve(a, k, "same", method="direct", workers=1), 3) / macs)
-            if cls != "i":
-                n = int(np.prod([fastconv.next_fast_len(x + y - 1) for x, y in zip(s1, s2)]))
-                t = _best(lambda: fastconv.convolve(a, k, "same", method="fft", workers=1), 3)
-                per_point.append(t / (n * np.log2(n)))
+        per_mac = [_cost("direct", s1, s2, dt, rng) for s1, s2 in PROBLEMS]
         line = f"{cls:4s} direct {statistics.median(per_mac):.2e} s/MAC"
-        if per_point:
+        if cls != "i":
+            per_point = [_cost("fft", s1, s2, dt, rng) for s1, s2 in PROBLEMS]
             line += f"   fft {statistics.median(per_point):.2e} s/(n log2 n)"
         print(line)
     ratios = {"direct": [], "fft": []}
     for dt in (np.float32, np.float64):
-        per = {}
-        for name, problems in (("1d", PROBLEMS_1D), ("nd", PROBLEMS_ND)):
-            for method in ("direct", "fft"):
-                vals = []
-                for s1, s2 in problems:
-                    a = rng.standard_normal(s1).astype(dt)
-                    k = rng.standard_normal(s2).astype(dt)
-                    t = _best(lambda: fastconv.convolve(a, k, "same", method=method, workers=1), 3)
-                    if method == "direct":
-                        starts, lengths = window("same", s1, s2)
-                        vals.append(t / overlap_macs(s1, s2, starts, lengths))
-                    else:
-                        n = int(np.prod([fastconv.next_fast_len(x + y - 1, real=True)
-                                         for x, y in zip(s1, s2)]))
-                        vals.append(t / (n * np.log2(n)))
-                per[name, method] = statistics.median(vals)
         for method in ratios:
-            ratios[method].append(per["1d", method] / per["nd", method])
+            one = statistics.median(_cost(method, s1, s2, dt, rng) for s1, s2 in PROBLEMS_1D)
+            nd = statistics.median(_cost(method, s1, s2, dt, rng) for s1, s2 in PROBLEMS_ND)
+            ratios[method].append(one / nd)
     print(f"1-D / N-D: direct {statistics.median(ratios['direct']):.2f}"
           f"   fft {statistics.median(ratios['fft']):.2f}")
 
