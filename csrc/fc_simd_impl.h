@@ -346,14 +346,15 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
 /* Rows [r0, r0+NR) of the tile [x0, x1) (elements): blocks of NC vectors,
    then smaller blocks.  A ragged tail is computed as one vector ending at
    x1 *before* the columns it overlaps are updated (they may be accumulated
-   into), and stored last, whole: every output goes through the same vector
+   into), and stored last: whole (every output goes through the same vector
    FMAs, so the overlapped lanes are rewritten with the values already
-   there. */
+   there), or, after streaming blocks, only its lanes past them. */
 #define FC_ROWS(NR, NC)                                                         \
     do {                                                                        \
         /* xb: where the blocks start; with streaming stores, the first     \
-           vector-aligned column, the columns before it done by one         \
-           ordinary vector at x0 (same FMAs, so the same values) */          \
+           vector-aligned column, the columns before it computed as one     \
+           vector at x0 (same FMAs, so the same values) of which only they  \
+           are stored */                                                    \
         ptrdiff_t xb = x0;                                                      \
         int st = 0;                                                             \
         if (stream_b && x1 - x0 >= 2 * FC_N) {                                  \
