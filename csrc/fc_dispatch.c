@@ -15,7 +15,7 @@
 
 #define FC_DECLARE1(T, tn, isa)                                                      \
     void fc_corr2d_valid_##tn##_##isa(T *, ptrdiff_t, const T *, ptrdiff_t, const T *, \
-                                      ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int);
+                                      ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int, ptrdiff_t *);
 #define FC_DECLARE(isa)                                                              \
     FC_DECLARE1(float, f32, isa)                                                     \
     FC_DECLARE1(double, f64, isa)                                                    \
@@ -125,11 +125,11 @@ const char *fc_isa_name(void) { return fc_names[fc_current]; }
 const char *fc_isa_available(void) { return fc_available; }
 
 #define FC_CALL(fn, T)                                                               \
-    fn((T *)out, ldo, (const T *)in, ldi, (const T *)k, kh, kw, rows, cols, flags)
+    fn((T *)out, ldo, (const T *)in, ldi, (const T *)k, kh, kw, rows, cols, flags, edge)
 
 void fc_corr2d_valid(int type, void *out, ptrdiff_t ldo, const void *in, ptrdiff_t ldi,
                      const void *k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
-                     ptrdiff_t cols, int flags)
+                     ptrdiff_t cols, int flags, ptrdiff_t *edge)
 {
     switch (type) {
     case FC_F32: FC_CALL(fc_corr2d_valid_f32, float); break;
@@ -140,6 +140,9 @@ void fc_corr2d_valid(int type, void *out, ptrdiff_t ldo, const void *in, ptrdiff
     case FC_U16: FC_CALL(fc_corr2d_valid_u16, uint16_t); break;
     case FC_U32: FC_CALL(fc_corr2d_valid_u32, uint32_t); break;
     case FC_U64: FC_CALL(fc_corr2d_valid_u64, uint64_t); break;
-    default: break;
+    default:
+        if (edge)
+            edge[0] = edge[1] = 0;
+        break;
     }
 }

@@ -7,6 +7,19 @@
  * FC_ACCUMULATE, else stored; FC_STREAM_STORES: store with streaming
  * stores where the ISA has them); every read inside `in` (see
  * fc_simd_impl.h).
+ *
+ * `edge` (NULL: none) asks for zero-filled edge columns: on entry edge[0]
+ * (edge[1]) is how many output columns before column 0 (after column
+ * cols - 1) the kernel may also compute, reading the input columns
+ * outside [0, cols + kw - 1) of each row as zero, and edge[2] is where
+ * column 0 is in its row (vectors are laid out from the row's start); the
+ * caller promises that those columns exist in `out` and that zero is the
+ * right value for the reads outside (a zero-filled border whose first
+ * input column is in[0]).  On return edge[0] and edge[1] hold how many it
+ * computed, for every row: the columns that share the first (last)
+ * output's vector, when they are no more than allowed and the kernel can
+ * do it (stored, not accumulated; see fc_corr2d_valid in fc_simd_impl.h);
+ * else 0.  That depends only on the arguments, not on the addresses.
  * <type> is f32, f64, c64 / c128 (interleaved complex float / double,
  * passed as float / double pointers; strides and sizes count elements), or
  * u8 / u16 / u32 / u64 (wrapping unsigned arithmetic; u8 computes in
@@ -25,12 +38,14 @@
 #include <stdint.h>
 
 typedef void (*fc_corr2d_f32_fn)(float *, ptrdiff_t, const float *, ptrdiff_t,
-                                 const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int);
+                                 const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int,
+                                 ptrdiff_t *);
 typedef void (*fc_corr2d_f64_fn)(double *, ptrdiff_t, const double *, ptrdiff_t,
-                                 const double *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int);
+                                 const double *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int,
+                                 ptrdiff_t *);
 #define FC_INT_FN_TYPE(T, tn)                                                        \
     typedef void (*fc_corr2d_##tn##_fn)(T *, ptrdiff_t, const T *, ptrdiff_t, const T *, \
-                                        ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int);
+                                        ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int, ptrdiff_t *);
 FC_INT_FN_TYPE(uint8_t, u8)
 FC_INT_FN_TYPE(uint16_t, u16)
 FC_INT_FN_TYPE(uint32_t, u32)
@@ -49,7 +64,7 @@ enum fc_type { FC_NONE = 0, FC_F32, FC_F64, FC_C64, FC_C128, FC_U8, FC_U16, FC_U
    FC_NONE does nothing). */
 void fc_corr2d_valid(int type, void *out, ptrdiff_t ldo, const void *in, ptrdiff_t ldi,
                      const void *k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
-                     ptrdiff_t cols, int flags);
+                     ptrdiff_t cols, int flags, ptrdiff_t *edge);
 
 /* Choose the kernels (once, at import).  `requested` is a name or NULL/""
    for automatic; returns the ISA in use. */

@@ -35,7 +35,7 @@ cdef extern from "fc_kernels.h" nogil:
     int FC_ACCUMULATE, FC_STREAM_STORES
     void fc_corr2d_valid(int type, void* out, Py_ssize_t ldo, const void* inp,
                          Py_ssize_t ldi, const void* k, Py_ssize_t kh, Py_ssize_t kw,
-                         Py_ssize_t rows, Py_ssize_t cols, int flags)
+                         Py_ssize_t rows, Py_ssize_t cols, int flags, Py_ssize_t* edge)
     int fc_select_isa(const char* requested)
     const char* fc_isa_name()
     const char* fc_isa_available()
@@ -107,6 +107,7 @@ cdef struct Geometry:
     int ndim                 # >= 2; axes ndim-2 (Y) and ndim-1 (X) form a plane
     int mode                 # FC_FILL, FC_WRAP, ...
     int stream               # FC_STREAM_STORES or 0: how the SIMD kernel stores
+    bint pad_edges           # the SIMD kernel may compute zero-filled edge columns
     int64_t n_ker_planes     # product of the kernel's leading extents
     int64_t rows_per_unit
     int64_t cols_per_unit
@@ -388,6 +389,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef int64_t cb, rb, p, q, q0, xoff, tmp
     cdef int d
     cdef bint outside, store
+    cdef Py_ssize_t edge[3]
     cdef int64_t ny = g.oshape[Y], nx = g.oshape[X]
     cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
     cdef int64_t sy = g.start[Y], sx = g.start[X]
@@ -402,7 +404,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     y0 = rb * g.rows_per_unit
     y1 = min(y0 + g.rows_per_unit, ny)
     x0 = cb * g.cols_per_unit
-    x1 = min(x0 + g.cols_per_unit, nx)
+    x1 = nx if cb == g.n_col_blocks - 1 else x0 + g.cols_per_unit
     oplane = out + p * ny * nx
     tmp = p
     for d in range(Y - 1, -1, -1):
@@ -427,10 +429,9 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                 break
     store = q0 == 0 or (q0 > 0 and fill == 0)
     if store:
+        # (the band rows' border columns: after the kernel, see below)
         _zero_rows(oplane, nx, y0, ylo, x0, x1)
         _zero_rows(oplane, nx, yhi, y1, x0, x1)
-        _zero_rows(oplane, nx, ylo, yhi, x0, xlo)
-        _zero_rows(oplane, nx, ylo, yhi, xhi, x1)
     else:
         _zero_rows(oplane, nx, y0, y1, x0, x1)
 
@@ -444,11 +445,24 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
         _plane_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, fill, False)
         _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False)
         if q0 >= 0:
+            # The kernel may also compute zero-filled border columns next
+            # to the band (up to edge[0] before it, edge[1] after; edge[2]:
+            # where the band starts in the row): only in the plane it
+            # stores, and only from the whole border of a row (this unit
+            # has the row's first / last column); it says how many it did.
+            edge[0] = xlo if g.pad_edges and store and q == q0 and x0 == 0 else 0
+            edge[1] = (nx - xhi if g.pad_edges and store and q == q0 and x1 == nx
+                       else 0)
+            edge[2] = xlo
             fc_corr2d_valid(_simd_type(x), oplane + ylo * nx + xlo, nx,
                             x + xoff + (ylo + sy) * g.xstride[Y] + xlo + sx,
                             g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo,
-                            g.stream if store and q == q0 else FC_ACCUMULATE)
-            _band_edges(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, xlo, xhi, fill)
+                            g.stream if store and q == q0 else FC_ACCUMULATE, edge)
+            if store and q == q0:
+                _zero_rows(oplane, nx, ylo, yhi, x0, xlo - edge[0])
+                _zero_rows(oplane, nx, ylo, yhi, xhi + edge[1], x1)
+            _band_edges(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1,
+                        xlo - edge[0], xhi + edge[1], fill)
         else:
             _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False)
 
@@ -474,6 +488,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     g.ndim = ndim
     g.mode = mode
     g.stream = FC_STREAM_STORES if stream else 0
+    cdef int64_t el, er, ow
     for d in range(ndim):
         g.xshape[d] = xshape[d]
         g.kshape[d] = kshape[d]
@@ -491,8 +506,22 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     g.rows_per_unit = rows_per_unit
     g.cols_per_unit = cols_per_unit
     g.n_row_blocks = (g.oshape[ndim - 2] + g.rows_per_unit - 1) // g.rows_per_unit
-    g.n_col_blocks = (g.oshape[ndim - 1] + g.cols_per_unit - 1) // g.cols_per_unit
+    # (the last column block takes the remainder: every block is at least
+    # cols_per_unit wide, which pad_edges below relies on)
+    g.n_col_blocks = max(1, g.oshape[ndim - 1] // g.cols_per_unit)
     n_units = n_out_planes * g.n_row_blocks * g.n_col_blocks
+    # Zero-filled border columns by the SIMD kernel (fc_kernels.h): only
+    # when the unit that has a row's first (last) column always has the
+    # whole left (right) border and at least 64 band columns, whatever the
+    # split into units (every column block is at least min(nx, 2048)
+    # wide, _window._units), so that which code computes a border output,
+    # and so its rounding, never depends on the thread count.
+    ow = g.oshape[ndim - 1]
+    el = min(max(0, -g.start[ndim - 1]), ow)
+    er = min(max(0, ow - (g.xshape[ndim - 1] - g.kshape[ndim - 1] + 1 - g.start[ndim - 1])), ow)
+    g.pad_edges = (mode == FC_FILL and fv == 0 and ow - el - er >= 64 and
+                   el + 64 <= min(ow, 2048) and er + 64 <= min(ow, 2048) and
+                   (g.cols_per_unit >= min(ow, 2048)))
     cdef T* po = &out[0]
     cdef const T* px = &x[0]
     cdef const T* pk = &k[0]
