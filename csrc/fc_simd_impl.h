@@ -358,14 +358,15 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
 #define FC_EDGE(NR, xs, st)                                                     \
     do {                                                                        \
         const ptrdiff_t tp = FC_N + kw - 1, lim = cols + kw - 1;                \
+        const ptrdiff_t e0 = (xs) < 0 ? -(xs) : 0;        /* first inside */    \
+        const ptrdiff_t e1 = lim - (xs) < tp ? lim - (xs) : tp; /* end */       \
         for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                           \
             const FC_S *irow = in + (r0 + t) * ldi * FC_E;                      \
             FC_S *trow = pt + t * tp * FC_E;                                    \
-            for (ptrdiff_t e = 0; e < tp; e++) {                                \
-                const ptrdiff_t c = (xs) + e;                                   \
-                for (ptrdiff_t q = 0; q < FC_E; q++)                            \
-                    trow[e * FC_E + q] = c >= 0 && c < lim ? irow[c * FC_E + q] : (FC_S)0; \
-            }                                                                   \
+            memset(trow, 0, (size_t)e0 * FC_E * sizeof(FC_S));                  \
+            memcpy(trow + e0 * FC_E, irow + ((xs) + e0) * FC_E,                 \
+                   (size_t)(e1 - e0) * FC_E * sizeof(FC_S));                    \
+            memset(trow + e1 * FC_E, 0, (size_t)(tp - e1) * FC_E * sizeof(FC_S)); \
         }                                                                       \
         FC_VT ev[NR][1];                                                        \
         {                                                                       \
@@ -585,7 +586,7 @@ void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
     FC_S pt[FC_PADTMP / sizeof(FC_S)] __attribute__((aligned(64)));
     if (edge) {
         const size_t es = sizeof(FC_S) * FC_E;
-        if (!FC_NARROW && !FC_CPLX && !accumulate && rows > 0 && cols >= 2 * FC_N && edge[2] >= 0 &&
+        if (!FC_NARROW && !accumulate && rows > 0 && cols >= 2 * FC_N && edge[2] >= 0 &&
             (uintptr_t)out % es == 0 &&
             (size_t)(kh + FC_BR - 1) * (size_t)(FC_N + kw - 1) * es <= sizeof pt) {
             const ptrdiff_t cl = edge[2] % FC_N;

@@ -453,6 +453,64 @@ def test_layouts(name, dtype):
                 assert_matches(got, exp, bound, b.size, what=f"{name} {n1}/{n2} {mode}")
 
 
+class _ShiftedOutputs:
+    """Stands in for fastconv._memory in _window: results in a buffer
+    `shift` bytes past a 64-byte boundary."""
+
+    def __init__(self, shift):
+        self.shift = shift
+
+    def empty(self, shape, dtype):
+        dtype = np.dtype(dtype)
+        n = int(np.prod(shape)) * dtype.itemsize
+        buf = np.empty(n + 128, np.uint8)
+        start = (-buf.ctypes.data) % 64 + self.shift
+        out = buf[start:start + n].view(dtype).reshape(shape)
+        assert out.ctypes.data % 64 == self.shift
+        return out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128,
+                                   np.int16, np.int32, np.uint64])
+def test_zero_border_columns_by_kernel(dtype, monkeypatch):
+    """With a zero-filled border, the SIMD kernel also computes the border
+    columns that share a vector with the first / last interior column
+    (csrc/fc_kernels.h, `edge`): they must equal the reference, and be the
+    same bits for 1 and 2 threads, with and without streaming stores and
+    whatever the output buffer's alignment (the border code and the kernel
+    round differently, so which one computes an output must never depend on
+    those).  Kernel widths cover the unrolled (3, 5, 7) and generic ones,
+    row lengths every position of the interior's ends within a vector."""
+    from fastconv import _window
+    rng = np.random.default_rng(11)
+    dt = np.dtype(dtype)
+    for shape, kshape in [((3, 100), (2, 3)), ((5, 131), (3, 5)), ((4, 150), (1, 7)),
+                          ((2, 197), (2, 19)), ((6, 250), (3, 21)), ((777,), (9,)),
+                          ((1203,), (33,))]:
+        a = rand(shape, dt, rng)
+        b = rand(kshape, dt, rng)
+        for mode in ("same", "full"):
+            exp = ref_convolve(a, b, mode)
+            runs = []
+            for workers, stream in ((1, False), (2, False), (2, True)):
+                monkeypatch.setattr(_window, "STREAM_MIN_BYTES", 0 if stream else 1 << 62)
+                runs.append(fastconv.convolve(a, b, mode, method="direct", workers=workers))
+            monkeypatch.setattr(_window, "STREAM_MIN_BYTES", 1 << 62)
+            for shift in (1, 2, 3):   # outputs at other alignments
+                monkeypatch.setattr(_window, "_memory", _ShiftedOutputs(shift * dt.itemsize))
+                runs.append(fastconv.convolve(a, b, mode, method="direct"))
+                monkeypatch.undo()
+            got = runs[0]
+            if dt.kind in "iu":
+                np.testing.assert_array_equal(got, exp)
+            else:
+                bound = abs_bound(ref_convolve, a, b, mode)
+                tol = 8 * np.finfo(dt).eps * (kshape[-1] * np.prod(kshape))
+                assert np.all(np.abs(got - exp) <= tol * bound + np.finfo(dt).tiny), (shape, mode)
+            for r in runs[1:]:
+                assert r.tobytes() == got.tobytes(), (shape, kshape, mode)
+
+
 @pytest.mark.parametrize("dtype", [np.int16, np.uint16, np.int64, np.float64, np.complex128])
 def test_misaligned_inputs(dtype):
     """Arrays whose data are not aligned for their type (a buffer at an odd
