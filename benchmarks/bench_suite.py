@@ -5,7 +5,8 @@ Each row is one configuration (size, kernel, dtype, mode, boundary, threads),
 all measured in this one run:
 
 * ms: median over interleaved rounds (fastconv and every installed peer, after
-  a warm-up call; slow peers get fewer samples; a peer whose estimated time per
+  a warm-up call; up to --repeats samples: 5, 15 with --targets; slow peers get fewer,
+  as a 0.6 s budget per callable allows; a peer whose estimated time per
   call exceeds --max-peer-s is not run and shows "skip(slow)").  Each call
   then starts with caches full of the previous peer's data (cold, as a call
   among other work); --warm times each call right after an untimed call of
@@ -562,7 +563,10 @@ def parse_args(argv):
     ap.add_argument("--no-baseline", action="store_true", help="skip the baseline subprocess")
     ap.add_argument("--_baseline-worker", action="store_true", help=argparse.SUPPRESS)
     opts = ap.parse_args(argv)
-    opts.repeats = opts.repeats or (3 if opts.quick else 5)
+    # (samples per callable, at most; slow ones get fewer, as the budget
+    # allows.  The targets run takes more of the fast ones: on a shared
+    # machine a median of 5 calls of 2 ms moved by up to 40% between runs)
+    opts.repeats = opts.repeats or (3 if opts.quick else 15 if opts.targets else 5)
     opts.max_peer_s = opts.max_peer_s or (1.0 if opts.quick else 3.0)
     opts.budget = 0.4 if opts.quick else 0.6
     return opts
