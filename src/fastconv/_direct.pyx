@@ -469,7 +469,8 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
 
 def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                      oshape, starts, int mode, const T[::1] fill,
-                     rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False):
+                     rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False,
+                     bint finite_kernel=False):
     """out[y] = sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
 
     All arrays are flat views of C-contiguous arrays with the given shapes
@@ -478,7 +479,9 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     initial contents are never read).  The output is split into units of `rows_per_unit` x
     `cols_per_unit` that `nthreads` threads share.  `stream`: the SIMD
     kernel writes with streaming stores (for outputs too big for the
-    caches).  Runs without the GIL.
+    caches).  `finite_kernel`: no tap of `k` is inf or NaN (the SIMD kernel
+    may then compute zero-filled border columns, see below).  Runs without
+    the GIL.
     """
     cdef Geometry g
     cdef int d
@@ -515,11 +518,14 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     # whole left (right) border and at least 64 band columns, whatever the
     # split into units (every column block is at least min(nx, 2048)
     # wide, _window._units), so that which code computes a border output,
-    # and so its rounding, never depends on the thread count.
+    # and so its rounding, never depends on the thread count.  Not with an
+    # inf or NaN tap: the kernel multiplies the zeros outside (inf * 0 is
+    # NaN), where the border code skips taps that fall outside, as
+    # numpy.convolve does.
     ow = g.oshape[ndim - 1]
     el = min(max(0, -g.start[ndim - 1]), ow)
     er = min(max(0, ow - (g.xshape[ndim - 1] - g.kshape[ndim - 1] + 1 - g.start[ndim - 1])), ow)
-    g.pad_edges = (mode == FC_FILL and fv == 0 and ow - el - er >= 64 and
+    g.pad_edges = (finite_kernel and mode == FC_FILL and fv == 0 and ow - el - er >= 64 and
                    el + 64 <= min(ow, 2048) and er + 64 <= min(ow, 2048) and
                    (g.cols_per_unit >= min(ow, 2048)))
     cdef T* po = &out[0]

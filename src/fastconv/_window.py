@@ -71,7 +71,8 @@ def direct_window(x, h, starts, lengths, result, boundary="fill",
                                      pad + kw.shape, out.reshape(-1), pad + out.shape,
                                      (0,) * len(pad) + tuple(offsets),
                                      BOUNDARY_CODES[boundary], fill, rows, cols, nthreads,
-                                     out.nbytes >= STREAM_MIN_BYTES)
+                                     out.nbytes >= STREAM_MIN_BYTES,
+                                     kw.dtype.kind not in "fc" or bool(np.isfinite(kw).all()))
     return _from_work(out, result)
 
 
