@@ -433,7 +433,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
         if (ptail)                                                              \
             FC_EDGE(NR, xe, st);                                                \
         ptrdiff_t xm = xb + ((xe - xb) / FC_N) * FC_N;                          \
-        if (xm == xb) {   /* (only without padded edges: x0 == xb) */           \
+        if (xm == xb) {   /* (fewer than a vector between the edge vectors) */ \
             for (ptrdiff_t x = xb; x < xe; x++)                                 \
                 for (int rr = 0; rr < NR; rr++)                                 \
                     FC_SCALAR(rr, x);                                           \
@@ -610,12 +610,14 @@ void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
        by the blocks themselves, others through a scratch block. */
     stream = (flags & FC_STREAM_STORES) && !accumulate && rows > 1 &&
              (uintptr_t)out % sizeof(FC_S) == 0;
+    /* rows a whole number of vectors apart: all at one alignment */
+    const int rows_aligned = ((size_t)ldo * FC_E * sizeof(FC_S)) % FC_VBYTES == 0;
     /* (padded edges lay the vectors out from the row's start: streamed
        only if every row starts where the streamed stores' alignment is) */
-    if ((padl || padr) && ((uintptr_t)(out - edge[2] % FC_N * FC_E) % FC_VBYTES != 0 ||
-                           ((size_t)ldo * FC_E * sizeof(FC_S)) % FC_VBYTES != 0))
+    if ((padl || padr) &&
+        ((uintptr_t)(out - edge[2] % FC_N * FC_E) % FC_VBYTES != 0 || !rows_aligned))
         stream = 0;
-    if (stream && ((size_t)ldo * FC_E * sizeof(FC_S)) % FC_VBYTES != 0) {
+    if (stream && !rows_aligned) {
         const ptrdiff_t ve = FC_VBYTES / (ptrdiff_t)(FC_E * sizeof(FC_S)); /* elements per vector */
         const ptrdiff_t tw = cols < FC_TILE + FC_N ? cols : FC_TILE + FC_N; /* widest tile */
         lds = (tw + 2 * ve - 1) / ve * ve + ldo % ve;

@@ -388,7 +388,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef int64_t oi[MAXDIM]
     cdef int64_t cb, rb, p, q, q0, xoff, tmp
     cdef int d
-    cdef bint outside, store
+    cdef bint outside, store, first
     cdef Py_ssize_t edge[3]
     cdef int64_t ny = g.oshape[Y], nx = g.oshape[X]
     cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
@@ -445,20 +445,20 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
         _plane_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, fill, False)
         _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False)
         if q0 >= 0:
+            first = store and q == q0   # the plane the kernel stores
             # The kernel may also compute zero-filled border columns next
             # to the band (up to edge[0] before it, edge[1] after; edge[2]:
             # where the band starts in the row): only in the plane it
             # stores, and only from the whole border of a row (this unit
             # has the row's first / last column); it says how many it did.
-            edge[0] = xlo if g.pad_edges and store and q == q0 and x0 == 0 else 0
-            edge[1] = (nx - xhi if g.pad_edges and store and q == q0 and x1 == nx
-                       else 0)
+            edge[0] = xlo if g.pad_edges and first and x0 == 0 else 0
+            edge[1] = nx - xhi if g.pad_edges and first and x1 == nx else 0
             edge[2] = xlo
             fc_corr2d_valid(_simd_type(x), oplane + ylo * nx + xlo, nx,
                             x + xoff + (ylo + sy) * g.xstride[Y] + xlo + sx,
                             g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo,
-                            g.stream if store and q == q0 else FC_ACCUMULATE, edge)
-            if store and q == q0:
+                            g.stream if first else FC_ACCUMULATE, edge)
+            if first:
                 _zero_rows(oplane, nx, ylo, yhi, x0, xlo - edge[0])
                 _zero_rows(oplane, nx, ylo, yhi, xhi + edge[1], x1)
             _band_edges(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1,
