@@ -5,10 +5,10 @@ Drop-in replacements for ``scipy.signal``'s ``convolve``, ``correlate``,
 ``choose_conv_method`` and ``correlation_lags``, on a compiled core.
 """
 from ._version import __version__
-from ._api import convolve, convolve2d, correlate, correlate2d
-from ._fft import fftconvolve, next_fast_len, oaconvolve
+from ._api import (choose_conv_method, convolve, convolve2d, correlate, correlate2d,
+                   fftconvolve, oaconvolve)
+from ._fft import next_fast_len
 from ._lags import correlation_lags
-from ._method import choose_conv_method
 from ._threads import get_workers, set_workers
 from ._config import show_config
 from ._memory import set_cache_limit

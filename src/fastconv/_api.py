@@ -1,88 +1,22 @@
-"""Public direct-method functions: parse -> plan -> run.
+"""The public convolution functions: validate and plan, then execute.
 
-Each function normalises its arguments (all user-facing errors are raised
-here or in _validate.py), turns convolve/correlate, conjugation, the mode and
-the 2-D boundary into a window of one full convolution (see _window.py), and
-runs the direct kernel or the FFT path on it.
+Each function is thin: `_plan.make_plan` checks every argument and builds
+the call's one plan; `_execute.execute` runs it (direct core or FFT path).
 """
-import warnings
+import time
 
 import numpy as np
 
-from . import _fft
-from ._dtypes import fft_compute_dtype, result_dtype, work_dtype
-from ._method import choose_method
-from ._threads import resolve_workers
-from ._validate import (as_input_array, check_allocation, check_boundary,
-                        check_fillvalue,
-                        check_method, check_mode, check_same_ndim,
-                        check_valid_shapes)
-from ._modes import window
-from ._window import direct_window
+from ._execute import execute
+from ._method import fft_is_exact_enough
+from ._plan import make_plan, with_method
 
-__all__ = ["convolve", "correlate", "convolve2d", "correlate2d"]
+__all__ = ["convolve", "correlate", "convolve2d", "correlate2d", "fftconvolve",
+           "oaconvolve", "choose_conv_method"]
 
 
-def _reverse_conj(a):
-    """in2 of a correlation -> kernel of the equivalent convolution."""
-    rev = a[(slice(None, None, -1),) * a.ndim]
-    return np.conj(rev) if rev.dtype.kind == "c" else rev
-
-
-def _fft_cast_back(res, result):
-    """FFT result (float/complex) -> the direct method's result dtype."""
-    if result.kind == "b":
-        return np.rint(res) != 0
-    if result.kind in "iu":
-        rounded = np.rint(res)
-        with np.errstate(invalid="ignore", over="ignore"):
-            wide = rounded.astype(np.int64 if result.kind == "i" else np.uint64)
-        return wide.astype(result)
-    return res.astype(result, copy=False)
-
-
-def _check_sizes(in1, in2, lengths, result):
-    """The output and the work copies of the inputs must be allocatable
-    (checked before anything is allocated; inputs may be broadcast views)."""
-    itemsize = work_dtype(result).itemsize
-    arrays = [(lengths, itemsize), (in2.shape, itemsize)]
-    if not (in1.flags.c_contiguous and in1.dtype == work_dtype(result)):
-        arrays.append((in1.shape, itemsize))
-    check_allocation(arrays)
-
-
-def _nd(in1, in2, mode, method, correlate, workers):
-    nthreads = resolve_workers(workers)
-    in1 = as_input_array(in1, "in1")
-    in2 = as_input_array(in2, "in2")
-    check_mode(mode)
-    check_method(method)
-    check_same_ndim(in1, in2)
-    result = result_dtype(in1, in2)
-    if in1.ndim == 0:
-        return in1 * (_reverse_conj(in2) if correlate else in2)
-    if mode == "valid":
-        check_valid_shapes(in1.shape, in2.shape)
-    kernel = _reverse_conj(in2) if correlate else in2
-    starts, lengths = window(mode, in1.shape, in2.shape)
-    if 0 in lengths:
-        return np.zeros(lengths, dtype=result)
-    _check_sizes(in1, in2, lengths, result)
-    if method == "auto":
-        method = choose_method(in1, kernel, mode, starts, lengths, nthreads)
-    if method == "fft":
-        res = _fft.fft_convolve(in1, kernel, mode, dtype=fft_compute_dtype(result),
-                                workers=nthreads)
-        if not np.all(np.isfinite(res)):
-            warnings.warn(
-                "Use of fft convolution on input with NAN or inf results in NAN "
-                "or inf output. Consider using method='direct' instead.",
-                RuntimeWarning, stacklevel=3)
-        return _fft_cast_back(res, result)
-    return direct_window(in1, kernel, starts, lengths, result, workers=nthreads)
-
-
-def convolve(in1, in2, mode="full", method="auto", *, workers=None):
+def convolve(in1, in2, mode="full", method="auto", *, axes=None, boundary="fill",
+             fillvalue=0, out=None, dtype=None, workers=None):
     """Convolve two N-dimensional arrays (drop-in for ``scipy.signal.convolve``).
 
     ``out[p] = sum_j in2[j] * in1[p - j]``: the kernel is flipped.
@@ -103,11 +37,33 @@ def convolve(in1, in2, mode="full", method="auto", *, workers=None):
         'direct' sums products (exact for integers), 'fft' multiplies
         spectra, 'auto' (default) picks the faster by fastconv's own cost
         model while keeping integer results exact.
+    axes : int or sequence of int, optional
+        Axes to convolve over (fastconv extension; default all).  The other
+        axes are batched: their lengths must be equal or 1 (broadcast), and
+        the result has the broadcast length there, in every mode and for
+        every method.
+    boundary : str, optional
+        How `in1` is extended outside its edges, as in `convolve2d`: 'fill'
+        (default, with `fillvalue`), 'wrap', 'symm', 'reflect', 'nearest' and
+        their aliases (fastconv extension for N-D).  'valid' never reads
+        outside.
+    fillvalue : scalar, optional
+        Value outside `in1` for ``boundary='fill'`` (default 0).
+    out : ndarray, optional
+        Array to write the result into (fastconv extension): the result's
+        shape, any dtype the result casts to under numpy's 'same_kind' rule,
+        any strides; it may overlap the inputs.  It is returned.
+    dtype : dtype, optional
+        Result and accumulation dtype (fastconv extension), e.g. ``np.int32``
+        or ``np.float32`` for uint8 images (no wrap-around), ``np.float64``
+        to accumulate float32 data in double precision.  The natural result
+        dtype must cast to it under 'same_kind'.  Default: the natural
+        result dtype (scipy's).
     workers : int, optional
-        Threads for the direct method (fastconv extension): a count, or a
-        negative number counting back from the CPUs available (-1 = all).
-        Default: ``fastconv.set_workers`` context, else all available CPUs.
-        Results are identical for every value.
+        Threads (fastconv extension): a count, or a negative number counting
+        back from the CPUs available (-1 = all).  Default: the
+        ``fastconv.set_workers`` context, else all available CPUs.  Results
+        are identical for every value.
 
     Returns
     -------
@@ -125,11 +81,22 @@ def convolve(in1, in2, mode="full", method="auto", *, workers=None):
     >>> fastconv.convolve([[1, 2], [3, 4]], [[1, 1]], mode='same')
     array([[1, 3],
            [3, 7]])
+
+    A batch of signals, each convolved with the same kernel, with no
+    wrap-around for uint8 data:
+
+    >>> import numpy as np
+    >>> sig = np.array([[200, 100, 50], [1, 2, 3]], dtype=np.uint8)
+    >>> fastconv.convolve(sig, [[1, 1]], axes=1, dtype=np.int32)
+    array([[200, 300, 150,  50],
+           [  1,   3,   5,   3]], dtype=int32)
     """
-    return _nd(in1, in2, mode, method, False, workers)
+    return execute(make_plan("convolve", in1, in2, mode, method, axes, boundary, fillvalue,
+                             None, out, dtype, workers))
 
 
-def correlate(in1, in2, mode="full", method="auto", *, workers=None):
+def correlate(in1, in2, mode="full", method="auto", *, axes=None, boundary="fill",
+              fillvalue=0, maxlag=None, out=None, dtype=None, workers=None):
     """Cross-correlate two N-dimensional arrays (drop-in for ``scipy.signal.correlate``).
 
     ``out[k] = sum_n in1[n + k] * conj(in2[n])``: the kernel is not flipped,
@@ -148,14 +115,23 @@ def correlate(in1, in2, mode="full", method="auto", *, workers=None):
         in scipy and numpy.
     method : {'auto', 'direct', 'fft'}, optional
         As for `convolve`.
-    workers : int, optional
+    axes, boundary, fillvalue : optional
+        As for `convolve`.
+    maxlag : int or sequence of int, optional
+        Compute only the lags ``-maxlag .. maxlag`` of the 'full' result
+        (fastconv extension, MATLAB's ``xcorr(x, y, maxlag)``): ``2 maxlag
+        + 1`` values per correlated axis (one int for all axes, or one per
+        axis), zeros at lags outside the full result.  The cost grows with
+        the lags computed, not with the signal lengths' product.  Needs
+        ``mode='full'``.
+    out, dtype, workers : optional
         As for `convolve`.
 
     Returns
     -------
     ndarray
-        dtype ``np.result_type(in1, in2)``.  Use `correlation_lags` for the
-        lag of each output sample.
+        dtype ``np.result_type(in1, in2)`` (or `dtype`).  Use
+        `correlation_lags` for the lag of each output sample.
 
     Examples
     --------
@@ -164,36 +140,15 @@ def correlate(in1, in2, mode="full", method="auto", *, workers=None):
     array([ 2,  5,  8, 11, 14, 17])
     >>> fastconv.correlate([1j, 1], [1j])
     array([1.+0.j, 0.-1.j])
+    >>> fastconv.correlate([1, 2, 3, 4], [1, 2, 3, 4], maxlag=1)   # lags -1, 0, 1
+    array([20, 30, 20])
     """
-    return _nd(in1, in2, mode, method, True, workers)
+    return execute(make_plan("correlate", in1, in2, mode, method, axes, boundary, fillvalue,
+                             maxlag, out, dtype, workers))
 
 
-def _two_d(in1, in2, mode, boundary, fillvalue, correlate, workers):
-    nthreads = resolve_workers(workers)
-    in1 = as_input_array(in1, "in1")
-    in2 = as_input_array(in2, "in2")
-    if in1.ndim != 2 or in2.ndim != 2:
-        raise ValueError(
-            f"{'correlate2d' if correlate else 'convolve2d'} inputs must both be "
-            f"2-D arrays; got in1.shape={in1.shape} and in2.shape={in2.shape}")
-    check_mode(mode)
-    bound = check_boundary(boundary)
-    result = result_dtype(in1, in2)
-    fill = check_fillvalue(fillvalue, result)
-    if mode == "valid":
-        check_valid_shapes(in1.shape, in2.shape)
-        # 'valid' never reads outside the larger input.
-        bound, fill = "fill", None
-    kernel = _reverse_conj(in2) if correlate else in2
-    starts, lengths = window(mode, in1.shape, in2.shape,
-                             correlate2d_same=correlate)
-    if 0 in lengths:
-        return np.zeros(lengths, dtype=result)
-    _check_sizes(in1, in2, lengths, result)
-    return direct_window(in1, kernel, starts, lengths, result, bound, fill, nthreads)
-
-
-def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, workers=None):
+def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, out=None,
+               dtype=None, workers=None):
     """Convolve two 2-D arrays (drop-in for ``scipy.signal.convolve2d``).
 
     Parameters
@@ -215,7 +170,7 @@ def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, workers=N
     fillvalue : scalar, optional
         Value outside `in1` for ``boundary='fill'`` (default 0).  It must be
         representable in the result dtype.
-    workers : int, optional
+    out, dtype, workers : optional
         As for `convolve`.
 
     Returns
@@ -240,10 +195,12 @@ def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, workers=N
     >>> fastconv.convolve2d([[1, 2, 3]], [[1, 1, 1]], 'same', boundary='wrap')
     array([[6, 6, 6]])
     """
-    return _two_d(in1, in2, mode, boundary, fillvalue, False, workers)
+    return execute(make_plan("convolve2d", in1, in2, mode, "direct", None, boundary,
+                             fillvalue, None, out, dtype, workers))
 
 
-def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, workers=None):
+def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, out=None,
+                dtype=None, workers=None):
     """Cross-correlate two 2-D arrays (drop-in for ``scipy.signal.correlate2d``).
 
     Parameters
@@ -260,7 +217,7 @@ def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, workers=
         As for `convolve2d`.
     fillvalue : scalar, optional
         As for `convolve2d`.
-    workers : int, optional
+    out, dtype, workers : optional
         As for `convolve`.
 
     Returns
@@ -274,4 +231,220 @@ def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, workers=
     >>> fastconv.correlate2d([[1, 2, 3, 4, 5, 6]], [[1, 2]], 'same')
     array([[ 5,  8, 11, 14, 17,  6]])
     """
-    return _two_d(in1, in2, mode, boundary, fillvalue, True, workers)
+    return execute(make_plan("correlate2d", in1, in2, mode, "direct", None, boundary,
+                             fillvalue, None, out, dtype, workers))
+
+
+_MODE_DOC = """
+    in1 : array_like
+        First input.
+    in2 : array_like
+        Second input.  Should have the same number of dimensions as `in1`.
+    mode : {'full', 'valid', 'same'}, optional
+        'full' (default): the full discrete linear convolution, length
+        ``n1 + n2 - 1`` on each convolved axis.  'valid': only outputs that
+        do not rely on zero-padding, length ``|n1 - n2| + 1``; one input must
+        be at least as large as the other on every convolved axis.  'same':
+        the size of `in1` on the convolved axes, centred with respect to
+        'full' (it starts at ``(n2 - 1) // 2``).
+    axes : int or sequence of int or None, optional
+        Axes to convolve over; default all.  The other axes are broadcast:
+        their sizes must be equal or 1, and the result has the broadcast
+        size on them in every mode.
+    out : ndarray, optional
+        Array to write the result into (fastconv extension), as for
+        `convolve`.
+    dtype : float or complex dtype, optional
+        Result dtype, and the precision the transforms compute in (fastconv
+        extension); the natural result dtype must cast to it under
+        'same_kind'.
+    workers : int, optional
+        Threads for the transforms (fastconv extension; numpy.fft releases
+        the GIL): a count, or negative to count back from the CPUs
+        available.  Default: the ``fastconv.set_workers`` context, else all
+        available CPUs.  Results are identical for every value.
+"""
+
+
+def fftconvolve(in1, in2, mode="full", axes=None, *, out=None, dtype=None, workers=None):
+    """Convolve two N-dimensional arrays using the FFT.
+
+    Drop-in for ``scipy.signal.fftconvolve``: same arguments, values, shapes
+    and result dtypes, computed with ``numpy.fft``.
+
+    Parameters
+    ----------%s
+    Returns
+    -------
+    out : ndarray
+        The requested part of the convolution.  Integer and bool inputs give
+        float64, float16 gives float32, other float and complex inputs keep
+        their precision; byte order is native.
+
+    Raises
+    ------
+    ValueError
+        For a bad `mode` or `axes`, inputs of different dimensionality,
+        non-broadcastable non-convolved axes, or 'valid' inputs neither of
+        which is at least as large as the other.
+
+    See Also
+    --------
+    oaconvolve : overlap-add, faster for a long input and a short kernel.
+
+    Notes
+    -----
+    Each transformed axis is padded to a fast length (`next_fast_len`) just
+    long enough for the requested window, so 'same' and 'valid' use shorter
+    transforms than 'full'.  Convolved axes where either input has length 1
+    are handled by broadcasting, without a transform.
+
+    Differences from scipy 1.17, both deliberate fixes:
+
+    * 'same' with `axes` keeps the broadcast size on the axes that are not
+      convolved (scipy cuts them to `in1`'s size, scipy#21876).
+    * Empty inputs: an axis where either input has length 0 has length 0 in
+      the result, the other axes follow the mode, and the dtype is the usual
+      result dtype (scipy returns a 1-D float64 ``array([])``).
+
+    Kept from scipy: 0-d inputs return ``in1 * in2``, and when no axis needs
+    a transform the result is ``in1 * in2`` in ``np.result_type(in1, in2)``.
+    FFT rounding spreads over the whole result, and a NaN or infinity in an
+    input makes every output NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastconv import fftconvolve
+    >>> np.round(fftconvolve([1, 2, 3], [1, 1, 2]), 10)
+    array([1., 3., 7., 7., 6.])
+    >>> np.round(fftconvolve([1, 2, 3], [1, 1, 2], mode='same'), 10)
+    array([3., 7., 7.])
+
+    Along one axis only, broadcasting the other:
+
+    >>> x = np.arange(8.0).reshape(2, 4)
+    >>> np.round(fftconvolve(x, [[1.0, -1.0]], mode='valid', axes=1), 10)
+    array([[1., 1., 1.],
+           [1., 1., 1.]])
+    """
+    return execute(make_plan("fftconvolve", in1, in2, mode, "fft", axes, out=out, dtype=dtype,
+                             workers=workers))
+
+
+def oaconvolve(in1, in2, mode="full", axes=None, *, out=None, dtype=None, workers=None):
+    """Convolve two N-dimensional arrays using the overlap-add method.
+
+    Drop-in for ``scipy.signal.oaconvolve``.  Much faster than `fftconvolve`
+    when one input is much longer than the other; same results to rounding.
+
+    Parameters
+    ----------%s
+    Returns
+    -------
+    out : ndarray
+        The requested part of the convolution, with the dtypes of
+        `fftconvolve`.
+
+    Raises
+    ------
+    ValueError
+        In the same cases as `fftconvolve`.
+
+    See Also
+    --------
+    fftconvolve : one transform of the whole input.
+
+    Notes
+    -----
+    On each convolved axis where the short input ``K + 1`` long is less than
+    half the long one, the long input is cut into segments and each is
+    convolved with the kernel by a transform of length ``N``, the optimum of
+    ``N = K ln(2 e N)`` (i.e. ``-K W_{-1}(-1/(2eK))``) rounded up to a fast
+    length.  All blocks go through one batched transform and are
+    overlap-added by slicing.  If no axis gains from blocks (equal shapes,
+    comparable lengths, or a single block) this is `fftconvolve`.  The same
+    deliberate differences from scipy as `fftconvolve` apply.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastconv import oaconvolve, fftconvolve
+    >>> rng = np.random.default_rng(0)
+    >>> sig = rng.standard_normal(10_000)
+    >>> taps = np.hanning(64)
+    >>> out = oaconvolve(sig, taps, mode='same')
+    >>> out.shape
+    (10000,)
+    >>> bool(np.allclose(out, fftconvolve(sig, taps, mode='same')))
+    True
+    >>> np.round(oaconvolve([1, 2, 3, 4, 5, 6, 7, 8], [1, -1]), 10)
+    array([ 1.,  1.,  1.,  1.,  1.,  1.,  1.,  1., -8.])
+    """
+    return execute(make_plan("oaconvolve", in1, in2, mode, "oa", axes, out=out, dtype=dtype,
+                             workers=workers))
+
+
+fftconvolve.__doc__ = fftconvolve.__doc__ % _MODE_DOC
+oaconvolve.__doc__ = oaconvolve.__doc__ % _MODE_DOC
+
+
+def _time_call(fn, min_total=2e-3, max_runs=10):
+    """Best time of `fn()` over enough runs to last ~min_total seconds."""
+    best, total, runs = np.inf, 0.0, 0
+    while runs < max_runs and (runs == 0 or total < min_total):
+        t0 = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t0
+        best, total, runs = min(best, dt), total + dt, runs + 1
+    return best
+
+
+def choose_conv_method(in1, in2, mode="full", measure=False):
+    """Find the fastest convolution/correlation method (drop-in for scipy's).
+
+    Parameters
+    ----------
+    in1 : array_like
+        First argument passed into the convolution function.
+    in2 : array_like
+        Second argument passed into the convolution function.
+    mode : {'full', 'valid', 'same'}, optional
+        As for `convolve`.
+    measure : bool, optional
+        If True, run and time both methods on these inputs and return the
+        faster one (still 'direct' whenever the FFT could lose exactness)
+        together with the timings.
+
+    Returns
+    -------
+    method : {'direct', 'fft'}
+        The method `convolve`/`correlate` with ``method='auto'`` would use.
+    times : dict, optional
+        With ``measure=True``: ``{'fft': seconds, 'direct': seconds}``.
+
+    Notes
+    -----
+    The estimate comes from a cost model of fastconv's own kernels (see
+    ``fastconv._method``), not scipy's constants.  Bool inputs, integers
+    whose FFT round-off could reach 1/2 and long double inputs always get
+    'direct', so integer results stay exact.
+
+    Examples
+    --------
+    >>> import numpy as np, fastconv
+    >>> fastconv.choose_conv_method(np.ones(100), np.ones(5))
+    'direct'
+    >>> fastconv.choose_conv_method(np.ones(100_000), np.ones(20_000))
+    'fft'
+    """
+    plan = make_plan("convolve", in1, in2, mode, "auto")
+    trivial = plan.method in ("product", "empty")
+    method = "direct" if trivial else plan.method
+    if not measure:
+        return method
+    plans = {m: plan if trivial else with_method(plan, m) for m in ("fft", "direct")}
+    times = {m: _time_call(lambda p=p: execute(p)) for m, p in plans.items()}
+    if not trivial and fft_is_exact_enough(plan):
+        method = min(times, key=times.get)
+    return method, times

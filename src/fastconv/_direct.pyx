@@ -118,6 +118,12 @@ cdef struct Geometry:
     int64_t oshape[MAXDIM]
     int64_t start[MAXDIM]    # s per axis
     int64_t xstride[MAXDIM]  # element strides of x (C order)
+    int64_t kstride[MAXDIM]  # element strides of k (C order)
+    # batch[d] (leading axes only): axis d is not summed over; output plane
+    # index i reads x[i] and k[i], or index 0 where that array has extent 1
+    # (broadcast).  The other leading axes are summed over, folding x's
+    # index through the boundary rule.
+    bint batch[MAXDIM]
 
 
 # ---------------------------------------------------------------- dispatch --
@@ -351,21 +357,32 @@ cdef void _band_edges(T* oplane, const T* xplane, const T* kplane,
 
 
 cdef bint _plane_offset(const Geometry* g, const int64_t* oi, int64_t q,
-                        int64_t* xoff) noexcept nogil:
-    """Input-plane offset read by kernel plane `q` for output plane `oi`;
-    returns True when that plane lies outside the input (fill)."""
+                        int64_t* xoff, int64_t* koff) noexcept nogil:
+    """Offsets of the input plane and the kernel plane that kernel-plane
+    number `q` (counting only summed axes) pairs with output plane `oi`;
+    returns True when that input plane lies outside the input (fill)."""
     cdef int d
     cdef int64_t kj, i, mi
+    cdef bint outside = False
     xoff[0] = 0
+    koff[0] = 0
     for d in range(g.ndim - 3, -1, -1):
+        if g.batch[d]:
+            if g.xshape[d] > 1:
+                xoff[0] += oi[d] * g.xstride[d]
+            if g.kshape[d] > 1:
+                koff[0] += oi[d] * g.kstride[d]
+            continue
         kj = q % g.kshape[d]
         q = q // g.kshape[d]
+        koff[0] += kj * g.kstride[d]
         i = oi[d] + g.start[d] + kj
         mi = fc_fold(i, g.xshape[d], g.mode)
         if mi < 0:
-            return True
-        xoff[0] += mi * g.xstride[d]
-    return False
+            outside = True
+        else:
+            xoff[0] += mi * g.xstride[d]
+    return outside
 
 
 cdef inline void _zero_rows(T* oplane, int64_t nx, int64_t y0, int64_t y1,
@@ -386,7 +403,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef int Y = g.ndim - 2
     cdef int X = g.ndim - 1
     cdef int64_t oi[MAXDIM]
-    cdef int64_t cb, rb, p, q, q0, xoff, tmp
+    cdef int64_t cb, rb, p, q, q0, xoff, koff, tmp
     cdef int d
     cdef bint outside, store, first
     cdef Py_ssize_t edge[3]
@@ -424,7 +441,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     q0 = -1
     if _simd_type(x) != FC_NONE and xhi > xlo and yhi > ylo:
         for q in range(g.n_ker_planes):
-            if not _plane_offset(g, oi, q, &xoff):
+            if not _plane_offset(g, oi, q, &xoff, &koff):
                 q0 = q
                 break
     store = q0 == 0 or (q0 > 0 and fill == 0)
@@ -436,8 +453,8 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
         _zero_rows(oplane, nx, y0, y1, x0, x1)
 
     for q in range(g.n_ker_planes):
-        outside = _plane_offset(g, oi, q, &xoff)
-        kplane = k + q * kh * kw
+        outside = _plane_offset(g, oi, q, &xoff, &koff)
+        kplane = k + koff
         if outside:
             if fill != 0:
                 _plane_rows(oplane, x, kplane, g, y0, y1, x0, x1, fill, True)
@@ -468,13 +485,15 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
 
 
 def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
-                     oshape, starts, int mode, const T[::1] fill,
+                     oshape, starts, batch, int mode, const T[::1] fill,
                      rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False,
                      bint finite_kernel=False):
     """out[y] = sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
 
     All arrays are flat views of C-contiguous arrays with the given shapes
-    (2 <= ndim <= 64, every extent >= 1); `fill` holds one element (the fill
+    (2 <= ndim <= 64, every extent >= 1).  `batch` flags leading axes that
+    are not summed over (see Geometry.batch; their start is 0, and x and k
+    have there the output's extent or 1); `fill` holds one element (the fill
     value, read only when ``mode == FC_FILL``); `out` is overwritten (its
     initial contents are never read).  The output is split into units of `rows_per_unit` x
     `cols_per_unit` that `nthreads` threads share.  `stream`: the SIMD
@@ -497,15 +516,21 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
         g.kshape[d] = kshape[d]
         g.oshape[d] = oshape[d]
         g.start[d] = starts[d]
+        g.batch[d] = d < ndim - 2 and bool(batch[d])
     stride = 1
     for d in range(ndim - 1, -1, -1):
         g.xstride[d] = stride
         stride *= g.xshape[d]
+    stride = 1
+    for d in range(ndim - 1, -1, -1):
+        g.kstride[d] = stride
+        stride *= g.kshape[d]
     n_out_planes = 1
     g.n_ker_planes = 1
     for d in range(ndim - 2):
         n_out_planes *= g.oshape[d]
-        g.n_ker_planes *= g.kshape[d]
+        if not g.batch[d]:
+            g.n_ker_planes *= g.kshape[d]
     g.rows_per_unit = rows_per_unit
     g.cols_per_unit = cols_per_unit
     g.n_row_blocks = (g.oshape[ndim - 2] + g.rows_per_unit - 1) // g.rows_per_unit

@@ -31,7 +31,7 @@ Direct method (``convolve``, ``correlate``, ``convolve2d``, ``correlate2d``)
 import numpy as np
 
 __all__ = ["result_dtype", "work_dtype", "fft_compute_dtype", "fft_input_dtype",
-           "fftconvolve_result_dtype", "is_exact_dtype"]
+           "fftconvolve_result_dtype", "is_exact_dtype", "fft_cast_back"]
 
 _SIGNED_TO_UNSIGNED = {
     np.dtype(np.int8): np.dtype(np.uint8),
@@ -89,3 +89,17 @@ def fftconvolve_result_dtype(dt1, dt2):
 def fft_compute_dtype(result):
     """dtype ``convolve(method='fft')`` computes in for a direct result dtype."""
     return fft_input_dtype(result)
+
+
+def fft_cast_back(res, result):
+    """An FFT result (float/complex) -> the direct method's result dtype:
+    integers rounded to nearest (wrapping like the direct method), bool
+    ``round(x) != 0``."""
+    if result.kind == "b":
+        return np.rint(res) != 0
+    if result.kind in "iu":
+        rounded = np.rint(res)
+        with np.errstate(invalid="ignore", over="ignore"):
+            wide = rounded.astype(np.int64 if result.kind == "i" else np.uint64)
+        return wide.astype(result)
+    return res.astype(result, copy=False)

@@ -1,16 +1,15 @@
-"""The FFT method: ``fftconvolve``, ``oaconvolve`` and ``next_fast_len``.
+"""The FFT executor (on ``numpy.fft``) and ``next_fast_len``.
 
-Pure NumPy (``numpy.fft``); nothing here needs the compiled extension.
+Pure NumPy; nothing here needs the compiled extension.  It runs plans
+(_plan.py) whose method is 'fft' or 'oa' and decides nothing about the call.
 
-How a call runs
+How a plan runs
 ---------------
-1. ``_plan`` validates the arguments (every user-facing error is raised there
-   or in ``_validate.py``) and describes the result as a *window* of the full
-   convolution on each axis: ``full`` starts at 0 with length ``n1 + n2 - 1``,
-   ``same`` starts at ``(n2 - 1) // 2`` with length ``n1``, ``valid`` (after
-   swapping so that ``n1 >= n2``) starts at ``n2 - 1`` with length
-   ``n1 - n2 + 1``.  Axes that are not convolved broadcast (sizes must match
-   or be 1).  An axis where either input is empty has length 0.
+1. ``run_fft`` extends ``x`` through the boundary rule where the window reads
+   outside it (not for a zero fill), and turns the plan's correlation kernel
+   and offsets back into a convolution kernel (a view) and per-axis windows
+   of the full convolution (clipped to it; the rest of a ``maxlag`` window
+   is zeros).
 2. Convolved axes where either input has length 1 need no transform: the
    long input is sliced to the window and the inputs are multiplied
    (broadcasting), as scipy does (scipy#10517).
@@ -21,18 +20,13 @@ How a call runs
    ``L >= max(n1, n2, stop, n1 + n2 - 1 - start)``.  For 'full' that is the
    usual ``n1 + n2 - 1``; 'valid' needs only ``max(n1, n2)`` and 'same' about
    half the kernel less than 'full'.
-4. ``_oa_window`` (overlap-add) cuts the long input into blocks on each axis
-   where that pays (see ``_oa_block``), transforms all blocks in one batched
-   ``rfftn``/``fftn`` call, multiplies by the kernel's spectrum (broadcast)
-   and overlap-adds the block results with a few slice additions per axis
-   (no Python loop over blocks).
+4. ``_oa_window`` (overlap-add, method 'oa') cuts the long input into blocks
+   on each axis where that pays (see ``_oa_block``), transforms all blocks in
+   one batched ``rfftn``/``fftn`` call, multiplies by the kernel's spectrum
+   (broadcast) and overlap-adds the block results with a few slice additions
+   per axis (no Python loop over blocks).
 
-Result dtypes are those of ``_dtypes.fftconvolve_result_dtype`` (integers and
-bool -> float64, float16 -> float32, other precisions kept, byte order
-native), with scipy's two exceptions kept for drop-in compatibility: 0-d
-inputs return ``in1 * in2``, and when no axis needs a transform (every
-convolved axis has length 1 on one input) the result is the plain product in
-``np.result_type(in1, in2)``.
+Batch (non-convolved) axes broadcast through numpy's own broadcasting.
 """
 import math
 from concurrent.futures import ThreadPoolExecutor
@@ -41,13 +35,8 @@ from operator import index as _index
 
 import numpy as np
 
-from ._dtypes import fftconvolve_result_dtype, result_dtype
-from ._modes import window
-from ._threads import resolve_workers
-from ._validate import (as_input_array, check_allocation, check_mode, check_same_ndim,
-                        check_valid_shapes, normalize_axes)
 
-__all__ = ["fftconvolve", "oaconvolve", "next_fast_len", "fft_convolve"]
+__all__ = ["next_fast_len", "run_fft"]
 
 
 # ---------------------------------------------------------------------------
@@ -179,47 +168,7 @@ def _transform_dtype(dt):
 
 
 # ---------------------------------------------------------------------------
-# Planning: validation and the output window
-
-def _plan(in1, in2, mode, axes):
-    """Validate; return None for 0-d inputs, else a plan dict.
-
-    The plan holds the (possibly swapped) arrays, the axes that need a
-    transform, and per axis the window ``(start, length)`` of the full
-    convolution (``None`` for an axis that only broadcasts).
-    """
-    in1 = as_input_array(in1, "in1")
-    in2 = as_input_array(in2, "in2")
-    check_mode(mode)
-    if in1.ndim == 0 and in2.ndim == 0:
-        normalize_axes(axes, 0)
-        return in1, in2, None
-    check_same_ndim(in1, in2)
-    conv_axes = normalize_axes(axes, in1.ndim)
-    s1, s2 = in1.shape, in2.shape
-    for a in range(in1.ndim):
-        if a not in conv_axes and not (s1[a] == s2[a] or s1[a] == 1 or s2[a] == 1):
-            raise ValueError(f"incompatible shapes for in1 and in2: {s1} and {s2}")
-    # Axes of length 1 broadcast; only the others need a transform.
-    fft_axes = sorted(a for a in conv_axes if s1[a] != 1 and s2[a] != 1)
-    if mode == "valid" and check_valid_shapes(s1, s2, fft_axes):
-        in1, in2 = in2, in1
-        s1, s2 = s2, s1
-    windows = []
-    for a in range(in1.ndim):
-        n1, n2 = s1[a], s2[a]
-        if a not in conv_axes:
-            windows.append(None)
-        elif n1 == 0 or n2 == 0:
-            windows.append((0, 0))
-        elif mode == "full":
-            windows.append((0, n1 + n2 - 1))
-        elif mode == "same":
-            windows.append(((n2 - 1) // 2, n1))
-        else:  # valid; on length-1 axes the output is the long input's length
-            windows.append((min(n1, n2) - 1, abs(n1 - n2) + 1))
-    return in1, in2, {"fft_axes": fft_axes, "windows": windows}
-
+# Executing a plan
 
 def _slice_length1_axes(x1, x2, fft_axes, windows):
     """On convolved axes where one input has length 1, cut the other to the
@@ -254,7 +203,7 @@ def _finish(ret, dtype):
 # The plain FFT
 
 # Transforms smaller than this many elements run on one thread.
-_THREAD_MIN_SIZE = 1 << 16
+THREAD_MIN_SIZE = 1 << 16
 
 
 def _transform_1d(x, n, axis, kind, workers):
@@ -265,7 +214,7 @@ def _transform_1d(x, n, axis, kind, workers):
     results for any thread count.
     """
     func = getattr(np.fft, kind)
-    if workers <= 1 or x.ndim < 2 or x.size < _THREAD_MIN_SIZE:
+    if workers <= 1 or x.ndim < 2 or x.size < THREAD_MIN_SIZE:
         return func(x, n, axis=axis)
     other = max((a for a in range(x.ndim) if a != axis), key=lambda a: x.shape[a])
     m = x.shape[other]
@@ -488,207 +437,80 @@ def _oa_window(x1, x2, fft_axes, windows, dtype, workers=1):
 
 
 # ---------------------------------------------------------------------------
-# Drivers
+# The executor
 
-def _run(in1, in2, mode, axes, overlap_add, workers):
-    workers = resolve_workers(workers)
-    in1, in2, plan = _plan(in1, in2, mode, axes)
-    if plan is None:                                   # 0-d: scipy's product
-        return in1 * in2
-    fft_axes, windows = plan["fft_axes"], plan["windows"]
-    out_shape = tuple(
-        (0 if 0 in (n1, n2) else max(n1, n2)) if w is None else w[1]
-        for n1, n2, w in zip(in1.shape, in2.shape, windows))
-    dtype = fftconvolve_result_dtype(in1.dtype, in2.dtype)
-    if 0 in out_shape:
-        return np.zeros(out_shape, dtype=dtype)
-    check_allocation([(out_shape, dtype.itemsize)])
-    x1, x2 = _slice_length1_axes(in1, in2, fft_axes, windows)
+_PAD_MODES = {"fill": "constant", "wrap": "wrap", "symm": "symmetric",
+              "reflect": "reflect", "nearest": "edge"}
+
+
+def _extend(x, plan, conv_axes, offsets):
+    """`x` extended on the convolved axes by what the window reads outside
+    it, through the plan's boundary rule (the same meanings as
+    csrc/fc_boundary.h); returns the extended array and the new offsets."""
+    pads = [(0, 0)] * x.ndim
+    offsets = list(offsets)
+    for a in conv_axes:
+        n, m = x.shape[a], plan.kernel.shape[a]
+        lo = offsets[a]
+        hi = offsets[a] + plan.shape[a] + m - 2          # last index read
+        pads[a] = (max(0, -lo), max(0, hi - (n - 1)))
+        offsets[a] += pads[a][0]
+    x = np.asarray(x, dtype=plan.fft_dtype)
+    mode = _PAD_MODES[plan.boundary]
+    if mode == "constant":
+        return np.pad(x, pads, mode, constant_values=plan.fill.astype(plan.fft_dtype)), offsets
+    return np.pad(x, pads, mode), offsets
+
+
+def run_fft(plan):
+    """Execute an FFT plan ('fft' or 'oa').
+
+    Returns the result in ``plan.fft_dtype`` (before any cast back to an
+    integer or bool result), or in ``plan.result`` when no axis needs a
+    transform (the inputs are then just multiplied, as scipy does).
+
+    numpy.fft computes convolutions, so the plan's correlation kernel is
+    turned back into the convolution kernel ``h`` (a view) and its offsets
+    into windows of the full convolution of ``x`` and ``h``.
+    """
+    conv_axes = [a for a, c in enumerate(plan.conv) if c]
+    x, offsets = plan.x, plan.offsets
+    if not plan.zero_fill:
+        x, offsets = _extend(x, plan, conv_axes, offsets)
+    h = plan.kernel[tuple(slice(None, None, -1) if c else slice(None) for c in plan.conv)]
+    windows, inside, clipped = [], [], False
+    for a in range(x.ndim):
+        if not plan.conv[a]:
+            windows.append(None)
+            inside.append(slice(None))
+            continue
+        start = offsets[a] + h.shape[a] - 1
+        lo = min(max(start, 0), x.shape[a] + h.shape[a] - 1)
+        hi = max(min(start + plan.shape[a], x.shape[a] + h.shape[a] - 1), lo)
+        windows.append((lo, hi - lo))
+        inside.append(slice(lo - start, hi - start))
+        clipped |= (lo - start, hi - start) != (0, plan.shape[a])
+    fft_axes = [a for a in conv_axes if x.shape[a] != 1 and h.shape[a] != 1]
     if not fft_axes:
-        # scipy multiplies without converting when nothing needs an FFT.
-        return _finish(np.multiply(x1, x2), result_dtype(in1, in2))
-    ret = None
-    if overlap_add and in1.shape != in2.shape:
-        ret = _oa_window(x1, x2, fft_axes, windows, dtype, workers)
-    if ret is None:
-        ret = _fft_window(x1, x2, fft_axes, windows, dtype, workers)
-    return _finish(ret, dtype)
+        dtype = plan.result
+    else:
+        dtype = plan.fft_dtype
+    if clipped:
+        # a window reaching past the full convolution (maxlag): zeros there
+        res = np.zeros(plan.shape, dtype=dtype)
+        if all(w is None or w[1] for w in windows):
+            res[tuple(inside)] = _window(x, h, fft_axes, windows, dtype, plan)
+        return res
+    return _window(x, h, fft_axes, windows, dtype, plan)
 
 
-_MODE_DOC = """
-    in1 : array_like
-        First input.
-    in2 : array_like
-        Second input.  Should have the same number of dimensions as `in1`.
-    mode : {'full', 'valid', 'same'}, optional
-        'full' (default): the full discrete linear convolution, length
-        ``n1 + n2 - 1`` on each convolved axis.  'valid': only outputs that
-        do not rely on zero-padding, length ``|n1 - n2| + 1``; one input must
-        be at least as large as the other on every convolved axis.  'same':
-        the size of `in1` on the convolved axes, centred with respect to
-        'full' (it starts at ``(n2 - 1) // 2``).
-    axes : int or sequence of int or None, optional
-        Axes to convolve over; default all.  The other axes are broadcast:
-        their sizes must be equal or 1, and the result has the broadcast
-        size on them in every mode.
-    workers : int, optional
-        Threads for the transforms (fastconv extension; numpy.fft releases
-        the GIL): a count, or negative to count back from the CPUs
-        available.  Default: the ``fastconv.set_workers`` context, else all
-        available CPUs.  Results are identical for every value.
-"""
-
-
-def fftconvolve(in1, in2, mode="full", axes=None, *, workers=None):
-    """Convolve two N-dimensional arrays using the FFT.
-
-    Drop-in for ``scipy.signal.fftconvolve``: same arguments, values, shapes
-    and result dtypes, computed with ``numpy.fft``.
-
-    Parameters
-    ----------%s
-    Returns
-    -------
-    out : ndarray
-        The requested part of the convolution.  Integer and bool inputs give
-        float64, float16 gives float32, other float and complex inputs keep
-        their precision; byte order is native.
-
-    Raises
-    ------
-    ValueError
-        For a bad `mode` or `axes`, inputs of different dimensionality,
-        non-broadcastable non-convolved axes, or 'valid' inputs neither of
-        which is at least as large as the other.
-
-    See Also
-    --------
-    oaconvolve : overlap-add, faster for a long input and a short kernel.
-
-    Notes
-    -----
-    Each transformed axis is padded to a fast length (`next_fast_len`) just
-    long enough for the requested window, so 'same' and 'valid' use shorter
-    transforms than 'full'.  Convolved axes where either input has length 1
-    are handled by broadcasting, without a transform.
-
-    Differences from scipy 1.17, both deliberate fixes:
-
-    * 'same' with `axes` keeps the broadcast size on the axes that are not
-      convolved (scipy cuts them to `in1`'s size, scipy#21876).
-    * Empty inputs: an axis where either input has length 0 has length 0 in
-      the result, the other axes follow the mode, and the dtype is the usual
-      result dtype (scipy returns a 1-D float64 ``array([])``).
-
-    Kept from scipy: 0-d inputs return ``in1 * in2``, and when no axis needs
-    a transform the result is ``in1 * in2`` in ``np.result_type(in1, in2)``.
-    FFT rounding spreads over the whole result, and a NaN or infinity in an
-    input makes every output NaN.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from fastconv import fftconvolve
-    >>> np.round(fftconvolve([1, 2, 3], [1, 1, 2]), 10)
-    array([1., 3., 7., 7., 6.])
-    >>> np.round(fftconvolve([1, 2, 3], [1, 1, 2], mode='same'), 10)
-    array([3., 7., 7.])
-
-    Along one axis only, broadcasting the other:
-
-    >>> x = np.arange(8.0).reshape(2, 4)
-    >>> np.round(fftconvolve(x, [[1.0, -1.0]], mode='valid', axes=1), 10)
-    array([[1., 1., 1.],
-           [1., 1., 1.]])
-    """
-    return _run(in1, in2, mode, axes, False, workers)
-
-
-def oaconvolve(in1, in2, mode="full", axes=None, *, workers=None):
-    """Convolve two N-dimensional arrays using the overlap-add method.
-
-    Drop-in for ``scipy.signal.oaconvolve``.  Much faster than `fftconvolve`
-    when one input is much longer than the other; same results to rounding.
-
-    Parameters
-    ----------%s
-    Returns
-    -------
-    out : ndarray
-        The requested part of the convolution, with the dtypes of
-        `fftconvolve`.
-
-    Raises
-    ------
-    ValueError
-        In the same cases as `fftconvolve`.
-
-    See Also
-    --------
-    fftconvolve : one transform of the whole input.
-
-    Notes
-    -----
-    On each convolved axis where the short input ``K + 1`` long is less than
-    half the long one, the long input is cut into segments and each is
-    convolved with the kernel by a transform of length ``N``, the optimum of
-    ``N = K ln(2 e N)`` (i.e. ``-K W_{-1}(-1/(2eK))``) rounded up to a fast
-    length.  All blocks go through one batched transform and are
-    overlap-added by slicing.  If no axis gains from blocks (equal shapes,
-    comparable lengths, or a single block) this is `fftconvolve`.  The same
-    deliberate differences from scipy as `fftconvolve` apply.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from fastconv import oaconvolve, fftconvolve
-    >>> rng = np.random.default_rng(0)
-    >>> sig = rng.standard_normal(10_000)
-    >>> taps = np.hanning(64)
-    >>> out = oaconvolve(sig, taps, mode='same')
-    >>> out.shape
-    (10000,)
-    >>> bool(np.allclose(out, fftconvolve(sig, taps, mode='same')))
-    True
-    >>> np.round(oaconvolve([1, 2, 3, 4, 5, 6, 7, 8], [1, -1]), 10)
-    array([ 1.,  1.,  1.,  1.,  1.,  1.,  1.,  1., -8.])
-    """
-    return _run(in1, in2, mode, axes, True, workers)
-
-
-fftconvolve.__doc__ = fftconvolve.__doc__ % _MODE_DOC
-oaconvolve.__doc__ = oaconvolve.__doc__ % _MODE_DOC
-
-
-def fft_convolve(in1, in2, mode, dtype=None, overlap_add=True, workers=1):
-    """Internal: the FFT path of ``convolve(..., method='fft')``.
-
-    `in1` and `in2` are validated, non-0-d NumPy arrays of the same ndim and
-    `mode` a valid mode ('valid' shapes already checked); every axis is
-    convolved.  Returns the float/complex result in `dtype` (default
-    ``fftconvolve_result_dtype``), before any cast back: no scipy quirks,
-    length-1 and empty inputs included.  `overlap_add` lets blocks be used
-    on axes where they pay.
-    """
-    if dtype is None:
-        dtype = fftconvolve_result_dtype(in1.dtype, in2.dtype)
-    dtype = np.dtype(dtype)
-    if in1.ndim == 0:
-        return np.multiply(in1, in2, dtype=dtype)
-    s1, s2 = in1.shape, in2.shape
-    if mode == "valid" and any(a < b for a, b in zip(s1, s2)):
-        in1, in2, s1, s2 = in2, in1, s2, s1
-    windows = list(zip(*window(mode, s1, s2)))
-    out_shape = tuple(w[1] for w in windows)
-    if 0 in out_shape:
-        return np.zeros(out_shape, dtype=dtype)
-    fft_axes = [a for a in range(in1.ndim) if s1[a] != 1 and s2[a] != 1]
-    x1, x2 = _slice_length1_axes(in1, in2, fft_axes, windows)
+def _window(x, h, fft_axes, windows, dtype, plan):
+    x1, x2 = _slice_length1_axes(x, h, fft_axes, windows)
     if not fft_axes:
-        return np.multiply(x1, x2, dtype=dtype)
+        return _finish(np.multiply(x1, x2, dtype=dtype), dtype)
     ret = None
-    if overlap_add and s1 != s2:
-        ret = _oa_window(x1, x2, fft_axes, windows, dtype, workers)
+    if plan.method == "oa" and x.shape != h.shape:
+        ret = _oa_window(x1, x2, fft_axes, windows, dtype, plan.threads)
     if ret is None:
-        ret = _fft_window(x1, x2, fft_axes, windows, dtype, workers)
+        ret = _fft_window(x1, x2, fft_axes, windows, dtype, plan.threads)
     return _finish(ret, dtype)

@@ -3,10 +3,12 @@ import operator
 
 import numpy as np
 
+from ._validate import MODES, check_maxlag
+
 __all__ = ["correlation_lags"]
 
 
-def correlation_lags(in1_len, in2_len, mode="full"):
+def correlation_lags(in1_len, in2_len, mode="full", *, maxlag=None):
     """Lag indices for the output of a 1-D `correlate` (drop-in for scipy's).
 
     Parameters
@@ -17,6 +19,9 @@ def correlation_lags(in1_len, in2_len, mode="full"):
         Length of the second input.
     mode : {'full', 'valid', 'same'}, optional
         The mode given to `correlate`.
+    maxlag : int, optional
+        The `maxlag` given to `correlate` (fastconv extension): the lags are
+        then ``-maxlag .. maxlag`` (with ``mode='full'``).
 
     Returns
     -------
@@ -39,6 +44,8 @@ def correlation_lags(in1_len, in2_len, mode="full"):
     array([-1,  0,  1,  2])
     >>> fastconv.correlation_lags(5, 2, mode='same')
     array([-1,  0,  1,  2,  3])
+    >>> fastconv.correlation_lags(1000, 1000, maxlag=2)
+    array([-2, -1,  0,  1,  2])
     """
     try:
         n1 = operator.index(in1_len)
@@ -50,6 +57,10 @@ def correlation_lags(in1_len, in2_len, mode="full"):
     if n1 < 0 or n2 < 0:
         raise ValueError(
             f"in1_len and in2_len must be non-negative; got {n1} and {n2}")
+    if mode in MODES:
+        lags = check_maxlag(maxlag, 1, mode)
+        if lags is not None:
+            return np.arange(-lags[0], lags[0] + 1)
     if mode == "full":
         return np.arange(-n2 + 1, n1)
     if mode == "same":

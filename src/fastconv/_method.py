@@ -17,18 +17,12 @@ Exactness comes first: bool inputs, integer inputs whose FFT round-off
 could reach 1/2 (estimated as 8 eps log2(n) |x|_2 |k|_2 >= 1/4), and
 extended precision always go direct.
 """
-import time
-
 import numpy as np
 
-from ._dtypes import fft_input_dtype, result_dtype
-from ._fft import next_fast_len
-from ._validate import (as_input_array, check_mode, check_same_ndim,
-                        check_valid_shapes)
-from ._modes import window
-from ._threads import SERIAL_MACS, get_workers
+from ._fft import THREAD_MIN_SIZE, next_fast_len
+from ._threads import SERIAL_MACS
 
-__all__ = ["choose_conv_method", "choose_method", "overlap_macs"]
+__all__ = ["choose_method", "estimate_times", "overlap_macs", "fft_is_exact_enough"]
 
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
 # work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i'.
@@ -81,9 +75,9 @@ def _class(dt):
     return dt.kind + str(dt.itemsize)
 
 
-def _fft_is_exact_enough(in1, in2):
+def fft_is_exact_enough(plan):
     """False when the FFT could lose exactness or the dtype has no fast FFT."""
-    res = result_dtype(in1, in2)
+    res = plan.result
     if res.kind == "b":
         return False
     if res.kind in "fc" and res.itemsize > (8 if res.kind == "f" else 16):
@@ -94,112 +88,66 @@ def _fft_is_exact_enough(in1, in2):
         # stays well under 1/2.  This is tighter than scipy's
         # max|x| * max|k| * overlap < 2**52, which lets near-2**52 sums
         # through with errors of a few units.
-        with np.errstate(over="ignore"):
-            nx = float(np.linalg.norm(in1.astype(np.float64).ravel()))
-            nk = float(np.linalg.norm(in2.astype(np.float64).ravel()))
+        nx = _norm(plan.x)
+        nk = _norm(plan.kernel)
         n_fft = 1
-        for n1, n2 in zip(in1.shape, in2.shape):
+        for n1, n2 in zip(plan.x.shape, plan.kernel.shape):
             n_fft *= n1 + n2 - 1
         if 8 * np.finfo(np.float64).eps * max(np.log2(n_fft), 1.0) * nx * nk >= 0.25:
             return False
     return True
 
 
-def estimate_times(in1, in2, starts, lengths, workers=1):
-    """(t_direct, t_fft) predicted by the cost model, in seconds."""
-    res = result_dtype(in1, in2)
-    macs = overlap_macs(in1.shape, in2.shape, starts, lengths)
-    direct_threads = workers if macs >= SERIAL_MACS else 1
-    one_d = sum(n1 + n2 - 1 > 1 for n1, n2 in zip(in1.shape, in2.shape)) <= 1
-    per_mac = SECONDS_PER_MAC.get(_class(res), SECONDS_PER_MAC["f8"])
+def _norm(a):
+    """The 2-norm of an integer or bool array, in float64, without a
+    float64 copy of a large array (chunks of 1 Mi elements)."""
+    flat = a.reshape(-1)
+    total = 0.0
+    for i in range(0, flat.size, 1 << 20):
+        part = flat[i:i + (1 << 20)].astype(np.float64)
+        total += float(np.dot(part, part))
+    return float(np.sqrt(total))
+
+
+def estimate_times(plan):
+    """(t_direct, t_fft) the cost model predicts for a plan, in seconds."""
+    conv = [a for a, c in enumerate(plan.conv) if c]
+    x, k = plan.x, plan.kernel
+    batch = int(np.prod(plan.batch_shape, dtype=np.int64))
+    taps = 1
+    for a in conv:
+        taps *= k.shape[a]
+    if plan.zero_fill:
+        # only products that touch both inputs (exact overlap count)
+        starts = [plan.offsets[a] + k.shape[a] - 1 for a in conv]
+        macs = batch * overlap_macs([x.shape[a] for a in conv], [k.shape[a] for a in conv],
+                                    starts, [plan.shape[a] for a in conv])
+    else:
+        macs = int(np.prod(plan.shape, dtype=np.int64)) * taps
+    direct_threads = plan.threads if macs >= SERIAL_MACS else 1
+    one_d = sum(x.shape[a] + k.shape[a] - 1 > 1 for a in conv) <= 1
+    per_mac = SECONDS_PER_MAC.get(_class(plan.work), SECONDS_PER_MAC["f8"])
     if one_d:
         per_mac *= DIRECT_1D_FACTOR
     t_direct = macs * per_mac / direct_threads + DIRECT_OVERHEAD
-    n_fft = 1
-    for n1, n2 in zip(in1.shape, in2.shape):
-        n_fft *= next_fast_len(n1 + n2 - 1, real=True)
-    fdt = np.result_type(fft_input_dtype(in1.dtype), fft_input_dtype(in2.dtype))
-    per_point = SECONDS_PER_FFT_POINT.get(_class(fdt), SECONDS_PER_FFT_POINT["f8"])
+    n_fft = batch
+    for a in conv:
+        n_fft *= next_fast_len(x.shape[a] + k.shape[a] - 1, real=True)
+    per_point = SECONDS_PER_FFT_POINT.get(_class(plan.fft_dtype), SECONDS_PER_FFT_POINT["f8"])
     if one_d:
         per_point *= FFT_1D_FACTOR
-    fft_threads = workers if n_fft >= 1 << 16 else 1
+    fft_threads = plan.threads if n_fft >= THREAD_MIN_SIZE else 1
     t_fft = (n_fft * max(np.log2(n_fft), 1.0) * per_point
              / (1 + FFT_THREAD_GAIN * (fft_threads - 1)) + FFT_OVERHEAD)
     return t_direct, t_fft
 
 
-def choose_method(in1, kernel, mode, starts, lengths, workers=1):
-    """'direct' or 'fft' for validated, non-empty inputs of the same ndim."""
-    if not _fft_is_exact_enough(in1, kernel):
-        return "direct"
-    t_direct, t_fft = estimate_times(in1, kernel, starts, lengths, workers)
-    return "fft" if t_fft < t_direct else "direct"
+def choose_method(plan):
+    """'direct' or 'fft' for a non-empty plan with method='auto'.
 
-
-def _time_call(fn, min_total=2e-3, max_runs=10):
-    """Best time of `fn()` over enough runs to last ~min_total seconds."""
-    best, total, runs = np.inf, 0.0, 0
-    while runs < max_runs and (runs == 0 or total < min_total):
-        t0 = time.perf_counter()
-        fn()
-        dt = time.perf_counter() - t0
-        best, total, runs = min(best, dt), total + dt, runs + 1
-    return best
-
-
-def choose_conv_method(in1, in2, mode="full", measure=False):
-    """Find the fastest convolution/correlation method (drop-in for scipy's).
-
-    Parameters
-    ----------
-    in1 : array_like
-        First argument passed into the convolution function.
-    in2 : array_like
-        Second argument passed into the convolution function.
-    mode : {'full', 'valid', 'same'}, optional
-        As for `convolve`.
-    measure : bool, optional
-        If True, run and time both methods on these inputs and return the
-        faster one (still 'direct' whenever the FFT could lose exactness)
-        together with the timings.
-
-    Returns
-    -------
-    method : {'direct', 'fft'}
-        The method `convolve`/`correlate` with ``method='auto'`` would use.
-    times : dict, optional
-        With ``measure=True``: ``{'fft': seconds, 'direct': seconds}``.
-
-    Notes
-    -----
-    The estimate comes from a cost model of fastconv's own kernels (see
-    ``fastconv._method``), not scipy's constants.  Bool inputs, integers
-    whose FFT round-off could reach 1/2 and long double inputs always get
-    'direct', so integer results stay exact.
-
-    Examples
-    --------
-    >>> import numpy as np, fastconv
-    >>> fastconv.choose_conv_method(np.ones(100), np.ones(5))
-    'direct'
-    >>> fastconv.choose_conv_method(np.ones(100_000), np.ones(20_000))
-    'fft'
-    """
-    in1 = as_input_array(in1, "in1")
-    in2 = as_input_array(in2, "in2")
-    check_mode(mode)
-    check_same_ndim(in1, in2)
-    if mode == "valid" and in1.ndim:
-        check_valid_shapes(in1.shape, in2.shape)
-    starts, lengths = window(mode, in1.shape, in2.shape)
-    trivial = in1.ndim == 0 or 0 in lengths
-    method = "direct" if trivial else choose_method(in1, in2, mode, starts, lengths,
-                                                    get_workers())
-    if not measure:
-        return method
-    from ._api import convolve
-    times = {m: _time_call(lambda m=m: convolve(in1, in2, mode=mode, method=m))
-             for m in ("fft", "direct")}
-    if not trivial and _fft_is_exact_enough(in1, in2):
-        method = min(times, key=times.get)
-    return method, times
+    The prices come first (they cost microseconds); only when the FFT would
+    win are integer inputs checked for exactness (an O(n) pass)."""
+    t_direct, t_fft = estimate_times(plan)
+    if t_fft < t_direct and fft_is_exact_enough(plan):
+        return "fft"
+    return "direct"

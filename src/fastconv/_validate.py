@@ -12,7 +12,8 @@ import numpy as np
 __all__ = [
     "as_input_array", "check_mode", "check_method", "check_boundary",
     "check_same_ndim", "check_valid_shapes", "normalize_axes",
-    "check_fillvalue", "check_allocation", "MODES", "BOUNDARIES",
+    "check_fillvalue", "check_allocation", "check_dtype", "check_out",
+    "check_maxlag", "check_broadcast", "MODES", "BOUNDARIES",
 ]
 
 MODES = ("full", "same", "valid")
@@ -259,3 +260,81 @@ def check_allocation(arrays, what="result"):
             f"the {what} (shape {shape}) and its work arrays would need "
             f"{total / 2**30:.1f} GiB, more than the {avail / 2**30:.1f} GiB of "
             "memory available")
+
+
+def check_dtype(dtype, natural):
+    """The result dtype asked for with ``dtype=`` (None: `natural`).
+
+    It must be numeric and the natural result must cast to it under numpy's
+    'same_kind' rule (uint8 -> int32 or float32, float32 -> float64 or
+    float16; not complex -> float, float -> integer)."""
+    natural = np.dtype(natural)
+    if dtype is None:
+        return natural
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a NumPy numeric dtype; got dtype={_describe(dtype)}") from None
+    if dt.kind not in _NUMERIC_KINDS:
+        raise TypeError(
+            f"dtype must be numeric (bool, integer, float or complex); got dtype={dt}")
+    if not np.can_cast(natural, dt, casting="same_kind"):
+        raise TypeError(
+            f"dtype={dt} cannot hold the result of these inputs ({natural}): "
+            "numpy's 'same_kind' casting rule does not allow it")
+    return dt.newbyteorder("=") if not dt.isnative else dt
+
+
+def check_out(out, shape, result):
+    """``out=``: a writeable ndarray of the result's shape whose dtype the
+    result (dtype `result`) casts to under 'same_kind'; any strides."""
+    if out is None:
+        return None
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a NumPy array or None; got out={_describe(out)}")
+    if tuple(out.shape) != tuple(shape):
+        raise ValueError(
+            f"out has shape {out.shape}, but the result has shape {tuple(shape)}")
+    if not np.can_cast(result, out.dtype, casting="same_kind"):
+        raise TypeError(
+            f"out has dtype {out.dtype}, which the result dtype {result} cannot be cast "
+            "to under numpy's 'same_kind' rule")
+    if not out.flags.writeable:
+        raise ValueError("out is read-only; pass a writeable array")
+    return out
+
+
+def check_maxlag(maxlag, n_axes, mode):
+    """``maxlag=`` of correlate: None, a non-negative int, or one per
+    correlated axis.  Returns a tuple of `n_axes` ints, or None."""
+    if maxlag is None:
+        return None
+    if mode != "full":
+        raise ValueError(
+            f"maxlag selects lags of the 'full' correlation; got mode={mode!r} "
+            "with maxlag (leave mode='full')")
+    try:
+        if np.ndim(maxlag) == 0:
+            lags = [operator.index(maxlag)] * n_axes
+        else:
+            lags = [operator.index(m) for m in maxlag]
+    except TypeError:
+        raise TypeError(
+            "maxlag must be a non-negative integer or one per correlated axis; "
+            f"got maxlag={_describe(maxlag)}") from None
+    if len(lags) != n_axes:
+        raise ValueError(
+            f"maxlag has {len(lags)} values but {n_axes} axes are correlated; "
+            f"got maxlag={_describe(maxlag)}")
+    if any(m < 0 for m in lags):
+        raise ValueError(f"maxlag must be non-negative; got maxlag={_describe(maxlag)}")
+    return tuple(lags)
+
+
+def check_broadcast(shape1, shape2, conv_axes):
+    """Axes not convolved must have equal lengths or length 1 (batching)."""
+    for a in range(len(shape1)):
+        if a not in conv_axes and not (shape1[a] == shape2[a] or 1 in (shape1[a], shape2[a])):
+            raise ValueError(
+                f"incompatible shapes for in1 and in2: {tuple(shape1)} and {tuple(shape2)} "
+                f"(axis {a} is not convolved, so its lengths must be equal or 1)")

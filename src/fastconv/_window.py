@@ -1,16 +1,16 @@
-"""The direct method: compute a window of the full convolution.
+"""The direct-method executor: runs a plan (see _plan.py) on the Cython core.
 
-See _modes.py for how every mode is a window of the full convolution.
+It decides nothing about the call: only how the plan's arrays are laid out
+for the core (axis order, work copies, work units, streaming stores).
 """
 import os
 
 import numpy as np
 
 from . import _direct, _memory
-from ._dtypes import work_dtype
 from ._threads import thread_share
 
-__all__ = ["direct_window", "BOUNDARY_CODES"]
+__all__ = ["run_direct", "BOUNDARY_CODES"]
 
 # Codes understood by csrc/fc_boundary.h.
 BOUNDARY_CODES = {"fill": 0, "wrap": 1, "symm": 2, "reflect": 3, "nearest": 4}
@@ -24,7 +24,6 @@ def _to_work(a, wd):
     bits, so a native-order array is only viewed, not converted.  The
     result is aligned for its type (the C code reads it as such).
     """
-    wd = np.dtype(wd)
     if (a.dtype.kind == "i" and wd.kind == "u" and a.dtype.itemsize == wd.itemsize
             and a.dtype.isnative):
         a = a.view(wd)
@@ -41,39 +40,96 @@ def _from_work(out, result):
     return out
 
 
-def direct_window(x, h, starts, lengths, result, boundary="fill",
-                  fillvalue=None, workers=1):
-    """Window ``[starts, starts + lengths)`` of the full convolution of x and h.
+def _layout(plan):
+    """Axis order and shapes the core works on.
 
-    `boundary` (canonical name) says how `x` is read outside its extent, with
-    `fillvalue` (a 0-d array of the result dtype, or None for 0) for 'fill'.
-    Inputs are arrays of the same ndim >= 1 with no empty axis; they are
-    never modified.  `workers` is the thread count asked for (see
-    _threads.py).  Returns a new array of dtype `result`.
+    The core sums over every axis except leading axes flagged *batch*; its
+    last two axes form the planes its SIMD kernel runs on.  A batch axis on
+    which the kernel has one sample and x the output's length is an ordinary
+    axis with a one-tap kernel (no flag needed); the other batch axes are
+    moved in front, and unit axes are added until a plane has two axes.
+    Returns (order, batch flags, x shape, kernel shape, out shape, offsets)
+    in the core's layout.
     """
-    result = np.dtype(result)
-    wd = work_dtype(result, h.size)
-    fill = np.zeros(1, dtype=wd) if fillvalue is None else np.asarray(fillvalue).astype(wd).reshape(1)
-    if boundary == "fill" and fill[0] == 0 and h.size > x.size:
-        # Zero-filled convolution is commutative: let the larger array be
-        # the one the fast interior loop streams over.
-        x, h = h, x
-    xw = _to_work(x, wd)
-    kw = _to_work(h[(slice(None, None, -1),) * h.ndim], wd)
-    offsets = [s - (m - 1) for s, m in zip(starts, h.shape)]
-    out = _memory.empty(lengths, wd)  # the core writes every element
-    if out.size:
-        # The core works on planes (last two axes): give 1-D a row axis.
-        pad = (1,) * max(0, 2 - out.ndim)
-        with thread_share(workers, out.size * kw.size) as nthreads:
-            rows, cols = _units(pad + out.shape, nthreads, kw.size)
-            _direct.correlate_window(xw.reshape(-1), pad + xw.shape, kw.reshape(-1),
-                                     pad + kw.shape, out.reshape(-1), pad + out.shape,
-                                     (0,) * len(pad) + tuple(offsets),
-                                     BOUNDARY_CODES[boundary], fill, rows, cols, nthreads,
-                                     out.nbytes >= STREAM_MIN_BYTES,
-                                     kw.dtype.kind not in "fc" or bool(np.isfinite(kw).all()))
-    return _from_work(out, result)
+    x, k = plan.x, plan.kernel
+    batch = [not c and not (k.shape[a] == 1 and x.shape[a] == plan.shape[a])
+             for a, c in enumerate(plan.conv)]
+    order = [a for a in range(x.ndim) if batch[a]] + [a for a in range(x.ndim) if not batch[a]]
+    pad = max(0, 2 - (x.ndim - sum(batch)))
+    lead = sum(batch)
+
+    def arrange(values, unit):
+        values = [values[a] for a in order]
+        return tuple(values[:lead]) + (unit,) * pad + tuple(values[lead:])
+
+    return (order, arrange(batch, False), arrange(x.shape, 1), arrange(k.shape, 1),
+            arrange(plan.shape, 1), arrange(plan.offsets, 0), pad, lead)
+
+
+def writes_into(plan, out):
+    """True when the core can write the result straight into `out` (the
+    caller checks that `out` shares no memory with the inputs)."""
+    wd, result = plan.work, plan.result
+    return (out.dtype == result and out.flags.c_contiguous and out.flags.aligned
+            and (result == wd or (result.kind == "i" and wd.kind == "u"))
+            and _layout(plan)[0] == list(range(out.ndim)))
+
+
+# Zero-padding the columns pays when the border columns' multiply-adds
+# (scalar code) exceed this many times the input's size (the copy).
+PAD_COLUMNS_ABOVE = 4
+
+
+def _pad_columns(xw, xshape, kshape, oshape, offsets, batch):
+    """With a zero fill, outputs whose taps reach past the row ends run in
+    scalar border code.  When most of the work is there (long kernels,
+    maxlag windows), copy x with zero columns added so that every output
+    runs in the SIMD band instead; otherwise return the arguments as they
+    are.  The sums are the same: the added zeros contribute exact zeros."""
+    n, m, L, s = xshape[-1], kshape[-1], oshape[-1], offsets[-1]
+    left = min(max(0, -s), L)
+    right = min(max(0, L - (n - m + 1 - s)), L)
+    taps = np.prod([k for k, b in zip(kshape, batch) if not b], dtype=np.float64)
+    border_macs = (left + right) * taps * (np.prod(oshape, dtype=np.float64) / L)
+    if border_macs <= PAD_COLUMNS_ABOVE * xw.size:
+        return xw, xshape, offsets
+    pad_left, pad_right = max(0, -s), max(0, L + s + m - 1 - n)
+    padded = np.zeros(xshape[:-1] + (n + pad_left + pad_right,), dtype=xw.dtype)
+    padded[..., pad_left:pad_left + n] = xw.reshape(xshape)
+    return padded, padded.shape, offsets[:-1] + (s + pad_left,)
+
+
+def run_direct(plan, dest=None):
+    """Execute a direct-method plan; returns an array of the result dtype.
+
+    `dest`: an array the core may write into (see `writes_into`), which is
+    then returned.
+    """
+    wd = plan.work
+    order, batch, xshape, kshape, oshape, offsets, pad, lead = _layout(plan)
+    fill = np.asarray(plan.fill).astype(wd).reshape(1)
+    xw = _to_work(plan.x.transpose(order), wd)
+    kw = _to_work(plan.kernel.transpose(order), wd)
+    if plan.zero_fill:
+        xw, xshape, offsets = _pad_columns(xw, xshape, kshape, oshape, offsets, batch)
+    if dest is not None:
+        result = dest.view(wd)
+    else:   # (in the caller's axis order when that is the core's)
+        result = _memory.empty(tuple(plan.shape[a] for a in order), wd)
+    out = result.reshape(oshape)    # the core writes every element
+    taps = int(np.prod([n for n, b in zip(kshape, batch) if not b], dtype=np.int64))
+    with thread_share(plan.threads, out.size * taps) as nthreads:
+        rows, cols = _units(oshape, nthreads, taps)
+        _direct.correlate_window(xw.reshape(-1), xshape, kw.reshape(-1), kshape,
+                                 out.reshape(-1), oshape, offsets, batch,
+                                 BOUNDARY_CODES[plan.boundary], fill, rows, cols, nthreads,
+                                 out.nbytes >= STREAM_MIN_BYTES,
+                                 kw.dtype.kind not in "fc" or bool(np.isfinite(kw).all()))
+    if dest is not None:
+        return dest
+    if order != list(range(len(order))):    # back to the caller's axis order
+        result = np.ascontiguousarray(result.transpose(np.argsort(order)))
+    return _from_work(result, plan.result)
 
 
 # Outputs at least this big are written with streaming stores, which skip

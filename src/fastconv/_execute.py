@@ -1,0 +1,44 @@
+"""Run a plan: pick its executor, honour ``out=``, cast back FFT results.
+
+Nothing here validates or decides anything about the call (_plan.py did);
+this is the one place where a result meets the caller's ``out`` array.
+"""
+import warnings
+
+import numpy as np
+
+from ._dtypes import fft_cast_back
+from ._fft import run_fft
+from ._window import run_direct, writes_into
+
+__all__ = ["execute"]
+
+
+def _overlaps(plan):
+    return any(np.may_share_memory(plan.out, a) for a in plan.sources)
+
+
+def execute(plan):
+    """The result of `plan` (written into ``plan.out`` when there is one)."""
+    out = plan.out
+    if plan.method == "product":           # 0-d inputs: their product
+        res = np.multiply(plan.x, plan.kernel, dtype=plan.result)
+    elif plan.method == "empty":
+        res = np.zeros(plan.shape, dtype=plan.result)
+    elif plan.method == "direct":
+        if out is not None and writes_into(plan, out) and not _overlaps(plan):
+            return run_direct(plan, dest=out)
+        res = run_direct(plan)
+    else:
+        res = run_fft(plan)
+        if plan.kind in ("convolve", "correlate") and not np.all(np.isfinite(res)):
+            warnings.warn(
+                "Use of fft convolution on input with NAN or inf results in NAN "
+                "or inf output. Consider using method='direct' instead.",
+                RuntimeWarning, stacklevel=4)
+        if res.dtype != plan.result:
+            res = fft_cast_back(res, plan.result)
+    if out is None:
+        return res
+    np.copyto(out, res, casting="same_kind")
+    return out

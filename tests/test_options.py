@@ -1,0 +1,474 @@
+"""The options beyond scipy.signal: out=, dtype=, axes= (batching), N-D
+boundary=/fillvalue=, maxlag=.  Each is compared with an independent
+reference: a Python loop over the batch, scipy.ndimage and np.pad + 'valid'
+for boundaries, an int64 computation for dtype=, a slice of the full result
+for maxlag; under both methods and workers 1 and 2.
+"""
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from fastconv import (convolve, convolve2d, correlate, correlate2d, correlation_lags,
+                      fftconvolve, oaconvolve)
+
+from reference import abs_bound, ref_convolve, ref_correlate
+
+ndimage = pytest.importorskip("scipy.ndimage")
+
+METHODS = ("direct", "fft")
+MODES = ("full", "same", "valid")
+BOUNDARIES = ("fill", "wrap", "symm", "reflect", "nearest")
+
+
+def close(out, exp, bound=None, rel=64):
+    """Float results within a few units of sum |x||k| (exact for integers)."""
+    assert out.shape == exp.shape
+    if out.dtype.kind in "biu":
+        np.testing.assert_array_equal(out, exp)
+        return
+    eps = np.finfo(out.dtype).eps
+    scale = np.max(np.abs(bound)) if bound is not None and bound.size else 1.0
+    np.testing.assert_allclose(out, exp, rtol=0, atol=rel * eps * max(scale, 1.0))
+
+
+def rand(rng, shape, dtype=np.float64):
+    dtype = np.dtype(dtype)
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        return rng.integers(max(info.min, -50), min(info.max, 50), size=shape, endpoint=True,
+                            dtype=dtype)
+    if dtype.kind == "c":
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
+    return rng.standard_normal(shape).astype(dtype)
+
+
+# ---------------------------------------------------------------------------
+# axes=: batching, compared with a Python loop over the batch
+
+def _loop_reference(func, a, b, mode, axes, **kw):
+    """Apply `func` to every batch element (broadcasting lengths of 1)."""
+    ndim = a.ndim
+    axes = [ax % ndim for ax in np.atleast_1d(axes)]
+    batch_axes = [ax for ax in range(ndim) if ax not in axes]
+    bshape = [max(a.shape[ax], b.shape[ax]) for ax in batch_axes]
+    results = {}
+    for idx in np.ndindex(*bshape):
+        sa = [slice(None)] * ndim
+        sb = [slice(None)] * ndim
+        for ax, i in zip(batch_axes, idx):
+            sa[ax] = 0 if a.shape[ax] == 1 else i
+            sb[ax] = 0 if b.shape[ax] == 1 else i
+        results[idx] = func(a[tuple(sa)], b[tuple(sb)], mode, **kw)
+    one = next(iter(results.values()))
+    out = np.empty(tuple(bshape) + one.shape, dtype=one.dtype)
+    for idx, r in results.items():
+        out[idx] = r
+    # batch axes are in front in `out`: move them back to their places
+    order = batch_axes + axes
+    return np.moveaxis(out, range(ndim), order)
+
+
+AXES_CASES = [
+    # (shape1, shape2, axes)
+    ((4, 50), (1, 7), 1),            # kernel broadcast over rows
+    ((4, 50), (4, 7), -1),           # one kernel per row
+    ((1, 50), (3, 7), 1),            # one signal, three kernels
+    ((30, 5), (4, 1), 0),            # columns, kernel broadcast
+    ((30, 5), (4, 5), 0),            # one kernel per column
+    ((3, 20, 16), (1, 5, 3), (1, 2)),
+    ((3, 20, 16), (3, 5, 3), (1, 2)),
+    ((20, 3, 16), (5, 3, 4), (0, 2)),
+    ((20, 3, 16), (5, 1, 4), (0, 2)),
+    ((2, 3, 40), (2, 1, 6), 2),
+    ((2, 1, 40), (1, 3, 6), 2),
+]
+
+
+@pytest.mark.parametrize("s1,s2,axes", AXES_CASES)
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("func,ref", [(convolve, ref_convolve), (correlate, ref_correlate)])
+def test_axes_batch_matches_loop(s1, s2, axes, method, func, ref):
+    rng = np.random.default_rng(abs(hash((s1, s2, str(axes)))) % 2**32)
+    a, b = rand(rng, s1), rand(rng, s2)
+    for mode in MODES:
+        for workers in (1, 2):
+            try:
+                exp = _loop_reference(ref, a, b, mode, axes)
+            except ValueError:
+                with pytest.raises(ValueError, match="at least as large"):
+                    func(a, b, mode, method=method, axes=axes, workers=workers)
+                continue
+            out = func(a, b, mode, method=method, axes=axes, workers=workers)
+            bound = _loop_reference(lambda x, y, m: abs_bound(ref, x, y, m), a, b, mode, axes)
+            close(out, exp, bound)
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.uint8, np.float32, np.complex64])
+def test_axes_batch_dtypes_and_boundaries(dtype):
+    rng = np.random.default_rng(3)
+    a = rand(rng, (5, 9, 31), dtype)
+    b = rand(rng, (5, 3, 4), dtype)
+    for boundary in BOUNDARIES:
+        for mode in ("same", "full"):
+            exp = _loop_reference(ref_convolve, a, b, mode, (1, 2), boundary=boundary)
+            out = convolve(a, b, mode, method="direct", axes=(1, 2), boundary=boundary)
+            close(out, exp, _loop_reference(
+                lambda x, y, m: abs_bound(ref_convolve, x, y, m, boundary), a, b, mode, (1, 2)))
+
+
+def test_axes_batch_bit_identical_to_one_image():
+    """A batch of 2-D images gives, per image, the same bits as a call on
+    that image alone, for every thread count."""
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((6, 70, 90)).astype(np.float32)
+    k = rng.standard_normal((1, 5, 5)).astype(np.float32)
+    for workers in (1, 2):
+        out = convolve(a, k, "same", method="direct", axes=(1, 2), workers=workers)
+        for i in range(a.shape[0]):
+            np.testing.assert_array_equal(out[i], convolve(a[i], k[0], "same", method="direct"))
+
+
+def test_axes_fftconvolve_rule_shared():
+    """convolve(axes=, method='fft') and fftconvolve(axes=) agree (fastconv
+    keeps the broadcast shape in 'same', unlike scipy#21876)."""
+    rng = np.random.default_rng(6)
+    a, b = rand(rng, (1, 100)), rand(rng, (7, 10))
+    for mode in MODES:
+        exp = fftconvolve(a, b, mode, axes=1)
+        assert exp.shape[0] == 7
+        np.testing.assert_allclose(convolve(a, b, mode, method="fft", axes=1), exp,
+                                   rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(convolve(a, b, mode, method="direct", axes=1), exp,
+                                   rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# boundary= / fillvalue= for N-D convolve and correlate
+
+def _pad_valid(a, k, mode, boundary, fillvalue, correlate_=False):
+    """np.pad the input by the kernel's reach with the matching np.pad mode,
+    then take the 'valid' convolution (an independent route to the result)."""
+    npmode = {"fill": "constant", "wrap": "wrap", "symm": "symmetric",
+              "reflect": "reflect", "nearest": "edge"}[boundary]
+    kk = np.conj(k[tuple(slice(None, None, -1) for _ in k.shape)]) if correlate_ else k
+    pads = []
+    for n, m in zip(a.shape, kk.shape):
+        if mode == "full":
+            pads.append((m - 1, m - 1))
+        else:   # same: start (m - 1) // 2 of full
+            lo = m - 1 - (m - 1) // 2
+            pads.append((lo, m - 1 - lo))
+    kw = {"constant_values": fillvalue} if npmode == "constant" else {}
+    ext = np.pad(a, pads, npmode, **kw)
+    return ref_convolve(ext, kk, "valid")
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("shape1,shape2", [((13,), (4,)), ((9, 11), (3, 4)),
+                                           ((6, 7, 8), (3, 2, 3)), ((5, 4), (7, 9))])
+def test_nd_boundary_matches_pad_valid(boundary, method, shape1, shape2):
+    rng = np.random.default_rng(7)
+    a, k = rand(rng, shape1), rand(rng, shape2)
+    fv = 1.5 if boundary == "fill" else 0
+    for func, corr in ((convolve, False), (correlate, True)):
+        for mode in ("full", "same"):
+            if boundary == "reflect" and min(shape1) == 1:
+                continue
+            exp = _pad_valid(a, k, mode, boundary, fv, corr)
+            out = func(a, k, mode, method=method, boundary=boundary, fillvalue=fv)
+            ref = (ref_correlate if corr else ref_convolve)(a, k, mode, boundary, fv)
+            close(out, exp, abs_bound(ref_correlate if corr else ref_convolve, a, k, mode,
+                                      boundary, fv))
+            close(out, ref, abs_bound(ref_correlate if corr else ref_convolve, a, k, mode,
+                                      boundary, fv))
+
+
+NDIMAGE_MODES = {"fill": "constant", "wrap": "wrap", "symm": "reflect",
+                 "reflect": "mirror", "nearest": "nearest"}
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+@pytest.mark.parametrize("method", METHODS)
+def test_nd_boundary_matches_ndimage(boundary, method):
+    """'same' with an odd kernel is scipy.ndimage.convolve/correlate with
+    the mode of the README's table."""
+    rng = np.random.default_rng(8)
+    a = rng.standard_normal((12, 10, 9))
+    k = rng.standard_normal((3, 5, 3))
+    cval = 2.0 if boundary == "fill" else 0.0
+    exp = ndimage.convolve(a, k, mode=NDIMAGE_MODES[boundary], cval=cval)
+    out = convolve(a, k, "same", method=method, boundary=boundary, fillvalue=cval)
+    np.testing.assert_allclose(out, exp, rtol=1e-12, atol=1e-12)
+    exp = ndimage.correlate(a, k, mode=NDIMAGE_MODES[boundary], cval=cval)
+    out = correlate(a, k, "same", method=method, boundary=boundary, fillvalue=cval)
+    np.testing.assert_allclose(out, exp, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES + ("circular", "symmetric", "mirror", "edge",
+                                                   "pad"))
+def test_convolve2d_equals_convolve_with_boundary(boundary):
+    rng = np.random.default_rng(9)
+    a = rng.integers(-9, 9, (15, 12))
+    k = rng.integers(-3, 3, (4, 5))
+    for mode in MODES:
+        for method in METHODS:
+            np.testing.assert_array_equal(
+                convolve(a, k, mode, method=method, boundary=boundary, fillvalue=2),
+                convolve2d(a, k, mode, boundary=boundary, fillvalue=2))
+
+
+# ---------------------------------------------------------------------------
+# dtype=
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.float32, np.float64])
+def test_dtype_uint8_never_wraps(method, dtype):
+    rng = np.random.default_rng(10)
+    img = rng.integers(0, 256, (40, 37), dtype=np.uint8)
+    k = rng.integers(0, 256, (5, 5), dtype=np.uint8)
+    exp = ref_convolve(img.astype(np.int64), k.astype(np.int64), "same")
+    for workers in (1, 2):
+        out = convolve(img, k, "same", method=method, dtype=dtype, workers=workers)
+        assert out.dtype == dtype
+        if method == "fft" and np.dtype(dtype).kind == "f":   # FFT rounding
+            np.testing.assert_allclose(out, exp, rtol=0, atol=1e-5 * exp.max())
+        else:   # sums below 2**24: exact in float32 too
+            np.testing.assert_array_equal(out, exp.astype(dtype))
+        out2 = convolve2d(img, k, "same", dtype=dtype, workers=workers)
+        np.testing.assert_array_equal(out2, exp.astype(dtype))
+    # the default stays scipy's wrapping uint8 result
+    assert convolve(img, k, "same").dtype == np.uint8
+
+
+def test_dtype_float32_accumulates_in_float64():
+    rng = np.random.default_rng(11)
+    a = rng.standard_normal(3000).astype(np.float32)
+    k = rng.standard_normal(301).astype(np.float32)
+    out = convolve(a, k, method="direct", dtype=np.float64)
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(
+        out, convolve(a.astype(np.float64), k.astype(np.float64), method="direct"))
+    f = fftconvolve(a, k, dtype=np.float64)
+    np.testing.assert_allclose(f, out, rtol=0, atol=1e-10 * np.abs(out).max())
+    assert fftconvolve(a.astype(np.float64), k, dtype=np.float32).dtype == np.float32
+
+
+def test_dtype_signed_and_mixed():
+    rng = np.random.default_rng(12)
+    a = rng.integers(-128, 128, 500).astype(np.int8)
+    k = rng.integers(-128, 128, 40).astype(np.int8)
+    exp = np.convolve(a.astype(np.int64), k.astype(np.int64))
+    for method in METHODS:
+        np.testing.assert_array_equal(convolve(a, k, method=method, dtype=np.int32), exp)
+        np.testing.assert_array_equal(correlate(a, k, method=method, dtype=np.int16),
+                                      np.correlate(a.astype(np.int64), k.astype(np.int64),
+                                                   "full").astype(np.int16))
+
+
+@pytest.mark.parametrize("bad,exc", [
+    (np.float32, TypeError),     # complex into a real dtype
+    ("U3", TypeError), (object, TypeError), ("not a dtype", TypeError),
+])
+def test_dtype_refused(bad, exc):
+    a = np.ones(5, np.complex64)
+    with pytest.raises(exc, match="dtype"):
+        convolve(a, a, dtype=bad)
+
+
+def test_dtype_float_into_int_refused():
+    with pytest.raises(TypeError, match="dtype"):
+        convolve(np.ones(4), np.ones(2), dtype=np.int32)
+    with pytest.raises(TypeError, match="dtype"):
+        fftconvolve(np.ones(4, np.int8), np.ones(2, np.int8), dtype=np.int32)
+
+
+# ---------------------------------------------------------------------------
+# out=
+
+OUT_FUNCS = [
+    (convolve, {}), (correlate, {}), (convolve2d, {}), (correlate2d, {}),
+    (fftconvolve, {}), (oaconvolve, {}),
+    (convolve, {"method": "fft"}), (correlate, {"method": "fft"}),
+]
+
+
+@pytest.mark.parametrize("func,kw", OUT_FUNCS)
+def test_out_plain_strided_and_cast(func, kw):
+    rng = np.random.default_rng(13)
+    a = rng.standard_normal((30, 20)).astype(np.float32)
+    k = rng.standard_normal((4, 3)).astype(np.float32)
+    exp = func(a, k, "full", **kw)
+    for workers in (1, 2):
+        out = np.empty_like(exp)
+        res = func(a, k, "full", out=out, workers=workers, **kw)
+        assert res is out
+        np.testing.assert_array_equal(out, exp)
+        # strided, Fortran order, and a wider dtype
+        big = np.zeros((exp.shape[0] * 2, exp.shape[1] * 3), np.float64)
+        view = big[::2, ::3]
+        assert func(a, k, "full", out=view, workers=workers, **kw) is view
+        np.testing.assert_array_equal(view, exp.astype(np.float64))
+        assert not big[1::2].any()
+        fo = np.asfortranarray(np.zeros_like(exp))
+        func(a, k, "full", out=fo, workers=workers, **kw)
+        np.testing.assert_array_equal(fo, exp)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_out_overlapping_the_input(method):
+    rng = np.random.default_rng(14)
+    a = rng.standard_normal((40, 40))
+    k = rng.standard_normal((5, 5))
+    exp = convolve(a, k, "same", method=method)
+    b = a.copy()
+    assert convolve(b, k, "same", method=method, out=b) is b
+    np.testing.assert_allclose(b, exp, rtol=1e-13, atol=1e-13)
+    # a shifted view of the same buffer
+    buf = np.zeros((41, 40))
+    buf[1:] = a
+    convolve(buf[1:], k, "same", method=method, out=buf[:-1])
+    np.testing.assert_allclose(buf[:-1], exp, rtol=1e-13, atol=1e-13)
+    # the kernel is the output
+    kk = k.copy()
+    small = convolve(kk, kk, "same", method=method)
+    convolve(kk, kk, "same", method=method, out=kk)
+    np.testing.assert_allclose(kk, small, rtol=1e-13, atol=1e-13)
+
+
+def test_out_integer_results():
+    a = np.arange(20, dtype=np.uint8).reshape(4, 5)
+    k = np.ones((2, 2), np.uint8)
+    out = np.empty((5, 6), np.int64)
+    convolve(a, k, out=out)
+    np.testing.assert_array_equal(out, ref_convolve(a, k).astype(np.int64))
+    out32 = np.empty((5, 6), np.int32)
+    convolve(a, k, dtype=np.int32, out=out32)
+    np.testing.assert_array_equal(out32, ref_convolve(a.astype(np.int64), k.astype(np.int64)))
+
+
+@pytest.mark.parametrize("bad,exc,match", [
+    (np.empty((5, 5)), ValueError, "shape"),
+    (np.empty((5, 6), np.int32), TypeError, "out"),      # float result into int
+    ([[0.0] * 6] * 5, TypeError, "out"),
+    (np.empty((5, 6), np.complex128)[:, :].real, None, None),   # fine: a strided view
+])
+def test_out_refused(bad, exc, match):
+    a, k = np.ones((4, 5)), np.ones((2, 2))
+    if exc is None:
+        convolve(a, k, out=bad)
+        return
+    before = np.array(bad, copy=True)
+    with pytest.raises(exc, match=match):
+        convolve(a, k, out=bad)
+    np.testing.assert_array_equal(np.asarray(bad), before)
+
+
+def test_out_read_only_refused():
+    out = np.zeros((5, 6))
+    out.flags.writeable = False
+    with pytest.raises(ValueError, match="out"):
+        convolve(np.ones((4, 5)), np.ones((2, 2)), out=out)
+    assert not out.any()
+
+
+def test_out_repeated_calls_allocate_nothing_that_grows():
+    rng = np.random.default_rng(15)
+    a = rng.standard_normal((512, 512)).astype(np.float32)
+    k = rng.standard_normal((5, 5)).astype(np.float32)
+    out = np.empty_like(a)
+    convolve(a, k, "same", method="direct", out=out)      # warm up
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        for _ in range(20):
+            convolve(a, k, "same", method="direct", out=out)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # far below one image (1 MiB): only small per-call Python objects
+    assert peak - before < 64 * 1024, peak - before
+
+
+# ---------------------------------------------------------------------------
+# maxlag=
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("n1,n2,maxlag", [(50, 50, 5), (50, 20, 7), (20, 50, 3), (8, 5, 20),
+                                          (30, 1, 4), (1, 30, 0)])
+def test_maxlag_is_a_slice_of_full(method, n1, n2, maxlag):
+    rng = np.random.default_rng(16)
+    for dtype in (np.float64, np.complex128, np.int32):
+        a, b = rand(rng, n1, dtype), rand(rng, n2, dtype)
+        full = correlate(a, b, method="direct")
+        lags_full = correlation_lags(n1, n2)
+        lags = correlation_lags(n1, n2, maxlag=maxlag)
+        np.testing.assert_array_equal(lags, np.arange(-maxlag, maxlag + 1))
+        exp = np.zeros(2 * maxlag + 1, full.dtype)
+        for i, lag in enumerate(lags):
+            hit = np.nonzero(lags_full == lag)[0]
+            if hit.size:
+                exp[i] = full[hit[0]]
+        for workers in (1, 2):
+            out = correlate(a, b, maxlag=maxlag, method=method, workers=workers)
+            close(out, exp, np.full(exp.shape, np.abs(a).sum() * np.abs(b).max() + 1))
+
+
+def test_maxlag_per_axis_2d():
+    rng = np.random.default_rng(17)
+    a, b = rng.standard_normal((20, 30)), rng.standard_normal((6, 9))
+    full = correlate(a, b)
+    out = correlate(a, b, maxlag=(2, 4))
+    # full index = lag + n2 - 1
+    np.testing.assert_allclose(out, full[5 - 2:5 + 3, 8 - 4:8 + 5], rtol=1e-12, atol=1e-12)
+    out = correlate(a, b, maxlag=3, method="fft")
+    np.testing.assert_allclose(out, full[2:9, 5:12], rtol=1e-12, atol=1e-12)
+
+
+def test_maxlag_with_axes():
+    rng = np.random.default_rng(18)
+    a, b = rng.standard_normal((3, 400)), rng.standard_normal((3, 300))
+    out = correlate(a, b, axes=1, maxlag=10)
+    for i in range(3):
+        full = correlate(a[i], b[i])
+        np.testing.assert_allclose(out[i], full[299 - 10:299 + 11], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("bad,exc", [(-1, ValueError), (1.5, TypeError), ("3", TypeError),
+                                     ((1, 2), ValueError), ([-1], ValueError)])
+def test_maxlag_refused(bad, exc):
+    with pytest.raises(exc, match="maxlag"):
+        correlate(np.ones(5), np.ones(3), maxlag=bad)
+    with pytest.raises(exc, match="maxlag"):
+        correlation_lags(5, 3, maxlag=bad)
+
+
+def test_maxlag_needs_full_mode():
+    with pytest.raises(ValueError, match="maxlag"):
+        correlate(np.ones(5), np.ones(3), "same", maxlag=1)
+
+
+# ---------------------------------------------------------------------------
+# bad axes / boundary: named, before any work, out untouched
+
+@pytest.mark.parametrize("kw,exc,match", [
+    ({"axes": 2}, ValueError, "axes"), ({"axes": (0, 0)}, ValueError, "axes"),
+    ({"axes": []}, ValueError, "axes"), ({"axes": 1.5}, ValueError, "axes"),
+    ({"boundary": "constant"}, ValueError, "boundary"),
+    ({"boundary": None}, ValueError, "boundary"),
+    ({"fillvalue": [1, 2]}, ValueError, "fillvalue"),
+    ({"fillvalue": 1j}, ValueError, "fillvalue"),
+])
+def test_bad_options_refused_before_work(kw, exc, match):
+    out = np.full((5, 6), 7.0)
+    for func in (convolve, correlate):
+        with pytest.raises(exc, match=match):
+            func(np.ones((4, 5)), np.ones((2, 2)), out=out, **kw)
+        assert (out == 7.0).all()
+
+
+def test_batch_shapes_must_broadcast():
+    with pytest.raises(ValueError, match="incompatible shapes"):
+        convolve(np.ones((3, 10)), np.ones((2, 3)), axes=1)
