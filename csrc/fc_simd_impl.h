@@ -237,25 +237,34 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
         _Pragma("GCC unroll 16")                                                \
         for (int c = 0; c < NC; c++)                                            \
             acc[0][c] += w * win[((u) + c) % NC];                               \
-        if (q + (u) + 1 < qn)   /* the next window vector, if any tap needs it */ \
+        if (q + (u) + 1 < qe)   /* the next window vector, if any tap needs it */ \
             win[(u)] = FC_FN(loadu)(src + (q + (u) + NC) * FC_W + s);           \
     } while (0)
+/* Long kernels go in tiles of FC_SLIDE_TAPS taps (all N phases s of a tile,
+   then the next tile): each phase reads every N-th tap, so without tiles a
+   kernel larger than the caches would come from memory N times per block.
+   Kernels up to FC_SLIDE_TAPS taps are one tile (the order s, s+N, ...). */
+#define FC_SLIDE_TAPS 2048
 #define FC_SLIDE(NC, acc)                                                       \
+    for (ptrdiff_t qt = 0; qt * FC_N < kw; qt += FC_SLIDE_TAPS / FC_N)          \
     for (ptrdiff_t s = 0; s < FC_N && s < kw; s++) {                            \
         const ptrdiff_t qn = (kw - s + FC_N - 1) / FC_N; /* taps s + q*N < kw */ \
+        const ptrdiff_t qe = qn < qt + FC_SLIDE_TAPS / FC_N ? qn : qt + FC_SLIDE_TAPS / FC_N; \
+        if (qt >= qe)                                                           \
+            continue;                                                           \
         FC_VT win[NC];                                                          \
         _Pragma("GCC unroll 16")                                                \
         for (int c = 0; c < NC; c++)                                            \
-            win[c] = FC_FN(loadu)(src + c * FC_W + s);                          \
-        ptrdiff_t q = 0;                                                        \
-        for (; q + NC <= qn; q += NC) {                                         \
+            win[c] = FC_FN(loadu)(src + (qt + c) * FC_W + s);                   \
+        ptrdiff_t q = qt;                                                       \
+        for (; q + NC <= qe; q += NC) {                                         \
             _Pragma("GCC unroll 16")                                            \
             for (int u = 0; u < NC; u++)                                        \
                 FC_SLIDE_STEP(NC, acc, u);                                      \
         }                                                                       \
         _Pragma("GCC unroll 16")                                                \
         for (int u = 0; u < NC; u++) {                                          \
-            if (q + u >= qn)                                                    \
+            if (q + u >= qe)                                                    \
                 break;                                                          \
             FC_SLIDE_STEP(NC, acc, u);                                          \
         }                                                                       \
@@ -337,9 +346,10 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
     do {                                                                        \
         FC_T sum = accumulate ? ob[rr * ldb + x - xo] : 0;                     \
         if (FC_SLIDE1 && kh == 1) {   /* the tap order of FC_SLIDE */           \
-            for (ptrdiff_t s = 0; s < FC_N && s < kw; s++)                      \
-                for (ptrdiff_t j = s; j < kw; j += FC_N)                        \
-                    sum = FC_MADD(k[j], in[(r0 + rr) * ldi + x + j], sum);      \
+            for (ptrdiff_t t = 0; t < kw; t += FC_SLIDE_TAPS)                   \
+                for (ptrdiff_t s = 0; s < FC_N && t + s < kw; s++)              \
+                    for (ptrdiff_t j = t + s; j < kw && j < t + FC_SLIDE_TAPS; j += FC_N) \
+                        sum = FC_MADD(k[j], in[(r0 + rr) * ldi + x + j], sum);  \
         } else {                                                                \
             for (ptrdiff_t i = 0; i < kh; i++)                                  \
                 for (ptrdiff_t j = 0; j < kw; j++)                              \
@@ -571,6 +581,24 @@ void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
                             const FC_S *restrict k, ptrdiff_t kh, ptrdiff_t kw,
                             ptrdiff_t rows, ptrdiff_t cols, int flags, ptrdiff_t *edge)
 {
+    if (FC_SLIDE1 && kh == 1 && kw > FC_SLIDE_TAPS) {
+        /* A single-row kernel longer than a tap tile (FC_SLIDE): tile by
+           tile over all the outputs, accumulating, so that each tile of
+           the kernel and of the input is read from memory once rather
+           than once per block of outputs (a maxlag window: 201 outputs of
+           10^6 taps).  The same FMAs in the same order as FC_SLIDE's tiles
+           (and FC_SCALAR): the same bits.  No zero-filled edge columns
+           (their buffer holds no such kernel anyway). */
+        for (ptrdiff_t t = 0; t < kw; t += FC_SLIDE_TAPS) {
+            const ptrdiff_t kc = kw - t < FC_SLIDE_TAPS ? kw - t : FC_SLIDE_TAPS;
+            const int fl = t > 0 ? FC_ACCUMULATE : (flags & FC_ACCUMULATE);
+            FC_FN(fc_corr2d_valid)(out, ldo, in + t * FC_E, ldi, k + t * FC_E, 1, kc, rows,
+                                   cols, fl, NULL);
+        }
+        if (edge)
+            edge[0] = edge[1] = 0;
+        return;
+    }
     const int accumulate = (flags & FC_ACCUMULATE) != 0;
     /* Zero-filled edge columns (see fc_kernels.h): the vectors are laid
        out from the start of the row (edge[2] columns before the band), and
@@ -660,6 +688,7 @@ void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
 #undef FC_ODD_STREAM
 #undef FC_SLIDE
 #undef FC_SLIDE_STEP
+#undef FC_SLIDE_TAPS
 #undef FC_SLIDE1
 #undef FC_COMPUTE
 #undef FC_BLOCK

@@ -17,6 +17,8 @@ Exactness comes first: bool inputs, integer inputs whose FFT round-off
 could reach 1/2 (estimated as 8 eps log2(n) |x|_2 |k|_2 >= 1/4), and
 extended precision always go direct.
 """
+import math
+
 import numpy as np
 
 from ._fft import THREAD_MIN_SIZE, next_fast_len
@@ -33,6 +35,7 @@ SECONDS_PER_FFT_POINT = {"f4": 1.1e-9, "f8": 1.4e-9, "c8": 2.0e-9, "c16": 3.5e-9
 # Speed-up of the FFT path per extra thread (transforms split over threads;
 # the spectrum product and padding stay serial).
 FFT_THREAD_GAIN = 0.5
+MAX_SECONDS_PER_MAC = max(SECONDS_PER_MAC.values())
 DIRECT_OVERHEAD = 5e-6
 FFT_OVERHEAD = 6e-5
 # Signals with one non-trivial axis run cheaper on both paths than the
@@ -113,7 +116,7 @@ def estimate_times(plan):
     """(t_direct, t_fft) the cost model predicts for a plan, in seconds."""
     conv = [a for a, c in enumerate(plan.conv) if c]
     x, k = plan.x, plan.kernel
-    batch = int(np.prod(plan.batch_shape, dtype=np.int64))
+    batch = math.prod(plan.batch_shape)
     taps = 1
     for a in conv:
         taps *= k.shape[a]
@@ -123,7 +126,7 @@ def estimate_times(plan):
         macs = batch * overlap_macs([x.shape[a] for a in conv], [k.shape[a] for a in conv],
                                     starts, [plan.shape[a] for a in conv])
     else:
-        macs = int(np.prod(plan.shape, dtype=np.int64)) * taps
+        macs = math.prod(plan.shape) * taps
     direct_threads = plan.threads if macs >= SERIAL_MACS else 1
     one_d = sum(x.shape[a] + k.shape[a] - 1 > 1 for a in conv) <= 1
     per_mac = SECONDS_PER_MAC.get(_class(plan.work), SECONDS_PER_MAC["f8"])
@@ -147,6 +150,8 @@ def choose_method(plan):
 
     The prices come first (they cost microseconds); only when the FFT would
     win are integer inputs checked for exactness (an O(n) pass)."""
+    if math.prod(plan.shape) * plan.kernel.size * MAX_SECONDS_PER_MAC < FFT_OVERHEAD:
+        return "direct"   # (tiny problems: no need to price the FFT)
     t_direct, t_fft = estimate_times(plan)
     if t_fft < t_direct and fft_is_exact_enough(plan):
         return "fft"

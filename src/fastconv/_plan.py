@@ -23,6 +23,7 @@ the output's length or 1 (broadcast), with offset 0.  With a zero fill,
 convolution is commutative, so the larger array on the convolved axes
 becomes ``x`` (the one the fast loops stream over).
 """
+import math
 from dataclasses import dataclass
 from typing import Optional
 
@@ -94,7 +95,7 @@ def _flip(a, axes):
 
 
 def _conv_size(shape, conv_axes):
-    return int(np.prod([shape[a] for a in conv_axes], dtype=np.int64))
+    return math.prod(shape[a] for a in conv_axes)
 
 
 def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="fill",
@@ -188,8 +189,8 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     _check_sizes(x, kernel, shape, work)
     plan = Plan(x=x, kernel=kernel, offsets=offsets, boundary=bound, fill=fill,
                 work=work, method=method, **common)
-    if method == "auto":
-        plan = _replace(plan, method=choose_method(plan))
+    if method == "auto":   # (priced on the plan itself; set before anyone sees it)
+        object.__setattr__(plan, "method", choose_method(plan))
     return plan
 
 

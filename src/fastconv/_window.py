@@ -3,6 +3,7 @@
 It decides nothing about the call: only how the plan's arrays are laid out
 for the core (axis order, work copies, work units, streaming stores).
 """
+import math
 import os
 
 import numpy as np
@@ -89,8 +90,8 @@ def _pad_columns(xw, xshape, kshape, oshape, offsets, batch):
     n, m, L, s = xshape[-1], kshape[-1], oshape[-1], offsets[-1]
     left = min(max(0, -s), L)
     right = min(max(0, L - (n - m + 1 - s)), L)
-    taps = np.prod([k for k, b in zip(kshape, batch) if not b], dtype=np.float64)
-    border_macs = (left + right) * taps * (np.prod(oshape, dtype=np.float64) / L)
+    taps = math.prod(k for k, b in zip(kshape, batch) if not b)
+    border_macs = (left + right) * taps * (math.prod(oshape) // L)
     if border_macs <= PAD_COLUMNS_ABOVE * xw.size:
         return xw, xshape, offsets
     pad_left, pad_right = max(0, -s), max(0, L + s + m - 1 - n)
@@ -117,7 +118,7 @@ def run_direct(plan, dest=None):
     else:   # (in the caller's axis order when that is the core's)
         result = _memory.empty(tuple(plan.shape[a] for a in order), wd)
     out = result.reshape(oshape)    # the core writes every element
-    taps = int(np.prod([n for n, b in zip(kshape, batch) if not b], dtype=np.int64))
+    taps = math.prod(n for n, b in zip(kshape, batch) if not b)
     with thread_share(plan.threads, out.size * taps) as nthreads:
         rows, cols = _units(oshape, nthreads, taps)
         _direct.correlate_window(xw.reshape(-1), xshape, kw.reshape(-1), kshape,
@@ -153,7 +154,7 @@ def _units(shape, nthreads, taps):
     possible); long rows, such as a 1-D signal's only row, are also split
     into column blocks.
     """
-    planes = int(np.prod(shape[:-2], dtype=np.int64))
+    planes = math.prod(shape[:-2])
     ny, nx = shape[-2], shape[-1]
     row_macs = max(1, nx * taps)
     rows = max(1, UNIT_MACS // row_macs)
