@@ -1,0 +1,195 @@
+/*
+ * fc_fft.c - tile choice and run-time dispatch of the FFT engine
+ * (fc_fft.h; the kernels are fc_fft_impl.h compiled per instruction set).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fc_fft.h"
+
+#define FC_FFT_DECLARE(tn, T, isa)                                                   \
+    int fc_fft_corr_##tn##_##isa(int, int, const ptrdiff_t *, const T *, const ptrdiff_t *, \
+                                 const T *, const ptrdiff_t *, const ptrdiff_t *, T *,     \
+                                 const ptrdiff_t *, int);
+#define FC_FFT_DECLARE_ISA(isa)                                                      \
+    FC_FFT_DECLARE(f32, float, isa)                                                  \
+    FC_FFT_DECLARE(f64, double, isa)
+
+FC_FFT_DECLARE_ISA(baseline)
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(_M_X64))
+#define FC_FFT_X86 1
+FC_FFT_DECLARE_ISA(avx2)
+FC_FFT_DECLARE_ISA(avx512)
+#endif
+
+/* ---------------------------------------------------------------- tiles -- */
+
+static int fc_smooth5(ptrdiff_t n)
+{
+    while (n % 2 == 0) n /= 2;
+    while (n % 3 == 0) n /= 3;
+    while (n % 5 == 0) n /= 5;
+    return n == 1;
+}
+
+static ptrdiff_t fc_next_smooth(ptrdiff_t n)
+{
+    if (n < 1)
+        n = 1;
+    while (!fc_smooth5(n))
+        n++;
+    return n;
+}
+
+/* Passes of one length-n transform (radix 4, 2, 3, 5 as fc_fft_impl.h
+ * factors it), plus one for the copy a single pass needs. */
+static int fc_passes(ptrdiff_t n)
+{
+    int np = 0;
+    while (n % 4 == 0) { n /= 4; np++; }
+    while (n % 2 == 0) { n /= 2; np++; }
+    while (n % 3 == 0) { n /= 3; np++; }
+    while (n % 5 == 0) { n /= 5; np++; }
+    return np == 1 ? 2 : np;
+}
+
+/* Relative cost of a tiling, fitted to measurements (2048^2, 31^2, float32,
+ * AVX-512): transforms x N x (passes over the tile + 6 for filling,
+ * transposes, product and output) x a penalty of 9 per MiB of working set
+ * beyond 1 MiB (L2), and a (soft) cap on memory: (4 x 2 threads + 2) tiles
+ * <= 3 x the output (or 4 MiB, whichever is larger). */
+static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
+                           const ptrdiff_t *P)
+{
+    const int cplx = type == FC_FFT_C64 || type == FC_FFT_C128;
+    const double scal = (type == FC_FFT_F32 || type == FC_FFT_C64) ? 4.0 : 8.0;
+    const double mib = 1048576.0;
+    double N = 1, nt = 1, outb = 1, passes = 0;
+    for (int a = 0; a < d; a++) {
+        const ptrdiff_t B = P[a] - K[a] + 1;
+        N *= (double)P[a];
+        nt *= (double)((L[a] + B - 1) / B);
+        outb *= (double)L[a];
+        passes += fc_passes(P[a]);
+    }
+    outb *= scal * (cplx ? 2 : 1);
+    const double ntrans = cplx ? nt : 0.5 * nt;
+    const double lanes = d == 1 ? 64.0 / scal : 1.0;   /* 1-D: tiles side by side */
+    const double ws = 4.0 * N * scal * lanes;
+    double cost = ntrans * N * (passes + 6.0 + (ws > mib ? 9.0 * (ws - mib) / mib : 0.0));
+    const double extra = (4.0 * 2.0 * lanes + 2.0) * N * scal;
+    if (extra > 3.0 * outb && extra > 4.0 * mib)
+        cost *= 100.0;
+    return cost;
+}
+
+void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P)
+{
+    ptrdiff_t hi[FC_FFT_MAXDIM];
+    for (int a = 0; a < d; a++) {
+        hi[a] = fc_next_smooth(L[a] + K[a] - 1);
+        /* start: about 4 K (a good size for 2-D overlap-save), within range */
+        ptrdiff_t p = fc_next_smooth(4 * K[a] > 16 ? 4 * K[a] : 16);
+        P[a] = p < hi[a] ? p : hi[a];
+        if (P[a] < K[a])
+            P[a] = fc_next_smooth(K[a]);
+    }
+    /* coordinate descent over 5-smooth lengths in [K, next_smooth(L + K - 1)] */
+    for (int round = 0; round < 3; round++) {
+        int changed = 0;
+        for (int a = 0; a < d; a++) {
+            ptrdiff_t best = P[a];
+            double bestc = fc_tile_cost(type, d, K, L, P);
+            const ptrdiff_t keep = P[a];
+            for (ptrdiff_t p = fc_next_smooth(K[a]); p <= hi[a]; p = fc_next_smooth(p + 1)) {
+                P[a] = p;
+                const double cst = fc_tile_cost(type, d, K, L, P);
+                if (cst < bestc * (1 - 1e-12)) {
+                    bestc = cst;
+                    best = p;
+                }
+            }
+            P[a] = best;
+            changed |= best != keep;
+        }
+        if (!changed)
+            break;
+    }
+}
+
+/* ------------------------------------------------------------- dispatch -- */
+
+enum { FC_FFT_BASELINE = 0, FC_FFT_AVX2 = 1, FC_FFT_AVX512 = 2 };
+static const char *const fc_fft_names[] = {"baseline", "avx2", "avx512"};
+static int fc_fft_isa = FC_FFT_BASELINE;
+static char fc_fft_avail[64] = "baseline";
+
+static int fc_fft_cpu_has(int isa)
+{
+    if (isa == FC_FFT_BASELINE)
+        return 1;
+#ifdef FC_FFT_X86
+    __builtin_cpu_init();
+    if (isa == FC_FFT_AVX2)
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (isa == FC_FFT_AVX512)
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+#endif
+    return 0;
+}
+
+int fc_fft_select_isa(const char *requested)
+{
+    int best = FC_FFT_BASELINE;
+    strcpy(fc_fft_avail, "baseline");
+    for (int isa = FC_FFT_AVX2; isa <= FC_FFT_AVX512; isa++)
+        if (fc_fft_cpu_has(isa)) {
+            best = isa;
+            strcat(fc_fft_avail, ",");
+            strcat(fc_fft_avail, fc_fft_names[isa]);
+        }
+    fc_fft_isa = best;
+    if (requested && requested[0])
+        for (int isa = FC_FFT_BASELINE; isa <= FC_FFT_AVX512; isa++)
+            if (strcmp(requested, fc_fft_names[isa]) == 0 && fc_fft_cpu_has(isa))
+                fc_fft_isa = isa;
+    return fc_fft_isa;
+}
+
+const char *fc_fft_isa_name(void) { return fc_fft_names[fc_fft_isa]; }
+const char *fc_fft_isa_available(void) { return fc_fft_avail; }
+
+int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
+                     const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
+                     const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads)
+{
+    ptrdiff_t Pc[FC_FFT_MAXDIM];
+    for (int a = 0; a < d; a++)
+        if (lengths[a] <= 0)
+            return 0;
+    if (!P) {
+        fc_fft_tiles(type, d, kshape, lengths, Pc);
+        P = Pc;
+    }
+    const int cplx = type == FC_FFT_C64 || type == FC_FFT_C128;
+    const int single = type == FC_FFT_F32 || type == FC_FFT_C64;
+#define FC_FFT_CALL(tn, T, isa)                                                      \
+    return fc_fft_corr_##tn##_##isa(cplx, d, xshape, (const T *)x, kshape, (const T *)k, \
+                                    starts, lengths, (T *)out, P, nthreads)
+#define FC_FFT_CALL_ISA(isa)                                                         \
+    do {                                                                             \
+        if (single)                                                                  \
+            FC_FFT_CALL(f32, float, isa);                                            \
+        else                                                                         \
+            FC_FFT_CALL(f64, double, isa);                                           \
+    } while (0)
+    switch (fc_fft_isa) {
+#ifdef FC_FFT_X86
+    case FC_FFT_AVX512: FC_FFT_CALL_ISA(avx512);
+    case FC_FFT_AVX2: FC_FFT_CALL_ISA(avx2);
+#endif
+    default: FC_FFT_CALL_ISA(baseline);
+    }
+}

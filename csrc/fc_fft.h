@@ -1,0 +1,42 @@
+/*
+ * fc_fft.h - FFT convolution engine (overlap-save, SIMD across lines).
+ *
+ * fc_fft_correlate computes, over N-D C-contiguous arrays of one element type
+ * (FC_FFT_F32, _F64, _C64, _C128; complex interleaved),
+ *
+ *     out[y] = sum_{j < kshape} k[j] * x[y + s + j]      for 0 <= y < lengths
+ *
+ * where x reads 0 outside [0, xshape) and s = starts (per axis, may be
+ * negative) - the same contract as the direct core.  It trusts its
+ * arguments (the Python plan validates them) and returns 0, or -1 when
+ * memory could not be allocated (out is then incomplete).
+ *
+ * Tile lengths P (per axis, 5-smooth, P >= kshape) come from fc_fft_tiles,
+ * a cost formula that does not depend on the thread count; the result is
+ * bit-identical for every nthreads.  Peak extra memory about
+ * (4 * threads + 2) * prod(P) scalars (2-D/3-D) or
+ * (4 * threads) * P * lanes + 2 * P scalars (1-D).
+ */
+#ifndef FC_FFT_H
+#define FC_FFT_H
+#include <stddef.h>
+
+#define FC_FFT_MAXDIM 8
+
+enum fc_fft_type { FC_FFT_F32 = 1, FC_FFT_F64 = 2, FC_FFT_C64 = 3, FC_FFT_C128 = 4 };
+
+/* Choose the tile lengths P[0..d) for kernel extents K and output extents
+ * L (all >= 1) and element type `type`. */
+void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P);
+
+/* As above with the tiles P given (NULL: fc_fft_tiles). */
+int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
+                     const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
+                     const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads);
+
+/* Instruction set of the FFT kernels: "baseline", "avx2", "avx512". */
+int fc_fft_select_isa(const char *requested);
+const char *fc_fft_isa_name(void);
+const char *fc_fft_isa_available(void);
+
+#endif
