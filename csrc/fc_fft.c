@@ -25,21 +25,26 @@ FC_FFT_DECLARE_ISA(avx512)
 
 /* ---------------------------------------------------------------- tiles -- */
 
-static int fc_smooth5(ptrdiff_t n)
-{
-    while (n % 2 == 0) n /= 2;
-    while (n % 3 == 0) n /= 3;
-    while (n % 5 == 0) n /= 5;
-    return n == 1;
-}
-
+/* The smallest 5-smooth number >= n. */
 static ptrdiff_t fc_next_smooth(ptrdiff_t n)
 {
-    if (n < 1)
-        n = 1;
-    while (!fc_smooth5(n))
-        n++;
-    return n;
+    if (n <= 1)
+        return 1;
+    ptrdiff_t best = -1;
+    for (ptrdiff_t p2 = 1;; p2 *= 2) {
+        for (ptrdiff_t p3 = p2;; p3 *= 3) {
+            ptrdiff_t p = p3;
+            while (p < n)
+                p *= 5;
+            if (best < 0 || p < best)
+                best = p;
+            if (p3 >= n)
+                break;
+        }
+        if (p2 >= n)
+            break;
+    }
+    return best;
 }
 
 /* Passes of one length-n transform (radix 4, 2, 3, 5 as fc_fft_impl.h
@@ -84,30 +89,53 @@ static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t 
     return cost;
 }
 
+static int fc_cmp_len(const void *a, const void *b)
+{
+    const ptrdiff_t x = *(const ptrdiff_t *)a, y = *(const ptrdiff_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The 5-smooth numbers in [lo, hi], ascending (at most `cap`); returns the count. */
+static int fc_smooth_range(ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t *v, int cap)
+{
+    int n = 0;
+    for (ptrdiff_t p2 = 1; p2 <= hi; p2 *= 2)
+        for (ptrdiff_t p3 = p2; p3 <= hi; p3 *= 3)
+            for (ptrdiff_t p5 = p3; p5 <= hi; p5 *= 5)
+                if (p5 >= lo && n < cap)
+                    v[n++] = p5;
+    qsort(v, (size_t)n, sizeof *v, fc_cmp_len);
+    return n;
+}
+
 void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P)
 {
-    ptrdiff_t hi[FC_FFT_MAXDIM];
+    enum { CAP = 4096 };
+    ptrdiff_t *cand = (ptrdiff_t *)malloc(CAP * sizeof(ptrdiff_t));
     for (int a = 0; a < d; a++) {
-        hi[a] = fc_next_smooth(L[a] + K[a] - 1);
+        const ptrdiff_t hi = fc_next_smooth(L[a] + K[a] - 1);
         /* start: about 4 K (a good size for 2-D overlap-save), within range */
         ptrdiff_t p = fc_next_smooth(4 * K[a] > 16 ? 4 * K[a] : 16);
-        P[a] = p < hi[a] ? p : hi[a];
+        P[a] = p < hi ? p : hi;
         if (P[a] < K[a])
             P[a] = fc_next_smooth(K[a]);
     }
+    if (!cand)
+        return;
     /* coordinate descent over 5-smooth lengths in [K, next_smooth(L + K - 1)] */
     for (int round = 0; round < 3; round++) {
         int changed = 0;
         for (int a = 0; a < d; a++) {
+            const int nc = fc_smooth_range(K[a], fc_next_smooth(L[a] + K[a] - 1), cand, CAP);
             ptrdiff_t best = P[a];
             double bestc = fc_tile_cost(type, d, K, L, P);
             const ptrdiff_t keep = P[a];
-            for (ptrdiff_t p = fc_next_smooth(K[a]); p <= hi[a]; p = fc_next_smooth(p + 1)) {
-                P[a] = p;
+            for (int i = 0; i < nc; i++) {
+                P[a] = cand[i];
                 const double cst = fc_tile_cost(type, d, K, L, P);
                 if (cst < bestc * (1 - 1e-12)) {
                     bestc = cst;
-                    best = p;
+                    best = cand[i];
                 }
             }
             P[a] = best;
@@ -116,6 +144,7 @@ void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdi
         if (!changed)
             break;
     }
+    free(cand);
 }
 
 /* ------------------------------------------------------------- dispatch -- */

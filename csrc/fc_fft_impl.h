@@ -413,22 +413,6 @@ static void FF(store_lines)(FF_T *const *p, int es, ptrdiff_t n, const FF_T *sr,
         }
 }
 
-/* dst[j * ldd + i] = src[i * lds + j] for i < rows, j < cols. */
-static void FF(transpose)(const FF_T *restrict src, ptrdiff_t lds, FF_T *restrict dst,
-                          ptrdiff_t ldd, ptrdiff_t rows, ptrdiff_t cols)
-{
-    ptrdiff_t i0 = 0;
-    const FF_T *p[FF_LANES];
-    for (; i0 + FF_LANES <= rows; i0 += FF_LANES) {
-        for (int l = 0; l < FF_LANES; l++)
-            p[l] = src + (i0 + l) * lds;
-        FF(load_lines)(p, 1, cols, dst + i0, NULL, ldd);
-    }
-    for (ptrdiff_t j = 0; j < cols; j++)
-        for (ptrdiff_t i = i0; i < rows; i++)
-            dst[j * ldd + i] = src[i * lds + j];
-}
-
 /* (re, im)[i] *= (hr, hi)[i] for cnt scalars (a multiple of FW). */
 static void FF(mul)(FF_T *re, FF_T *im, const FF_T *hr, const FF_T *hi, ptrdiff_t cnt)
 {
@@ -449,17 +433,27 @@ typedef struct {
     FF_T *out;
     ptrdiff_t xs[FC_FFT_MAXDIM], ks[FC_FFT_MAXDIM], st[FC_FFT_MAXDIM], L[FC_FFT_MAXDIM];
     ptrdiff_t P[FC_FFT_MAXDIM], B[FC_FFT_MAXDIM], nt[FC_FFT_MAXDIM];
-    ptrdiff_t ntiles, M, ldT, ldN, C;   /* C: tiles (columns) per plane, 1-D only */
-    ptrdiff_t sizeT, sizeN, sizeS, sizeZ;
+    ptrdiff_t ntiles, M, ldN, C;   /* C: tiles (columns) per plane, 1-D only */
+    ptrdiff_t sizeBlk, sizeN, sizeS, sizeZ;
     FF(plan) plan[FC_FFT_MAXDIM];
     FF_T *Hr, *Hi;                   /* N form (d >= 2) or P[0] values (d == 1) */
 } FF(ctx);
 
 typedef struct {
-    FF_T *Tr, *Ti, *Nr, *Ni, *scr, *zero;
+    FF_T *Sr, *Si;     /* the S block: P[d-1] rows x FW lanes (1-D: x C tiles) */
+    FF_T *Nr, *Ni;     /* the N form (d >= 2) */
+    FF_T *scr;         /* Stockham scratch */
+    FF_T *zero, *trash; /* a line of zeros to read, one to write lanes nobody wants */
 } FF(bufs);
 
-/* ----------------------------------------------------- gather / scatter -- */
+/* ----------------------------------------------------- tiles of N-D -- */
+/* d >= 2.  A tile's lines (all axes but the last; M of them, line m = flat
+ * index over P[0..d-2]) are processed FW at a time in the S block (P[d-1]
+ * rows x FW lanes, both planes, in L1/L2): filled from x by an in-register
+ * transpose, transformed along the last axis, and stored transposed as rows
+ * of the N form (the tile in C order); the other axes are transformed down
+ * the columns of the N form.  The inverse goes back the same way and writes
+ * the outputs straight from the S block. */
 
 /* rows [r0, r1) of one vector-wide column block of the plane(s) = 0 */
 static void FF(zero_rows)(FF_T *dr, FF_T *di, ptrdiff_t ld, ptrdiff_t r0, ptrdiff_t r1)
@@ -472,117 +466,73 @@ static void FF(zero_rows)(FF_T *dr, FF_T *di, ptrdiff_t ld, ptrdiff_t r0, ptrdif
     }
 }
 
-/* Fill the T form planes with tile t of x (d >= 2).  Real data: fills `re`
- * only (im == NULL); complex: both.  t >= ntiles gives zeros. */
-static void FF(gather)(const FF(ctx) *c, ptrdiff_t t, FF_T *re, FF_T *im, const FF_T *zero)
+/* Lines m0 .. m0 + FW of tile t of x: p[l] points at element lo of line
+ * m0 + l (or at zeros: lines outside x or past M, t >= ntiles); [lo, hi)
+ * is the part of the last axis inside x. */
+static void FF(tile_lines)(const FF(ctx) *c, ptrdiff_t t, ptrdiff_t m0, const FF_T *zero,
+                           const FF_T **p, ptrdiff_t *plo, ptrdiff_t *phi)
 {
     const int d = c->d, es = c->es;
-    const ptrdiff_t Pl = c->P[d - 1], ldT = c->ldT, M = c->M;
+    const ptrdiff_t Pl = c->P[d - 1];
     ptrdiff_t ti[FC_FFT_MAXDIM], o[FC_FFT_MAXDIM], u[FC_FFT_MAXDIM];
-    int any = t < c->ntiles;
-    if (any) {
-        ff_unflatten(t, d, c->nt, ti);
-        for (int a = 0; a < d; a++)
-            o[a] = ti[a] * c->B[a] + c->st[a];
-    }
     ptrdiff_t lo = 0, hi = 0;
-    if (any) {
-        lo = ff_max(0, -o[d - 1]);
-        hi = ff_min(Pl, c->xs[d - 1] - o[d - 1]);
-        if (hi < lo)
-            hi = lo;
-    }
-    for (ptrdiff_t m0 = 0; m0 < M; m0 += FW) {
-        const ptrdiff_t mw = ff_min(FW, M - m0);
-        const FF_T *rp[64];
-        int nz = 0;
-        for (ptrdiff_t l = 0; l < mw; l++) {
-            rp[l] = zero;
-            if (!any || hi == lo)
-                continue;
-            ff_unflatten(m0 + l, d - 1, c->P, u);
-            ptrdiff_t row = 0;
-            int ok = 1;
-            for (int a = 0; a < d - 1; a++) {
-                const ptrdiff_t r = o[a] + u[a];
-                if (r < 0 || r >= c->xs[a]) {
-                    ok = 0;
-                    break;
-                }
-                row = row * c->xs[a] + r;
-            }
-            if (ok) {
-                rp[l] = c->x + (row * c->xs[d - 1] + o[d - 1] + lo) * es;
-                nz = 1;
-            }
-        }
-        for (ptrdiff_t l = mw; l < FW; l++)
-            rp[l] = zero; /* padding columns stay zero */
-        FF_T *dr = re + m0, *di = im ? im + m0 : NULL;
-        const ptrdiff_t z0 = nz ? lo : Pl;
-        FF(zero_rows)(dr, di, ldT, 0, z0);
-        if (nz) {
-            FF(load_lines)(rp, es, hi - lo, dr + lo * ldT, di ? di + lo * ldT : NULL, ldT);
-            FF(zero_rows)(dr, di, ldT, hi, Pl);
-        }
-    }
-}
-
-/* Write the valid outputs of tile t from the T form planes (d >= 2). */
-static void FF(scatter)(const FF(ctx) *c, ptrdiff_t t, const FF_T *re, const FF_T *im)
-{
-    const int d = c->d, es = c->es;
-    const ptrdiff_t ldT = c->ldT;
-    ptrdiff_t ti[FC_FFT_MAXDIM], y0[FC_FFT_MAXDIM] = {0}, cnt[FC_FFT_MAXDIM] = {0}, u[FC_FFT_MAXDIM];
+    for (ptrdiff_t l = 0; l < FW; l++)
+        p[l] = zero;
+    *plo = *phi = 0;
     if (t >= c->ntiles)
         return;
     ff_unflatten(t, d, c->nt, ti);
-    ptrdiff_t nlines = 1;
-    for (int a = 0; a < d; a++) {
-        y0[a] = ti[a] * c->B[a];
-        cnt[a] = ff_min(c->B[a], c->L[a] - y0[a]);
-        if (a < d - 1)
-            nlines *= cnt[a];
+    for (int a = 0; a < d; a++)
+        o[a] = ti[a] * c->B[a] + c->st[a];
+    lo = ff_min(ff_max(0, -o[d - 1]), Pl);
+    hi = ff_max(ff_min(Pl, c->xs[d - 1] - o[d - 1]), lo);
+    *plo = lo;
+    *phi = hi;
+    if (hi == lo)
+        return;
+    for (ptrdiff_t l = 0; l < FW && m0 + l < c->M; l++) {
+        ff_unflatten(m0 + l, d - 1, c->P, u);
+        ptrdiff_t row = 0;
+        int ok = 1;
+        for (int a = 0; a < d - 1 && ok; a++) {
+            const ptrdiff_t r = o[a] + u[a];
+            ok = r >= 0 && r < c->xs[a];
+            row = row * c->xs[a] + r;
+        }
+        if (ok)
+            p[l] = c->x + (row * c->xs[d - 1] + o[d - 1] + lo) * es;
     }
-    const ptrdiff_t cl = cnt[d - 1], run = cnt[d - 2];
-    /* lines in runs along axis d-2 (consecutive columns of the T form) */
-    for (ptrdiff_t f0 = 0; f0 < nlines; f0 += run) {
-        ff_unflatten(f0, d - 1, cnt, u);
-        ptrdiff_t m = 0, row = 0;
-        for (int a = 0; a < d - 1; a++) {
-            m = m * c->P[a] + u[a];
-            row = row * c->L[a] + y0[a] + u[a];
-        }
-        FF_T *o0 = c->out + (row * c->L[d - 1] + y0[d - 1]) * es;
-        const ptrdiff_t ldo = c->L[d - 1] * es;
-        ptrdiff_t l0 = 0;
-        FF_T *op[64];
-        for (; l0 + FW <= run; l0 += FW) {
-            for (ptrdiff_t l = 0; l < FW; l++)
-                op[l] = o0 + (l0 + l) * ldo;
-            FF(store_lines)(op, es, cl, re + m + l0, im ? im + m + l0 : NULL, ldT);
-        }
-        for (ptrdiff_t l = l0; l < run; l++) {
-            FF_T *o = o0 + l * ldo;
-            for (ptrdiff_t r = 0; r < cl; r++) {
-                o[r * es] = re[r * ldT + m + l];
-                if (es == 2)
-                    o[r * es + 1] = im[r * ldT + m + l];
-            }
-        }
-    }
-    (void)nlines;
 }
 
-/* ------------------------------------------------------ N-D transform -- */
+/* S plane(s) (FW lanes) = the lines p over [lo, hi), zeros elsewhere. */
+static void FF(fill)(const FF(ctx) *c, FF_T *sr, FF_T *si, const FF_T *const *p, int es,
+                     ptrdiff_t lo, ptrdiff_t hi)
+{
+    const ptrdiff_t Pl = c->P[c->d - 1];
+    FF(zero_rows)(sr, es == 2 ? si : NULL, FW, 0, lo);
+    FF(load_lines)(p, es, hi - lo, sr + lo * FW, es == 2 ? si + lo * FW : NULL, FW);
+    FF(zero_rows)(sr, es == 2 ? si : NULL, FW, hi, Pl);
+}
 
-/* Forward DFT of the T form (all axes); result in the N form. */
-static void FF(forward_nd)(const FF(ctx) *c, const FF(bufs) *b)
+/* Transform the S block along the last axis; store it as N rows m0.. */
+static void FF(block_to_N)(const FF(ctx) *c, const FF(bufs) *b, ptrdiff_t m0)
+{
+    const ptrdiff_t Pl = c->P[c->d - 1];
+    FF_T *q[64], *qi[64];
+    FF(fft_cols)(&c->plan[c->d - 1], b->Sr, b->Si, FW, FW, b->scr);
+    for (ptrdiff_t l = 0; l < FW; l++) {
+        const int in = m0 + l < c->M;
+        q[l] = in ? b->Nr + (m0 + l) * c->ldN : b->trash;
+        qi[l] = in ? b->Ni + (m0 + l) * c->ldN : b->trash;
+    }
+    FF(store_lines)(q, 1, Pl, b->Sr, NULL, FW);
+    FF(store_lines)(qi, 1, Pl, b->Si, NULL, FW);
+}
+
+/* Column DFTs of the N form along axes d-2 .. 0 (forward). */
+static void FF(forward_cols)(const FF(ctx) *c, const FF(bufs) *b)
 {
     const int d = c->d;
-    FF(fft_cols)(&c->plan[d - 1], b->Tr, b->Ti, c->ldT, ff_roundup(c->M, FW), b->scr);
-    FF(transpose)(b->Tr, c->ldT, b->Nr, c->ldN, c->P[d - 1], c->M);
-    FF(transpose)(b->Ti, c->ldT, b->Ni, c->ldN, c->P[d - 1], c->M);
     for (int a = d - 2; a >= 0; a--) {
         ptrdiff_t outer = 1, inner = c->ldN;
         for (int e = 0; e < a; e++)
@@ -596,9 +546,74 @@ static void FF(forward_nd)(const FF(ctx) *c, const FF(bufs) *b)
     }
 }
 
-/* Inverse DFT (unnormalised) of the N form; the lines holding a tile's B
- * outputs end in the T form.  Inverse = forward with re and im swapped. */
-static void FF(inverse_nd)(const FF(ctx) *c, const FF(bufs) *b)
+/* Forward DFT of group g (tile g, or tiles 2g and 2g + 1 for real data). */
+static void FF(forward_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
+{
+    const FF_T *pa[64], *pb[64];
+    ptrdiff_t lo, hi;
+    for (ptrdiff_t m0 = 0; m0 < c->M; m0 += FW) {
+        if (c->cplx) {
+            FF(tile_lines)(c, g, m0, b->zero, pa, &lo, &hi);
+            FF(fill)(c, b->Sr, b->Si, pa, 2, lo, hi);
+        } else {
+            FF(tile_lines)(c, 2 * g, m0, b->zero, pa, &lo, &hi);
+            FF(fill)(c, b->Sr, NULL, pa, 1, lo, hi);
+            FF(tile_lines)(c, 2 * g + 1, m0, b->zero, pb, &lo, &hi);
+            FF(fill)(c, b->Si, NULL, pb, 1, lo, hi);
+        }
+        FF(block_to_N)(c, b, m0);
+    }
+    FF(forward_cols)(c, b);
+}
+
+/* Output geometry of tile t: first output y0 and count cnt per axis;
+ * 0 when t does not exist. */
+static int FF(tile_out)(const FF(ctx) *c, ptrdiff_t t, ptrdiff_t *y0, ptrdiff_t *cnt)
+{
+    ptrdiff_t ti[FC_FFT_MAXDIM];
+    if (t >= c->ntiles)
+        return 0;
+    ff_unflatten(t, c->d, c->nt, ti);
+    for (int a = 0; a < c->d; a++) {
+        y0[a] = ti[a] * c->B[a];
+        cnt[a] = ff_min(c->B[a], c->L[a] - y0[a]);
+    }
+    return 1;
+}
+
+/* Write the outputs of tile t held by lanes (lines u0 + l along axis d-2,
+ * outer indices uo) of the S plane(s). */
+static void FF(write_lanes)(const FF(ctx) *c, const FF(bufs) *b, ptrdiff_t t,
+                            const ptrdiff_t *uo, ptrdiff_t u0, const FF_T *sr, const FF_T *si)
+{
+    const int d = c->d, es = c->es;
+    ptrdiff_t y0[FC_FFT_MAXDIM] = {0}, cnt[FC_FFT_MAXDIM] = {0};
+    FF_T *q[64];
+    if (!FF(tile_out)(c, t, y0, cnt))
+        return;
+    ptrdiff_t row = 0;
+    int ok = 1;
+    for (int a = 0; a < d - 2; a++) {
+        ok &= uo[a] < cnt[a];
+        row = row * c->L[a] + y0[a] + uo[a];
+    }
+    if (!ok)
+        return;
+    const ptrdiff_t ldo = c->L[d - 1] * es;
+    FF_T *base = c->out + ((row * c->L[d - 2] + y0[d - 2]) * c->L[d - 1] + y0[d - 1]) * es;
+    int any = 0;
+    for (ptrdiff_t l = 0; l < FW; l++) {
+        const int in = u0 + l < cnt[d - 2];
+        q[l] = in ? base + (u0 + l) * ldo : b->trash;
+        any |= in;
+    }
+    if (any)
+        FF(store_lines)(q, es, cnt[d - 1], sr, si, FW);
+}
+
+/* Inverse DFT (unnormalised; forward with re and im swapped) of the N form
+ * of group g, writing its tiles' outputs. */
+static void FF(inverse_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
 {
     const int d = c->d;
     ptrdiff_t u[FC_FFT_MAXDIM];
@@ -618,25 +633,35 @@ static void FF(inverse_nd)(const FF(ctx) *c, const FF(bufs) *b)
             FF(fft_cols)(&c->plan[a], b->Ni + off, b->Nr + off, inner, inner, b->scr);
         }
     }
-    /* N -> T for the needed lines: runs of B[d-2] lines along axis d-2 */
-    ptrdiff_t mmax = 1;
-    if (d >= 2) {
-        ptrdiff_t runs = 1;
+    /* last axis: lines with indices below B, FW at a time along axis d-2 */
+    const ptrdiff_t Pl = c->P[d - 1], run = c->B[d - 2];
+    ptrdiff_t runs = 1;
+    for (int e = 0; e < d - 2; e++)
+        runs *= c->B[e];
+    const FF_T *pr[64], *pi[64];
+    for (ptrdiff_t o = 0; o < runs; o++) {
+        ff_unflatten(o, d - 2, c->B, u);
+        ptrdiff_t f = 0;
         for (int e = 0; e < d - 2; e++)
-            runs *= c->B[e];
-        const ptrdiff_t len = c->B[d - 2];
-        for (ptrdiff_t o = 0; o < runs; o++) {
-            ff_unflatten(o, d - 2, c->B, u);
-            ptrdiff_t f = 0;
-            for (int e = 0; e < d - 2; e++)
-                f = f * c->P[e] + u[e];
-            const ptrdiff_t m = f * c->P[d - 2];
-            FF(transpose)(b->Nr + m * c->ldN, c->ldN, b->Tr + m, c->ldT, len, c->P[d - 1]);
-            FF(transpose)(b->Ni + m * c->ldN, c->ldN, b->Ti + m, c->ldT, len, c->P[d - 1]);
-            mmax = m + len;
+            f = f * c->P[e] + u[e];
+        const ptrdiff_t mb = f * c->P[d - 2];
+        for (ptrdiff_t u0 = 0; u0 < run; u0 += FW) {
+            for (ptrdiff_t l = 0; l < FW; l++) {
+                const int in = u0 + l < run;
+                pr[l] = in ? b->Nr + (mb + u0 + l) * c->ldN : b->zero;
+                pi[l] = in ? b->Ni + (mb + u0 + l) * c->ldN : b->zero;
+            }
+            FF(load_lines)(pr, 1, Pl, b->Sr, NULL, FW);
+            FF(load_lines)(pi, 1, Pl, b->Si, NULL, FW);
+            FF(fft_cols)(&c->plan[d - 1], b->Si, b->Sr, FW, FW, b->scr);
+            if (c->cplx) {
+                FF(write_lanes)(c, b, g, u, u0, b->Sr, b->Si);
+            } else {
+                FF(write_lanes)(c, b, 2 * g, u, u0, b->Sr, NULL);
+                FF(write_lanes)(c, b, 2 * g + 1, u, u0, b->Si, NULL);
+            }
         }
     }
-    FF(fft_cols)(&c->plan[d - 1], b->Ti, b->Tr, c->ldT, ff_roundup(mmax, FW), b->scr);
 }
 
 /* ------------------------------------------------------------- groups -- */
@@ -663,10 +688,10 @@ static void FF(gather1)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
         }
         if (inside) {
             if (c->cplx) {
-                FF(load_lines)(pr, 2, P, b->Tr, b->Ti, C);
+                FF(load_lines)(pr, 2, P, b->Sr, b->Si, C);
             } else {
-                FF(load_lines)(pr, 1, P, b->Tr, NULL, C);
-                FF(load_lines)(pi, 1, P, b->Ti, NULL, C);
+                FF(load_lines)(pr, 1, P, b->Sr, NULL, C);
+                FF(load_lines)(pi, 1, P, b->Si, NULL, C);
             }
             return;
         }
@@ -675,7 +700,7 @@ static void FF(gather1)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
         const ptrdiff_t col = g * C + j;
         for (int part = 0; part < (c->cplx ? 1 : 2); part++) {
             const ptrdiff_t t = c->cplx ? col : 2 * col + part;
-            FF_T *dr = (part ? b->Ti : b->Tr) + j, *di = c->cplx ? b->Ti + j : NULL;
+            FF_T *dr = (part ? b->Si : b->Sr) + j, *di = c->cplx ? b->Si + j : NULL;
             ptrdiff_t lo = 0, hi = 0, o = 0;
             if (t < c->ntiles) {
                 o = t * c->B[0] + c->st[0];
@@ -728,10 +753,10 @@ static void FF(scatter1)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
         }
         if (inside) {
             if (c->cplx) {
-                FF(store_lines)(pr, 2, c->B[0], b->Tr, b->Ti, C);
+                FF(store_lines)(pr, 2, c->B[0], b->Sr, b->Si, C);
             } else {
-                FF(store_lines)(pr, 1, c->B[0], b->Tr, NULL, C);
-                FF(store_lines)(pi, 1, c->B[0], b->Ti, NULL, C);
+                FF(store_lines)(pr, 1, c->B[0], b->Sr, NULL, C);
+                FF(store_lines)(pi, 1, c->B[0], b->Si, NULL, C);
             }
             return;
         }
@@ -743,12 +768,12 @@ static void FF(scatter1)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
             if (t >= c->ntiles)
                 continue;
             const ptrdiff_t y0 = t * c->B[0], cnt = ff_min(c->B[0], c->L[0] - y0);
-            const FF_T *sr = (part ? b->Ti : b->Tr) + j;
+            const FF_T *sr = (part ? b->Si : b->Sr) + j;
             if (c->cplx) {
                 FF_T *dst = c->out + 2 * y0;
                 for (ptrdiff_t r = 0; r < cnt; r++) {
                     dst[2 * r] = sr[r * C];
-                    dst[2 * r + 1] = b->Ti[r * C + j];
+                    dst[2 * r + 1] = b->Si[r * C + j];
                 }
             } else {
                 FF_T *dst = c->out + y0;
@@ -764,8 +789,8 @@ static void FF(run_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
     if (c->d == 1) {
         const ptrdiff_t P = c->P[0], C = c->C;
         FF(gather1)(c, g, b);
-        FF(fft_cols)(&c->plan[0], b->Tr, b->Ti, C, C, b->scr);
-        FV *r = (FV *)b->Tr, *i = (FV *)b->Ti;
+        FF(fft_cols)(&c->plan[0], b->Sr, b->Si, C, C, b->scr);
+        FV *r = (FV *)b->Sr, *i = (FV *)b->Si;
         const ptrdiff_t cv = C / FW;
         for (ptrdiff_t t = 0; t < P; t++) {
             const FF_T hr = c->Hr[t], hi = c->Hi[t];
@@ -775,25 +800,13 @@ static void FF(run_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
                 i[t * cv + v] = xr * hi + xi * hr;
             }
         }
-        FF(fft_cols)(&c->plan[0], b->Ti, b->Tr, C, C, b->scr);
+        FF(fft_cols)(&c->plan[0], b->Si, b->Sr, C, C, b->scr);
         FF(scatter1)(c, g, b);
         return;
     }
-    if (c->cplx) {
-        FF(gather)(c, g, b->Tr, b->Ti, b->zero);
-    } else {
-        FF(gather)(c, 2 * g, b->Tr, NULL, b->zero);
-        FF(gather)(c, 2 * g + 1, b->Ti, NULL, b->zero);
-    }
-    FF(forward_nd)(c, b);
+    FF(forward_group)(c, g, b);
     FF(mul)(b->Nr, b->Ni, c->Hr, c->Hi, c->sizeN);
-    FF(inverse_nd)(c, b);
-    if (c->cplx) {
-        FF(scatter)(c, g, b->Tr, b->Ti);
-    } else {
-        FF(scatter)(c, 2 * g, b->Tr, NULL);
-        FF(scatter)(c, 2 * g + 1, b->Ti, NULL);
-    }
+    FF(inverse_group)(c, g, b);
 }
 
 /* H = DFT(g) / N with g[t] = k[(-t) mod P] (per axis), using buffers b. */
@@ -805,29 +818,48 @@ static void FF(spectrum)(FF(ctx) *c, const FF(bufs) *b)
         nk *= c->ks[a];
         N *= c->P[a];
     }
-    memset(b->Tr, 0, (size_t)c->sizeT * sizeof(FF_T));
-    memset(b->Ti, 0, (size_t)c->sizeT * sizeof(FF_T));
-    const ptrdiff_t ldT = d == 1 ? c->C : c->ldT;
+    const FF_T scale = (FF_T)(1.0 / (double)N);
+    if (d == 1) {
+        memset(b->Sr, 0, (size_t)c->sizeBlk * sizeof(FF_T));
+        memset(b->Si, 0, (size_t)c->sizeBlk * sizeof(FF_T));
+        for (ptrdiff_t j = 0; j < nk; j++) {
+            const ptrdiff_t t = j ? c->P[0] - j : 0;
+            b->Sr[t * c->C] = c->k[j * es];
+            if (es == 2)
+                b->Si[t * c->C] = c->k[j * es + 1];
+        }
+        FF(fft_cols)(&c->plan[0], b->Sr, b->Si, c->C, c->C, b->scr);
+        for (ptrdiff_t t = 0; t < c->P[0]; t++) {
+            c->Hr[t] = b->Sr[t * c->C] * scale;
+            c->Hi[t] = b->Si[t * c->C] * scale;
+        }
+        return;
+    }
+    /* g in the N form, then the forward DFT in place, FW lines at a time */
+    memset(b->Nr, 0, (size_t)c->sizeN * sizeof(FF_T));
+    memset(b->Ni, 0, (size_t)c->sizeN * sizeof(FF_T));
     for (ptrdiff_t j = 0; j < nk; j++) {
         ff_unflatten(j, d, c->ks, jj);
         ptrdiff_t m = 0;
         for (int a = 0; a < d - 1; a++)
             m = m * c->P[a] + (jj[a] ? c->P[a] - jj[a] : 0);
         const ptrdiff_t tl = jj[d - 1] ? c->P[d - 1] - jj[d - 1] : 0;
-        b->Tr[tl * ldT + m] = c->k[j * es];
+        b->Nr[m * c->ldN + tl] = c->k[j * es];
         if (es == 2)
-            b->Ti[tl * ldT + m] = c->k[j * es + 1];
+            b->Ni[m * c->ldN + tl] = c->k[j * es + 1];
     }
-    const FF_T scale = (FF_T)(1.0 / (double)N);
-    if (d == 1) {
-        FF(fft_cols)(&c->plan[0], b->Tr, b->Ti, c->C, c->C, b->scr);
-        for (ptrdiff_t t = 0; t < c->P[0]; t++) {
-            c->Hr[t] = b->Tr[t * c->C] * scale;
-            c->Hi[t] = b->Ti[t * c->C] * scale;
+    const FF_T *pr[64], *pi[64];
+    for (ptrdiff_t m0 = 0; m0 < c->M; m0 += FW) {
+        for (ptrdiff_t l = 0; l < FW; l++) {
+            const int in = m0 + l < c->M;
+            pr[l] = in ? b->Nr + (m0 + l) * c->ldN : b->zero;
+            pi[l] = in ? b->Ni + (m0 + l) * c->ldN : b->zero;
         }
-        return;
+        FF(fill)(c, b->Sr, NULL, pr, 1, 0, c->P[d - 1]);
+        FF(fill)(c, b->Si, NULL, pi, 1, 0, c->P[d - 1]);
+        FF(block_to_N)(c, b, m0);
     }
-    FF(forward_nd)(c, b);
+    FF(forward_cols)(c, b);
     for (ptrdiff_t i = 0; i < c->sizeN; i++) {
         c->Hr[i] = b->Nr[i] * scale;
         c->Hi[i] = b->Ni[i] * scale;
@@ -876,17 +908,13 @@ int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
         c.C = FW;
         (void)cols;
         c.M = 1;
-        c.ldT = c.C;
-        c.sizeT = P[0] * c.C;
         c.sizeN = 0;
         ngroups = (cols + c.C - 1) / c.C;
     } else {
         c.M = 1;
         for (int a = 0; a < d - 1; a++)
             c.M *= P[a];
-        c.ldT = FF(ld)(c.M);
         c.ldN = FF(ld)(P[d - 1]);
-        c.sizeT = P[d - 1] * c.ldT;
         c.sizeN = c.M * c.ldN;
         ngroups = cplx ? c.ntiles : (c.ntiles + 1) / 2;
     }
@@ -900,6 +928,7 @@ int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
     }
     c.sizeS = sizeS;
     c.sizeZ = P[d - 1] * 2;
+    c.sizeBlk = P[d - 1] * FW;
     if (nthreads < 1)
         nthreads = 1;
     if (nthreads > ngroups)
@@ -912,13 +941,14 @@ int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
         err = 1;
     for (int i = 0; !err && i < nthreads; i++) {
         FF(bufs) *b = &bufs[i];
-        b->Tr = (FF_T *)ff_alloc((size_t)c.sizeT * sizeof(FF_T));
-        b->Ti = (FF_T *)ff_alloc((size_t)c.sizeT * sizeof(FF_T));
+        b->Sr = (FF_T *)ff_alloc((size_t)c.sizeBlk * sizeof(FF_T));
+        b->Si = (FF_T *)ff_alloc((size_t)c.sizeBlk * sizeof(FF_T));
         b->Nr = (FF_T *)ff_alloc((size_t)c.sizeN * sizeof(FF_T));
         b->Ni = (FF_T *)ff_alloc((size_t)c.sizeN * sizeof(FF_T));
         b->scr = (FF_T *)ff_alloc((size_t)c.sizeS * sizeof(FF_T));
         b->zero = (FF_T *)ff_alloc((size_t)c.sizeZ * sizeof(FF_T));
-        if (!b->Tr || !b->Ti || !b->Nr || !b->Ni || !b->scr || !b->zero)
+        b->trash = (FF_T *)ff_alloc((size_t)c.sizeZ * sizeof(FF_T));
+        if (!b->Sr || !b->Si || !b->Nr || !b->Ni || !b->scr || !b->zero || !b->trash)
             err = 1;
     }
     if (!err) {
@@ -936,12 +966,13 @@ int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
         }
     }
     for (int i = 0; bufs && i < nthreads; i++) {
-        free(bufs[i].Tr);
-        free(bufs[i].Ti);
+        free(bufs[i].Sr);
+        free(bufs[i].Si);
         free(bufs[i].Nr);
         free(bufs[i].Ni);
         free(bufs[i].scr);
         free(bufs[i].zero);
+        free(bufs[i].trash);
     }
     free(bufs);
     free(c.Hr);
