@@ -59,11 +59,13 @@ static int fc_passes(ptrdiff_t n)
     return np == 1 ? 2 : np;
 }
 
-/* Relative cost of a tiling, fitted to measurements (2048^2, 31^2, float32,
- * AVX-512): transforms x N x (passes over the tile + 6 for filling,
- * transposes, product and output) x a penalty of 9 per MiB of working set
- * beyond 1 MiB (L2), and a (soft) cap on memory: (4 x 2 threads + 2) tiles
- * <= 3 x the output (or 4 MiB, whichever is larger). */
+/* Relative cost of a tiling, fitted to CPU times on this machine (2048^2
+ * with 31^2 and 201^2 kernels, 10^6 and 10^7 samples; AVX-512, 2 MiB L2):
+ * transforms x N x (passes over the tile + 6 for filling, transposes,
+ * product and output + a working-set penalty: 0 up to 1 MiB, rising to 7 at
+ * 2 MiB, then 1.4 per MiB), and a (soft) cap on memory: (2 x 2 threads + 2)
+ * tiles <= 3 x the output (or 4 MiB, whichever is larger).  The optimum is
+ * flat (within 10% over a factor 2 of tile size). */
 static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
                            const ptrdiff_t *P)
 {
@@ -81,9 +83,12 @@ static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t 
     outb *= scal * (cplx ? 2 : 1);
     const double ntrans = cplx ? nt : 0.5 * nt;
     const double lanes = d == 1 ? 64.0 / scal : 1.0;   /* 1-D: tiles side by side */
-    const double ws = 4.0 * N * scal * lanes;
-    double cost = ntrans * N * (passes + 6.0 + (ws > mib ? 9.0 * (ws - mib) / mib : 0.0));
-    const double extra = (4.0 * 2.0 * lanes + 2.0) * N * scal;
+    /* working set, MiB: the tile's two planes (1-D: and the 4 planes of
+       Stockham scratch, as long as the tiles) */
+    const double ws = (d == 1 ? 6.0 : 2.0) * N * scal * lanes / mib;
+    const double pen = ws <= 1.0 ? 0.0 : ws <= 2.0 ? 7.0 * (ws - 1.0) : 7.0 + 1.4 * (ws - 2.0);
+    double cost = ntrans * N * (passes + 6.0 + pen);
+    const double extra = (2.0 * 2.0 * lanes + 2.0) * N * scal;
     if (extra > 3.0 * outb && extra > 4.0 * mib)
         cost *= 100.0;
     return cost;
