@@ -529,29 +529,48 @@ static void FF(block_to_N)(const FF(ctx) *c, const FF(bufs) *b, ptrdiff_t m0)
     FF(store_lines)(qi, 1, Pl, b->Si, NULL, FW);
 }
 
-/* Column DFTs of the N form along axes d-2 .. 0 (forward). */
-static void FF(forward_cols)(const FF(ctx) *c, const FF(bufs) *b)
+/* DFTs along axis a < d-1 of the N form (planes re, im: swapped for the
+ * inverse) for the outer indices (axes < a) below lim.  Work items (outer
+ * index x column block) go to thread tid of nthr, i % nthr == tid. */
+static void FF(axis_pass)(const FF(ctx) *c, const FF(bufs) *b, int a, FF_T *re, FF_T *im,
+                          const ptrdiff_t *lim, int tid, int nthr)
 {
-    const int d = c->d;
-    for (int a = d - 2; a >= 0; a--) {
-        ptrdiff_t outer = 1, inner = c->ldN;
+    ptrdiff_t outer = 1, inner = c->ldN, u[FC_FFT_MAXDIM];
+    for (int e = 0; e < a; e++)
+        outer *= lim[e];
+    for (int e = a + 1; e < c->d - 1; e++)
+        inner *= c->P[e];
+    const ptrdiff_t chunk = c->plan[a].nvmax * FW, nb = (inner + chunk - 1) / chunk;
+    for (ptrdiff_t i = tid; i < outer * nb; i += nthr) {
+        const ptrdiff_t o = i / nb, c0 = (i % nb) * chunk;
+        ff_unflatten(o, a, lim, u);
+        ptrdiff_t f = 0;
         for (int e = 0; e < a; e++)
-            outer *= c->P[e];
-        for (int e = a + 1; e < d - 1; e++)
-            inner *= c->P[e];
-        for (ptrdiff_t o = 0; o < outer; o++) {
-            const ptrdiff_t off = o * c->P[a] * inner;
-            FF(fft_cols)(&c->plan[a], b->Nr + off, b->Ni + off, inner, inner, b->scr);
-        }
+            f = f * c->P[e] + u[e];
+        const ptrdiff_t off = f * c->P[a] * inner + c0;
+        FF(fft_cols)(&c->plan[a], re + off, im + off, inner, ff_min(chunk, inner - c0), b->scr);
     }
 }
 
-/* Forward DFT of group g (tile g, or tiles 2g and 2g + 1 for real data). */
-static void FF(forward_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
+#ifdef _OPENMP
+#define FF_BARRIER(nthr)                                                             \
+    do {                                                                             \
+        if ((nthr) > 1) {                                                            \
+            _Pragma("omp barrier")                                                   \
+        }                                                                            \
+    } while (0)
+#else
+#define FF_BARRIER(nthr) ((void)0)
+#endif
+
+/* Forward DFT of group g (tile g, or tiles 2g and 2g + 1 for real data),
+ * shared by the nthr threads of a team (nthr == 1: one thread alone). */
+static void FF(forward_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b, int tid,
+                              int nthr)
 {
     const FF_T *pa[64], *pb[64];
     ptrdiff_t lo, hi;
-    for (ptrdiff_t m0 = 0; m0 < c->M; m0 += FW) {
+    for (ptrdiff_t m0 = tid * FW; m0 < c->M; m0 += nthr * FW) {
         if (c->cplx) {
             FF(tile_lines)(c, g, m0, b->zero, pa, &lo, &hi);
             FF(fill)(c, b->Sr, b->Si, pa, 2, lo, hi);
@@ -563,7 +582,10 @@ static void FF(forward_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
         }
         FF(block_to_N)(c, b, m0);
     }
-    FF(forward_cols)(c, b);
+    for (int a = c->d - 2; a >= 0; a--) {
+        FF_BARRIER(nthr);
+        FF(axis_pass)(c, b, a, b->Nr, b->Ni, c->P, tid, nthr);
+    }
 }
 
 /* Output geometry of tile t: first output y0 and count cnt per axis;
@@ -612,56 +634,47 @@ static void FF(write_lanes)(const FF(ctx) *c, const FF(bufs) *b, ptrdiff_t t,
 }
 
 /* Inverse DFT (unnormalised; forward with re and im swapped) of the N form
- * of group g, writing its tiles' outputs. */
-static void FF(inverse_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
+ * of group g, writing its tiles' outputs (threads as forward_group). */
+static void FF(inverse_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b, int tid,
+                              int nthr)
 {
     const int d = c->d;
     ptrdiff_t u[FC_FFT_MAXDIM];
+    /* axes 0 .. d-2, only the lines whose indices on earlier axes are < B */
     for (int a = 0; a < d - 1; a++) {
-        /* only the lines whose indices on axes < a are below B */
-        ptrdiff_t outer = 1, inner = c->ldN;
-        for (int e = 0; e < a; e++)
-            outer *= c->B[e];
-        for (int e = a + 1; e < d - 1; e++)
-            inner *= c->P[e];
-        for (ptrdiff_t o = 0; o < outer; o++) {
-            ff_unflatten(o, a, c->B, u);
-            ptrdiff_t f = 0;
-            for (int e = 0; e < a; e++)
-                f = f * c->P[e] + u[e];
-            const ptrdiff_t off = f * c->P[a] * inner;
-            FF(fft_cols)(&c->plan[a], b->Ni + off, b->Nr + off, inner, inner, b->scr);
-        }
+        FF_BARRIER(nthr);
+        FF(axis_pass)(c, b, a, b->Ni, b->Nr, c->B, tid, nthr);
     }
+    FF_BARRIER(nthr);
     /* last axis: lines with indices below B, FW at a time along axis d-2 */
-    const ptrdiff_t Pl = c->P[d - 1], run = c->B[d - 2];
+    const ptrdiff_t Pl = c->P[d - 1], run = c->B[d - 2], nb = (run + FW - 1) / FW;
     ptrdiff_t runs = 1;
     for (int e = 0; e < d - 2; e++)
         runs *= c->B[e];
     const FF_T *pr[64], *pi[64];
-    for (ptrdiff_t o = 0; o < runs; o++) {
+    for (ptrdiff_t i = tid; i < runs * nb; i += nthr) {
+        const ptrdiff_t o = i / nb, u0 = (i % nb) * FW;
         ff_unflatten(o, d - 2, c->B, u);
         ptrdiff_t f = 0;
         for (int e = 0; e < d - 2; e++)
             f = f * c->P[e] + u[e];
         const ptrdiff_t mb = f * c->P[d - 2];
-        for (ptrdiff_t u0 = 0; u0 < run; u0 += FW) {
-            for (ptrdiff_t l = 0; l < FW; l++) {
-                const int in = u0 + l < run;
-                pr[l] = in ? b->Nr + (mb + u0 + l) * c->ldN : b->zero;
-                pi[l] = in ? b->Ni + (mb + u0 + l) * c->ldN : b->zero;
-            }
-            FF(load_lines)(pr, 1, Pl, b->Sr, NULL, FW);
-            FF(load_lines)(pi, 1, Pl, b->Si, NULL, FW);
-            FF(fft_cols)(&c->plan[d - 1], b->Si, b->Sr, FW, FW, b->scr);
-            if (c->cplx) {
-                FF(write_lanes)(c, b, g, u, u0, b->Sr, b->Si);
-            } else {
-                FF(write_lanes)(c, b, 2 * g, u, u0, b->Sr, NULL);
-                FF(write_lanes)(c, b, 2 * g + 1, u, u0, b->Si, NULL);
-            }
+        for (ptrdiff_t l = 0; l < FW; l++) {
+            const int in = u0 + l < run;
+            pr[l] = in ? b->Nr + (mb + u0 + l) * c->ldN : b->zero;
+            pi[l] = in ? b->Ni + (mb + u0 + l) * c->ldN : b->zero;
+        }
+        FF(load_lines)(pr, 1, Pl, b->Sr, NULL, FW);
+        FF(load_lines)(pi, 1, Pl, b->Si, NULL, FW);
+        FF(fft_cols)(&c->plan[d - 1], b->Si, b->Sr, FW, FW, b->scr);
+        if (c->cplx) {
+            FF(write_lanes)(c, b, g, u, u0, b->Sr, b->Si);
+        } else {
+            FF(write_lanes)(c, b, 2 * g, u, u0, b->Sr, NULL);
+            FF(write_lanes)(c, b, 2 * g + 1, u, u0, b->Si, NULL);
         }
     }
+    FF_BARRIER(nthr); /* the N form is reused by the next group */
 }
 
 /* ------------------------------------------------------------- groups -- */
@@ -784,7 +797,7 @@ static void FF(scatter1)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
     }
 }
 
-static void FF(run_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
+static void FF(run_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b, int tid, int nthr)
 {
     if (c->d == 1) {
         const ptrdiff_t P = c->P[0], C = c->C;
@@ -804,9 +817,15 @@ static void FF(run_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
         FF(scatter1)(c, g, b);
         return;
     }
-    FF(forward_group)(c, g, b);
-    FF(mul)(b->Nr, b->Ni, c->Hr, c->Hi, c->sizeN);
-    FF(inverse_group)(c, g, b);
+    FF(forward_group)(c, g, b, tid, nthr);
+    FF_BARRIER(nthr);
+    /* the product, in chunks of whole N rows */
+    const ptrdiff_t rows = c->sizeN / c->ldN, rc = 16;
+    for (ptrdiff_t r0 = tid * rc; r0 < rows; r0 += nthr * rc) {
+        const ptrdiff_t off = r0 * c->ldN, cnt = ff_min(rc, rows - r0) * c->ldN;
+        FF(mul)(b->Nr + off, b->Ni + off, c->Hr + off, c->Hi + off, cnt);
+    }
+    FF(inverse_group)(c, g, b, tid, nthr);
 }
 
 /* H = DFT(g) / N with g[t] = k[(-t) mod P] (per axis), using buffers b. */
@@ -859,7 +878,8 @@ static void FF(spectrum)(FF(ctx) *c, const FF(bufs) *b)
         FF(fill)(c, b->Si, NULL, pi, 1, 0, c->P[d - 1]);
         FF(block_to_N)(c, b, m0);
     }
-    FF(forward_cols)(c, b);
+    for (int a = d - 2; a >= 0; a--)
+        FF(axis_pass)(c, b, a, b->Nr, b->Ni, c->P, 0, 1);
     for (ptrdiff_t i = 0; i < c->sizeN; i++) {
         c->Hr[i] = b->Nr[i] * scale;
         c->Hi[i] = b->Ni[i] * scale;
@@ -931,7 +951,12 @@ int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
     c.sizeBlk = P[d - 1] * FW;
     if (nthreads < 1)
         nthreads = 1;
-    if (nthreads > ngroups)
+    /* threads over groups, or (few groups, d >= 2) all threads on each
+       group in turn, sharing its N form */
+    const ptrdiff_t rounds = (ngroups + nthreads - 1) / nthreads;
+    const int shared = d >= 2 && nthreads > 1 &&
+                       (double)ngroups < 0.9 * (double)(rounds * nthreads);
+    if (!shared && nthreads > ngroups)
         nthreads = (int)(ngroups > 0 ? ngroups : 1);
     const ptrdiff_t hsize = d == 1 ? P[0] : c.sizeN;
     c.Hr = (FF_T *)ff_alloc((size_t)hsize * sizeof(FF_T));
@@ -943,8 +968,13 @@ int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
         FF(bufs) *b = &bufs[i];
         b->Sr = (FF_T *)ff_alloc((size_t)c.sizeBlk * sizeof(FF_T));
         b->Si = (FF_T *)ff_alloc((size_t)c.sizeBlk * sizeof(FF_T));
-        b->Nr = (FF_T *)ff_alloc((size_t)c.sizeN * sizeof(FF_T));
-        b->Ni = (FF_T *)ff_alloc((size_t)c.sizeN * sizeof(FF_T));
+        if (shared && i > 0) {
+            b->Nr = bufs[0].Nr;
+            b->Ni = bufs[0].Ni;
+        } else {
+            b->Nr = (FF_T *)ff_alloc((size_t)c.sizeN * sizeof(FF_T));
+            b->Ni = (FF_T *)ff_alloc((size_t)c.sizeN * sizeof(FF_T));
+        }
         b->scr = (FF_T *)ff_alloc((size_t)c.sizeS * sizeof(FF_T));
         b->zero = (FF_T *)ff_alloc((size_t)c.sizeZ * sizeof(FF_T));
         b->trash = (FF_T *)ff_alloc((size_t)c.sizeZ * sizeof(FF_T));
@@ -954,22 +984,30 @@ int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
     if (!err) {
         FF(spectrum)(&c, &bufs[0]);
 #ifdef _OPENMP
+        if (shared) {
+#pragma omp parallel num_threads(nthreads)
+            {
+                const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
+                for (ptrdiff_t g = 0; g < ngroups; g++)
+                    FF(run_group)(&c, g, &bufs[tid], tid, nthr);
+            }
+        } else {
 #pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
-#endif
-        for (ptrdiff_t g = 0; g < ngroups; g++) {
-#ifdef _OPENMP
-            const int tid = omp_get_thread_num();
-#else
-            const int tid = 0;
-#endif
-            FF(run_group)(&c, g, &bufs[tid]);
+            for (ptrdiff_t g = 0; g < ngroups; g++)
+                FF(run_group)(&c, g, &bufs[omp_get_thread_num()], 0, 1);
         }
+#else
+        for (ptrdiff_t g = 0; g < ngroups; g++)
+            FF(run_group)(&c, g, &bufs[0], 0, 1);
+#endif
     }
     for (int i = 0; bufs && i < nthreads; i++) {
         free(bufs[i].Sr);
         free(bufs[i].Si);
-        free(bufs[i].Nr);
-        free(bufs[i].Ni);
+        if (!shared || i == 0) {
+            free(bufs[i].Nr);
+            free(bufs[i].Ni);
+        }
         free(bufs[i].scr);
         free(bufs[i].zero);
         free(bufs[i].trash);
@@ -989,6 +1027,7 @@ int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
 #undef FF_SEQ
 #undef FF_STAGE
 #undef FF_VTRANSPOSE
+#undef FF_BARRIER
 #undef FF
 #undef FF_CAT3
 #undef FF_CAT3_
