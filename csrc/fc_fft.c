@@ -63,7 +63,8 @@ static int fc_passes(ptrdiff_t n)
  * with 31^2 and 201^2 kernels, 10^6 and 10^7 samples; AVX-512, 2 MiB L2):
  * transforms x N x (passes over the tile + 6 for filling, transposes,
  * product and output + a working-set penalty: 0 up to 1 MiB, rising to 7 at
- * 2 MiB, then 1.4 per MiB), and a (soft) cap on memory: (2 x 2 threads + 2)
+ * 2 MiB, then 1.4 per MiB), times the idle share of 2 threads over the
+ * transforms (so that workers=2 has an even number of them), and a (soft) cap on memory: (2 x 2 threads + 2)
  * tiles <= 3 x the output (or 4 MiB, whichever is larger).  The optimum is
  * flat (within 10% over a factor 2 of tile size). */
 static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
@@ -88,6 +89,10 @@ static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t 
     const double ws = (d == 1 ? 6.0 : 2.0) * N * scal * lanes / mib;
     const double pen = ws <= 1.0 ? 0.0 : ws <= 2.0 ? 7.0 * (ws - 1.0) : 7.0 + 1.4 * (ws - 2.0);
     double cost = ntrans * N * (passes + 6.0 + pen);
+    /* balance over 2 threads: a last round with one group busy costs a full
+       round (the thread count itself must not change the tiles) */
+    const double groups = d == 1 ? ceil(ntrans / lanes) : ceil(ntrans);
+    cost *= 2.0 * ceil(groups / 2.0) / groups;
     const double extra = (2.0 * 2.0 * lanes + 2.0) * N * scal;
     if (extra > 3.0 * outb && extra > 4.0 * mib)
         cost *= 100.0;

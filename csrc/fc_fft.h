@@ -14,8 +14,11 @@
  * Tile lengths P (per axis, 5-smooth, P >= kshape) come from fc_fft_tiles,
  * a cost formula that does not depend on the thread count; the result is
  * bit-identical for every nthreads.  Peak extra memory about
- * (4 * threads + 2) * prod(P) scalars (2-D/3-D) or
- * (4 * threads) * P * lanes + 2 * P scalars (1-D).
+ * (2 * threads + 2) * prod(P) scalars (2-D/3-D: a tile's two planes per
+ * thread, or one shared, plus the kernel spectrum) or
+ * 6 * threads * P * lanes + 2 * P scalars (1-D; lanes = 64 / sizeof scalar
+ * or fewer); the tile cost formula keeps this within 3x the output (or
+ * 4 MiB).
  */
 #ifndef FC_FFT_H
 #define FC_FFT_H

@@ -19,16 +19,20 @@
  * conv(a + ib, g) = conv(a, g) + i conv(b, g).
  *
  * Vectorised across lines: every 1-D DFT runs down the columns of a matrix
- * (split re/im planes, row stride ld a multiple of the vector width), one
- * SIMD lane per column, as a Stockham autosort FFT with radix 4, 2, 3, 5
- * passes (twiddles precomputed in double, stored per pass).  A tile lives in
- * two layouts:
- *   "T" form: P[d-1] rows x M columns (M = prod P[0..d-2] lines), for the
- *            last axis; filled transposed straight from x;
- *   "N" form: the tile in C order with its last axis padded to ldN, for the
- *            other axes.
- * 1-D: M = 1, and the columns of the T form are C different tiles instead.
+ * (split re/im planes, row stride a whole number of vectors), one SIMD lane
+ * per column, as a Stockham autosort FFT with radix 4, 2, 3, 5 passes
+ * (twiddles precomputed in double, stored per pass).  A tile (d >= 2) is
+ * kept in C order with its last axis padded to ldN (the "N form"); the other
+ * axes are transformed down its columns.  The last axis is transformed in
+ * an "S block" of FW lines x P[d-1] (lanes = lines, in L1/L2): filled from x
+ * by an in-register transpose, transformed, stored transposed as N rows;
+ * the inverse reads FW rows back and writes the outputs from the block.
+ * 1-D: the S block's lanes are C = FW different tiles.
  * Inverse DFT = forward DFT with the re and im planes swapped.
+ *
+ * Threads: over groups (one transform: tile g, or tiles 2g and 2g + 1), or,
+ * with fewer groups than threads, all threads on each group in turn (lines,
+ * column blocks and product rows dealt out, barriers between phases).
  *
  * Determinism: the tile geometry P and the pairing of tiles never depend on
  * the thread count, lanes of a vector are independent, and every tile goes
@@ -717,10 +721,8 @@ static void FF(gather1)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
             ptrdiff_t lo = 0, hi = 0, o = 0;
             if (t < c->ntiles) {
                 o = t * c->B[0] + c->st[0];
-                lo = ff_max(0, -o);
-                hi = ff_min(P, n - o);
-                if (hi < lo)
-                    hi = lo;
+                lo = ff_min(ff_max(0, -o), P); /* the tile may lie wholly outside x */
+                hi = ff_max(ff_min(P, n - o), lo);
             }
             for (ptrdiff_t r = 0; r < lo; r++) {
                 dr[r * C] = 0;
@@ -951,11 +953,10 @@ int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
     c.sizeBlk = P[d - 1] * FW;
     if (nthreads < 1)
         nthreads = 1;
-    /* threads over groups, or (few groups, d >= 2) all threads on each
-       group in turn, sharing its N form */
-    const ptrdiff_t rounds = (ngroups + nthreads - 1) / nthreads;
-    const int shared = d >= 2 && nthreads > 1 &&
-                       (double)ngroups < 0.9 * (double)(rounds * nthreads);
+    /* threads over groups, or (fewer groups than threads, d >= 2) all
+       threads on each group in turn, sharing its N form: its barriers cost
+       more than an uneven last round of groups on a busy machine */
+    const int shared = d >= 2 && nthreads > 1 && ngroups < nthreads;
     if (!shared && nthreads > ngroups)
         nthreads = (int)(ngroups > 0 ? ngroups : 1);
     const ptrdiff_t hsize = d == 1 ? P[0] : c.sizeN;

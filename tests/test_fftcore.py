@@ -155,6 +155,21 @@ def test_many_tiles(dt, xs, hs, tiles):
     _check(x, h, [w[0] for w in win], [w[1] for w in win], tiles=tiles)
 
 
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs,starts,lengths,tiles", [
+    ((50,), (7,), (-200,), (400,), (10,)),
+    ((50,), (7,), (-200,), (400,), (48,)),
+    ((20, 30), (3, 5), (-60, -70), (140, 170), (8, 16)),
+    ((6, 7, 8), (2, 2, 3), (-20, 5, -30), (45, 10, 70), (4, 5, 6)),
+])
+def test_tiles_outside_input(dt, xs, hs, starts, lengths, tiles):
+    """Windows reaching far past x: whole tiles read only zeros (a tile left
+    of x once wrote past the end of its buffer)."""
+    rng = _rng(11)
+    x, h = _data(xs, dt, rng), _data(hs, dt, rng)
+    _check(x, h, list(starts), list(lengths), tiles=tiles)
+
+
 def test_complex_kernel_real_parts_differ():
     """Complex kernels are not conjugated: out = sum_j k[j] x[y + s + j]."""
     x = np.array([1, 2, 3, 4], np.complex128)
