@@ -586,9 +586,29 @@ static void FF(forward_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b, 
         }
         FF(block_to_N)(c, b, m0);
     }
-    for (int a = c->d - 2; a >= 0; a--) {
+    /* axis 0 is done by product_axis0 */
+    for (int a = c->d - 2; a >= 1; a--) {
         FF_BARRIER(nthr);
         FF(axis_pass)(c, b, a, b->Nr, b->Ni, c->P, tid, nthr);
+    }
+}
+
+/* Per column block of the N form, while it is in cache: the forward DFT
+ * along axis 0, the product with H and the inverse DFT along axis 0. */
+static void FF(product_axis0)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
+{
+    ptrdiff_t inner = c->ldN;
+    for (int e = 1; e < c->d - 1; e++)
+        inner *= c->P[e];
+    const ptrdiff_t chunk = c->plan[0].nvmax * FW, nb = (inner + chunk - 1) / chunk;
+    for (ptrdiff_t i = tid; i < nb; i += nthr) {
+        const ptrdiff_t c0 = i * chunk, w = ff_min(chunk, inner - c0);
+        FF(fft_cols)(&c->plan[0], b->Nr + c0, b->Ni + c0, inner, w, b->scr);
+        for (ptrdiff_t r = 0; r < c->P[0]; r++) {
+            const ptrdiff_t off = r * inner + c0;
+            FF(mul)(b->Nr + off, b->Ni + off, c->Hr + off, c->Hi + off, w);
+        }
+        FF(fft_cols)(&c->plan[0], b->Ni + c0, b->Nr + c0, inner, w, b->scr);
     }
 }
 
@@ -644,8 +664,9 @@ static void FF(inverse_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b, 
 {
     const int d = c->d;
     ptrdiff_t u[FC_FFT_MAXDIM];
-    /* axes 0 .. d-2, only the lines whose indices on earlier axes are < B */
-    for (int a = 0; a < d - 1; a++) {
+    /* axes 1 .. d-2 (0: product_axis0), only the lines whose indices on
+       earlier axes are < B */
+    for (int a = 1; a < d - 1; a++) {
         FF_BARRIER(nthr);
         FF(axis_pass)(c, b, a, b->Ni, b->Nr, c->B, tid, nthr);
     }
@@ -821,12 +842,7 @@ static void FF(run_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b, int 
     }
     FF(forward_group)(c, g, b, tid, nthr);
     FF_BARRIER(nthr);
-    /* the product, in chunks of whole N rows */
-    const ptrdiff_t rows = c->sizeN / c->ldN, rc = 16;
-    for (ptrdiff_t r0 = tid * rc; r0 < rows; r0 += nthr * rc) {
-        const ptrdiff_t off = r0 * c->ldN, cnt = ff_min(rc, rows - r0) * c->ldN;
-        FF(mul)(b->Nr + off, b->Ni + off, c->Hr + off, c->Hi + off, cnt);
-    }
+    FF(product_axis0)(c, b, tid, nthr);
     FF(inverse_group)(c, g, b, tid, nthr);
 }
 
