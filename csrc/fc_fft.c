@@ -204,10 +204,19 @@ int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
                      const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
                      const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads)
 {
-    ptrdiff_t Pc[FC_FFT_MAXDIM];
-    for (int a = 0; a < d; a++)
+    ptrdiff_t Pc[FC_FFT_MAXDIM], nout = 1;
+    int empty_kernel = 0;
+    for (int a = 0; a < d; a++) {
         if (lengths[a] <= 0)
             return 0;
+        nout *= lengths[a];
+        empty_kernel |= kshape[a] <= 0;
+    }
+    if (empty_kernel) { /* an empty sum */
+        const size_t es = (type == FC_FFT_F32) ? 4 : (type == FC_FFT_C128) ? 16 : 8;
+        memset(out, 0, (size_t)nout * es);
+        return 0;
+    }
     if (!P) {
         fc_fft_tiles(type, d, kshape, lengths, Pc);
         P = Pc;

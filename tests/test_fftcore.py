@@ -237,6 +237,13 @@ def test_tile_shape(dt, kshape, lengths):
         assert r == 1
 
 
+def test_empty_kernel_gives_zeros():
+    out = np.full((3, 4), 7.0, np.complex64)
+    _fftcore.correlate_window(np.ones((3, 4), np.complex64), np.ones((0, 2), np.complex64),
+                              [0, 0], [3, 4], out, 1)
+    assert np.array_equal(out, np.zeros((3, 4), np.complex64))
+
+
 def test_empty_window_writes_nothing():
     x = np.ones(10, np.float64)
     out = np.full((0,), 7.0)
