@@ -12,7 +12,8 @@ w2/w1 = speed-up from a second thread; rel.err = max |error| / max |ref|
 against a float64 reference (scipy.signal.fftconvolve on float64/complex128
 data: for the float64 rows it is the difference from scipy's float64
 result, a ~1e-15 floor, not an error bound), and scipy's own error on
-float32 rows.
+float32 rows.  cpu w1 / cpu x: the engine's process CPU time (workers=1)
+and scipy's CPU time over it - steadier than wall time on a shared machine.
 
     PYTHONPATH=src python benchmarks/bench_fft_engine.py [--reps N] [--quick]
 """
@@ -86,7 +87,8 @@ def main():
     print(f"fastconv FFT engine, isa={_fftcore.isa_name()}, cv2={'yes' if cv2 else 'no'}, "
           f"reps={args.reps} (interleaved, medians)")
     hdr = (f"{'case':<30} {'tile':>16} {'w1 ms':>8} {'w2 ms':>8} {'w2/w1':>6} {'scipy':>8} "
-           f"{'x':>5} {'oa':>8} {'x':>5} {'cv2':>8} {'x':>5} {'rel.err':>8} {'scipy err':>9}")
+           f"{'x':>5} {'oa':>8} {'x':>5} {'cv2':>8} {'x':>5} {'rel.err':>8} {'scipy err':>9} "
+           f"{'cpu w1':>7} {'cpu x':>6}")
     print(hdr)
     rng = np.random.default_rng(0)
     for xs, hs, dt in cases:
@@ -107,15 +109,18 @@ def main():
         if cv2 is not None and x.ndim == 2 and not cplx:
             calls["cv2"] = lambda: cv2_same(x, h)
         times = {n: [] for n in calls}
+        cpu = {n: [] for n in calls}
         results = {}
         for _ in range(args.reps):
             for n, f in calls.items():
-                t0 = time.perf_counter()
+                c0, t0 = time.process_time(), time.perf_counter()
                 r = f()
                 times[n].append(time.perf_counter() - t0)
+                cpu[n].append(time.process_time() - c0)
                 results[n] = r
                 del r
         med = {n: statistics.median(v) * 1e3 for n, v in times.items()}
+        cmed = {n: statistics.median(v) * 1e3 for n, v in cpu.items()}
         ref = signal.fftconvolve(x64.astype(np.complex128 if cplx else np.float64),
                                  h64.astype(np.complex128 if cplx else np.float64), mode="same")
         e = relerr(results["w1"].astype(ref.dtype), ref)
@@ -131,7 +136,8 @@ def main():
         cv_s = f"{cvm:8.1f} {cvm / med['w1']:5.2f}" if cvm else f"{'-':>8} {'-':>5}"
         print(f"{name:<30} {tile:>16} {med['w1']:8.1f} {med['w2']:8.1f} {med['w1'] / med['w2']:6.2f} "
               f"{med['scipy']:8.1f} {med['scipy'] / med['w1']:5.2f} {med['oa']:8.1f} "
-              f"{med['oa'] / med['w1']:5.2f} {cv_s} {e:8.1e} {esp:9.1e}", flush=True)
+              f"{med['oa'] / med['w1']:5.2f} {cv_s} {e:8.1e} {esp:9.1e} "
+              f"{cmed['w1']:7.1f} {cmed['scipy'] / cmed['w1']:6.2f}", flush=True)
 
 
 if __name__ == "__main__":
