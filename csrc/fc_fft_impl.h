@@ -942,9 +942,9 @@ int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
     }
     ptrdiff_t ngroups, sizeS = 0;
     if (d == 1) {
+        /* columns of the S block: one tile (complex) or a pair (real) */
         const ptrdiff_t cols = cplx ? c.ntiles : (c.ntiles + 1) / 2;
         c.C = FW;
-        (void)cols;
         c.M = 1;
         c.sizeN = 0;
         ngroups = (cols + c.C - 1) / c.C;
