@@ -9,9 +9,11 @@
 #include "fc_fft.h"
 
 #define FC_FFT_DECLARE(tn, T, isa)                                                   \
-    int fc_fft_corr_##tn##_##isa(int, int, const ptrdiff_t *, const T *, const ptrdiff_t *, \
-                                 const T *, const ptrdiff_t *, const ptrdiff_t *, T *,     \
-                                 const ptrdiff_t *, int);
+    void *fc_fft_plan_new_##tn##_##isa(int, int, const ptrdiff_t *, const ptrdiff_t *,    \
+                                       const T *, const ptrdiff_t *, const ptrdiff_t *,   \
+                                       const ptrdiff_t *);                                \
+    int fc_fft_plan_run_##tn##_##isa(const void *, const T *, T *, int);                  \
+    void fc_fft_plan_free_##tn##_##isa(void *);
 #define FC_FFT_DECLARE_ISA(isa)                                                      \
     FC_FFT_DECLARE(f32, float, isa)                                                  \
     FC_FFT_DECLARE(f64, double, isa)
@@ -200,44 +202,95 @@ int fc_fft_select_isa(const char *requested)
 const char *fc_fft_isa_name(void) { return fc_fft_names[fc_fft_isa]; }
 const char *fc_fft_isa_available(void) { return fc_fft_avail; }
 
-int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
-                     const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
-                     const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads)
+/* A plan: the engine's per-type, per-ISA context and how to run it. */
+struct fc_fft_plan {
+    int (*run)(const void *, const void *, void *, int);
+    void (*release)(void *);
+    void *ctx;
+    int empty;                 /* an empty kernel: the result is zeros */
+    size_t out_bytes;
+};
+
+#define FC_FFT_BIND(tn, T, isa)                                                      \
+    do {                                                                             \
+        pl->ctx = fc_fft_plan_new_##tn##_##isa(cplx, d, xshape, kshape, (const T *)k, starts, \
+                                               lengths, P);                          \
+        pl->run = (int (*)(const void *, const void *, void *, int))fc_fft_plan_run_##tn##_##isa; \
+        pl->release = fc_fft_plan_free_##tn##_##isa;                                 \
+    } while (0)
+#define FC_FFT_BIND_ISA(isa)                                                         \
+    do {                                                                             \
+        if (single)                                                                  \
+            FC_FFT_BIND(f32, float, isa);                                            \
+        else                                                                         \
+            FC_FFT_BIND(f64, double, isa);                                           \
+    } while (0)
+
+fc_fft_plan *fc_fft_plan_new(int type, int d, const ptrdiff_t *xshape, const void *k,
+                             const ptrdiff_t *kshape, const ptrdiff_t *starts,
+                             const ptrdiff_t *lengths, const ptrdiff_t *P)
 {
-    ptrdiff_t Pc[FC_FFT_MAXDIM], nout = 1;
-    int empty_kernel = 0;
+    ptrdiff_t Pc[FC_FFT_MAXDIM];
+    size_t nout = 1;
+    int empty = 0;
+    const int cplx = type == FC_FFT_C64 || type == FC_FFT_C128;
+    const int single = type == FC_FFT_F32 || type == FC_FFT_C64;
+    fc_fft_plan *pl = (fc_fft_plan *)calloc(1, sizeof *pl);
+    if (!pl)
+        return NULL;
     for (int a = 0; a < d; a++) {
-        if (lengths[a] <= 0)
-            return 0;
-        nout *= lengths[a];
-        empty_kernel |= kshape[a] <= 0;
+        nout *= (size_t)(lengths[a] > 0 ? lengths[a] : 0);
+        empty |= lengths[a] <= 0 || kshape[a] <= 0;
     }
-    if (empty_kernel) { /* an empty sum */
-        const size_t es = (type == FC_FFT_F32) ? 4 : (type == FC_FFT_C128) ? 16 : 8;
-        memset(out, 0, (size_t)nout * es);
-        return 0;
+    pl->out_bytes = nout * (size_t)(single ? 4 : 8) * (size_t)(cplx ? 2 : 1);
+    if (empty) { /* no outputs, or an empty sum */
+        pl->empty = 1;
+        return pl;
     }
     if (!P) {
         fc_fft_tiles(type, d, kshape, lengths, Pc);
         P = Pc;
     }
-    const int cplx = type == FC_FFT_C64 || type == FC_FFT_C128;
-    const int single = type == FC_FFT_F32 || type == FC_FFT_C64;
-#define FC_FFT_CALL(tn, T, isa)                                                      \
-    return fc_fft_corr_##tn##_##isa(cplx, d, xshape, (const T *)x, kshape, (const T *)k, \
-                                    starts, lengths, (T *)out, P, nthreads)
-#define FC_FFT_CALL_ISA(isa)                                                         \
-    do {                                                                             \
-        if (single)                                                                  \
-            FC_FFT_CALL(f32, float, isa);                                            \
-        else                                                                         \
-            FC_FFT_CALL(f64, double, isa);                                           \
-    } while (0)
     switch (fc_fft_isa) {
 #ifdef FC_FFT_X86
-    case FC_FFT_AVX512: FC_FFT_CALL_ISA(avx512);
-    case FC_FFT_AVX2: FC_FFT_CALL_ISA(avx2);
+    case FC_FFT_AVX512: FC_FFT_BIND_ISA(avx512); break;
+    case FC_FFT_AVX2: FC_FFT_BIND_ISA(avx2); break;
 #endif
-    default: FC_FFT_CALL_ISA(baseline);
+    default: FC_FFT_BIND_ISA(baseline); break;
     }
+    if (!pl->ctx) {
+        free(pl);
+        return NULL;
+    }
+    return pl;
+}
+
+int fc_fft_plan_run(const fc_fft_plan *pl, const void *x, void *out, int nthreads)
+{
+    if (pl->empty) {
+        memset(out, 0, pl->out_bytes);
+        return 0;
+    }
+    return pl->run(pl->ctx, x, out, nthreads);
+}
+
+void fc_fft_plan_free(fc_fft_plan *pl)
+{
+    if (!pl)
+        return;
+    if (pl->ctx)
+        pl->release(pl->ctx);
+    free(pl);
+}
+
+int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
+                     const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
+                     const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads)
+{
+    fc_fft_plan *pl = fc_fft_plan_new(type, d, xshape, k, kshape, starts, lengths, P);
+    if (!pl)
+        return -1;
+    const int rc = fc_fft_plan_run(pl, x, out, nthreads);
+    fc_fft_plan_free(pl);
+    return rc;
 }

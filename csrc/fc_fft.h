@@ -32,10 +32,22 @@ enum fc_fft_type { FC_FFT_F32 = 1, FC_FFT_F64 = 2, FC_FFT_C64 = 3, FC_FFT_C128 =
  * L (all >= 1) and element type `type`. */
 void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P);
 
-/* As above with the tiles P given (NULL: fc_fft_tiles). */
+/* One call: plan, run, free (tiles P given, or NULL: fc_fft_tiles). */
 int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
                      const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
                      const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads);
+
+/* A reusable plan: geometry, DFT plans and the kernel's spectrum for one
+ * kernel, input shape, window and type, made with the instruction set in
+ * use at the time (k is read only here).  NULL when memory is short.
+ * fc_fft_plan_run then computes out for any x of that shape (0, or -1 when
+ * memory is short); a plan is only read by runs, which may be concurrent. */
+typedef struct fc_fft_plan fc_fft_plan;
+fc_fft_plan *fc_fft_plan_new(int type, int d, const ptrdiff_t *xshape, const void *k,
+                             const ptrdiff_t *kshape, const ptrdiff_t *starts,
+                             const ptrdiff_t *lengths, const ptrdiff_t *P);
+int fc_fft_plan_run(const fc_fft_plan *pl, const void *x, void *out, int nthreads);
+void fc_fft_plan_free(fc_fft_plan *pl);
 
 /* Instruction set of the FFT kernels: "baseline", "avx2", "avx512". */
 int fc_fft_select_isa(const char *requested);

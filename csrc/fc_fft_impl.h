@@ -437,7 +437,7 @@ typedef struct {
     FF_T *out;
     ptrdiff_t xs[FC_FFT_MAXDIM], ks[FC_FFT_MAXDIM], st[FC_FFT_MAXDIM], L[FC_FFT_MAXDIM];
     ptrdiff_t P[FC_FFT_MAXDIM], B[FC_FFT_MAXDIM], nt[FC_FFT_MAXDIM];
-    ptrdiff_t ntiles, M, ldN, C;   /* C: tiles (columns) per plane, 1-D only */
+    ptrdiff_t ntiles, ngroups, M, ldN, C;   /* C: tiles (columns) per plane, 1-D only */
     ptrdiff_t sizeBlk, sizeN, sizeS, sizeZ;
     FF(plan) plan[FC_FFT_MAXDIM];
     FF_T *Hr, *Hi;                   /* N form (d >= 2) or P[0] values (d == 1) */
@@ -917,108 +917,10 @@ static ptrdiff_t FF(ld)(ptrdiff_t n)
     return ld;
 }
 
-int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
-                    const ptrdiff_t *kshape, const FF_T *k, const ptrdiff_t *starts,
-                    const ptrdiff_t *lengths, FF_T *out, const ptrdiff_t *P, int nthreads)
+/* Per-thread buffers: n sets (shared: one N form for all). */
+static void FF(bufs_free)(FF(bufs) *bufs, int n, int shared)
 {
-    FF(ctx) c;
-    memset(&c, 0, sizeof c);
-    c.d = d;
-    c.cplx = cplx;
-    c.es = cplx ? 2 : 1;
-    c.x = x;
-    c.k = k;
-    c.out = out;
-    c.ntiles = 1;
-    for (int a = 0; a < d; a++) {
-        c.xs[a] = xshape[a];
-        c.ks[a] = kshape[a];
-        c.st[a] = starts[a];
-        c.L[a] = lengths[a];
-        c.P[a] = P[a];
-        c.B[a] = P[a] - kshape[a] + 1;
-        c.nt[a] = (lengths[a] + c.B[a] - 1) / c.B[a];
-        c.ntiles *= c.nt[a];
-    }
-    ptrdiff_t ngroups, sizeS = 0;
-    if (d == 1) {
-        /* columns of the S block: one tile (complex) or a pair (real) */
-        const ptrdiff_t cols = cplx ? c.ntiles : (c.ntiles + 1) / 2;
-        c.C = FW;
-        c.M = 1;
-        c.sizeN = 0;
-        ngroups = (cols + c.C - 1) / c.C;
-    } else {
-        c.M = 1;
-        for (int a = 0; a < d - 1; a++)
-            c.M *= P[a];
-        c.ldN = FF(ld)(P[d - 1]);
-        c.sizeN = c.M * c.ldN;
-        ngroups = cplx ? c.ntiles : (c.ntiles + 1) / 2;
-    }
-    int err = 0;
-    for (int a = 0; a < d; a++) {
-        if (FF(plan_init)(&c.plan[a], P[a]) != 0)
-            err = 1;
-        const ptrdiff_t need = 4 * P[a] * c.plan[a].nvmax * FW;
-        if (need > sizeS)
-            sizeS = need;
-    }
-    c.sizeS = sizeS;
-    c.sizeZ = P[d - 1] * 2;
-    c.sizeBlk = P[d - 1] * FW;
-    if (nthreads < 1)
-        nthreads = 1;
-    /* threads over groups, or (fewer groups than threads, d >= 2) all
-       threads on each group in turn, sharing its N form: its barriers cost
-       more than an uneven last round of groups on a busy machine */
-    const int shared = d >= 2 && nthreads > 1 && ngroups < nthreads;
-    if (!shared && nthreads > ngroups)
-        nthreads = (int)(ngroups > 0 ? ngroups : 1);
-    const ptrdiff_t hsize = d == 1 ? P[0] : c.sizeN;
-    c.Hr = (FF_T *)ff_alloc((size_t)hsize * sizeof(FF_T));
-    c.Hi = (FF_T *)ff_alloc((size_t)hsize * sizeof(FF_T));
-    FF(bufs) *bufs = (FF(bufs) *)calloc((size_t)nthreads, sizeof(FF(bufs)));
-    if (!c.Hr || !c.Hi || !bufs)
-        err = 1;
-    for (int i = 0; !err && i < nthreads; i++) {
-        FF(bufs) *b = &bufs[i];
-        b->Sr = (FF_T *)ff_alloc((size_t)c.sizeBlk * sizeof(FF_T));
-        b->Si = (FF_T *)ff_alloc((size_t)c.sizeBlk * sizeof(FF_T));
-        if (shared && i > 0) {
-            b->Nr = bufs[0].Nr;
-            b->Ni = bufs[0].Ni;
-        } else {
-            b->Nr = (FF_T *)ff_alloc((size_t)c.sizeN * sizeof(FF_T));
-            b->Ni = (FF_T *)ff_alloc((size_t)c.sizeN * sizeof(FF_T));
-        }
-        b->scr = (FF_T *)ff_alloc((size_t)c.sizeS * sizeof(FF_T));
-        b->zero = (FF_T *)ff_alloc((size_t)c.sizeZ * sizeof(FF_T));
-        b->trash = (FF_T *)ff_alloc((size_t)c.sizeZ * sizeof(FF_T));
-        if (!b->Sr || !b->Si || !b->Nr || !b->Ni || !b->scr || !b->zero || !b->trash)
-            err = 1;
-    }
-    if (!err) {
-        FF(spectrum)(&c, &bufs[0]);
-#ifdef _OPENMP
-        if (shared) {
-#pragma omp parallel num_threads(nthreads)
-            {
-                const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
-                for (ptrdiff_t g = 0; g < ngroups; g++)
-                    FF(run_group)(&c, g, &bufs[tid], tid, nthr);
-            }
-        } else {
-#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
-            for (ptrdiff_t g = 0; g < ngroups; g++)
-                FF(run_group)(&c, g, &bufs[omp_get_thread_num()], 0, 1);
-        }
-#else
-        for (ptrdiff_t g = 0; g < ngroups; g++)
-            FF(run_group)(&c, g, &bufs[0], 0, 1);
-#endif
-    }
-    for (int i = 0; bufs && i < nthreads; i++) {
+    for (int i = 0; bufs && i < n; i++) {
         free(bufs[i].Sr);
         free(bufs[i].Si);
         if (!shared || i == 0) {
@@ -1030,11 +932,148 @@ int FF(fc_fft_corr)(int cplx, int d, const ptrdiff_t *xshape, const FF_T *x,
         free(bufs[i].trash);
     }
     free(bufs);
-    free(c.Hr);
-    free(c.Hi);
-    for (int a = 0; a < d; a++)
-        FF(plan_free)(&c.plan[a]);
-    return err ? -1 : 0;
+}
+
+static FF(bufs) *FF(bufs_new)(const FF(ctx) *c, int n, int shared)
+{
+    FF(bufs) *bufs = (FF(bufs) *)calloc((size_t)n, sizeof(FF(bufs)));
+    int err = !bufs;
+    for (int i = 0; !err && i < n; i++) {
+        FF(bufs) *b = &bufs[i];
+        b->Sr = (FF_T *)ff_alloc((size_t)c->sizeBlk * sizeof(FF_T));
+        b->Si = (FF_T *)ff_alloc((size_t)c->sizeBlk * sizeof(FF_T));
+        if (shared && i > 0) {
+            b->Nr = bufs[0].Nr;
+            b->Ni = bufs[0].Ni;
+        } else {
+            b->Nr = (FF_T *)ff_alloc((size_t)c->sizeN * sizeof(FF_T));
+            b->Ni = (FF_T *)ff_alloc((size_t)c->sizeN * sizeof(FF_T));
+        }
+        b->scr = (FF_T *)ff_alloc((size_t)c->sizeS * sizeof(FF_T));
+        b->zero = (FF_T *)ff_alloc((size_t)c->sizeZ * sizeof(FF_T));
+        b->trash = (FF_T *)ff_alloc((size_t)c->sizeZ * sizeof(FF_T));
+        err = !b->Sr || !b->Si || !b->Nr || !b->Ni || !b->scr || !b->zero || !b->trash;
+    }
+    if (err) {
+        FF(bufs_free)(bufs, n, shared);
+        return NULL;
+    }
+    return bufs;
+}
+
+void FF(fc_fft_plan_free)(void *plan)
+{
+    FF(ctx) *c = (FF(ctx) *)plan;
+    if (!c)
+        return;
+    free(c->Hr);
+    free(c->Hi);
+    for (int a = 0; a < c->d; a++)
+        FF(plan_free)(&c->plan[a]);
+    free(c);
+}
+
+/* The geometry, the DFT plans and the kernel spectrum of a call (see
+ * fc_fft.h, fc_fft_plan_new); NULL when memory is short. */
+void *FF(fc_fft_plan_new)(int cplx, int d, const ptrdiff_t *xshape, const ptrdiff_t *kshape,
+                          const FF_T *k, const ptrdiff_t *starts, const ptrdiff_t *lengths,
+                          const ptrdiff_t *P)
+{
+    FF(ctx) *c = (FF(ctx) *)calloc(1, sizeof(FF(ctx)));
+    if (!c)
+        return NULL;
+    c->d = d;
+    c->cplx = cplx;
+    c->es = cplx ? 2 : 1;
+    c->k = k;
+    c->ntiles = 1;
+    for (int a = 0; a < d; a++) {
+        c->xs[a] = xshape[a];
+        c->ks[a] = kshape[a];
+        c->st[a] = starts[a];
+        c->L[a] = lengths[a];
+        c->P[a] = P[a];
+        c->B[a] = P[a] - kshape[a] + 1;
+        c->nt[a] = (lengths[a] + c->B[a] - 1) / c->B[a];
+        c->ntiles *= c->nt[a];
+    }
+    if (d == 1) {
+        /* columns of the S block: one tile (complex) or a pair (real) */
+        const ptrdiff_t cols = cplx ? c->ntiles : (c->ntiles + 1) / 2;
+        c->C = FW;
+        c->M = 1;
+        c->sizeN = 0;
+        c->ngroups = (cols + c->C - 1) / c->C;
+    } else {
+        c->M = 1;
+        for (int a = 0; a < d - 1; a++)
+            c->M *= P[a];
+        c->ldN = FF(ld)(P[d - 1]);
+        c->sizeN = c->M * c->ldN;
+        c->ngroups = cplx ? c->ntiles : (c->ntiles + 1) / 2;
+    }
+    int err = 0;
+    for (int a = 0; a < d; a++) {
+        if (FF(plan_init)(&c->plan[a], P[a]) != 0)
+            err = 1;
+        const ptrdiff_t need = 4 * P[a] * c->plan[a].nvmax * FW;
+        if (need > c->sizeS)
+            c->sizeS = need;
+    }
+    c->sizeZ = P[d - 1] * 2;
+    c->sizeBlk = P[d - 1] * FW;
+    const ptrdiff_t hsize = d == 1 ? P[0] : c->sizeN;
+    c->Hr = (FF_T *)ff_alloc((size_t)hsize * sizeof(FF_T));
+    c->Hi = (FF_T *)ff_alloc((size_t)hsize * sizeof(FF_T));
+    FF(bufs) *b = err || !c->Hr || !c->Hi ? NULL : FF(bufs_new)(c, 1, 0);
+    if (!b) {
+        FF(fc_fft_plan_free)(c);
+        return NULL;
+    }
+    FF(spectrum)(c, b);
+    FF(bufs_free)(b, 1, 0);
+    c->k = NULL;
+    return c;
+}
+
+/* out = the window of x correlated with the plan's kernel; 0, or -1 when
+ * memory is short.  The plan is only read (concurrent runs are fine). */
+int FF(fc_fft_plan_run)(const void *plan, const FF_T *x, FF_T *out, int nthreads)
+{
+    FF(ctx) c = *(const FF(ctx) *)plan;
+    const ptrdiff_t ngroups = c.ngroups;
+    c.x = x;
+    c.out = out;
+    if (nthreads < 1)
+        nthreads = 1;
+    /* threads over groups, or (fewer groups than threads, d >= 2) all
+       threads on each group in turn, sharing its N form: its barriers cost
+       more than an uneven last round of groups on a busy machine */
+    const int shared = c.d >= 2 && nthreads > 1 && ngroups < nthreads;
+    if (!shared && nthreads > ngroups)
+        nthreads = (int)(ngroups > 0 ? ngroups : 1);
+    FF(bufs) *bufs = FF(bufs_new)(&c, nthreads, shared);
+    if (!bufs)
+        return -1;
+#ifdef _OPENMP
+    if (shared) {
+#pragma omp parallel num_threads(nthreads)
+        {
+            const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
+            for (ptrdiff_t g = 0; g < ngroups; g++)
+                FF(run_group)(&c, g, &bufs[tid], tid, nthr);
+        }
+    } else {
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
+        for (ptrdiff_t g = 0; g < ngroups; g++)
+            FF(run_group)(&c, g, &bufs[omp_get_thread_num()], 0, 1);
+    }
+#else
+    for (ptrdiff_t g = 0; g < ngroups; g++)
+        FF(run_group)(&c, g, &bufs[0], 0, 1);
+#endif
+    FF(bufs_free)(bufs, nthreads, shared);
+    return 0;
 }
 
 #undef FV

@@ -237,6 +237,52 @@ def test_tile_shape(dt, kshape, lengths):
         assert r == 1
 
 
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs,starts,lengths", [
+    ((3000,), (65,), (-64,), (3064,)),
+    ((130, 150), (11, 9), (-5, -4), (130, 150)),
+    ((30, 31, 33), (5, 4, 3), (0, 0, 0), (26, 28, 31)),
+])
+def test_kernel_plan_reuse(dt, xs, hs, starts, lengths):
+    """A KernelPlan gives correlate_window's bits for every input, at any
+    thread count, and does not depend on the kernel array after creation."""
+    rng = _rng(21)
+    k = _data(hs, dt, rng)
+    plan = _fftcore.KernelPlan(k, xs, starts, lengths)
+    k_orig = k.copy()
+    assert plan.tiles == _fftcore.tile_shape(hs, lengths, dt)
+    k[...] = 0  # the plan holds the spectrum, not the array
+    for i in range(3):
+        x = _data(xs, dt, rng)
+        want = np.empty(lengths, dt)
+        _fftcore.correlate_window(x, k_orig, starts, lengths, want, 1)
+        for t in (1, 2):
+            got = plan.run(x, np.empty(lengths, dt), t)
+            assert np.array_equal(got, want)
+
+
+def test_kernel_plan_shared_by_threads():
+    import threading
+    rng = _rng(22)
+    k = _data((9, 9), np.float32, rng)
+    plan = _fftcore.KernelPlan(k, (200, 210), (-4, -4), (200, 210))
+    xs = [_data((200, 210), np.float32, rng) for _ in range(4)]
+    want = [_fftcore.correlate_window(x, k, (-4, -4), (200, 210), np.empty((200, 210), np.float32), 1)
+            for x in xs]
+    got = [None] * 4
+
+    def work(i):
+        got[i] = plan.run(xs[i], np.empty((200, 210), np.float32), 1 + i % 2)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    for g, w in zip(got, want):
+        assert np.array_equal(g, w)
+
+
 def test_empty_kernel_gives_zeros():
     out = np.full((3, 4), 7.0, np.complex64)
     _fftcore.correlate_window(np.ones((3, 4), np.complex64), np.ones((0, 2), np.complex64),

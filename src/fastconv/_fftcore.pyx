@@ -30,6 +30,13 @@ cdef extern from "fc_fft.h" nogil:
                          const Py_ssize_t* kshape, const void* k, const Py_ssize_t* starts,
                          const Py_ssize_t* lengths, void* out, const Py_ssize_t* P,
                          int nthreads)
+    ctypedef struct fc_fft_plan:
+        pass
+    fc_fft_plan* fc_fft_plan_new(int type, int d, const Py_ssize_t* xshape, const void* k,
+                                 const Py_ssize_t* kshape, const Py_ssize_t* starts,
+                                 const Py_ssize_t* lengths, const Py_ssize_t* P)
+    int fc_fft_plan_run(const fc_fft_plan* pl, const void* x, void* out, int nthreads)
+    void fc_fft_plan_free(fc_fft_plan* pl)
     int fc_fft_select_isa(const char* requested)
     const char* fc_fft_isa_name()
     const char* fc_fft_isa_available()
@@ -98,8 +105,65 @@ def correlate_window(cnp.ndarray x, cnp.ndarray k, starts, lengths, cnp.ndarray 
     return out
 
 
+cdef class KernelPlan:
+    """correlate_window for one kernel, input shape, window and dtype, reused.
+
+    ``KernelPlan(k, xshape, starts, lengths, tiles=None)`` computes the
+    tiling, the DFT twiddles and the kernel's spectrum once (k is copied
+    into the spectrum: it may change afterwards); ``plan.run(x, out,
+    nthreads=1)`` then writes ``out[y] = sum_j k[j] * x[y + starts + j]``
+    for any ``x`` of shape ``xshape`` and k's dtype, bit-identical to
+    ``correlate_window``.  Trusts its inputs like correlate_window.  Runs
+    only read the plan, so threads may share one.
+    """
+    cdef fc_fft_plan* pl
+    cdef readonly tuple tiles
+
+    def __cinit__(self, cnp.ndarray k, xshape, starts, lengths, tiles=None):
+        cdef Py_ssize_t xs[FC_FFT_MAXDIM]
+        cdef Py_ssize_t ks[FC_FFT_MAXDIM]
+        cdef Py_ssize_t st[FC_FFT_MAXDIM]
+        cdef Py_ssize_t L[FC_FFT_MAXDIM]
+        cdef Py_ssize_t P[FC_FFT_MAXDIM]
+        cdef int d = cnp.PyArray_NDIM(k), a
+        cdef int t = _type_code(k)
+        cdef const void* kp = cnp.PyArray_DATA(k)
+        self.pl = NULL
+        for a in range(d):
+            xs[a] = xshape[a]
+            ks[a] = k.shape[a]
+            st[a] = starts[a]
+            L[a] = lengths[a]
+        if tiles is None:
+            fc_fft_tiles(t, d, ks, L, P)
+        else:
+            for a in range(d):
+                P[a] = tiles[a]
+        self.tiles = tuple(P[a] for a in range(d))
+        with nogil:
+            self.pl = fc_fft_plan_new(t, d, xs, kp, ks, st, L, P)
+        if self.pl == NULL:
+            raise MemoryError("fastconv FFT engine: cannot allocate the kernel plan")
+
+    def __dealloc__(self):
+        fc_fft_plan_free(self.pl)
+
+    def run(self, cnp.ndarray x, cnp.ndarray out, int nthreads=1):
+        """Write the window of `x` correlated with the plan's kernel into
+        `out` (C-contiguous, the plan's dtype and shapes); returns `out`."""
+        cdef const void* xp = cnp.PyArray_DATA(x)
+        cdef void* op = cnp.PyArray_DATA(out)
+        cdef int rc
+        with nogil:
+            rc = fc_fft_plan_run(self.pl, xp, op, nthreads)
+        if rc != 0:
+            raise MemoryError("fastconv FFT engine: cannot allocate its tile buffers")
+        return out
+
+
 def select_isa(requested=None):
-    """Select the FFT kernels' instruction set; return the name in use."""
+    """Select the FFT kernels' instruction set; return the name in use
+    (plans keep the instruction set they were made with)."""
     cdef bytes req = (requested or "").encode()
     fc_fft_select_isa(req)
     return fc_fft_isa_name().decode()
