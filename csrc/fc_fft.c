@@ -1,0 +1,296 @@
+/*
+ * fc_fft.c - tile choice and run-time dispatch of the FFT engine
+ * (fc_fft.h; the kernels are fc_fft_impl.h compiled per instruction set).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fc_fft.h"
+
+#define FC_FFT_DECLARE(tn, T, isa)                                                   \
+    void *fc_fft_plan_new_##tn##_##isa(int, int, const ptrdiff_t *, const ptrdiff_t *,    \
+                                       const T *, const ptrdiff_t *, const ptrdiff_t *,   \
+                                       const ptrdiff_t *);                                \
+    int fc_fft_plan_run_##tn##_##isa(const void *, const T *, T *, int);                  \
+    void fc_fft_plan_free_##tn##_##isa(void *);
+#define FC_FFT_DECLARE_ISA(isa)                                                      \
+    FC_FFT_DECLARE(f32, float, isa)                                                  \
+    FC_FFT_DECLARE(f64, double, isa)
+
+FC_FFT_DECLARE_ISA(baseline)
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(_M_X64))
+#define FC_FFT_X86 1
+FC_FFT_DECLARE_ISA(avx2)
+FC_FFT_DECLARE_ISA(avx512)
+#endif
+
+/* ---------------------------------------------------------------- tiles -- */
+
+/* The smallest 5-smooth number >= n. */
+static ptrdiff_t fc_next_smooth(ptrdiff_t n)
+{
+    if (n <= 1)
+        return 1;
+    ptrdiff_t best = -1;
+    for (ptrdiff_t p2 = 1;; p2 *= 2) {
+        for (ptrdiff_t p3 = p2;; p3 *= 3) {
+            ptrdiff_t p = p3;
+            while (p < n)
+                p *= 5;
+            if (best < 0 || p < best)
+                best = p;
+            if (p3 >= n)
+                break;
+        }
+        if (p2 >= n)
+            break;
+    }
+    return best;
+}
+
+/* Passes of one length-n transform (radix 4, 2, 3, 5 as fc_fft_impl.h
+ * factors it), plus one for the copy a single pass needs. */
+static int fc_passes(ptrdiff_t n)
+{
+    int np = 0;
+    while (n % 4 == 0) { n /= 4; np++; }
+    while (n % 2 == 0) { n /= 2; np++; }
+    while (n % 3 == 0) { n /= 3; np++; }
+    while (n % 5 == 0) { n /= 5; np++; }
+    return np == 1 ? 2 : np;
+}
+
+/* Relative cost of a tiling, fitted to CPU times on this machine (2048^2
+ * with 31^2 and 201^2 kernels, 10^6 and 10^7 samples; AVX-512, 2 MiB L2):
+ * transforms x N x (passes over the tile + 6 for filling, transposes,
+ * product and output + a working-set penalty: 0 up to 1 MiB, rising to 7 at
+ * 2 MiB, then 1.4 per MiB), times the idle share of 2 threads over the
+ * transforms (so that workers=2 has an even number of them), and a (soft) cap on memory: (2 x 2 threads + 2)
+ * tiles <= 3 x the output (or 4 MiB, whichever is larger).  The optimum is
+ * flat (within 10% over a factor 2 of tile size). */
+static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
+                           const ptrdiff_t *P)
+{
+    const int cplx = type == FC_FFT_C64 || type == FC_FFT_C128;
+    const double scal = (type == FC_FFT_F32 || type == FC_FFT_C64) ? 4.0 : 8.0;
+    const double mib = 1048576.0;
+    double N = 1, nt = 1, outb = 1, passes = 0;
+    for (int a = 0; a < d; a++) {
+        const ptrdiff_t B = P[a] - K[a] + 1;
+        N *= (double)P[a];
+        nt *= (double)((L[a] + B - 1) / B);
+        outb *= (double)L[a];
+        passes += fc_passes(P[a]);
+    }
+    outb *= scal * (cplx ? 2 : 1);
+    const double ntrans = cplx ? nt : 0.5 * nt;
+    const double lanes = d == 1 ? 64.0 / scal : 1.0;   /* 1-D: tiles side by side */
+    /* working set, MiB: the tile's two planes (1-D: and the 4 planes of
+       Stockham scratch, as long as the tiles) */
+    const double ws = (d == 1 ? 6.0 : 2.0) * N * scal * lanes / mib;
+    const double pen = ws <= 1.0 ? 0.0 : ws <= 2.0 ? 7.0 * (ws - 1.0) : 7.0 + 1.4 * (ws - 2.0);
+    double cost = ntrans * N * (passes + 6.0 + pen);
+    /* balance over 2 threads: a last round with one group busy costs a full
+       round (the thread count itself must not change the tiles) */
+    const double groups = d == 1 ? ceil(ntrans / lanes) : ceil(ntrans);
+    cost *= 2.0 * ceil(groups / 2.0) / groups;
+    const double extra = (2.0 * 2.0 * lanes + 2.0) * N * scal;
+    if (extra > 3.0 * outb && extra > 4.0 * mib)
+        cost *= 100.0;
+    return cost;
+}
+
+static int fc_cmp_len(const void *a, const void *b)
+{
+    const ptrdiff_t x = *(const ptrdiff_t *)a, y = *(const ptrdiff_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The 5-smooth numbers in [lo, hi], ascending (at most `cap`); returns the count. */
+static int fc_smooth_range(ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t *v, int cap)
+{
+    int n = 0;
+    for (ptrdiff_t p2 = 1; p2 <= hi; p2 *= 2)
+        for (ptrdiff_t p3 = p2; p3 <= hi; p3 *= 3)
+            for (ptrdiff_t p5 = p3; p5 <= hi; p5 *= 5)
+                if (p5 >= lo && n < cap)
+                    v[n++] = p5;
+    qsort(v, (size_t)n, sizeof *v, fc_cmp_len);
+    return n;
+}
+
+void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P)
+{
+    enum { CAP = 4096 };
+    ptrdiff_t *cand = (ptrdiff_t *)malloc(CAP * sizeof(ptrdiff_t));
+    for (int a = 0; a < d; a++) {
+        const ptrdiff_t hi = fc_next_smooth(L[a] + K[a] - 1);
+        /* start: about 4 K (a good size for 2-D overlap-save), within range */
+        ptrdiff_t p = fc_next_smooth(4 * K[a] > 16 ? 4 * K[a] : 16);
+        P[a] = p < hi ? p : hi;
+        if (P[a] < K[a])
+            P[a] = fc_next_smooth(K[a]);
+    }
+    if (!cand)
+        return;
+    /* coordinate descent over 5-smooth lengths in [K, next_smooth(L + K - 1)] */
+    for (int round = 0; round < 3; round++) {
+        int changed = 0;
+        for (int a = 0; a < d; a++) {
+            const int nc = fc_smooth_range(K[a], fc_next_smooth(L[a] + K[a] - 1), cand, CAP);
+            ptrdiff_t best = P[a];
+            double bestc = fc_tile_cost(type, d, K, L, P);
+            const ptrdiff_t keep = P[a];
+            for (int i = 0; i < nc; i++) {
+                P[a] = cand[i];
+                const double cst = fc_tile_cost(type, d, K, L, P);
+                if (cst < bestc * (1 - 1e-12)) {
+                    bestc = cst;
+                    best = cand[i];
+                }
+            }
+            P[a] = best;
+            changed |= best != keep;
+        }
+        if (!changed)
+            break;
+    }
+    free(cand);
+}
+
+/* ------------------------------------------------------------- dispatch -- */
+
+enum { FC_FFT_BASELINE = 0, FC_FFT_AVX2 = 1, FC_FFT_AVX512 = 2 };
+static const char *const fc_fft_names[] = {"baseline", "avx2", "avx512"};
+static int fc_fft_isa = FC_FFT_BASELINE;
+static char fc_fft_avail[64] = "baseline";
+
+static int fc_fft_cpu_has(int isa)
+{
+    if (isa == FC_FFT_BASELINE)
+        return 1;
+#ifdef FC_FFT_X86
+    __builtin_cpu_init();
+    if (isa == FC_FFT_AVX2)
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (isa == FC_FFT_AVX512)
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+#endif
+    return 0;
+}
+
+int fc_fft_select_isa(const char *requested)
+{
+    int best = FC_FFT_BASELINE;
+    strcpy(fc_fft_avail, "baseline");
+    for (int isa = FC_FFT_AVX2; isa <= FC_FFT_AVX512; isa++)
+        if (fc_fft_cpu_has(isa)) {
+            best = isa;
+            strcat(fc_fft_avail, ",");
+            strcat(fc_fft_avail, fc_fft_names[isa]);
+        }
+    fc_fft_isa = best;
+    if (requested && requested[0])
+        for (int isa = FC_FFT_BASELINE; isa <= FC_FFT_AVX512; isa++)
+            if (strcmp(requested, fc_fft_names[isa]) == 0 && fc_fft_cpu_has(isa))
+                fc_fft_isa = isa;
+    return fc_fft_isa;
+}
+
+const char *fc_fft_isa_name(void) { return fc_fft_names[fc_fft_isa]; }
+const char *fc_fft_isa_available(void) { return fc_fft_avail; }
+
+/* A plan: the engine's per-type, per-ISA context and how to run it. */
+struct fc_fft_plan {
+    int (*run)(const void *, const void *, void *, int);
+    void (*release)(void *);
+    void *ctx;
+    int empty;                 /* an empty kernel: the result is zeros */
+    size_t out_bytes;
+};
+
+#define FC_FFT_BIND(tn, T, isa)                                                      \
+    do {                                                                             \
+        pl->ctx = fc_fft_plan_new_##tn##_##isa(cplx, d, xshape, kshape, (const T *)k, starts, \
+                                               lengths, P);                          \
+        pl->run = (int (*)(const void *, const void *, void *, int))fc_fft_plan_run_##tn##_##isa; \
+        pl->release = fc_fft_plan_free_##tn##_##isa;                                 \
+    } while (0)
+#define FC_FFT_BIND_ISA(isa)                                                         \
+    do {                                                                             \
+        if (single)                                                                  \
+            FC_FFT_BIND(f32, float, isa);                                            \
+        else                                                                         \
+            FC_FFT_BIND(f64, double, isa);                                           \
+    } while (0)
+
+fc_fft_plan *fc_fft_plan_new(int type, int d, const ptrdiff_t *xshape, const void *k,
+                             const ptrdiff_t *kshape, const ptrdiff_t *starts,
+                             const ptrdiff_t *lengths, const ptrdiff_t *P)
+{
+    ptrdiff_t Pc[FC_FFT_MAXDIM];
+    size_t nout = 1;
+    int empty = 0;
+    const int cplx = type == FC_FFT_C64 || type == FC_FFT_C128;
+    const int single = type == FC_FFT_F32 || type == FC_FFT_C64;
+    fc_fft_plan *pl = (fc_fft_plan *)calloc(1, sizeof *pl);
+    if (!pl)
+        return NULL;
+    for (int a = 0; a < d; a++) {
+        nout *= (size_t)(lengths[a] > 0 ? lengths[a] : 0);
+        empty |= lengths[a] <= 0 || kshape[a] <= 0;
+    }
+    pl->out_bytes = nout * (size_t)(single ? 4 : 8) * (size_t)(cplx ? 2 : 1);
+    if (empty) { /* no outputs, or an empty sum */
+        pl->empty = 1;
+        return pl;
+    }
+    if (!P) {
+        fc_fft_tiles(type, d, kshape, lengths, Pc);
+        P = Pc;
+    }
+    switch (fc_fft_isa) {
+#ifdef FC_FFT_X86
+    case FC_FFT_AVX512: FC_FFT_BIND_ISA(avx512); break;
+    case FC_FFT_AVX2: FC_FFT_BIND_ISA(avx2); break;
+#endif
+    default: FC_FFT_BIND_ISA(baseline); break;
+    }
+    if (!pl->ctx) {
+        free(pl);
+        return NULL;
+    }
+    return pl;
+}
+
+int fc_fft_plan_run(const fc_fft_plan *pl, const void *x, void *out, int nthreads)
+{
+    if (pl->empty) {
+        memset(out, 0, pl->out_bytes);
+        return 0;
+    }
+    return pl->run(pl->ctx, x, out, nthreads);
+}
+
+void fc_fft_plan_free(fc_fft_plan *pl)
+{
+    if (!pl)
+        return;
+    if (pl->ctx)
+        pl->release(pl->ctx);
+    free(pl);
+}
+
+int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
+                     const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
+                     const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads)
+{
+    fc_fft_plan *pl = fc_fft_plan_new(type, d, xshape, k, kshape, starts, lengths, P);
+    if (!pl)
+        return -1;
+    const int rc = fc_fft_plan_run(pl, x, out, nthreads);
+    fc_fft_plan_free(pl);
+    return rc;
+}

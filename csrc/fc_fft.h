@@ -1,0 +1,57 @@
+/*
+ * fc_fft.h - FFT convolution engine (overlap-save, SIMD across lines).
+ *
+ * fc_fft_correlate computes, over N-D C-contiguous arrays of one element type
+ * (FC_FFT_F32, _F64, _C64, _C128; complex interleaved),
+ *
+ *     out[y] = sum_{j < kshape} k[j] * x[y + s + j]      for 0 <= y < lengths
+ *
+ * where x reads 0 outside [0, xshape) and s = starts (per axis, may be
+ * negative) - the same contract as the direct core.  It trusts its
+ * arguments (the Python plan validates them) and returns 0, or -1 when
+ * memory could not be allocated (out is then incomplete).
+ *
+ * Tile lengths P (per axis, 5-smooth, P >= kshape) come from fc_fft_tiles,
+ * a cost formula that does not depend on the thread count; the result is
+ * bit-identical for every nthreads.  Peak extra memory about
+ * (2 * threads + 2) * prod(P) scalars (2-D/3-D: a tile's two planes per
+ * thread, or one shared, plus the kernel spectrum) or
+ * 6 * threads * P * lanes + 2 * P scalars (1-D; lanes = 64 / sizeof scalar
+ * or fewer); the tile cost formula keeps this within 3x the output (or
+ * 4 MiB).
+ */
+#ifndef FC_FFT_H
+#define FC_FFT_H
+#include <stddef.h>
+
+#define FC_FFT_MAXDIM 8
+
+enum fc_fft_type { FC_FFT_F32 = 1, FC_FFT_F64 = 2, FC_FFT_C64 = 3, FC_FFT_C128 = 4 };
+
+/* Choose the tile lengths P[0..d) for kernel extents K and output extents
+ * L (all >= 1) and element type `type`. */
+void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P);
+
+/* One call: plan, run, free (tiles P given, or NULL: fc_fft_tiles). */
+int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
+                     const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
+                     const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads);
+
+/* A reusable plan: geometry, DFT plans and the kernel's spectrum for one
+ * kernel, input shape, window and type, made with the instruction set in
+ * use at the time (k is read only here).  NULL when memory is short.
+ * fc_fft_plan_run then computes out for any x of that shape (0, or -1 when
+ * memory is short); a plan is only read by runs, which may be concurrent. */
+typedef struct fc_fft_plan fc_fft_plan;
+fc_fft_plan *fc_fft_plan_new(int type, int d, const ptrdiff_t *xshape, const void *k,
+                             const ptrdiff_t *kshape, const ptrdiff_t *starts,
+                             const ptrdiff_t *lengths, const ptrdiff_t *P);
+int fc_fft_plan_run(const fc_fft_plan *pl, const void *x, void *out, int nthreads);
+void fc_fft_plan_free(fc_fft_plan *pl);
+
+/* Instruction set of the FFT kernels: "baseline", "avx2", "avx512". */
+int fc_fft_select_isa(const char *requested);
+const char *fc_fft_isa_name(void);
+const char *fc_fft_isa_available(void);
+
+#endif

@@ -1,0 +1,181 @@
+"""FFT-method core: the same contract as the direct core.
+
+``correlate_window(x, k, starts, lengths, out, nthreads)`` computes, for
+N-D C-contiguous arrays ``x``, ``k``, ``out`` of one dtype (float32,
+float64, complex64, complex128; same ndim >= 1),
+
+    out[y] = sum_j k[j] * x[y + s + j]           (y, j, s are N-D indices)
+
+for ``0 <= y < lengths`` with ``x`` read as 0 outside its extent and
+``s = starts`` (per axis, may be negative).  The work is done by the C
+engine in csrc/fc_fft*.{h,c}: overlap-save tiles of 5-smooth lengths,
+split re/im SIMD FFTs across lines, the kernel spectrum computed once,
+OpenMP threads over tiles with the GIL released; the result is bit-identical
+for every ``nthreads``.  Float32 data is transformed in float32.
+
+This module trusts its inputs (the Python plan validates them) and never
+raises for user input, except MemoryError when the engine cannot allocate
+its tile buffers.
+"""
+cimport numpy as cnp
+
+cnp.import_array()
+
+cdef extern from "fc_fft.h" nogil:
+    enum:
+        FC_FFT_MAXDIM, FC_FFT_F32, FC_FFT_F64, FC_FFT_C64, FC_FFT_C128
+    void fc_fft_tiles(int type, int d, const Py_ssize_t* K, const Py_ssize_t* L,
+                      Py_ssize_t* P)
+    int fc_fft_correlate(int type, int d, const Py_ssize_t* xshape, const void* x,
+                         const Py_ssize_t* kshape, const void* k, const Py_ssize_t* starts,
+                         const Py_ssize_t* lengths, void* out, const Py_ssize_t* P,
+                         int nthreads)
+    ctypedef struct fc_fft_plan:
+        pass
+    fc_fft_plan* fc_fft_plan_new(int type, int d, const Py_ssize_t* xshape, const void* k,
+                                 const Py_ssize_t* kshape, const Py_ssize_t* starts,
+                                 const Py_ssize_t* lengths, const Py_ssize_t* P)
+    int fc_fft_plan_run(const fc_fft_plan* pl, const void* x, void* out, int nthreads)
+    void fc_fft_plan_free(fc_fft_plan* pl)
+    int fc_fft_select_isa(const char* requested)
+    const char* fc_fft_isa_name()
+    const char* fc_fft_isa_available()
+
+
+MAXDIM = FC_FFT_MAXDIM
+
+cdef int _type_code(cnp.ndarray a):
+    cdef int num = cnp.PyArray_TYPE(a)
+    if num == cnp.NPY_FLOAT32:
+        return FC_FFT_F32
+    if num == cnp.NPY_FLOAT64:
+        return FC_FFT_F64
+    if num == cnp.NPY_COMPLEX64:
+        return FC_FFT_C64
+    return FC_FFT_C128
+
+
+def tile_shape(kshape, lengths, dtype):
+    """Overlap-save tile lengths (5-smooth, per axis) the engine uses for a
+    kernel of shape `kshape`, an output window of shape `lengths` and
+    `dtype` (float32/float64/complex64/complex128)."""
+    import numpy as np
+    cdef Py_ssize_t K[FC_FFT_MAXDIM]
+    cdef Py_ssize_t L[FC_FFT_MAXDIM]
+    cdef Py_ssize_t P[FC_FFT_MAXDIM]
+    cdef int d = len(kshape), a
+    cdef int t = _type_code(np.empty(0, dtype))
+    for a in range(d):
+        K[a] = kshape[a]
+        L[a] = lengths[a]
+    fc_fft_tiles(t, d, K, L, P)
+    return tuple(P[a] for a in range(d))
+
+
+def correlate_window(cnp.ndarray x, cnp.ndarray k, starts, lengths, cnp.ndarray out,
+                     int nthreads=1, tiles=None):
+    """out[y] = sum_j k[j] * x[y + starts + j] for 0 <= y < lengths (see the
+    module docstring).  `tiles`: optional tile lengths per axis (5-smooth,
+    >= k.shape) instead of the engine's choice (for tests and tuning).
+    Returns `out`."""
+    cdef Py_ssize_t xs[FC_FFT_MAXDIM]
+    cdef Py_ssize_t ks[FC_FFT_MAXDIM]
+    cdef Py_ssize_t st[FC_FFT_MAXDIM]
+    cdef Py_ssize_t L[FC_FFT_MAXDIM]
+    cdef Py_ssize_t P[FC_FFT_MAXDIM]
+    cdef const Py_ssize_t* Pp = NULL
+    cdef int d = cnp.PyArray_NDIM(x), a, rc
+    cdef int t = _type_code(x)
+    cdef const void* xp = cnp.PyArray_DATA(x)
+    cdef const void* kp = cnp.PyArray_DATA(k)
+    cdef void* op = cnp.PyArray_DATA(out)
+    for a in range(d):
+        xs[a] = x.shape[a]
+        ks[a] = k.shape[a]
+        st[a] = starts[a]
+        L[a] = lengths[a]
+    if tiles is not None:
+        for a in range(d):
+            P[a] = tiles[a]
+        Pp = P
+    with nogil:
+        rc = fc_fft_correlate(t, d, xs, xp, ks, kp, st, L, op, Pp, nthreads)
+    if rc != 0:
+        raise MemoryError("fastconv FFT engine: cannot allocate its tile buffers")
+    return out
+
+
+cdef class KernelPlan:
+    """correlate_window for one kernel, input shape, window and dtype, reused.
+
+    ``KernelPlan(k, xshape, starts, lengths, tiles=None)`` computes the
+    tiling, the DFT twiddles and the kernel's spectrum once (k is copied
+    into the spectrum: it may change afterwards); ``plan.run(x, out,
+    nthreads=1)`` then writes ``out[y] = sum_j k[j] * x[y + starts + j]``
+    for any ``x`` of shape ``xshape`` and k's dtype, bit-identical to
+    ``correlate_window``.  Trusts its inputs like correlate_window.  Runs
+    only read the plan, so threads may share one.
+    """
+    cdef fc_fft_plan* pl
+    cdef readonly tuple tiles
+
+    def __cinit__(self, cnp.ndarray k, xshape, starts, lengths, tiles=None):
+        cdef Py_ssize_t xs[FC_FFT_MAXDIM]
+        cdef Py_ssize_t ks[FC_FFT_MAXDIM]
+        cdef Py_ssize_t st[FC_FFT_MAXDIM]
+        cdef Py_ssize_t L[FC_FFT_MAXDIM]
+        cdef Py_ssize_t P[FC_FFT_MAXDIM]
+        cdef int d = cnp.PyArray_NDIM(k), a
+        cdef int t = _type_code(k)
+        cdef const void* kp = cnp.PyArray_DATA(k)
+        self.pl = NULL
+        for a in range(d):
+            xs[a] = xshape[a]
+            ks[a] = k.shape[a]
+            st[a] = starts[a]
+            L[a] = lengths[a]
+        if tiles is None:
+            fc_fft_tiles(t, d, ks, L, P)
+        else:
+            for a in range(d):
+                P[a] = tiles[a]
+        self.tiles = tuple(P[a] for a in range(d))
+        with nogil:
+            self.pl = fc_fft_plan_new(t, d, xs, kp, ks, st, L, P)
+        if self.pl == NULL:
+            raise MemoryError("fastconv FFT engine: cannot allocate the kernel plan")
+
+    def __dealloc__(self):
+        fc_fft_plan_free(self.pl)
+
+    def run(self, cnp.ndarray x, cnp.ndarray out, int nthreads=1):
+        """Write the window of `x` correlated with the plan's kernel into
+        `out` (C-contiguous, the plan's dtype and shapes); returns `out`."""
+        cdef const void* xp = cnp.PyArray_DATA(x)
+        cdef void* op = cnp.PyArray_DATA(out)
+        cdef int rc
+        with nogil:
+            rc = fc_fft_plan_run(self.pl, xp, op, nthreads)
+        if rc != 0:
+            raise MemoryError("fastconv FFT engine: cannot allocate its tile buffers")
+        return out
+
+
+def select_isa(requested=None):
+    """Select the FFT kernels' instruction set; return the name in use
+    (plans keep the instruction set they were made with)."""
+    cdef bytes req = (requested or "").encode()
+    fc_fft_select_isa(req)
+    return fc_fft_isa_name().decode()
+
+
+def isa_name():
+    return fc_fft_isa_name().decode()
+
+
+def isa_available():
+    return fc_fft_isa_available().decode().split(",")
+
+
+import os as _os
+select_isa(_os.environ.get("FASTCONV_ISA"))

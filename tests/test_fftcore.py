@@ -1,0 +1,298 @@
+"""The FFT engine (fastconv._fftcore, csrc/fc_fft*) against scipy.signal.
+
+``correlate_window(x, k, starts, lengths, out, nthreads)`` computes
+``out[y] = sum_j k[j] * x[y + s + j]`` (x read as 0 outside).  A convolution
+window [start, start + len) of ``conv_full = x * h`` is that with
+``k = flip(h)`` and ``s = start - (m - 1)``.  The reference is the direct
+sum in long double; the engine's relative error (max |error| / max |ref|)
+must not exceed scipy.signal.fftconvolve's on the same inputs (float32 and
+complex64: 4x scipy's), plus a few units of rounding of the result dtype
+for tiny problems where scipy's error happens to be ~0.
+"""
+import itertools
+
+import numpy as np
+import pytest
+from scipy import signal
+
+from fastconv import _fftcore
+
+DTYPES = [np.float32, np.float64, np.complex64, np.complex128]
+SINGLE = (np.float32, np.complex64)
+
+
+def _rng(seed):
+    return np.random.default_rng(seed)
+
+
+def _data(shape, dt, rng):
+    a = rng.standard_normal(shape)
+    if np.dtype(dt).kind == "c":
+        a = a + 1j * rng.standard_normal(shape)
+    return a.astype(dt)
+
+
+def _flip(h):
+    return h[(slice(None, None, -1),) * h.ndim]
+
+
+def _window(n, m, mode):
+    """(start, length) of `mode` inside the full convolution, per axis."""
+    if mode == "full":
+        return 0, n + m - 1
+    if mode == "same":
+        return (m - 1) // 2, n
+    return m - 1, max(n - m + 1, 0)  # valid (callers keep n >= m)
+
+
+def _cut(full, starts, lengths):
+    """full[start:start + length] per axis, zeros outside full."""
+    out = np.zeros(lengths, full.dtype)
+    so, sf = [], []
+    for f0, n, fn in zip(starts, lengths, full.shape):
+        lo, hi = max(0, -f0), min(n, fn - f0)
+        hi = max(hi, lo)
+        so.append(slice(lo, hi))
+        sf.append(slice(f0 + lo, f0 + hi))
+    out[tuple(so)] = full[tuple(sf)]
+    return out
+
+
+def _engine_conv(x, h, starts, lengths, nthreads=1, tiles=None):
+    out = np.full(lengths, np.nan, x.dtype) if x.dtype.kind == "f" else np.empty(lengths, x.dtype)
+    s = [st - (m - 1) for st, m in zip(starts, h.shape)]
+    r = _fftcore.correlate_window(x, np.ascontiguousarray(_flip(h)), s, lengths, out, nthreads,
+                                  tiles=tiles)
+    assert r is out
+    return out
+
+
+def _exact_full(x, h):
+    wide = np.clongdouble if x.dtype.kind == "c" else np.longdouble
+    return signal.convolve(x.astype(wide), h.astype(wide), mode="full", method="direct")
+
+
+def _relerr(a, ref):
+    scale = np.abs(ref).max() if ref.size else 1.0
+    if scale == 0:
+        scale = 1.0
+    return float(np.abs(a.astype(ref.dtype) - ref).max() / scale) if ref.size else 0.0
+
+
+def _check(x, h, starts, lengths, tiles=None):
+    got = _engine_conv(x, h, starts, lengths, tiles=tiles)
+    assert got.dtype == x.dtype and got.shape == tuple(lengths)
+    full = _exact_full(x, h)
+    ref = _cut(full, starts, lengths)
+    sp = _cut(signal.fftconvolve(x, h, mode="full"), starts, lengths)
+    e_sp = _relerr(sp, ref)
+    e = _relerr(got, ref)
+    eps = np.finfo(x.dtype).eps
+    factor = 4.0 if x.dtype.type in SINGLE else 1.0
+    assert e <= factor * e_sp + 4 * eps, (e, e_sp)
+    return e, e_sp
+
+
+CASES_1D = [(1, 1), (7, 3), (97, 33), (1000, 200), (4099, 31), (5, 9), (3, 50), (2, 1)]
+CASES_2D = [((1, 1), (1, 1)), ((37, 41), (5, 7)), ((64, 64), (9, 9)), ((13, 30), (20, 3)),
+            ((120, 97), (31, 31)), ((3, 200), (3, 17)), ((50, 1), (4, 1))]
+CASES_3D = [((20, 21, 22), (3, 4, 5)), ((9, 10, 11), (12, 3, 2)), ((1, 30, 7), (1, 5, 7))]
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("n,m", CASES_1D)
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+def test_1d_modes(dt, n, m, mode):
+    if mode == "valid" and n < m:
+        n, m = m, n
+    rng = _rng(n * 31 + m)
+    x, h = _data((n,), dt, rng), _data((m,), dt, rng)
+    s, L = _window(n, m, mode)
+    _check(x, h, [s], [L])
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs", CASES_2D + CASES_3D)
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+def test_nd_modes(dt, xs, hs, mode):
+    if mode == "valid":
+        xs = tuple(max(a, b) for a, b in zip(xs, hs))
+        hs = tuple(min(a, b) for a, b in zip(xs, hs))
+    rng = _rng(sum(xs) * 7 + sum(hs))
+    x, h = _data(xs, dt, rng), _data(hs, dt, rng)
+    win = [_window(n, m, mode) for n, m in zip(xs, hs)]
+    _check(x, h, [w[0] for w in win], [w[1] for w in win])
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs,starts,lengths", [
+    ((50,), (7,), (-10,), (80,)),          # starts before the full window, runs past it
+    ((50,), (7,), (60,), (5,)),            # entirely outside: zeros
+    ((30, 40), (5, 6), (-3, 17), (45, 9)),
+    ((30, 40), (5, 6), (2, -8), (1, 60)),
+    ((8, 9, 10), (3, 3, 3), (-1, 4, 2), (12, 3, 9)),
+])
+def test_arbitrary_windows(dt, xs, hs, starts, lengths):
+    rng = _rng(len(xs) + sum(starts) + 100)
+    x, h = _data(xs, dt, rng), _data(hs, dt, rng)
+    _check(x, h, list(starts), list(lengths))
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs,tiles", [
+    ((300,), (7,), (20,)),
+    ((1000,), (33,), (40,)),
+    ((50, 60), (5, 7), (9, 15)),
+    ((41, 30), (50, 3), (54, 10)),         # kernel longer than the input on axis 0
+    ((20, 21, 22), (3, 4, 5), (5, 8, 9)),
+])
+def test_many_tiles(dt, xs, hs, tiles):
+    """Small forced tiles: many overlap-save tiles, odd tile counts (real data
+    pairs tiles, the last one with zeros), tiles at every border."""
+    rng = _rng(sum(tiles))
+    x, h = _data(xs, dt, rng), _data(hs, dt, rng)
+    win = [_window(n, m, "full") for n, m in zip(xs, hs)]
+    _check(x, h, [w[0] for w in win], [w[1] for w in win], tiles=tiles)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs,starts,lengths,tiles", [
+    ((50,), (7,), (-200,), (400,), (10,)),
+    ((50,), (7,), (-200,), (400,), (48,)),
+    ((20, 30), (3, 5), (-60, -70), (140, 170), (8, 16)),
+    ((6, 7, 8), (2, 2, 3), (-20, 5, -30), (45, 10, 70), (4, 5, 6)),
+])
+def test_tiles_outside_input(dt, xs, hs, starts, lengths, tiles):
+    """Windows reaching far past x: whole tiles read only zeros (a tile left
+    of x once wrote past the end of its buffer)."""
+    rng = _rng(11)
+    x, h = _data(xs, dt, rng), _data(hs, dt, rng)
+    _check(x, h, list(starts), list(lengths), tiles=tiles)
+
+
+def test_complex_kernel_real_parts_differ():
+    """Complex kernels are not conjugated: out = sum_j k[j] x[y + s + j]."""
+    x = np.array([1, 2, 3, 4], np.complex128)
+    k = np.array([1j, 2], np.complex128)
+    out = np.empty(3, np.complex128)
+    _fftcore.correlate_window(x, k, [0], [3], out, 1)
+    np.testing.assert_allclose(out, [1j * 1 + 2 * 2, 1j * 2 + 2 * 3, 1j * 3 + 2 * 4], atol=1e-14)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs,tiles", [
+    ((2000,), (65,), None), ((2000,), (65,), (96,)),
+    ((130, 150), (11, 9), None), ((130, 150), (11, 9), (32, 27)),
+    ((30, 31, 33), (5, 4, 3), (10, 12, 9)),
+])
+def test_threads_bit_identical(dt, xs, hs, tiles):
+    rng = _rng(5)
+    x, h = _data(xs, dt, rng), _data(hs, dt, rng)
+    win = [_window(n, m, "same") for n, m in zip(xs, hs)]
+    st, L = [w[0] for w in win], [w[1] for w in win]
+    outs = [_engine_conv(x, h, st, L, nthreads=t, tiles=tiles) for t in (1, 2, 3, 8)]
+    for o in outs[1:]:
+        assert np.array_equal(o, outs[0])
+
+
+@pytest.mark.parametrize("isa", ["baseline", "avx2", "avx512"])
+def test_each_instruction_set(isa):
+    before = _fftcore.isa_name()
+    if isa not in _fftcore.isa_available():
+        pytest.skip(f"CPU or build lacks {isa}")
+    try:
+        assert _fftcore.select_isa(isa) == isa
+        for dt, (xs, hs, tiles) in itertools.product(DTYPES, [((300,), (7,), (20,)),
+                                                             ((50, 60), (5, 7), (9, 15)),
+                                                             ((64, 70), (9, 9), None)]):
+            rng = _rng(9)
+            x, h = _data(xs, dt, rng), _data(hs, dt, rng)
+            win = [_window(n, m, "full") for n, m in zip(xs, hs)]
+            _check(x, h, [w[0] for w in win], [w[1] for w in win], tiles=tiles)
+    finally:
+        _fftcore.select_isa(before)
+
+
+def test_inputs_not_modified():
+    rng = _rng(3)
+    x, h = _data((40, 50), np.float32, rng), _data((7, 9), np.float32, rng)
+    x0, h0 = x.copy(), h.copy()
+    _engine_conv(x, h, [0, 0], [46, 58], nthreads=2)
+    assert np.array_equal(x, x0) and np.array_equal(h, h0)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("kshape,lengths", [((31, 31), (2048, 2048)), ((1000,), (10 ** 7,)),
+                                            ((9, 9, 9), (256, 256, 64)), ((1,), (1,)),
+                                            ((201, 201), (2048, 2048)), ((50,), (3,))])
+def test_tile_shape(dt, kshape, lengths):
+    P = _fftcore.tile_shape(kshape, lengths, dt)
+    assert len(P) == len(kshape)
+    for p, k in zip(P, kshape):
+        assert p >= k
+        r = p
+        for f in (2, 3, 5):
+            while r % f == 0:
+                r //= f
+        assert r == 1
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs,starts,lengths", [
+    ((3000,), (65,), (-64,), (3064,)),
+    ((130, 150), (11, 9), (-5, -4), (130, 150)),
+    ((30, 31, 33), (5, 4, 3), (0, 0, 0), (26, 28, 31)),
+])
+def test_kernel_plan_reuse(dt, xs, hs, starts, lengths):
+    """A KernelPlan gives correlate_window's bits for every input, at any
+    thread count, and does not depend on the kernel array after creation."""
+    rng = _rng(21)
+    k = _data(hs, dt, rng)
+    plan = _fftcore.KernelPlan(k, xs, starts, lengths)
+    k_orig = k.copy()
+    assert plan.tiles == _fftcore.tile_shape(hs, lengths, dt)
+    k[...] = 0  # the plan holds the spectrum, not the array
+    for i in range(3):
+        x = _data(xs, dt, rng)
+        want = np.empty(lengths, dt)
+        _fftcore.correlate_window(x, k_orig, starts, lengths, want, 1)
+        for t in (1, 2):
+            got = plan.run(x, np.empty(lengths, dt), t)
+            assert np.array_equal(got, want)
+
+
+def test_kernel_plan_shared_by_threads():
+    import threading
+    rng = _rng(22)
+    k = _data((9, 9), np.float32, rng)
+    plan = _fftcore.KernelPlan(k, (200, 210), (-4, -4), (200, 210))
+    xs = [_data((200, 210), np.float32, rng) for _ in range(4)]
+    want = [_fftcore.correlate_window(x, k, (-4, -4), (200, 210), np.empty((200, 210), np.float32), 1)
+            for x in xs]
+    got = [None] * 4
+
+    def work(i):
+        got[i] = plan.run(xs[i], np.empty((200, 210), np.float32), 1 + i % 2)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    for g, w in zip(got, want):
+        assert np.array_equal(g, w)
+
+
+def test_empty_kernel_gives_zeros():
+    out = np.full((3, 4), 7.0, np.complex64)
+    _fftcore.correlate_window(np.ones((3, 4), np.complex64), np.ones((0, 2), np.complex64),
+                              [0, 0], [3, 4], out, 1)
+    assert np.array_equal(out, np.zeros((3, 4), np.complex64))
+
+
+def test_empty_window_writes_nothing():
+    x = np.ones(10, np.float64)
+    out = np.full((0,), 7.0)
+    _fftcore.correlate_window(x, np.ones(3), [0], [0], out, 1)
+    out2 = np.full((4, 0), 7.0)
+    _fftcore.correlate_window(np.ones((4, 5)), np.ones((2, 2)), [0, 0], [4, 0], out2, 2)
