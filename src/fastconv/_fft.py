@@ -1,7 +1,9 @@
-"""The FFT executor (on ``numpy.fft``) and ``next_fast_len``.
+"""The FFT executor and ``next_fast_len``.
 
-Pure NumPy; nothing here needs the compiled extension.  It runs plans
-(_plan.py) whose method is 'fft' or 'oa' and decides nothing about the call.
+It runs plans (_plan.py) whose method is 'fft' or 'oa' and decides nothing
+about the call.  The C engine (``_fftcore``) does the work; the numpy.fft
+path below remains for what the engine does not take (long double, batch
+axes with one kernel per batch element).
 
 How a plan runs
 ---------------
@@ -35,6 +37,7 @@ from operator import index as _index
 
 import numpy as np
 
+from . import _fftcore
 
 __all__ = ["next_fast_len", "run_fft"]
 
@@ -462,6 +465,25 @@ def _extend(x, plan, conv_axes, offsets):
     return np.pad(x, pads, mode), offsets
 
 
+# dtypes the C engine (_fftcore, csrc/fc_fft*) computes in
+ENGINE_DTYPES = frozenset(np.dtype(t) for t in
+                          (np.float32, np.float64, np.complex64, np.complex128))
+
+
+def _engine_layout(plan, x):
+    """Whether the C engine runs this plan: its dtypes, at most
+    _fftcore.MAXDIM axes, a transform to do, and batch axes only where the
+    kernel has one sample and x the output's length (an axis with a one-tap
+    kernel to it).  Other batch axes go to numpy.fft, which broadcasts."""
+    if plan.fft_dtype not in ENGINE_DTYPES or x.ndim > _fftcore.MAXDIM:
+        return False
+    k = plan.kernel
+    if not any(c and x.shape[a] != 1 and k.shape[a] != 1 for a, c in enumerate(plan.conv)):
+        return False   # nothing to transform: the product below
+    return all(c or (k.shape[a] == 1 and x.shape[a] == plan.shape[a])
+               for a, c in enumerate(plan.conv))
+
+
 def run_fft(plan):
     """Execute an FFT plan ('fft' or 'oa').
 
@@ -469,14 +491,23 @@ def run_fft(plan):
     integer or bool result), or in ``plan.result`` when no axis needs a
     transform (the inputs are then just multiplied, as scipy does).
 
-    numpy.fft computes convolutions, so the plan's correlation kernel is
-    turned back into the convolution kernel ``h`` (a view) and its offsets
-    into windows of the full convolution of ``x`` and ``h``.
+    The C engine (csrc/fc_fft*, overlap-save tiles; 'fft' and 'oa' alike)
+    runs the plan's correlation as it is.  numpy.fft (long double, batch
+    axes with one kernel per element) computes convolutions, so there the
+    correlation kernel is turned back into the convolution kernel ``h`` (a
+    view) and the offsets into windows of the full convolution of ``x`` and
+    ``h``.
     """
     conv_axes = [a for a, c in enumerate(plan.conv) if c]
     x, offsets = plan.x, plan.offsets
     if not plan.zero_fill:
         x, offsets = _extend(x, plan, conv_axes, offsets)
+    if _engine_layout(plan, x):
+        dt = plan.fft_dtype
+        xw = np.require(x, dt, ["C", "A"])
+        kw = np.require(plan.kernel, dt, ["C", "A"])
+        out = np.empty(plan.shape, dtype=dt)
+        return _fftcore.correlate_window(xw, kw, offsets, plan.shape, out, plan.threads)
     h = plan.kernel[tuple(slice(None, None, -1) if c else slice(None) for c in plan.conv)]
     windows, inside, clipped = [], [], False
     for a in range(x.ndim):
