@@ -29,23 +29,27 @@ __all__ = ["choose_method", "estimate_times", "overlap_macs", "fft_is_exact_enou
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
 # work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i'.
 SECONDS_PER_MAC = {"f4": 2.8e-11, "f8": 4.6e-11, "c8": 1.2e-10, "c16": 2.2e-10, "i": 3.1e-11}
-# Seconds per (point * log2(points)) of one real/complex FFT convolution
-# (forward transforms of both inputs, product, inverse transform).
-SECONDS_PER_FFT_POINT = {"f4": 1.1e-9, "f8": 1.4e-9, "c8": 2.0e-9, "c16": 3.5e-9}
+# Seconds per (point * log2(points)) of one real/complex FFT convolution by
+# the C engine (_fftcore; overlap-save tiles), n_fft counted as the padded
+# size of the full convolution.  Measured by calibrate_method.py on a loaded
+# machine and scaled by its direct/FFT ratio onto the direct constants above
+# (measured quiet): f4 9.4, f8 6.7, c8 4.9, c16 2.2.
+SECONDS_PER_FFT_POINT = {"f4": 2.6e-10, "f8": 3.1e-10, "c8": 5.8e-10, "c16": 4.8e-10}
 # Speed-up of the FFT path per extra thread (transforms split over threads;
 # the spectrum product and padding stay serial).
 FFT_THREAD_GAIN = 0.5
 MAX_SECONDS_PER_MAC = max(SECONDS_PER_MAC.values())
 DIRECT_OVERHEAD = 5e-6
 FFT_OVERHEAD = 6e-5
-# Signals with one non-trivial axis run cheaper on both paths than the
-# constants above (fitted mostly to 2-D): the single-row direct kernel runs
-# at the FMA peak, and 1-D transforms cost less per n log2 n point.  The
-# factors are the medians of 1-D over 2-D problems, float32 and float64
-# (benchmarks/calibrate_method.py; 1e6 float64 samples, one thread: the FFT
-# is faster from about 460 taps, the model switches at about 510).
-DIRECT_1D_FACTOR = 0.68
-FFT_1D_FACTOR = 0.57
+# Signals with one non-trivial axis run at other costs than the constants
+# above (fitted mostly to 2-D): the single-row direct kernel runs at the FMA
+# peak, and the engine's 1-D tiles cost more per n log2 n point than 2-D
+# ones.  calibrate_method.py measured 0.57 (direct) and 1.51 (FFT) on a
+# loaded machine; direct-vs-FFT timings of 10^6 samples with 64..4096 taps
+# in one run (float32/float64) put the crossover at 256-512 taps, which
+# 0.8 for the FFT reproduces.
+DIRECT_1D_FACTOR = 0.57
+FFT_1D_FACTOR = 0.8
 
 
 def _prefix_overlap(P, a, b):
