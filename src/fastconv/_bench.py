@@ -1,4 +1,3 @@
-#!/usr/bin/env python
 """fastconv benchmark suite: speed, share of the machine's peak, correctness.
 
 Each row is one configuration (size, kernel, dtype, mode, boundary, threads),
@@ -27,16 +26,19 @@ Everything runs on one thread (fastconv workers=1, cv2.setNumThreads(1),
 torch.set_num_threads(1)) except the workers=2 row, whose peer is fastconv at
 workers=1.  "baseline" rows run in a subprocess with FASTCONV_ISA=baseline.
 
-    PYTHONPATH=src python benchmarks/bench_suite.py --quick   # < 1 minute
-    PYTHONPATH=src python benchmarks/bench_suite.py           # full, < 15 minutes
+    python -m fastconv bench --quick                          # < 1 minute
+    python -m fastconv bench                                  # full, < 15 minutes
+    PYTHONPATH=src python benchmarks/bench_suite.py [...]     # the same from a checkout
       --targets (only the rows the issue targets use)  --filter TEXT (row names)
       --warm (steady-state timing, see "ms" above)
-      --json PATH (default benchmarks/results/latest.json)  --plot PATH.png
+      --json PATH (default: none; benchmarks/bench_suite.py writes
+      benchmarks/results/latest.json)  --plot PATH.png
 
 The issue-3 targets are evaluated at the end (a FAIL there does not change the
 exit status); exit status 1 if any correctness check fails.  Optional peers,
 skipped when not importable: opencv-python-headless, torch; threadpoolctl
 (BLAS limit for the peak, see _peak.py) and matplotlib (--plot) are optional too.
+scipy is required (the reference and the main peer).
 """
 import argparse
 import contextlib
@@ -57,7 +59,7 @@ import scipy.ndimage as ndi
 import scipy.signal as ss
 
 import fastconv
-from _peak import background_cpus, cpu_clock, cpu_model, measure_peaks  # benchmarks/
+from ._peak import background_cpus, cpu_clock, cpu_model, measure_peaks
 
 
 def _optional(name):
@@ -81,13 +83,15 @@ def fc_config():
                 if line.strip())
 
 
-fc_config()  # first: torch.set_num_threads(1) also lowers fastconv's default
-if cv2 is not None:
-    cv2.setNumThreads(1)
-if torch is not None:  # omp_set_num_threads(1) in the libgomp fastconv shares
-    torch.set_num_threads(1)
+def one_thread_peers():
+    """Peers on one thread (called by main, not at import)."""
+    fc_config()  # first: torch.set_num_threads(1) also lowers fastconv's default
+    if cv2 is not None:
+        cv2.setNumThreads(1)
+    if torch is not None:  # omp_set_num_threads(1) in the libgomp fastconv shares
+        torch.set_num_threads(1)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+
 FC = "fastconv"
 # Conservative GFLOP/s used to skip a slow peer before running it; replaced by
 # what this run measured (same peer, dtype and ndim, largest kernel <= this one).
@@ -385,8 +389,11 @@ def run_rows(cases, opts, verbose=True):
 
 # -------------------------------------------------------- machine and peaks
 def run_baseline_subprocess(opts):
-    env = dict(os.environ, FASTCONV_ISA="baseline")
-    cmd = [sys.executable, os.path.abspath(__file__), "--_baseline-worker", "--filter",
+    # the same fastconv in the child: its package's parent directory first on the path
+    root = os.path.dirname(os.path.dirname(os.path.abspath(fastconv.__file__)))
+    env = dict(os.environ, FASTCONV_ISA="baseline",
+               PYTHONPATH=os.pathsep.join([root] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    cmd = [sys.executable, "-m", "fastconv._bench", "--_baseline-worker", "--filter",
            opts.filter, "--max-peer-s", str(opts.max_peer_s)] + ["--quick"] * opts.quick + \
         ["--warm"] * opts.warm
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -546,13 +553,13 @@ def plot(rows, peaks, path):
 
 
 # --------------------------------------------------------------------- main
-def parse_args(argv):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def parser(prog=None, default_json=""):
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="short subset (< 1 min)")
     ap.add_argument("--targets", action="store_true", help="only the rows the targets use")
     ap.add_argument("--filter", default="", help="only rows whose name contains this")
-    ap.add_argument("--json", default=os.path.join(HERE, "results", "latest.json"),
-                    help="machine-readable results ('' for none)")
+    ap.add_argument("--json", default=default_json,
+                    help="machine-readable results ('' for none; default %(default)r)")
     ap.add_argument("--plot", default=None, help="PNG path (needs matplotlib)")
     ap.add_argument("--repeats", type=int, default=None)
     ap.add_argument("--max-peer-s", type=float, default=None,
@@ -562,7 +569,10 @@ def parse_args(argv):
                          "(steady state of a loop) instead of after the peers' calls")
     ap.add_argument("--no-baseline", action="store_true", help="skip the baseline subprocess")
     ap.add_argument("--_baseline-worker", action="store_true", help=argparse.SUPPRESS)
-    opts = ap.parse_args(argv)
+    return ap
+
+
+def finish_args(opts):
     # (samples per callable, at most; slow ones get fewer, as the budget
     # allows.  The targets run takes more of the fast ones: on a shared
     # machine a median of 5 calls of 2 ms moved by up to 40% between runs)
@@ -572,8 +582,10 @@ def parse_args(argv):
     return opts
 
 
-def main(argv=None):
-    opts = parse_args(argv)
+def main(argv=None, prog=None, default_json=""):
+    """Run the suite; the exit status (1 if a correctness check failed)."""
+    opts = finish_args(parser(prog, default_json).parse_args(argv))
+    one_thread_peers()
     if opts._baseline_worker:
         rows = run_rows(baseline_cases(opts.quick), opts, verbose=False)
         for r in rows:
@@ -613,5 +625,5 @@ def main(argv=None):
     return 1 if fails else 0
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # the baseline worker subprocess
     sys.exit(main())
