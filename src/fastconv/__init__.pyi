@@ -59,17 +59,6 @@ def convolve2d(
     dtype: DTypeLike | None = None,
     workers: int | None = None,
 ) -> NDArray[Any]: ...
-def correlate2d(
-    in1: ArrayLike,
-    in2: ArrayLike,
-    mode: _Mode = "full",
-    boundary: _Boundary = "fill",
-    fillvalue: _Scalar = 0,
-    *,
-    out: NDArray[Any] | None = None,
-    dtype: DTypeLike | None = None,
-    workers: int | None = None,
-) -> NDArray[Any]: ...
 def fftconvolve(
     in1: ArrayLike,
     in2: ArrayLike,
@@ -80,16 +69,8 @@ def fftconvolve(
     dtype: DTypeLike | None = None,
     workers: int | None = None,
 ) -> NDArray[Any]: ...
-def oaconvolve(
-    in1: ArrayLike,
-    in2: ArrayLike,
-    mode: _Mode = "full",
-    axes: _Axes = None,
-    *,
-    out: NDArray[Any] | None = None,
-    dtype: DTypeLike | None = None,
-    workers: int | None = None,
-) -> NDArray[Any]: ...
+correlate2d = convolve2d  # the same signature
+oaconvolve = fftconvolve
 @overload
 def choose_conv_method(
     in1: ArrayLike, in2: ArrayLike, mode: _Mode = "full", measure: Literal[False] = False
