@@ -20,6 +20,7 @@ def test_package_is_marked_typed_and_stubs_cover_all():
     assert STUB.with_name("py.typed").exists()
     tree = ast.parse(STUB.read_text())
     names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
-    names |= {t.id for n in tree.body if isinstance(n, ast.AnnAssign)
-              for t in [n.target] if isinstance(t, ast.Name)}
+    targets = [t for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+               for t in getattr(n, "targets", None) or [n.target]]
+    names |= {t.id for t in targets if isinstance(t, ast.Name)}
     assert set(fastconv.__all__) <= names, set(fastconv.__all__) - names
