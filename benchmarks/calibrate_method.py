@@ -13,7 +13,7 @@ import statistics
 import numpy as np
 
 import fastconv
-from _peak import _best  # benchmarks/_peak.py: warm up, then the best of n runs
+from fastconv._peak import _best  # warm up, then the best of n runs
 from fastconv._method import overlap_macs
 from fastconv._modes import window
 

@@ -18,3 +18,8 @@ __all__ = [
     "fftconvolve", "oaconvolve", "choose_conv_method", "correlation_lags",
     "next_fast_len", "set_workers", "get_workers", "show_config", "set_cache_limit",
 ]
+
+# threadpoolctl (optional): list and limit fastconv's threads (_threadpoolctl.py)
+from ._threadpoolctl import register as _register_threadpoolctl
+
+_register_threadpoolctl()

@@ -84,7 +84,17 @@ def set_cache_limit(nbytes):
     faults and zeroing on first write, a third of a 2048x2048 float64 5x5
     convolution.  The arrays are ordinary NumPy arrays that own their data;
     only their buffer's origin differs.  ``set_cache_limit(0)`` turns the
-    cache off and releases what it holds.  Returns the previous limit.
+    cache off and releases what it holds.
+
+    Parameters
+    ----------
+    nbytes : int
+        The most bytes of freed buffers kept (0: no cache).
+
+    Returns
+    -------
+    int
+        The previous limit.
 
     Examples
     --------

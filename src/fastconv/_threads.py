@@ -7,7 +7,9 @@ Order of precedence for one call:
    ``scipy.fft.set_workers``);
 3. the default: the CPUs this process may run on (``os.sched_getaffinity``),
    capped by OpenMP's own limit (``OMP_NUM_THREADS``, or a threadpoolctl
-   ``threadpool_limits(..., user_api='openmp')`` in force).
+   ``threadpool_limits(..., user_api='openmp')`` in force) and by a
+   threadpoolctl ``threadpool_limits(n)`` on fastconv's own entry
+   (``user_api='fastconv'``, `_threadpoolctl.py`; `set_default_limit`).
 
 ``workers`` follows scipy.fft: a positive count, or a negative number
 counting back from the number of CPUs (-1 = all of them); no more threads
@@ -39,6 +41,7 @@ SERIAL_MACS = 2_000_000
 _context_workers = contextvars.ContextVar("fastconv_workers", default=None)
 _active_lock = threading.Lock()
 _active_calls = 0
+_default_limit = None  # process-wide cap on the default (threadpoolctl); None = none
 
 
 def available_cpus():
@@ -53,7 +56,15 @@ def _default_workers():
     has_openmp, omp_max = _direct.openmp_info()
     if not has_openmp:
         return 1
-    return max(1, min(available_cpus(), omp_max))
+    n = max(1, min(available_cpus(), omp_max))
+    return n if _default_limit is None else min(n, _default_limit)
+
+
+def set_default_limit(n):
+    """Cap the default thread count process-wide (None or >= the CPUs: no cap)."""
+    global _default_limit
+    n = None if n is None else max(1, int(n))
+    _default_limit = None if n is None or n >= available_cpus() else n
 
 
 def _check_workers(workers):
@@ -82,6 +93,12 @@ def resolve_workers(workers=None):
 
 def get_workers():
     """The thread count fastconv uses by default in the current context.
+
+    Returns
+    -------
+    int
+        The innermost `set_workers` count, else the default (see the
+        module docstring: CPUs, OpenMP's and threadpoolctl's limits).
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""The machine's measured limits and load, for benchmarks/bench_suite.py.
+"""The machine's measured limits and load, for the benchmark suite (_bench.py).
 
 * `measure_peaks()`: single-thread numpy matmul throughput (float32, float64;
   2048^2) and copy bandwidth, measured in a subprocess (this file run as a
@@ -8,7 +8,7 @@
 * `cpu_clock()` / `background_cpus()`: how many CPUs other processes kept busy
   between two readings (Linux /proc/stat), to flag noisy rows.
 
-    python benchmarks/_peak.py [--quick]      # prints the peaks as JSON
+    python src/fastconv/_peak.py [--quick]    # prints the peaks as JSON
 """
 import json
 import os

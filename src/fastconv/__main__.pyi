@@ -1,0 +1,9 @@
+# The command line (python -m fastconv); typed for stubtest's sake.
+from typing import Callable
+
+def info(argv: list[str]) -> int: ...
+def bench(argv: list[str]) -> int: ...
+
+COMMANDS: dict[str, Callable[[list[str]], int]]
+
+def main(argv: list[str] | None = None) -> int: ...
