@@ -472,3 +472,30 @@ def test_bad_options_refused_before_work(kw, exc, match):
 def test_batch_shapes_must_broadcast():
     with pytest.raises(ValueError, match="incompatible shapes"):
         convolve(np.ones((3, 10)), np.ones((2, 3)), axes=1)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_dtype_widening_exact_at_the_float_limits(method):
+    """Integer results computed through float work dtypes stay exact at the
+    2**24 / 2**53 bounds, and wide sums fall back to integer arithmetic."""
+    rng = np.random.default_rng(19)
+    cases = [
+        (np.uint8, np.int32, 255, 3 * 21931),        # 255 * sum|k| = 2**24 - 1: float32
+        (np.uint8, np.int32, 255, 3 * 21932),        # just over 2**24: float64
+        (np.int16, np.int64, 32767, 2**20),          # float64
+        (np.uint16, np.int64, 65535, 2**40),         # over 2**53: integer path
+        (np.int32, np.int64, 2**31 - 1, 3),
+    ]
+    for xdt, rdt, xmax, kmax in cases:
+        x = rng.integers(-xmax if np.dtype(xdt).kind == "i" else 0, xmax, (23, 31),
+                         endpoint=True).astype(xdt)
+        x[0, :3] = xmax
+        k = np.full((1, 3), kmax // 3 or 1, dtype=np.int64)
+        x[1, :3] = xmax - 1                          # odd partial sums too
+        exp = ref_convolve(x.astype(object), k.astype(object), "same")
+        out = convolve(x, k, "same", method="direct", dtype=rdt)
+        assert out.dtype == rdt
+        np.testing.assert_array_equal(out, exp.astype(rdt))
+        if method == "fft" and np.abs(exp).max() < 2**50:
+            np.testing.assert_array_equal(convolve(x, k, "same", method="fft", dtype=rdt),
+                                          exp.astype(rdt))

@@ -17,6 +17,16 @@ Direct method (``convolve``, ``correlate``, ``convolve2d``, ``correlate2d``)
     complex64/128, clongdbl   itself
     ========================  ===============  ==================================
 
+    except that an integer result whose every partial sum provably stays
+    below 2**24 (2**53) and inside the result's range is computed in float32
+    (float64), exactly (``exact_float_work``: e.g. uint8 images with
+    ``dtype=np.int32`` and a small integer kernel).
+
+``dtype=`` (every function)
+    replaces the natural result dtype; the natural one must cast to it under
+    numpy's 'same_kind' rule (``_validate.check_dtype``), and the work dtype
+    follows from it by the table above.
+
 ``convolve(..., method='fft')``
     computes in ``fft_compute_dtype`` (float64 for integers and bool, float32
     for float16, the input precision otherwise) and casts back to the direct
@@ -31,7 +41,8 @@ Direct method (``convolve``, ``correlate``, ``convolve2d``, ``correlate2d``)
 import numpy as np
 
 __all__ = ["result_dtype", "work_dtype", "fft_compute_dtype", "fft_input_dtype",
-           "fftconvolve_result_dtype", "is_exact_dtype", "fft_cast_back"]
+           "fftconvolve_result_dtype", "is_exact_dtype", "fft_cast_back",
+           "exact_float_work"]
 
 _SIGNED_TO_UNSIGNED = {
     np.dtype(np.int8): np.dtype(np.uint8),
@@ -103,3 +114,33 @@ def fft_cast_back(res, result):
             wide = rounded.astype(np.int64 if result.kind == "i" else np.uint64)
         return wide.astype(result)
     return res.astype(result, copy=False)
+
+
+def exact_float_work(result, x_dtype, kernel, fill):
+    """float32 or float64 work for an integer result when that is exact, else None.
+
+    With integer (or bool) inputs, every partial sum of the direct method is
+    an integer of magnitude at most ``max|x| * sum|k|`` (``max|x|`` from x's
+    dtype range and the fill value).  Below 2**24 (2**53) float32 (float64)
+    holds all of them exactly, so the float kernels (the fastest SIMD paths,
+    with FMA) give the exact integer result; and when that bound also fits
+    the result dtype, no sum wraps either, so the result is the same as the
+    wrapping integer arithmetic's.  uint8 images with ``dtype=np.int32``
+    take this path."""
+    result, x_dtype = np.dtype(result), np.dtype(x_dtype)
+    if result.kind not in "iu" or x_dtype.kind not in "biu" or kernel.dtype.kind not in "biu":
+        return None
+    if x_dtype.kind == "b":
+        xmax = 1
+    else:
+        info = np.iinfo(x_dtype)
+        xmax = max(-int(info.min), int(info.max))
+    xmax = max(xmax, abs(int(fill)))
+    bound = xmax * float(np.abs(kernel.astype(np.float64)).sum())
+    if bound > np.iinfo(result).max:
+        return None
+    if bound < 2**24:
+        return np.dtype(np.float32)
+    if bound < 2**53:
+        return np.dtype(np.float64)
+    return None

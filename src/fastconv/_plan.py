@@ -29,8 +29,8 @@ from typing import Optional
 
 import numpy as np
 
-from ._dtypes import (fft_input_dtype, fftconvolve_result_dtype, result_dtype,
-                      work_dtype)
+from ._dtypes import (exact_float_work, fft_input_dtype, fftconvolve_result_dtype,
+                      result_dtype, work_dtype)
 from ._method import choose_method
 from ._modes import window
 from ._threads import resolve_workers
@@ -185,7 +185,7 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
         x, kernel = _flip(kernel, conv_axes), _flip(x, conv_axes)
     offsets = tuple(full_starts[a] - (kernel.shape[a] - 1) if conv[a] else 0
                     for a in range(ndim))
-    work = work_dtype(result, kernel.size)
+    work = exact_float_work(result, x.dtype, kernel, fill) or work_dtype(result, kernel.size)
     _check_sizes(x, kernel, shape, work)
     plan = Plan(x=x, kernel=kernel, offsets=offsets, boundary=bound, fill=fill,
                 work=work, method=method, **common)

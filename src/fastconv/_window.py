@@ -34,7 +34,7 @@ def _to_work(a, wd):
 def _from_work(out, result):
     if result.kind == "b":
         return out != 0
-    if result.kind == "i":
+    if result.kind == "i" and out.dtype.kind == "u":
         return out.view(result)
     if out.dtype != result:
         return out.astype(result)
