@@ -12,7 +12,7 @@
     void *fc_fft_plan_new_##tn##_##isa(int, int, const ptrdiff_t *, const ptrdiff_t *,    \
                                        const T *, const ptrdiff_t *, const ptrdiff_t *,   \
                                        const ptrdiff_t *);                                \
-    int fc_fft_plan_run_##tn##_##isa(const void *, const T *, T *, int);                  \
+    int fc_fft_plan_run_##tn##_##isa(void *, const T *, T *, int);                        \
     void fc_fft_plan_free_##tn##_##isa(void *);
 #define FC_FFT_DECLARE_ISA(isa)                                                      \
     FC_FFT_DECLARE(f32, float, isa)                                                  \
@@ -204,7 +204,7 @@ const char *fc_fft_isa_available(void) { return fc_fft_avail; }
 
 /* A plan: the engine's per-type, per-ISA context and how to run it. */
 struct fc_fft_plan {
-    int (*run)(const void *, const void *, void *, int);
+    int (*run)(void *, const void *, void *, int);
     void (*release)(void *);
     void *ctx;
     int empty;                 /* an empty kernel: the result is zeros */
@@ -215,7 +215,7 @@ struct fc_fft_plan {
     do {                                                                             \
         pl->ctx = fc_fft_plan_new_##tn##_##isa(cplx, d, xshape, kshape, (const T *)k, starts, \
                                                lengths, P);                          \
-        pl->run = (int (*)(const void *, const void *, void *, int))fc_fft_plan_run_##tn##_##isa; \
+        pl->run = (int (*)(void *, const void *, void *, int))fc_fft_plan_run_##tn##_##isa; \
         pl->release = fc_fft_plan_free_##tn##_##isa;                                 \
     } while (0)
 #define FC_FFT_BIND_ISA(isa)                                                         \

@@ -41,7 +41,10 @@ int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
  * kernel, input shape, window and type, made with the instruction set in
  * use at the time (k is read only here).  NULL when memory is short.
  * fc_fft_plan_run then computes out for any x of that shape (0, or -1 when
- * memory is short); a plan is only read by runs, which may be concurrent. */
+ * memory is short); runs may be concurrent.  A plan keeps the tile buffers
+ * of its last run (per-thread sets for that nthreads) for the next one, so
+ * that repeated runs allocate nothing; concurrent runs allocate their own.
+ * fc_fft_plan_free releases them. */
 typedef struct fc_fft_plan fc_fft_plan;
 fc_fft_plan *fc_fft_plan_new(int type, int d, const ptrdiff_t *xshape, const void *k,
                              const ptrdiff_t *kshape, const ptrdiff_t *starts,

@@ -441,6 +441,7 @@ typedef struct {
     ptrdiff_t sizeBlk, sizeN, sizeS, sizeZ;
     FF(plan) plan[FC_FFT_MAXDIM];
     FF_T *Hr, *Hi;                   /* N form (d >= 2) or P[0] values (d == 1) */
+    void *cache;                     /* a plan's buffers kept between runs (FF(cache)) */
 } FF(ctx);
 
 typedef struct {
@@ -961,11 +962,71 @@ static FF(bufs) *FF(bufs_new)(const FF(ctx) *c, int n, int shared)
     return bufs;
 }
 
+/* The buffers of a plan's last run, kept for the next one: a run takes
+ * them (atomically, so concurrent runs never share buffers: a run that
+ * finds none allocates its own) and puts its buffers back when done.
+ * Without GCC/Clang atomics every run allocates. */
+typedef struct {
+    FF(bufs) *bufs;
+    int n, shared;
+} FF(cache);
+
+#if defined(__GNUC__) || defined(__clang__)
+#define FF_XCHG(p, v) __atomic_exchange_n((p), (v), __ATOMIC_ACQ_REL)
+#define FF_HAVE_XCHG 1
+#else
+#define FF_HAVE_XCHG 0
+#endif
+
+static void FF(cache_free)(FF(cache) *k)
+{
+    if (k) {
+        FF(bufs_free)(k->bufs, k->n, k->shared);
+        free(k);
+    }
+}
+
+/* n buffer sets for a run of plan c: the cached ones if they fit, else new. */
+static FF(cache) *FF(cache_take)(FF(ctx) *plan, const FF(ctx) *c, int n, int shared)
+{
+    FF(cache) *k = NULL;
+#if FF_HAVE_XCHG
+    k = (FF(cache) *)FF_XCHG(&plan->cache, (void *)NULL);
+#else
+    (void)plan;
+#endif
+    if (k && k->n == n && k->shared == shared)
+        return k;
+    FF(cache_free)(k);
+    k = (FF(cache) *)malloc(sizeof *k);
+    if (!k)
+        return NULL;
+    k->n = n;
+    k->shared = shared;
+    k->bufs = FF(bufs_new)(c, n, shared);
+    if (!k->bufs) {
+        free(k);
+        return NULL;
+    }
+    return k;
+}
+
+static void FF(cache_give)(FF(ctx) *plan, FF(cache) *k)
+{
+#if FF_HAVE_XCHG
+    FF(cache_free)((FF(cache) *)FF_XCHG(&plan->cache, (void *)k));
+#else
+    (void)plan;
+    FF(cache_free)(k);
+#endif
+}
+
 void FF(fc_fft_plan_free)(void *plan)
 {
     FF(ctx) *c = (FF(ctx) *)plan;
     if (!c)
         return;
+    FF(cache_free)((FF(cache) *)c->cache);
     free(c->Hr);
     free(c->Hi);
     for (int a = 0; a < c->d; a++)
@@ -1037,8 +1098,9 @@ void *FF(fc_fft_plan_new)(int cplx, int d, const ptrdiff_t *xshape, const ptrdif
 }
 
 /* out = the window of x correlated with the plan's kernel; 0, or -1 when
- * memory is short.  The plan is only read (concurrent runs are fine). */
-int FF(fc_fft_plan_run)(const void *plan, const FF_T *x, FF_T *out, int nthreads)
+ * memory is short.  Concurrent runs are fine: the plan is only read, but
+ * for its cache of tile buffers (see FF(cache)). */
+int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
 {
     FF(ctx) c = *(const FF(ctx) *)plan;
     const ptrdiff_t ngroups = c.ngroups;
@@ -1052,9 +1114,10 @@ int FF(fc_fft_plan_run)(const void *plan, const FF_T *x, FF_T *out, int nthreads
     const int shared = c.d >= 2 && nthreads > 1 && ngroups < nthreads;
     if (!shared && nthreads > ngroups)
         nthreads = (int)(ngroups > 0 ? ngroups : 1);
-    FF(bufs) *bufs = FF(bufs_new)(&c, nthreads, shared);
-    if (!bufs)
+    FF(cache) *kept = FF(cache_take)((FF(ctx) *)plan, &c, nthreads, shared);
+    if (!kept)
         return -1;
+    FF(bufs) *bufs = kept->bufs;
 #ifdef _OPENMP
     if (shared) {
 #pragma omp parallel num_threads(nthreads)
@@ -1072,7 +1135,7 @@ int FF(fc_fft_plan_run)(const void *plan, const FF_T *x, FF_T *out, int nthreads
     for (ptrdiff_t g = 0; g < ngroups; g++)
         FF(run_group)(&c, g, &bufs[0], 0, 1);
 #endif
-    FF(bufs_free)(bufs, nthreads, shared);
+    FF(cache_give)((FF(ctx) *)plan, kept);
     return 0;
 }
 
@@ -1084,6 +1147,8 @@ int FF(fc_fft_plan_run)(const void *plan, const FF_T *x, FF_T *out, int nthreads
 #undef FF_STAGE
 #undef FF_VTRANSPOSE
 #undef FF_BARRIER
+#undef FF_XCHG
+#undef FF_HAVE_XCHG
 #undef FF
 #undef FF_CAT3
 #undef FF_CAT3_

@@ -12,11 +12,13 @@ from ._lags import correlation_lags
 from ._threads import get_workers, set_workers
 from ._config import show_config
 from ._memory import set_cache_limit
+from ._reusable import ConvPlan
 
 __all__ = [
     "__version__", "convolve", "correlate", "convolve2d", "correlate2d",
     "fftconvolve", "oaconvolve", "choose_conv_method", "correlation_lags",
     "next_fast_len", "set_workers", "get_workers", "show_config", "set_cache_limit",
+    "ConvPlan",
 ]
 
 # threadpoolctl (optional): list and limit fastconv's threads (_threadpoolctl.py)

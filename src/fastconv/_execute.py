@@ -11,7 +11,7 @@ from ._dtypes import fft_cast_back
 from ._fft import run_fft
 from ._window import run_direct, writes_into
 
-__all__ = ["execute"]
+__all__ = ["execute", "finish_fft"]
 
 
 def _overlaps(plan):
@@ -30,14 +30,29 @@ def execute(plan):
             return run_direct(plan, dest=out)
         res = run_direct(plan)
     else:
-        res = run_fft(plan)
-        if plan.kind in ("convolve", "correlate") and not np.all(np.isfinite(res)):
+        return finish_fft(plan, run_fft(plan), out, stacklevel=4)
+    if out is None:
+        return res
+    np.copyto(out, res, casting="same_kind")
+    return out
+
+
+def finish_fft(plan, res, out, stacklevel):
+    """An FFT result `res` as the caller gets it: scipy's warning when it is
+    not finite (convolve, correlate), cast back to the result dtype, copied
+    into `out` (None: returned) unless it is `out` already."""
+    if plan.kind in ("convolve", "correlate"):
+        with np.errstate(all="ignore"):   # a finite sum proves every element finite
+            finite = np.isfinite(res.sum())
+        if not finite and not np.all(np.isfinite(res)):
             warnings.warn(
                 "Use of fft convolution on input with NAN or inf results in NAN "
                 "or inf output. Consider using method='direct' instead.",
-                RuntimeWarning, stacklevel=4)
-        if res.dtype != plan.result:
-            res = fft_cast_back(res, plan.result)
+                RuntimeWarning, stacklevel=stacklevel)
+    if res is out:
+        return out
+    if res.dtype != plan.result:
+        res = fft_cast_back(res, plan.result)
     if out is None:
         return res
     np.copyto(out, res, casting="same_kind")

@@ -113,8 +113,9 @@ cdef class KernelPlan:
     into the spectrum: it may change afterwards); ``plan.run(x, out,
     nthreads=1)`` then writes ``out[y] = sum_j k[j] * x[y + starts + j]``
     for any ``x`` of shape ``xshape`` and k's dtype, bit-identical to
-    ``correlate_window``.  Trusts its inputs like correlate_window.  Runs
-    only read the plan, so threads may share one.
+    ``correlate_window``.  Trusts its inputs like correlate_window.  Threads
+    may share a plan; it keeps the tile buffers of its last run for the next
+    (concurrent runs allocate their own).
     """
     cdef fc_fft_plan* pl
     cdef readonly tuple tiles

@@ -1,0 +1,231 @@
+"""Reusable kernel plans: one kernel, many inputs of one shape and dtype.
+
+`ConvPlan` validates and decides everything once, through `make_plan` on a
+template input (zeros of the given shape and dtype); each call then only
+checks the input's type, shape and dtype and runs:
+
+- FFT method on the C engine: one ``_fftcore.KernelPlan`` holds the tiling,
+  the kernel's spectrum and the tile buffers; a call extends the input
+  through the boundary rule (not for a zero fill) and runs the plan.
+- direct method (and whatever the engine does not take): the plan with the
+  input substituted for the template, its kernel already in the core's work
+  dtype and layout, goes to `execute` as a one-shot call's plan would.
+- when the kernel is larger than the input on the convolved axes, one-shot
+  calls swap the two (convolution commutes); the plan then makes a plan per
+  call, with the same results.
+"""
+import operator
+import time
+
+import numpy as np
+
+from . import _fftcore
+from ._execute import execute, finish_fft
+from ._fft import _engine_layout, _extend
+from ._method import estimate_times
+from ._plan import _replace, make_plan, with_method
+from ._validate import check_out
+from ._window import _layout
+
+__all__ = ["ConvPlan"]
+
+# method='auto': time both methods once at construction when the cost
+# model's prices are within this factor and the cheaper is above this many
+# seconds (else take the model's choice).
+AUTO_TIME_WITHIN = 4.0
+AUTO_TIME_ABOVE = 1e-3
+
+
+class ConvPlan:
+    """A convolution (or correlation) with a fixed kernel, for many inputs.
+
+    Fixes the kernel, the input shape and dtype, the mode, the boundary
+    rule and the method; calling the plan with an input of that shape and
+    dtype returns what ``fastconv.convolve(in1, kernel, mode, ...)`` (or
+    ``fastconv.correlate``) returns: the same dtype and shape, the same bits
+    for the direct method and for the FFT method.  The kernel's spectrum
+    (FFT method) or its flipped work copy (direct method) and the FFT tile
+    buffers are made once.
+
+    Parameters
+    ----------
+    kernel : array_like
+        The second input of `convolve` / `correlate` (copied: changing it
+        later does not change the plan).
+    shape : tuple of int
+        Shape of every input the plan will take.
+    dtype : data-type, optional
+        Dtype of every input (default float64).
+    mode : {'full', 'valid', 'same'}, optional
+        As in `convolve`.
+    correlate : bool, optional
+        False (default): convolve, as `convolve`; True: correlate, as
+        `correlate`.
+    method : {'auto', 'direct', 'fft'}, optional
+        As in `convolve`; 'auto' chooses once, for the shape and dtype:
+        the cost model's choice, or, where its two prices are close, the
+        faster of one timed run of each on zeros (so the plan's method may
+        differ from a one-shot call's, and the results then agree within
+        rounding).  Integer and bool inputs always use 'direct' with 'auto'
+        (a one-shot call may look at the data before choosing the FFT).
+    axes, boundary, fillvalue, workers
+        As in `convolve`.
+
+    Raises
+    ------
+    ValueError, TypeError
+        At construction, for any argument `convolve` would reject (the
+        message names it; the kernel is called ``in2``), or a bad `shape`
+        or `dtype`; at a call, when
+        `in1` is not a NumPy array of the plan's shape and dtype, or `out`
+        is not a valid output array.
+
+    Notes
+    -----
+    A plan may be called from several threads at once.  The FFT method
+    keeps the tile buffers of its last call for the next (concurrent calls
+    make their own): memory of about ``2 * workers + 2`` tiles stays
+    allocated while the plan lives.  Passing `out` (C-contiguous, of the
+    result dtype) also saves allocating the result.  ``plan.method`` says
+    which method runs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastconv
+    >>> k = np.array([1.0, 2.0, 1.0])
+    >>> plan = fastconv.ConvPlan(k, (5,), np.float64, mode='same')
+    >>> plan
+    ConvPlan(convolve, kernel shape (3,), input (5,) float64, mode='same',
+             boundary='fill', method='direct')
+    >>> plan(np.array([0.0, 1.0, 0.0, 0.0, 2.0]))
+    array([1., 2., 1., 2., 4.])
+    >>> np.array_equal(plan(np.arange(5.0)), fastconv.convolve(np.arange(5.0), k, 'same'))
+    True
+    """
+
+    def __init__(self, kernel, shape, dtype=np.float64, mode="full", *, correlate=False,
+                 method="auto", axes=None, boundary="fill", fillvalue=0, workers=None):
+        try:
+            shape = (tuple(operator.index(n) for n in shape) if np.iterable(shape)
+                     else (operator.index(shape),))
+        except TypeError:
+            raise TypeError(f"shape must be a tuple of non-negative integers; got "
+                            f"shape={shape!r}") from None
+        if any(n < 0 for n in shape):
+            raise ValueError(f"shape must be a tuple of non-negative integers; got "
+                             f"shape={shape}")
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"dtype must be a NumPy dtype; got dtype={dtype!r}") from None
+        kernel = np.array(kernel, copy=True)
+        template = np.zeros(shape, dtype)
+        if method == "auto" and dtype.kind in "biu":
+            method = "direct"
+        self._kind = "correlate" if correlate else "convolve"
+        self._kernel = kernel
+        self.shape = shape
+        self.dtype = dtype
+        self.mode = mode
+        self.boundary = boundary
+        self._options = dict(mode=mode, method=method, axes=axes, boundary=boundary,
+                             fillvalue=fillvalue, workers=workers)
+        self._base = make_plan(self._kind, template, kernel, **self._options)
+        self._build(template, self._base)
+        if method == "auto" and self.method in ("direct", "fft"):
+            self._settle_auto(template)
+        self._options["method"] = self.method
+
+    def _build(self, template, plan):
+        """Set the plan, its runner and the engine for `plan`."""
+        self._plan, self._engine = plan, None
+        self.method = plan.method
+        if plan.x is not template:        # kernel and input swapped: per call
+            self._run = self._per_call
+        elif plan.method in ("fft", "oa") and self._setup_engine(plan, template):
+            self._run = self._fft
+        else:
+            if plan.method == "direct":   # the kernel once, as the core reads it
+                order = _layout(plan)[0]
+                kw = np.ascontiguousarray(plan.kernel.transpose(order), dtype=plan.work)
+                self._plan = _replace(plan, kernel=kw.transpose(np.argsort(order)))
+            self._run = self._execute
+
+    def _settle_auto(self, template):
+        """'auto': where the cost model's two prices are close (within
+        AUTO_TIME_WITHIN) and the call is not tiny, time one run of each
+        method on the template and keep the faster - a plan is made to be
+        reused, so one trial run each is cheap against its calls."""
+        t_direct, t_fft = estimate_times(self._base)
+        lo, hi = sorted((t_direct, t_fft))
+        if lo < AUTO_TIME_ABOVE or hi > AUTO_TIME_WITHIN * lo:
+            return
+        times = {}
+        for method in ("fft", "direct"):
+            self._build(template, with_method(self._base, method))
+            start = time.perf_counter()
+            self._run(template, None)
+            times[method] = time.perf_counter() - start
+        if times["direct"] > times["fft"]:
+            self._build(template, with_method(self._base, "fft"))
+
+    def _setup_engine(self, plan, template):
+        conv_axes = [a for a, c in enumerate(plan.conv) if c]
+        x, offsets = template, plan.offsets
+        if not plan.zero_fill:
+            x, offsets = _extend(x, plan, conv_axes, offsets)
+        if not _engine_layout(plan, x):
+            return False
+        dt = plan.fft_dtype
+        kw = np.require(plan.kernel, dt, ["C", "A"])
+        self._engine = _fftcore.KernelPlan(kw, x.shape, tuple(offsets), plan.shape)
+        self._conv_axes = conv_axes
+        return True
+
+    # -- per call ----------------------------------------------------------
+
+    def _check(self, in1, out):
+        if not isinstance(in1, np.ndarray):
+            raise TypeError(f"in1 must be a NumPy array of shape {self.shape} and dtype "
+                            f"{self.dtype}; got {type(in1).__name__}")
+        if in1.shape != self.shape:
+            raise ValueError(f"in1 has shape {in1.shape}, but this plan takes shape "
+                             f"{self.shape}")
+        if in1.dtype != self.dtype:
+            raise TypeError(f"in1 has dtype {in1.dtype}, but this plan takes dtype "
+                            f"{self.dtype}")
+        return check_out(out, self._plan.shape, self._plan.result)
+
+    def __call__(self, in1, out=None):
+        """``convolve(in1, kernel, mode, ...)`` (or correlate) with this
+        plan's kernel and options; `out` as in `convolve`."""
+        out = self._check(in1, out)
+        return self._run(in1, out)
+
+    convolve = __call__
+
+    def _per_call(self, in1, out):
+        return execute(make_plan(self._kind, in1, self._kernel, out=out, **self._options))
+
+    def _execute(self, in1, out):
+        return execute(_replace(self._plan, x=in1, sources=(in1, self._kernel), out=out))
+
+    def _fft(self, in1, out):
+        plan = self._plan
+        dt = plan.fft_dtype
+        x = in1
+        if not plan.zero_fill:
+            x = _extend(x, plan, self._conv_axes, plan.offsets)[0]
+        xw = np.require(x, dt, ["C", "A"])
+        direct_out = (out is not None and out.dtype == dt == plan.result
+                      and out.flags.c_contiguous and out.flags.aligned
+                      and not np.may_share_memory(out, in1))
+        res = out if direct_out else np.empty(plan.shape, dtype=dt)
+        self._engine.run(xw, res, plan.threads)
+        return finish_fft(plan, res, out, stacklevel=4)
+
+    def __repr__(self):
+        return (f"ConvPlan({self._kind}, kernel shape {self._kernel.shape}, input "
+                f"{self.shape} {self.dtype}, mode={self.mode!r}, "
+                f"boundary={self.boundary!r}, method={self.method!r})")
