@@ -294,10 +294,11 @@ def fftconvolve(in1, in2, mode="full", axes=None, *, out=None, dtype=None, worke
 
     Notes
     -----
-    Each transformed axis is padded to a fast length (`next_fast_len`) just
-    long enough for the requested window, so 'same' and 'valid' use shorter
-    transforms than 'full'.  Convolved axes where either input has length 1
-    are handled by broadcasting, without a transform.
+    fastconv's FFT engine computes only the requested window: the input is
+    cut into overlap-save tiles of 5-smooth lengths that stay in cache, the
+    kernel's spectrum is computed once, and float32 is transformed in
+    float32.  Convolved axes where either input has length 1 are handled by
+    broadcasting, without a transform.
 
     Differences from scipy 1.17, both deliberate fixes:
 
@@ -357,13 +358,13 @@ def oaconvolve(in1, in2, mode="full", axes=None, *, out=None, dtype=None, worker
 
     Notes
     -----
-    On each convolved axis where the short input ``K + 1`` long is less than
-    half the long one, the long input is cut into segments and each is
-    convolved with the kernel by a transform of length ``N``, the optimum of
-    ``N = K ln(2 e N)`` (i.e. ``-K W_{-1}(-1/(2eK))``) rounded up to a fast
-    length.  All blocks go through one batched transform and are
-    overlap-added by slicing.  If no axis gains from blocks (equal shapes,
-    comparable lengths, or a single block) this is `fftconvolve`.  The same
+    fastconv's FFT engine already cuts the input into blocks (overlap-save
+    tiles sized for the kernel), so this is `fftconvolve` under scipy's
+    name.  Where the engine does not run (long double, batch axes with one
+    kernel per element), numpy.fft computes by overlap-add: on each
+    convolved axis where the short input ``K + 1`` long is less than half
+    the long one, blocks of length ``N``, the optimum of ``N = K ln(2 e N)``
+    (i.e. ``-K W_{-1}(-1/(2eK))``) rounded up to a fast length.  The same
     deliberate differences from scipy as `fftconvolve` apply.
 
     Examples
