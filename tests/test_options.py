@@ -16,6 +16,14 @@ from reference import abs_bound, ref_convolve, ref_correlate
 
 ndimage = pytest.importorskip("scipy.ndimage")
 
+
+@pytest.fixture(autouse=True)
+def _threads_even_for_small_problems(monkeypatch):
+    """workers=2 really runs two threads here (small problems otherwise run
+    on one, see fastconv._threads.SERIAL_MACS)."""
+    from fastconv import _threads
+    monkeypatch.setattr(_threads, "SERIAL_MACS", 0)
+
 METHODS = ("direct", "fft")
 MODES = ("full", "same", "valid")
 BOUNDARIES = ("fill", "wrap", "symm", "reflect", "nearest")
@@ -172,12 +180,16 @@ def test_nd_boundary_matches_pad_valid(boundary, method, shape1, shape2):
     rng = np.random.default_rng(7)
     a, k = rand(rng, shape1), rand(rng, shape2)
     fv = 1.5 if boundary == "fill" else 0
-    for func, corr in ((convolve, False), (correlate, True)):
+    for (func, corr), workers in zip(((convolve, False), (correlate, True)), (1, 2)):
         for mode in ("full", "same"):
             if boundary == "reflect" and min(shape1) == 1:
                 continue
             exp = _pad_valid(a, k, mode, boundary, fv, corr)
-            out = func(a, k, mode, method=method, boundary=boundary, fillvalue=fv)
+            out = func(a, k, mode, method=method, boundary=boundary, fillvalue=fv,
+                       workers=workers)
+            np.testing.assert_array_equal(
+                out, func(a, k, mode, method=method, boundary=boundary, fillvalue=fv,
+                          workers=3 - workers))
             ref = (ref_correlate if corr else ref_convolve)(a, k, mode, boundary, fv)
             close(out, exp, abs_bound(ref_correlate if corr else ref_convolve, a, k, mode,
                                       boundary, fv))
