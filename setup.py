@@ -4,15 +4,30 @@ The build is portable: no -march=native and no -ffast-math.  OpenMP is used
 when the compiler accepts it and the build still succeeds without it (the
 Cython ``prange`` loops then run serially).
 
+Release builds carry no debug information (-g0 after Python's own CFLAGS,
+which bring -g, and the extension stripped at link on Linux).
+
+The micro-kernels are compiled once per instruction set and element type
+(csrc/fc_types.h lists the types; csrc/fc_kernels_<isa>.c is compiled with
+-DFC_UNIT=<a row>), and every C file of every extension goes to a pool of
+compiler processes (setuptools' -j only builds extensions side by side).
+An object newer than its source and the C headers is reused.
+
 Environment switches
 --------------------
 FASTCONV_DEBUG=1     Cython bounds/wraparound checks back on, -O0 -g.
 FASTCONV_NO_OPENMP=1 build without OpenMP even if the compiler has it.
 FASTCONV_SANITIZE=1  add -fsanitize=address,undefined (implies FASTCONV_DEBUG).
+FASTCONV_BUILD_JOBS=N compiler processes at once (default: the CPU count,
+                     or build_ext's -j N).
 """
+import glob
 import os
 import platform
+import re
+import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from Cython.Build import cythonize
@@ -39,14 +54,31 @@ def _compiler_accepts(compiler, flags, code="int main(void){return 0;}\n", link=
     return True
 
 
-# Instruction-set variants of the micro-kernels (compiled only into
-# csrc/fc_kernels_<isa>.c objects; the rest of the build stays portable).
+# Instruction-set variants of the micro-kernels (their flags are used only
+# for the csrc/fc_kernels_<isa>.c objects; the rest of the build stays
+# portable).
 ISA_VARIANTS = [
     ("avx2", ["-mavx2", "-mfma"], "FC_HAVE_AVX2"),
     ("avx512", ["-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512dq", "-mfma"], "FC_HAVE_AVX512"),
 ]
 
+CSRC_HEADERS = sorted(glob.glob("csrc/*.h"))
+
 _OMP_PROBE = "#include <omp.h>\nint main(void){int n=0;\n#pragma omp parallel\n{n=omp_get_num_threads();}\nreturn n<0;}\n"
+
+
+def kernel_types():
+    """The rows of FC_TYPES in csrc/fc_types.h, each the text of its
+    arguments ("F32, f32, float, float, 4, FC_K_REAL")."""
+    with open("csrc/fc_types.h") as f:
+        lines = f.read().split("#define FC_TYPES(X)", 1)[1].splitlines()[1:]
+    rows = []
+    for line in lines:
+        m = re.match(r"\s*X\((.*)\)\s*\\?\s*$", line)
+        if not m:
+            break
+        rows.append(" ".join(m.group(1).split()))
+    return rows
 
 
 class BuildExt(build_ext):
@@ -59,8 +91,11 @@ class BuildExt(build_ext):
             if not NO_OPENMP:
                 compile_args.append("/openmp")
         else:
-            compile_args += ["-O0", "-g"] if DEBUG else ["-O3"]
+            # (after Python's CFLAGS, so -g0 overrides their -g)
+            compile_args += ["-O0", "-g"] if DEBUG else ["-O3", "-g0"]
             compile_args += ["-fno-math-errno", "-Wno-unused-function"]
+            if not DEBUG and sys.platform.startswith("linux"):
+                link_args.append("-s")
             if SANITIZE:
                 san = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer"]
                 compile_args += san
@@ -71,30 +106,68 @@ class BuildExt(build_ext):
                 self.announce("fastconv: building with OpenMP", level=2)
             else:
                 self.announce("fastconv: building WITHOUT OpenMP (serial loops)", level=2)
+        jobs = []   # (object directory, source, extension, extra macros, extra args)
         for ext in self.extensions:
             ext.extra_compile_args = list(ext.extra_compile_args or []) + compile_args
             ext.extra_link_args = list(ext.extra_link_args or []) + link_args
+            jobs += [(self.build_temp, src, ext, [], []) for src in ext.sources]
             if ext.name == "fastconv._direct":
-                self._add_isa_variants(ext, compile_args)
+                jobs += self._kernel_units(ext)
+        objects = self._compile_all(jobs)
+        # every object is built: the extensions only link them
+        for ext in self.extensions:
+            ext.extra_objects = list(ext.extra_objects or []) + objects[ext.name]
+            ext.depends = list(ext.depends or []) + objects[ext.name]
+            ext.sources = []
+            ext.language = ext.language or "c"
         super().build_extensions()
 
-    def _add_isa_variants(self, ext, compile_args):
-        """Compile csrc/fc_kernels_<isa>.c with that ISA's flags (x86-64,
-        GCC/Clang) and link the objects in; fc_dispatch.c picks one at run
-        time.  Without them the portable baseline is used."""
-        if self.compiler.compiler_type == "msvc" or platform.machine().lower() not in ("x86_64", "amd64"):
-            return
-        tmp = os.path.join(self.build_temp, "isa")
-        os.makedirs(tmp, exist_ok=True)
-        for isa, flags, macro in ISA_VARIANTS:
-            if not _compiler_accepts(self.compiler, flags, link=False):
+    def _kernel_units(self, ext):
+        """A compile job per instruction set (baseline, and on x86-64 with
+        GCC/Clang the AVX2 and AVX-512 variants the compiler accepts) and
+        element type of csrc/fc_types.h; fc_dispatch.c picks an ISA at run
+        time."""
+        isas = [("baseline", [], None)]
+        if self.compiler.compiler_type != "msvc" and platform.machine().lower() in ("x86_64", "amd64"):
+            isas += ISA_VARIANTS
+        jobs = []
+        for isa, flags, macro in isas:
+            if flags and not _compiler_accepts(self.compiler, flags, link=False):
                 self.announce(f"fastconv: compiler lacks {flags}; no {isa} kernels", level=2)
                 continue
-            objs = self.compiler.compile([f"csrc/fc_kernels_{isa}.c"], output_dir=tmp,
-                                         include_dirs=["csrc"],
-                                         extra_postargs=compile_args + flags)
-            ext.extra_objects = list(ext.extra_objects or []) + objs
-            ext.define_macros = list(ext.define_macros or []) + [(macro, "1")]
+            if macro:
+                ext.define_macros = list(ext.define_macros or []) + [(macro, "1")]
+            for row in kernel_types():
+                tn = row.split(",")[1].strip()
+                jobs.append((os.path.join(self.build_temp, "kernels", f"{isa}_{tn}"),
+                             f"csrc/fc_kernels_{isa}.c", ext, [("FC_UNIT", row)], flags))
+        return jobs
+
+    def _compile_all(self, jobs):
+        """Compile every job in a pool of compiler processes; return the
+        object files by extension name."""
+        def run(job):
+            outdir, src, ext, macros, flags = job
+            obj = self.compiler.object_filenames([src], output_dir=outdir)[0]
+            deps = [src] + CSRC_HEADERS + list(ext.depends or [])
+            if (not self.force and os.path.exists(obj) and
+                    max(map(os.path.getmtime, deps)) < os.path.getmtime(obj)):
+                return obj   # up to date
+            return self.compiler.compile(
+                [src], output_dir=outdir, macros=list(ext.define_macros or []) + macros,
+                include_dirs=ext.include_dirs, debug=self.debug,
+                extra_postargs=ext.extra_compile_args + flags)[0]
+
+        for job in jobs:
+            os.makedirs(os.path.dirname(self.compiler.object_filenames([job[1]], output_dir=job[0])[0]),
+                        exist_ok=True)
+        n = int(os.environ.get("FASTCONV_BUILD_JOBS", 0)) or (
+            self.parallel if isinstance(self.parallel, int) and self.parallel > 1 else os.cpu_count() or 1)
+        objects = {ext.name: [] for ext in self.extensions}
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            for job, obj in zip(jobs, pool.map(run, jobs)):
+                objects[job[2].name].append(obj)
+        return objects
 
 
 directives = {
@@ -110,11 +183,10 @@ directives = {
 extensions = [
     Extension(
         "fastconv._direct",
-        sources=["src/fastconv/_direct.pyx", "csrc/fc_dispatch.c",
-                 "csrc/fc_kernels_baseline.c"],
+        sources=["src/fastconv/_direct.pyx", "csrc/fc_dispatch.c"],
         include_dirs=[np.get_include(), "csrc"],
-        depends=["csrc/fc_boundary.h", "csrc/fc_kernels.h", "csrc/fc_simd_impl.h", "csrc/fc_simd_all.h",
-                 "csrc/fc_kernels_avx2.c", "csrc/fc_kernels_avx512.c"],
+        # (compiled per ISA and element type by BuildExt._kernel_units)
+        depends=CSRC_HEADERS + sorted(glob.glob("csrc/fc_kernels_*.c")),
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
     Extension(

@@ -13,47 +13,26 @@
 
 #include "fc_kernels.h"
 
-#define FC_DECLARE1(T, tn, isa)                                                      \
-    void fc_corr2d_valid_##tn##_##isa(T *, ptrdiff_t, const T *, ptrdiff_t, const T *, \
-                                      ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int, ptrdiff_t *);
-#define FC_DECLARE(isa)                                                              \
-    FC_DECLARE1(float, f32, isa)                                                     \
-    FC_DECLARE1(double, f64, isa)                                                    \
-    FC_DECLARE1(float, c64, isa)                                                     \
-    FC_DECLARE1(double, c128, isa)                                                   \
-    FC_DECLARE1(uint8_t, u8, isa)                                                    \
-    FC_DECLARE1(uint16_t, u16, isa)                                                  \
-    FC_DECLARE1(uint32_t, u32, isa)                                                  \
-    FC_DECLARE1(uint64_t, u64, isa)
-
-FC_DECLARE(baseline)
+/* one kernel per element type (fc_types.h) and instruction set */
+#define FC_DECLARE_ROW(ID, tn, S, T, LB, KIND, isa) void fc_corr2d_valid_##tn##_##isa(struct fc_band *);
+#define FC_DECLARE_BASELINE(...) FC_DECLARE_ROW(__VA_ARGS__, baseline)
+#define FC_DECLARE_AVX2(...) FC_DECLARE_ROW(__VA_ARGS__, avx2)
+#define FC_DECLARE_AVX512(...) FC_DECLARE_ROW(__VA_ARGS__, avx512)
+FC_TYPES(FC_DECLARE_BASELINE)
 #ifdef FC_HAVE_AVX2
-FC_DECLARE(avx2)
+FC_TYPES(FC_DECLARE_AVX2)
 #endif
 #ifdef FC_HAVE_AVX512
-FC_DECLARE(avx512)
+FC_TYPES(FC_DECLARE_AVX512)
 #endif
 
-fc_corr2d_f32_fn fc_corr2d_valid_f32 = fc_corr2d_valid_f32_baseline;
-fc_corr2d_f64_fn fc_corr2d_valid_f64 = fc_corr2d_valid_f64_baseline;
-fc_corr2d_f32_fn fc_corr2d_valid_c64 = fc_corr2d_valid_c64_baseline;
-fc_corr2d_f64_fn fc_corr2d_valid_c128 = fc_corr2d_valid_c128_baseline;
-fc_corr2d_u8_fn fc_corr2d_valid_u8 = fc_corr2d_valid_u8_baseline;
-fc_corr2d_u16_fn fc_corr2d_valid_u16 = fc_corr2d_valid_u16_baseline;
-fc_corr2d_u32_fn fc_corr2d_valid_u32 = fc_corr2d_valid_u32_baseline;
-fc_corr2d_u64_fn fc_corr2d_valid_u64 = fc_corr2d_valid_u64_baseline;
+/* the kernels in use, by enum fc_type (FC_NONE: none) */
+static fc_corr2d_fn fc_table[FC_NTYPES];
 
-#define FC_USE(isa)                                                                  \
-    do {                                                                             \
-        fc_corr2d_valid_f32 = fc_corr2d_valid_f32_##isa;                             \
-        fc_corr2d_valid_f64 = fc_corr2d_valid_f64_##isa;                             \
-        fc_corr2d_valid_c64 = fc_corr2d_valid_c64_##isa;                             \
-        fc_corr2d_valid_c128 = fc_corr2d_valid_c128_##isa;                           \
-        fc_corr2d_valid_u8 = fc_corr2d_valid_u8_##isa;                               \
-        fc_corr2d_valid_u16 = fc_corr2d_valid_u16_##isa;                             \
-        fc_corr2d_valid_u32 = fc_corr2d_valid_u32_##isa;                             \
-        fc_corr2d_valid_u64 = fc_corr2d_valid_u64_##isa;                             \
-    } while (0)
+#define FC_USE_ROW(ID, tn, S, T, LB, KIND, isa) fc_table[FC_##ID] = fc_corr2d_valid_##tn##_##isa;
+#define FC_USE_BASELINE(...) FC_USE_ROW(__VA_ARGS__, baseline)
+#define FC_USE_AVX2(...) FC_USE_ROW(__VA_ARGS__, avx2)
+#define FC_USE_AVX512(...) FC_USE_ROW(__VA_ARGS__, avx512)
 
 static int fc_current = FC_ISA_BASELINE;
 static const char *const fc_names[] = {"baseline", "avx2", "avx512"};
@@ -85,17 +64,17 @@ static void fc_use(int isa)
     switch (isa) {
 #ifdef FC_HAVE_AVX512
     case FC_ISA_AVX512:
-        FC_USE(avx512);
+        FC_TYPES(FC_USE_AVX512)
         break;
 #endif
 #ifdef FC_HAVE_AVX2
     case FC_ISA_AVX2:
-        FC_USE(avx2);
+        FC_TYPES(FC_USE_AVX2)
         break;
 #endif
     default:
         fc_current = FC_ISA_BASELINE;
-        FC_USE(baseline);
+        FC_TYPES(FC_USE_BASELINE)
     }
 }
 
@@ -124,25 +103,12 @@ int fc_select_isa(const char *requested)
 const char *fc_isa_name(void) { return fc_names[fc_current]; }
 const char *fc_isa_available(void) { return fc_available; }
 
-#define FC_CALL(fn, T)                                                               \
-    fn((T *)out, ldo, (const T *)in, ldi, (const T *)k, kh, kw, rows, cols, flags, edge)
-
-void fc_corr2d_valid(int type, void *out, ptrdiff_t ldo, const void *in, ptrdiff_t ldi,
-                     const void *k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
-                     ptrdiff_t cols, int flags, ptrdiff_t *edge)
+void fc_corr2d_valid(int type, struct fc_band *b)
 {
-    switch (type) {
-    case FC_F32: FC_CALL(fc_corr2d_valid_f32, float); break;
-    case FC_F64: FC_CALL(fc_corr2d_valid_f64, double); break;
-    case FC_C64: FC_CALL(fc_corr2d_valid_c64, float); break;    /* interleaved */
-    case FC_C128: FC_CALL(fc_corr2d_valid_c128, double); break; /* interleaved */
-    case FC_U8: FC_CALL(fc_corr2d_valid_u8, uint8_t); break;
-    case FC_U16: FC_CALL(fc_corr2d_valid_u16, uint16_t); break;
-    case FC_U32: FC_CALL(fc_corr2d_valid_u32, uint32_t); break;
-    case FC_U64: FC_CALL(fc_corr2d_valid_u64, uint64_t); break;
-    default:
-        if (edge)
-            edge[0] = edge[1] = 0;
-        break;
+    if (type > FC_NONE && type < FC_NTYPES && fc_table[type]) {
+        fc_table[type](b);
+    } else {
+        b->done_before = 0;
+        b->done_after = 0;
     }
 }

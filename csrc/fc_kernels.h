@@ -1,29 +1,29 @@
 /*
  * fc_kernels.h - interior micro-kernels and their run-time dispatch.
  *
- * fc_corr2d_valid_<type>(out, ldo, in, ldi, k, kh, kw, rows, cols):
- *     out[r*ldo + x] (+)= sum_{i<kh, j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
- * for r < rows, x < cols (added when the last argument, `flags`, has
- * FC_ACCUMULATE, else stored; FC_STREAM_STORES: store with streaming
- * stores where the ISA has them); every read inside `in` (see
- * fc_simd_impl.h).
+ * fc_corr2d_valid(type, b) computes, with b a struct fc_band,
  *
- * `edge` (NULL: none) asks for zero-filled edge columns: on entry edge[0]
- * (edge[1]) is how many output columns before column 0 (after column
- * cols - 1) the kernel may also compute, reading the input columns
- * outside [0, cols + kw - 1) of each row as zero, and edge[2] is where
- * column 0 is in its row (vectors are laid out from the row's start); the
- * caller promises that those columns exist in `out` and that zero is the
- * right value for the reads outside (a zero-filled border whose first
- * input column is in[0]).  On return edge[0] and edge[1] hold how many it
- * computed, for every row: the columns that share the first (last)
- * output's vector, when they are no more than allowed and the kernel can
- * do it (stored, not accumulated; see fc_corr2d_valid in fc_simd_impl.h);
- * else 0.  That depends only on the arguments, not on the addresses.
- * <type> is f32, f64, c64 / c128 (interleaved complex float / double,
- * passed as float / double pointers; strides and sizes count elements), or
- * u8 / u16 / u32 / u64 (wrapping unsigned arithmetic; u8 computes in
- * 16-bit lanes, see fc_simd_all.h).
+ *     out[r*ldo + x] (+)= sum_{i<kh, j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
+ *
+ * for r < rows, x < cols: added when b->accumulate, else stored (and with
+ * b->stream, stored with streaming stores where the ISA has them); every
+ * read inside `in` (see fc_simd_impl.h).  `type` is an enum fc_type
+ * (fc_types.h: f32, f64, c64 / c128 - interleaved complex, strides and
+ * sizes count elements - and the unsigned integers, wrapping); FC_NONE or
+ * a type without a kernel does nothing.
+ *
+ * Zero-filled edge columns: b->edge_before (b->edge_after) is how many
+ * output columns before column 0 (after column cols - 1) the kernel may
+ * also compute, reading the input columns outside [0, cols + kw - 1) of
+ * each row as zero, and b->row_start is where column 0 is in its row
+ * (vectors are laid out from the row's start); the caller promises that
+ * those columns exist in `out` and that zero is the right value for the
+ * reads outside (a zero-filled border whose first input column is in[0]).
+ * On return b->done_before and b->done_after hold how many it computed,
+ * for every row: the columns that share the first (last) output's vector,
+ * when they are no more than allowed and the kernel can do it (stored, not
+ * accumulated; see fc_corr2d_valid in fc_simd_impl.h); else 0.  That
+ * depends only on the arguments, not on the addresses.
  *
  * The same source is compiled for several instruction sets; fc_select_isa()
  * picks the best one the CPU supports, or the one named by the environment
@@ -37,34 +37,60 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef void (*fc_corr2d_f32_fn)(float *, ptrdiff_t, const float *, ptrdiff_t,
-                                 const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int,
-                                 ptrdiff_t *);
-typedef void (*fc_corr2d_f64_fn)(double *, ptrdiff_t, const double *, ptrdiff_t,
-                                 const double *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int,
-                                 ptrdiff_t *);
-#define FC_INT_FN_TYPE(T, tn)                                                        \
-    typedef void (*fc_corr2d_##tn##_fn)(T *, ptrdiff_t, const T *, ptrdiff_t, const T *, \
-                                        ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int, ptrdiff_t *);
-FC_INT_FN_TYPE(uint8_t, u8)
-FC_INT_FN_TYPE(uint16_t, u16)
-FC_INT_FN_TYPE(uint32_t, u32)
-FC_INT_FN_TYPE(uint64_t, u64)
+#include "fc_types.h"
 
-/* flags of fc_corr2d_valid */
-#define FC_ACCUMULATE 1
-#define FC_STREAM_STORES 2
+/* Work-unit shapes, read by _direct.pyx (and through it by _window.py):
+   FC_UNIT_ROWS: work units come in multiples of this many rows, the least
+   common multiple of every ISA's row-block heights (3, 4, 6; checked in
+   fc_simd_unit.h) so a unit is whole SIMD row blocks.  FC_UNIT_MIN_COLS:
+   the narrowest column block of a row split into units.
+   FC_PAD_MIN_COLS: the kernel computes zero-filled edge columns only for
+   bands of at least this many columns, each border at most
+   min(row, FC_UNIT_MIN_COLS) - FC_PAD_MIN_COLS wide (so the unit that has a
+   row's first or last column always has the whole border). */
+#define FC_UNIT_ROWS 12
+#define FC_UNIT_MIN_COLS 2048
+#define FC_PAD_MIN_COLS 64
+
+struct fc_band {
+    void *out;                /* output column 0 of row 0 */
+    ptrdiff_t ldo;            /* output row pitch (elements) */
+    const void *in;           /* input column 0 of row 0 */
+    ptrdiff_t ldi;            /* input row pitch (elements) */
+    const void *k;            /* kh x kw taps, row-major */
+    ptrdiff_t kh, kw, rows, cols;
+    int accumulate;           /* add to out (else store; out not read) */
+    int stream;               /* streaming stores allowed (not with accumulate) */
+    ptrdiff_t edge_before;    /* zero-filled edge columns allowed before column 0 */
+    ptrdiff_t edge_after;     /* ... and after column cols - 1 */
+    ptrdiff_t row_start;      /* where column 0 is in its row (>= 0) */
+    ptrdiff_t done_before;    /* out: edge columns computed before column 0 */
+    ptrdiff_t done_after;     /* out: ... and after column cols - 1 */
+};
+
+typedef void (*fc_corr2d_fn)(struct fc_band *);
 
 enum fc_isa { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2 };
 
 /* Element types of the micro-kernel (FC_NONE: no kernel for that type). */
-enum fc_type { FC_NONE = 0, FC_F32, FC_F64, FC_C64, FC_C128, FC_U8, FC_U16, FC_U32, FC_U64 };
+#define FC_ENUM_ROW(ID, tn, S, T, LB, KIND) FC_##ID,
+enum fc_type { FC_NONE = 0, FC_TYPES(FC_ENUM_ROW) FC_NTYPES };
+#undef FC_ENUM_ROW
+
+/* The fc_type of arrays of elements of `bytes` bytes of kind `kind`
+   (FC_K_REAL, FC_K_COMPLEX, FC_K_UINT), or FC_NONE (folded to a constant
+   for constant arguments). */
+#define FC_TYPE_MATCH(ID, tn, S, T, LB, KIND)                                       \
+    (kind == (KIND) && bytes == sizeof(S) * ((KIND) == FC_K_COMPLEX ? 2 : 1) ? FC_##ID : 0) +
+static inline int fc_type_for(int kind, size_t bytes)
+{
+    return FC_TYPES(FC_TYPE_MATCH) 0;
+}
+#undef FC_TYPE_MATCH
 
 /* The micro-kernel in use for element type `type` (one of enum fc_type;
    FC_NONE does nothing). */
-void fc_corr2d_valid(int type, void *out, ptrdiff_t ldo, const void *in, ptrdiff_t ldi,
-                     const void *k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
-                     ptrdiff_t cols, int flags, ptrdiff_t *edge);
+void fc_corr2d_valid(int type, struct fc_band *b);
 
 /* Choose the kernels (once, at import).  `requested` is a name or NULL/""
    for automatic; returns the ISA in use. */
@@ -73,14 +99,5 @@ int fc_select_isa(const char *requested);
    and supported by this CPU. */
 const char *fc_isa_name(void);
 const char *fc_isa_available(void);
-
-extern fc_corr2d_f32_fn fc_corr2d_valid_f32;
-extern fc_corr2d_f64_fn fc_corr2d_valid_f64;
-extern fc_corr2d_f32_fn fc_corr2d_valid_c64;
-extern fc_corr2d_f64_fn fc_corr2d_valid_c128;
-extern fc_corr2d_u8_fn fc_corr2d_valid_u8;
-extern fc_corr2d_u16_fn fc_corr2d_valid_u16;
-extern fc_corr2d_u32_fn fc_corr2d_valid_u32;
-extern fc_corr2d_u64_fn fc_corr2d_valid_u64;
 
 #endif

@@ -11,8 +11,8 @@
 #define FC_C1 8
 #define FC_CC1 6
 #define FC_TILE 4096
-/* streaming stores (whole aligned vectors; FC_STREAM_STORES) */
+/* streaming stores (whole aligned vectors; b->stream) */
 #include <immintrin.h>
 #define FC_STREAM(p, v) _mm256_stream_si256((__m256i *)(void *)(p), (__m256i)(v))
 #define FC_STREAM_FENCE() _mm_sfence()
-#include "fc_simd_all.h"
+#include "fc_simd_unit.h"

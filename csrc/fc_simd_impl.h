@@ -7,8 +7,8 @@
  *
  *     out[r*ldo + x] (+)= sum_{i<kh} sum_{j<kw} k[i*kw + j] * in[(r+i)*ldi + x + j]
  *
- * (added to `out` when flags has FC_ACCUMULATE, else stored: out is then
- * never read, and with FC_STREAM_STORES written by streaming stores that
+ * (added to `out` when b->accumulate, else stored: out is then never
+ * read, and with b->stream written by streaming stores that
  * bypass the caches - for outputs too big to stay in cache anyway),
  * i.e. the 'valid' 2-D correlation of an input window with a (pre-flipped)
  * kernel plane, every read inside the input.  1-D is rows == kh == 1.
@@ -37,28 +37,21 @@
  * code: vector and scalar arithmetic wrap modulo 2^bits, which gives the
  * same result as scipy's wrapping accumulation in the result type.
  *
- * Included (by fc_simd_all.h) with FC_T (float/double/uintN_t scalar),
- * FC_TN (f32/f64/c64/c128/u8/u16/u32/u64), FC_CPLX (0/1), FC_LANES
- * (scalars per vector), optionally FC_WIDE (scalar product type) and FC_S
- * (a narrower scalar type of the arrays in memory: u8), and the block shape
- * FC_BR x FC_BC set.
+ * Included (by fc_simd_unit.h, from a row of fc_types.h) with FC_S (the
+ * scalar type in memory), FC_T (the lanes' scalar type, wider than FC_S
+ * for uint8 data in uint16 lanes), FC_TN (the name suffix), FC_KIND
+ * (FC_K_REAL / FC_K_COMPLEX / FC_K_UINT), FC_CPLX (0/1), FC_LANES (scalars
+ * per vector) and the block shape FC_BR x FC_BC (FC_B1: single rows) set.
  */
 #define FC_CAT3_(a, b, c) a##_##b##_##c
 #define FC_CAT3(a, b, c) FC_CAT3_(a, b, c)
 #define FC_FN(base) FC_CAT3(base, FC_TN, FC_ISA)
 #define FC_VT FC_CAT3(vec, FC_TN, FC_ISA)
 
-/* FC_S: the scalar type of the arrays in memory when it is narrower than
-   the arithmetic type FC_T (uint8 data computed in uint16 lanes: loads
-   widen, stores keep the low bits, which modular arithmetic makes the
-   same result); else FC_T. */
-#ifdef FC_S
-#define FC_NARROW 1
-#else
-#define FC_NARROW 0
-#define FC_S FC_T
-#define FC_S_LOCAL
-#endif
+/* FC_S narrower than the arithmetic type FC_T (uint8 data computed in
+   uint16 lanes: loads widen, stores keep the low bits, which modular
+   arithmetic makes the same result). */
+#define FC_NARROW (sizeof(FC_S) != sizeof(FC_T))
 
 #define FC_W ((ptrdiff_t)FC_LANES)             /* scalars per vector */
 /* Software prefetch distance (scalars) along each input row the block
@@ -98,10 +91,11 @@ typedef FC_T FC_VT __attribute__((vector_size(FC_VBYTES)));
 #endif
 #endif
 
-/* Scalar products in a type at least as wide as int: unsigned 8/16-bit
-   operands would otherwise be promoted to (signed) int and could overflow. */
-#ifdef FC_WIDE
-#define FC_MUL(a, b) ((FC_T)((FC_WIDE)(a) * (FC_WIDE)(b)))
+/* Scalar products in a type at least as wide as unsigned int: unsigned
+   8/16-bit operands would otherwise be promoted to (signed) int and could
+   overflow. */
+#if FC_KIND == FC_K_UINT
+#define FC_MUL(a, b) ((FC_T)(1u * (a) * (b)))
 #else
 #define FC_MUL(a, b) ((a) * (b))
 #endif
@@ -112,13 +106,14 @@ typedef FC_T FC_VT __attribute__((vector_size(FC_VBYTES)));
    or sanitizer build contracts nothing).  Outputs that fall in a scalar tail
    then equal what the vector path would give, whatever the split of the
    work. */
-#if defined(FC_SFMA) && defined(__FMA__) && defined(__OPTIMIZE__)
-#define FC_MADD(a, b, c) FC_SFMA((a), (b), (c))
+#if FC_KIND != FC_K_UINT && defined(__FMA__) && defined(__OPTIMIZE__)
+#define FC_MADD(a, b, c)                                                        \
+    _Generic((FC_T)0, float: __builtin_fmaf((a), (b), (c)), default: __builtin_fma((a), (b), (c)))
 #else
 #define FC_MADD(a, b, c) ((c) + FC_MUL((a), (b)))
 #endif
 
-#if FC_NARROW
+/* (FC_SVT is FC_VT when FC_S is FC_T: the conversions are then no-ops) */
 #define FC_SVT FC_CAT3(svec, FC_TN, FC_ISA)
 typedef FC_S FC_SVT __attribute__((vector_size(FC_LANES * sizeof(FC_S))));
 
@@ -135,19 +130,6 @@ static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
     memcpy(p, &n, sizeof n);
 }
 #undef FC_SVT
-#else
-static inline FC_VT FC_FN(loadu)(const FC_S *p)
-{
-    FC_VT v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline void FC_FN(storeu)(FC_S *p, FC_VT v)
-{
-    memcpy(p, &v, sizeof v);
-}
-#endif
 
 /* Elements [e0, e1) of the vector v (whose element 0 goes to p): the
    parts of a row that share their lines with streamed ones are stored
@@ -286,7 +268,8 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
 /* The block's stores: streaming (around the caches, no read of the
    output's lines first) when `st`, then every store is vector-aligned; `st`
    is never set without FC_STREAM (see fc_corr2d_valid). */
-#if defined(FC_STREAM) && !FC_NARROW
+/* (never with FC_NARROW: `stream` is then 0) */
+#if defined(FC_STREAM)
 #define FC_STREAM_STORE(p, v) FC_STREAM(p, v)
 #else
 #define FC_STREAM_STORE(p, v) FC_FN(storeu)(p, v)
@@ -382,7 +365,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
         {                                                                       \
             const ptrdiff_t ldi = tp;   /* (the buffer's rows) */               \
             const FC_S *src = pt;                                               \
-            FC_S *o = ob;   /* (not read: no padding with FC_ACCUMULATE) */     \
+            FC_S *o = ob;   /* (not read: no padding with accumulate) */        \
             FC_COMPUTE(NR, 1, ev);                                              \
         }                                                                       \
         for (int rr = 0; rr < NR; rr++) {                                       \
@@ -495,7 +478,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
             }                                                                   \
     } while (0)
 
-#if defined(FC_STREAM) && !FC_NARROW
+#if defined(FC_STREAM)
 #define FC_ODD_STREAM 1
 /* Rows [0, nr) of n elements from the scratch block `src` (row pitch lds)
    to `dst` (row pitch ldo), each source row at the same address modulo
@@ -576,11 +559,13 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
 #undef FC_COPYOUT
 }
 
-void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
-                            const FC_S *restrict in, ptrdiff_t ldi,
-                            const FC_S *restrict k, ptrdiff_t kh, ptrdiff_t kw,
-                            ptrdiff_t rows, ptrdiff_t cols, int flags, ptrdiff_t *edge)
+void FC_FN(fc_corr2d_valid)(struct fc_band *b)
 {
+    FC_S *restrict out = (FC_S *)b->out;
+    const FC_S *restrict in = (const FC_S *)b->in;
+    const FC_S *restrict k = (const FC_S *)b->k;
+    const ptrdiff_t ldo = b->ldo, ldi = b->ldi, kh = b->kh, kw = b->kw;
+    const ptrdiff_t rows = b->rows, cols = b->cols;
     if (FC_SLIDE1 && kh == 1 && kw > FC_SLIDE_TAPS) {
         /* A single-row kernel longer than a tap tile (FC_SLIDE): tile by
            tile over all the outputs, accumulating, so that each tile of
@@ -590,18 +575,25 @@ void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
            (and FC_SCALAR): the same bits.  No zero-filled edge columns
            (their buffer holds no such kernel anyway). */
         for (ptrdiff_t t = 0; t < kw; t += FC_SLIDE_TAPS) {
-            const ptrdiff_t kc = kw - t < FC_SLIDE_TAPS ? kw - t : FC_SLIDE_TAPS;
-            const int fl = t > 0 ? FC_ACCUMULATE : (flags & FC_ACCUMULATE);
-            FC_FN(fc_corr2d_valid)(out, ldo, in + t * FC_E, ldi, k + t * FC_E, 1, kc, rows,
-                                   cols, fl, NULL);
+            struct fc_band c = {0};
+            c.out = out;
+            c.ldo = ldo;
+            c.in = in + t * FC_E;
+            c.ldi = ldi;
+            c.k = k + t * FC_E;
+            c.kh = 1;
+            c.kw = kw - t < FC_SLIDE_TAPS ? kw - t : FC_SLIDE_TAPS;
+            c.rows = rows;
+            c.cols = cols;
+            c.accumulate = t > 0 || b->accumulate;
+            FC_FN(fc_corr2d_valid)(&c);
         }
-        if (edge)
-            edge[0] = edge[1] = 0;
+        b->done_before = b->done_after = 0;
         return;
     }
-    const int accumulate = (flags & FC_ACCUMULATE) != 0;
+    const int accumulate = b->accumulate != 0;
     /* Zero-filled edge columns (see fc_kernels.h): the vectors are laid
-       out from the start of the row (edge[2] columns before the band), and
+       out from the start of the row (b->row_start columns before the band), and
        when the band's first (last) output is not at the start (end) of
        one, the padl (padr) edge columns that share its vector are computed
        too, reading the input outside [0, cols + kw - 1) as zero.  The row
@@ -612,18 +604,19 @@ void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
        arguments, not on the addresses (so neither do the results). */
     ptrdiff_t padl = 0, padr = 0;
     FC_S pt[FC_PADTMP / sizeof(FC_S)] __attribute__((aligned(64)));
-    if (edge) {
+    const ptrdiff_t row_start = b->row_start;
+    {
         const size_t es = sizeof(FC_S) * FC_E;
-        if (!FC_NARROW && !accumulate && rows > 0 && cols >= 2 * FC_N && edge[2] >= 0 &&
+        if (!FC_NARROW && !accumulate && rows > 0 && cols >= 2 * FC_N && row_start >= 0 &&
             (uintptr_t)out % es == 0 &&
             (size_t)(kh + FC_BR - 1) * (size_t)(FC_N + kw - 1) * es <= sizeof pt) {
-            const ptrdiff_t cl = edge[2] % FC_N;
-            const ptrdiff_t cr = (FC_N - (edge[2] + cols) % FC_N) % FC_N;
-            padl = cl <= edge[0] ? cl : 0;
-            padr = cr <= edge[1] ? cr : 0;
+            const ptrdiff_t cl = row_start % FC_N;
+            const ptrdiff_t cr = (FC_N - (row_start + cols) % FC_N) % FC_N;
+            padl = cl <= b->edge_before ? cl : 0;
+            padr = cr <= b->edge_after ? cr : 0;
         }
-        edge[0] = padl;
-        edge[1] = padr;
+        b->done_before = padl;
+        b->done_after = padr;
     }
     int stream = 0;
     FC_S *scratch = NULL;
@@ -636,14 +629,14 @@ void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
        (uint8), whose stores are half a vector.  Rows that all start at the
        same vector alignment (a whole number of vectors apart) are streamed
        by the blocks themselves, others through a scratch block. */
-    stream = (flags & FC_STREAM_STORES) && !accumulate && rows > 1 &&
+    stream = b->stream && !accumulate && !FC_NARROW && rows > 1 &&
              (uintptr_t)out % sizeof(FC_S) == 0;
     /* rows a whole number of vectors apart: all at one alignment */
     const int rows_aligned = ((size_t)ldo * FC_E * sizeof(FC_S)) % FC_VBYTES == 0;
     /* (padded edges lay the vectors out from the row's start: streamed
        only if every row starts where the streamed stores' alignment is) */
     if ((padl || padr) &&
-        ((uintptr_t)(out - edge[2] % FC_N * FC_E) % FC_VBYTES != 0 || !rows_aligned))
+        ((uintptr_t)(out - row_start % FC_N * FC_E) % FC_VBYTES != 0 || !rows_aligned))
         stream = 0;
     if (stream && !rows_aligned) {
         const ptrdiff_t ve = FC_VBYTES / (ptrdiff_t)(FC_E * sizeof(FC_S)); /* elements per vector */
@@ -658,8 +651,16 @@ void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
             stream = 0;   /* no memory for it: ordinary stores */
     }
 #endif
-    /* Small kernel widths get their own copy with the tap loop unrolled. */
-    switch (kw) {
+    /* Small kernel widths get their own copy with the tap loop unrolled:
+       float and complex only.  Measured against the generic copy
+       (2048^2 'same', interleaved; generic time / unrolled time, AVX-512 |
+       AVX2): float32 3x3 1.01 | 1.05, 5x5 1.07 | 1.06, 7x7 1.02 | 1.10;
+       float64 1.09 | 1.06, 1.14 | 1.05, 0.93 | 1.11; complex64 1024^2 5x5
+       1.07 | 1.02, complex128 1.06 | 1.16.  Integers keep only the 3x3
+       copy (uint8 3x3 1.07 | 1.03, and 1.14 against the build that had
+       every copy; 5x5 1.03 | 0.93; int16 3x3 0.97 | 1.07, 5x5 1.00 |
+       0.89): half their code. */
+    switch (FC_KIND == FC_K_UINT && kw != 3 ? 0 : kw) {
     case 3:
         FC_FN(run)(out, ldo, in, ldi, k, kh, 3, rows, cols, accumulate, stream, scratch, lds,
                    padl, padr, pt);
@@ -708,7 +709,3 @@ void FC_FN(fc_corr2d_valid)(FC_S *restrict out, ptrdiff_t ldo,
 #undef FC_VT
 #undef FC_FN
 #undef FC_NARROW
-#ifdef FC_S_LOCAL
-#undef FC_S
-#undef FC_S_LOCAL
-#endif

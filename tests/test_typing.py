@@ -19,7 +19,7 @@ def test_typed_example_runs():
 def test_package_is_marked_typed_and_stubs_cover_all():
     assert STUB.with_name("py.typed").exists()
     tree = ast.parse(STUB.read_text())
-    names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    names = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
     targets = [t for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
                for t in getattr(n, "targets", None) or [n.target]]
     names |= {t.id for t in targets if isinstance(t, ast.Name)}

@@ -43,7 +43,7 @@ for need in ("fastconv/py.typed", "fastconv/__init__.pyi"):
         problems.append(f"{need} missing")
 sources = [n for n in names if n.endswith((".c", ".pyx", ".pxd"))]
 if sources:
-    print("WARNING: the wheel ships sources:", ", ".join(sources))
+    problems.append("the wheel ships sources: " + ", ".join(sources))
 if problems:
     sys.exit("FAIL: " + "; ".join(problems))
 EOF

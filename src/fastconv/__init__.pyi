@@ -12,6 +12,7 @@ __all__ = [
     "__version__", "convolve", "correlate", "convolve2d", "correlate2d",
     "fftconvolve", "oaconvolve", "choose_conv_method", "correlation_lags",
     "next_fast_len", "set_workers", "get_workers", "show_config", "set_cache_limit",
+    "ConvPlan",
 ]
 
 _Mode = Literal["full", "valid", "same"]
@@ -91,3 +92,26 @@ def set_workers(workers: int) -> AbstractContextManager[None]: ...
 def get_workers() -> int: ...
 def show_config() -> None: ...
 def set_cache_limit(nbytes: int) -> int: ...
+
+class ConvPlan:
+    shape: tuple[int, ...]
+    dtype: np.dtype[Any]
+    mode: _Mode
+    boundary: _Boundary
+    method: str
+    def __init__(
+        self,
+        kernel: ArrayLike,
+        shape: int | Sequence[int],
+        dtype: DTypeLike = ...,
+        mode: _Mode = "full",
+        *,
+        correlate: bool = False,
+        method: _Method = "auto",
+        axes: _Axes = None,
+        boundary: _Boundary = "fill",
+        fillvalue: _Scalar = 0,
+        workers: int | None = None,
+    ) -> None: ...
+    def __call__(self, in1: NDArray[Any], out: NDArray[Any] | None = None) -> NDArray[Any]: ...
+    def convolve(self, in1: NDArray[Any], out: NDArray[Any] | None = None) -> NDArray[Any]: ...

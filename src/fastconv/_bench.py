@@ -105,7 +105,8 @@ CV2_BORDER = {} if cv2 is None else {
     "fill": cv2.BORDER_CONSTANT, "symm": cv2.BORDER_REFLECT,
     "reflect": cv2.BORDER_REFLECT_101, "nearest": cv2.BORDER_REPLICATE}
 SHORT = {"float32": "f32", "float64": "f64", "complex64": "c64",
-         "complex128": "c128", "int16": "i16", "uint8": "u8"}
+         "complex128": "c128", "int16": "i16", "uint8": "u8",
+         "int32": "i32", "int64": "i64"}
 
 
 @dataclasses.dataclass
@@ -140,7 +141,7 @@ def full_cases():
     cases += [Case("boundary", (2048, 2048), (5, 5), dt, "same", b)
               for dt in ("float32", "float64") for b in ("wrap", "symm", "reflect", "nearest")]
     cases += [Case("int", (2048, 2048), (ks, ks), dt)
-              for dt in ("int16", "uint8") for ks in (3, 5)]
+              for dt in ("int16", "uint8", "int32", "int64") for ks in (3, 5)]
     cases += [Case("complex", (1024, 1024), (5, 5), dt) for dt in ("complex64", "complex128")]
     return cases + [Case("batch", (64, 256, 256), (1, 5, 5), "float32"), WORKERS_CASE]
 
@@ -439,7 +440,7 @@ def annotate(rows, peaks):
         if "flop" in r:
             single = r["dtype"] in ("float32", "complex64")
             peak = peaks["matmul_float32" if single else "matmul_float64"]
-            r["pct_mm"] = None if r["dtype"] in ("int16", "uint8") else 100 * r["gflops"] / peak
+            r["pct_mm"] = None if np.dtype(r["dtype"]).kind in "iu" else 100 * r["gflops"] / peak
             t_bw = r["bytes"] / (peaks["copy_GBs"] * 1e9)
             r["pct_bw"] = 100 * t_bw / (r["ms"] / 1e3) if np.prod(r["kshape"]) <= 25 else None
 

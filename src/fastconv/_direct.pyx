@@ -29,13 +29,24 @@ cdef extern from "fc_boundary.h" nogil:
     int FC_FILL
 
 cdef extern from "fc_kernels.h" nogil:
-    # element types of the SIMD micro-kernel (complex is interleaved)
+    # the SIMD micro-kernel's arguments (see fc_kernels.h)
+    struct fc_band:
+        void* out
+        Py_ssize_t ldo
+        const void* inp "in"
+        Py_ssize_t ldi
+        const void* k
+        Py_ssize_t kh, kw, rows, cols
+        int accumulate, stream
+        Py_ssize_t edge_before, edge_after, row_start, done_before, done_after
+    # element types (csrc/fc_types.h): FC_NONE or the one fc_type_for gives
     enum:
-        FC_NONE, FC_F32, FC_F64, FC_C64, FC_C128, FC_U8, FC_U16, FC_U32, FC_U64
-    int FC_ACCUMULATE, FC_STREAM_STORES
-    void fc_corr2d_valid(int type, void* out, Py_ssize_t ldo, const void* inp,
-                         Py_ssize_t ldi, const void* k, Py_ssize_t kh, Py_ssize_t kw,
-                         Py_ssize_t rows, Py_ssize_t cols, int flags, Py_ssize_t* edge)
+        FC_NONE, FC_K_REAL, FC_K_COMPLEX, FC_K_UINT
+    int fc_type_for(int kind, size_t bytes)
+    void fc_corr2d_valid(int type, fc_band* band)
+    # work-unit shapes, also used by _window.py
+    enum:
+        FC_UNIT_ROWS, FC_UNIT_MIN_COLS, FC_PAD_MIN_COLS
     int fc_select_isa(const char* requested)
     const char* fc_isa_name()
     const char* fc_isa_available()
@@ -75,6 +86,14 @@ cdef int _raise_pending() except -1:
     return -1
 
 
+# Work units come in multiples of UNIT_ROWS rows (whole SIMD row blocks);
+# a row split into column blocks gets blocks of at least UNIT_MIN_COLS
+# columns; zero-filled edge columns by the SIMD kernel need a band of at
+# least PAD_MIN_COLS columns (see correlate_window).
+UNIT_ROWS = FC_UNIT_ROWS
+UNIT_MIN_COLS = FC_UNIT_MIN_COLS
+PAD_MIN_COLS = FC_PAD_MIN_COLS
+
 # Seconds between two checks for Ctrl-C (KeyboardInterrupt) during a call.
 cdef double SIGNAL_CHECK_INTERVAL = 0.05
 
@@ -106,7 +125,7 @@ ctypedef fused T:
 cdef struct Geometry:
     int ndim                 # >= 2; axes ndim-2 (Y) and ndim-1 (X) form a plane
     int mode                 # FC_FILL, FC_WRAP, ...
-    int stream               # FC_STREAM_STORES or 0: how the SIMD kernel stores
+    bint stream              # the SIMD kernel may use streaming stores
     bint pad_edges           # the SIMD kernel may compute zero-filled edge columns
     int64_t n_ker_planes     # product of the kernel's leading extents
     int64_t rows_per_unit
@@ -255,25 +274,13 @@ cdef void _plane_rows(T* oplane, const T* xplane, const T* kplane,
 
 
 cdef inline int _simd_type(const T* p) noexcept nogil:
-    """The micro-kernel's element type for T, or FC_NONE: long double has
-    no SIMD kernel."""
-    if T is float:
-        return FC_F32
-    elif T is double:
-        return FC_F64
-    elif T is cfloat_t:
-        return FC_C64
-    elif T is cdouble_t:
-        return FC_C128
-    elif T is uint8_t:
-        return FC_U8
-    elif T is uint16_t:
-        return FC_U16
-    elif T is uint32_t:
-        return FC_U32
-    elif T is uint64_t:
-        return FC_U64
-    return FC_NONE
+    """The micro-kernel's element type for T (csrc/fc_types.h), or FC_NONE
+    (long double has no SIMD kernel): a constant for the C compiler."""
+    if T is cfloat_t or T is cdouble_t or T is clongdouble_t:
+        return fc_type_for(FC_K_COMPLEX, sizeof(T))
+    elif T is float or T is double or T is longdouble_t:
+        return fc_type_for(FC_K_REAL, sizeof(T))
+    return fc_type_for(FC_K_UINT, sizeof(T))
 
 
 cdef void _band_edges(T* oplane, const T* xplane, const T* kplane,
@@ -406,7 +413,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef int64_t cb, rb, p, q, q0, xoff, koff, tmp
     cdef int d
     cdef bint outside, store, first
-    cdef Py_ssize_t edge[3]
+    cdef fc_band band
     cdef int64_t ny = g.oshape[Y], nx = g.oshape[X]
     cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
     cdef int64_t sy = g.start[Y], sx = g.start[X]
@@ -463,23 +470,31 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
         _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False)
         if q0 >= 0:
             first = store and q == q0   # the plane the kernel stores
+            band.out = oplane + ylo * nx + xlo
+            band.ldo = nx
+            band.inp = x + xoff + (ylo + sy) * g.xstride[Y] + xlo + sx
+            band.ldi = g.xstride[Y]
+            band.k = kplane
+            band.kh = kh
+            band.kw = kw
+            band.rows = yhi - ylo
+            band.cols = xhi - xlo
+            band.accumulate = not first
+            band.stream = g.stream and first
             # The kernel may also compute zero-filled border columns next
-            # to the band (up to edge[0] before it, edge[1] after; edge[2]:
-            # where the band starts in the row): only in the plane it
-            # stores, and only from the whole border of a row (this unit
-            # has the row's first / last column); it says how many it did.
-            edge[0] = xlo if g.pad_edges and first and x0 == 0 else 0
-            edge[1] = nx - xhi if g.pad_edges and first and x1 == nx else 0
-            edge[2] = xlo
-            fc_corr2d_valid(_simd_type(x), oplane + ylo * nx + xlo, nx,
-                            x + xoff + (ylo + sy) * g.xstride[Y] + xlo + sx,
-                            g.xstride[Y], kplane, kh, kw, yhi - ylo, xhi - xlo,
-                            g.stream if first else FC_ACCUMULATE, edge)
+            # to the band (up to edge_before before it, edge_after after):
+            # only in the plane it stores, and only from the whole border
+            # of a row (this unit has the row's first / last column); it
+            # says how many it did (done_before, done_after).
+            band.edge_before = xlo if g.pad_edges and first and x0 == 0 else 0
+            band.edge_after = nx - xhi if g.pad_edges and first and x1 == nx else 0
+            band.row_start = xlo
+            fc_corr2d_valid(_simd_type(x), &band)
             if first:
-                _zero_rows(oplane, nx, ylo, yhi, x0, xlo - edge[0])
-                _zero_rows(oplane, nx, ylo, yhi, xhi + edge[1], x1)
+                _zero_rows(oplane, nx, ylo, yhi, x0, xlo - band.done_before)
+                _zero_rows(oplane, nx, ylo, yhi, xhi + band.done_after, x1)
             _band_edges(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1,
-                        xlo - edge[0], xhi + edge[1], fill)
+                        xlo - band.done_before, xhi + band.done_after, fill)
         else:
             _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False)
 
@@ -509,7 +524,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cdef int ndim = len(xshape)
     g.ndim = ndim
     g.mode = mode
-    g.stream = FC_STREAM_STORES if stream else 0
+    g.stream = stream
     cdef int64_t el, er, ow
     for d in range(ndim):
         g.xshape[d] = xshape[d]
@@ -540,9 +555,9 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     n_units = n_out_planes * g.n_row_blocks * g.n_col_blocks
     # Zero-filled border columns by the SIMD kernel (fc_kernels.h): only
     # when the unit that has a row's first (last) column always has the
-    # whole left (right) border and at least 64 band columns, whatever the
-    # split into units (every column block is at least min(nx, 2048)
-    # wide, _window._units), so that which code computes a border output,
+    # whole left (right) border and at least PAD_MIN_COLS band columns,
+    # whatever the split into units (every column block is at least
+    # min(nx, UNIT_MIN_COLS) wide, _window._units), so that which code computes a border output,
     # and so its rounding, never depends on the thread count.  Not with an
     # inf or NaN tap: the kernel multiplies the zeros outside (inf * 0 is
     # NaN), where the border code skips taps that fall outside, as
@@ -550,9 +565,11 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     ow = g.oshape[ndim - 1]
     el = min(max(0, -g.start[ndim - 1]), ow)
     er = min(max(0, ow - (g.xshape[ndim - 1] - g.kshape[ndim - 1] + 1 - g.start[ndim - 1])), ow)
-    g.pad_edges = (finite_kernel and mode == FC_FILL and fv == 0 and ow - el - er >= 64 and
-                   el + 64 <= min(ow, 2048) and er + 64 <= min(ow, 2048) and
-                   (g.cols_per_unit >= min(ow, 2048)))
+    g.pad_edges = (finite_kernel and mode == FC_FILL and fv == 0 and
+                   ow - el - er >= FC_PAD_MIN_COLS and
+                   el + FC_PAD_MIN_COLS <= min(ow, FC_UNIT_MIN_COLS) and
+                   er + FC_PAD_MIN_COLS <= min(ow, FC_UNIT_MIN_COLS) and
+                   g.cols_per_unit >= min(ow, FC_UNIT_MIN_COLS))
     cdef T* po = &out[0]
     cdef const T* px = &x[0]
     cdef const T* pk = &k[0]

@@ -9,6 +9,7 @@ import os
 import numpy as np
 
 from . import _direct, _memory
+from ._direct import UNIT_MIN_COLS, UNIT_ROWS
 from ._threads import thread_share
 
 __all__ = ["run_direct", "BOUNDARY_CODES"]
@@ -150,7 +151,7 @@ def _units(shape, nthreads, taps):
 
     Units are what threads share out and where Ctrl-C is checked; they never
     change a result (each output is summed by one unit in a fixed order).
-    Rows come in blocks (multiples of 12 = whole SIMD row blocks when
+    Rows come in blocks (multiples of UNIT_ROWS = whole SIMD row blocks when
     possible); long rows, such as a 1-D signal's only row, are also split
     into column blocks.
     """
@@ -160,12 +161,12 @@ def _units(shape, nthreads, taps):
     rows = max(1, UNIT_MACS // row_macs)
     if nthreads > 1:
         rows = min(rows, max(1, -(-ny * planes // (8 * nthreads))))
-    if rows >= 12:
-        rows -= rows % 12
+    if rows >= UNIT_ROWS:
+        rows -= rows % UNIT_ROWS
     rows = min(rows, ny)
     n_units = planes * -(-ny // rows)
     pieces = -(-row_macs * rows // UNIT_MACS)
     if nthreads > 1 and n_units < 8 * nthreads:
         pieces = max(pieces, -(-8 * nthreads // n_units))
-    cols = nx if pieces <= 1 else min(nx, max(2048, -(-nx // pieces)))
+    cols = nx if pieces <= 1 else min(nx, max(UNIT_MIN_COLS, -(-nx // pieces)))
     return rows, cols
