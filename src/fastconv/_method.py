@@ -57,6 +57,11 @@ FFT_OVERHEAD = 6e-5
 # ones.  calibrate_method.py measured 0.57 (direct) and, for the tile
 # units, 1.50 (FFT) on a loaded machine (2026-12-01, load 5).
 DIRECT_1D_FACTOR = 0.57
+# ... while the kernel stays in cache: 2**15 float64 taps (256 KiB, full)
+# ran at 1.5-1.8e-10 s/MAC by hand with workers 1 and 2 alike
+# (2026-12-01, load 3-5), about 3.5x the N-D price; the FFT 1.3-1.5x faster.
+DIRECT_1D_KERNEL_BYTES = 64 * 1024
+DIRECT_1D_LONG_FACTOR = 3.0
 FFT_1D_FACTOR = 1.5
 
 
@@ -216,7 +221,8 @@ def estimate_times(plan):
     one_d = sum(x.shape[a] + k.shape[a] - 1 > 1 for a in conv) <= 1
     per_mac = SECONDS_PER_MAC.get(_class(plan.work), SECONDS_PER_MAC["f8"])
     if one_d:
-        per_mac *= DIRECT_1D_FACTOR
+        per_mac *= (DIRECT_1D_FACTOR if taps * plan.work.itemsize <= DIRECT_1D_KERNEL_BYTES
+                    else DIRECT_1D_LONG_FACTOR)
     t_direct = macs * per_mac / direct_threads + DIRECT_OVERHEAD
     # the FFT engine: its tiles over the axes it transforms
     fcls = _class(plan.fft_dtype)
