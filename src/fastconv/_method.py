@@ -5,13 +5,16 @@ scipy's ``choose_conv_method`` prices scipy's slow direct loop (about
 prices its own kernels instead:
 
     t_direct = macs * SECONDS_PER_MAC[dtype] / threads + DIRECT_OVERHEAD
-    t_fft    = n_fft * log2(n_fft) * SECONDS_PER_FFT_POINT[dtype]
-               / (1 + FFT_THREAD_GAIN * (threads - 1)) + FFT_OVERHEAD
+    t_fft    = units * SECONDS_PER_FFT_UNIT[dtype]
+               / (1 + FFT_THREAD_GAIN * (threads - 1))
+               + outputs * SECONDS_PER_FFT_OUTPUT[integer] + FFT_OVERHEAD
 
 where ``macs`` counts only products that touch both inputs (the exact
-overlap count of the output window) and ``n_fft`` is the padded FFT size.
-The constants are measured on the reference machine by
-``benchmarks/calibrate_method.py``.
+overlap count of the output window) and ``units`` prices the FFT engine's
+overlap-save tiles the way the engine itself does (`fft_units`: tiles x
+tile points x (passes + 6 + cache penalty); 1-D tiles in groups of lanes).
+The constants are measured by ``benchmarks/calibrate_method.py``;
+``benchmarks/bench_method_grid.py`` checks the choices on a 212-case grid.
 
 Exactness comes first: bool inputs, integer inputs whose FFT round-off
 could reach 1/2 (estimated as 8 eps log2(n) |x|_2 |k|_2 >= 1/4), and
@@ -21,7 +24,7 @@ import math
 
 import numpy as np
 
-from ._fft import THREAD_MIN_SIZE, next_fast_len
+from ._fft import _next_smooth
 from ._threads import SERIAL_MACS
 
 __all__ = ["choose_method", "estimate_times", "overlap_macs", "fft_is_exact_enough"]
@@ -29,12 +32,19 @@ __all__ = ["choose_method", "estimate_times", "overlap_macs", "fft_is_exact_enou
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
 # work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i'.
 SECONDS_PER_MAC = {"f4": 2.8e-11, "f8": 4.6e-11, "c8": 1.2e-10, "c16": 2.2e-10, "i": 3.1e-11}
-# Seconds per (point * log2(points)) of one real/complex FFT convolution by
-# the C engine (_fftcore; overlap-save tiles), n_fft counted as the padded
-# size of the full convolution.  Measured by calibrate_method.py on a loaded
-# machine and scaled by its direct/FFT ratio onto the direct constants above
-# (measured quiet): f4 9.4, f8 6.7, c8 4.9, c16 2.2.
-SECONDS_PER_FFT_POINT = {"f4": 2.6e-10, "f8": 3.1e-10, "c8": 5.8e-10, "c16": 4.8e-10}
+# Seconds per unit of FFT-engine work (fft_units), by class of the FFT
+# dtype.  calibrate_method.py on 2026-12-01 (load 5 on 2 cores) measured
+# 6.0e-10, 1.7e-9, 5.7e-10, 1.2e-9 s/unit next to direct costs 1.7-3.3x the
+# quiet SECONDS_PER_MAC above; scaled by those ratios onto them.  c8/c16
+# then raised ~2x: the direct/FFT timings of bench_method_grid.py (2-D,
+# 3-D complex64) put the complex FFT 2.3-2.6x above that price.
+SECONDS_PER_FFT_UNIT = {"f4": 3.5e-10, "f8": 5.1e-10, "c8": 4.5e-10, "c16": 8.0e-10}
+# Extra seconds per output of the FFT path: [float/complex, integer result]
+# (integers convert to float64 and round back; calibrate_method.py measured
+# 1e-8 under load, the grid's least-squares fit 1.5e-8 (load 6), quiet ~1/2).
+SECONDS_PER_FFT_OUTPUT = (0.0, 5e-9)
+# Outputs from which the engine's tiles are shared by the threads.
+FFT_THREAD_MIN_OUTPUTS = 1 << 14
 # Speed-up of the FFT path per extra thread (transforms split over threads;
 # the spectrum product and padding stay serial).
 FFT_THREAD_GAIN = 0.5
@@ -44,12 +54,15 @@ FFT_OVERHEAD = 6e-5
 # Signals with one non-trivial axis run at other costs than the constants
 # above (fitted mostly to 2-D): the single-row direct kernel runs at the FMA
 # peak, and the engine's 1-D tiles cost more per n log2 n point than 2-D
-# ones.  calibrate_method.py measured 0.57 (direct) and 1.51 (FFT) on a
-# loaded machine; direct-vs-FFT timings of 10^6 samples with 64..4096 taps
-# in one run (float32/float64) put the crossover at 256-512 taps, which
-# 0.8 for the FFT reproduces.
+# ones.  calibrate_method.py measured 0.57 (direct) and, for the tile
+# units, 1.50 (FFT) on a loaded machine (2026-12-01, load 5).
 DIRECT_1D_FACTOR = 0.57
-FFT_1D_FACTOR = 0.8
+# ... while the kernel stays in cache: 2**15 float64 taps (256 KiB, full)
+# ran at 1.5-1.8e-10 s/MAC by hand with workers 1 and 2 alike
+# (2026-12-01, load 3-5), about 3.5x the N-D price; the FFT 1.3-1.5x faster.
+DIRECT_1D_KERNEL_BYTES = 64 * 1024
+DIRECT_1D_LONG_FACTOR = 3.0
+FFT_1D_FACTOR = 1.5
 
 
 def _prefix_overlap(P, a, b):
@@ -95,14 +108,45 @@ def fft_is_exact_enough(plan):
         # stays well under 1/2.  This is tighter than scipy's
         # max|x| * max|k| * overlap < 2**52, which lets near-2**52 sums
         # through with errors of a few units.
-        nx = _norm(plan.x)
-        nk = _norm(plan.kernel)
+        # The norms are bounded in stages, each only when the one before
+        # cannot prove exactness: from the dtypes (free; all uint8 problems
+        # up to ~10^9 outputs x taps pass), from max|x| (one fast pass),
+        # and last the 2-norms themselves (a slower pass).
         n_fft = 1
         for n1, n2 in zip(plan.x.shape, plan.kernel.shape):
             n_fft *= n1 + n2 - 1
-        if 8 * np.finfo(np.float64).eps * max(np.log2(n_fft), 1.0) * nx * nk >= 0.25:
-            return False
+        limit = 0.25 / (8 * _EPS64 * max(math.log2(n_fft), 1.0))
+        x, k = plan.x, plan.kernel
+        if _dtype_norm_bound(x) * _dtype_norm_bound(k) < limit:
+            return True
+        nk = _norm(k) if k.size <= x.size else _max_norm_bound(k)
+        nx = _norm(x) if x.size < k.size else _max_norm_bound(x)
+        if nx * nk < limit:
+            return True
+        nx = _norm(x) if x.size >= k.size else nx
+        nk = _norm(k) if k.size > x.size else nk
+        return nx * nk < limit
     return True
+
+
+_EPS64 = float(np.finfo(np.float64).eps)
+# max |value| of a signed integer of each itemsize (>= any unsigned one's)
+_INT_MAX_ABS = {1: 255, 2: 65535, 4: 2**32 - 1, 8: 2**64 - 1}
+
+
+def _dtype_norm_bound(a):
+    """An upper bound of the 2-norm of integer or bool array `a` from its
+    dtype and size alone."""
+    if a.dtype.kind == "b":
+        return math.sqrt(a.size)
+    return _INT_MAX_ABS[a.dtype.itemsize] * math.sqrt(a.size)
+
+
+def _max_norm_bound(a):
+    """max|a| sqrt(size): an upper bound of the 2-norm (one min/max pass)."""
+    if a.dtype.kind == "b":
+        return math.sqrt(a.size)
+    return max(-int(a.min()), int(a.max())) * math.sqrt(a.size)
 
 
 def _norm(a):
@@ -114,6 +158,48 @@ def _norm(a):
         part = flat[i:i + (1 << 20)].astype(np.float64)
         total += float(np.dot(part, part))
     return float(np.sqrt(total))
+
+
+def _passes(n):
+    """Passes of one length-n transform of the engine (radix 4, 2, 3, 5;
+    a single pass needs a copy), as csrc/fc_fft.c counts them."""
+    np_ = 0
+    for radix in (4, 2, 3, 5):
+        while n % radix == 0:
+            n //= radix
+            np_ += 1
+    return 2 if np_ == 1 else np_
+
+
+def fft_units(kshape, lengths, fft_dtype):
+    """Work of the FFT engine's overlap-save tiles in the units of its own
+    tile cost (csrc/fc_fft.c, fc_tile_cost): transforms x tile points x
+    (passes over a tile + 6 + a penalty for a working set past 1 MiB);
+    1-D tiles go in groups of 64 bytes / scalar side by side.
+
+    The tile of each axis is taken as the engine's starting point,
+    next 5-smooth length >= max(4 K, 16) (at most the whole padded axis);
+    the engine's own search (_fftcore.tile_shape, 5-500 us, too slow to
+    ask here) moves it only where that is cheaper."""
+    cplx = fft_dtype.kind == "c"
+    scal = fft_dtype.itemsize // (2 if cplx else 1)
+    tiles = points = 1
+    passes = 0
+    for K, L in zip(kshape, lengths):
+        hi = _next_smooth(L + K - 1, (3, 5))
+        P = min(hi, _next_smooth(max(4 * K, 16), (3, 5)))
+        if P < K:
+            P = _next_smooth(K, (3, 5))
+        tiles *= -(-L // (P - K + 1))
+        points *= P
+        passes += _passes(P)
+    lanes = 64 // scal if len(kshape) == 1 else 1
+    ntrans = tiles if cplx else 0.5 * tiles
+    if lanes > 1:
+        ntrans = math.ceil(ntrans / lanes) * lanes
+    ws = (6.0 if lanes > 1 else 2.0) * points * scal * lanes / 1048576.0
+    pen = 0.0 if ws <= 1.0 else 7.0 * (ws - 1.0) if ws <= 2.0 else 7.0 + 1.4 * (ws - 2.0)
+    return ntrans * points * (passes + 6 + pen)
 
 
 def estimate_times(plan):
@@ -135,17 +221,26 @@ def estimate_times(plan):
     one_d = sum(x.shape[a] + k.shape[a] - 1 > 1 for a in conv) <= 1
     per_mac = SECONDS_PER_MAC.get(_class(plan.work), SECONDS_PER_MAC["f8"])
     if one_d:
-        per_mac *= DIRECT_1D_FACTOR
+        per_mac *= (DIRECT_1D_FACTOR if taps * plan.work.itemsize <= DIRECT_1D_KERNEL_BYTES
+                    else DIRECT_1D_LONG_FACTOR)
     t_direct = macs * per_mac / direct_threads + DIRECT_OVERHEAD
-    n_fft = batch
+    # the FFT engine: its tiles over the axes it transforms
+    fcls = _class(plan.fft_dtype)
+    ks, ls = [], []
     for a in conv:
-        n_fft *= next_fast_len(x.shape[a] + k.shape[a] - 1, real=True)
-    per_point = SECONDS_PER_FFT_POINT.get(_class(plan.fft_dtype), SECONDS_PER_FFT_POINT["f8"])
+        if x.shape[a] > 1 and k.shape[a] > 1:
+            ks.append(k.shape[a])
+            ls.append(plan.shape[a])
+    units = batch * math.prod(plan.shape[a] for a in conv
+                              if not (x.shape[a] > 1 and k.shape[a] > 1))
+    units *= fft_units(ks, ls, plan.fft_dtype)
+    per_unit = SECONDS_PER_FFT_UNIT.get(fcls, SECONDS_PER_FFT_UNIT["f8"])
     if one_d:
-        per_point *= FFT_1D_FACTOR
-    fft_threads = plan.threads if n_fft >= THREAD_MIN_SIZE else 1
-    t_fft = (n_fft * max(np.log2(n_fft), 1.0) * per_point
-             / (1 + FFT_THREAD_GAIN * (fft_threads - 1)) + FFT_OVERHEAD)
+        per_unit *= FFT_1D_FACTOR
+    outputs = math.prod(plan.shape)
+    fft_threads = plan.threads if outputs >= FFT_THREAD_MIN_OUTPUTS else 1
+    t_fft = (units * per_unit / (1 + FFT_THREAD_GAIN * (fft_threads - 1))
+             + outputs * SECONDS_PER_FFT_OUTPUT[plan.result.kind in "iu"] + FFT_OVERHEAD)
     return t_direct, t_fft
 
 
