@@ -31,6 +31,11 @@ def execute(plan):
         res = run_direct(plan)
     else:
         return finish_fft(plan, run_fft(plan), out, stacklevel=4)
+    return _deliver(res, out)
+
+
+def _deliver(res, out):
+    """`res` itself, or copied into the caller's `out` (returned)."""
     if out is None:
         return res
     np.copyto(out, res, casting="same_kind")
@@ -53,7 +58,4 @@ def finish_fft(plan, res, out, stacklevel):
         return out
     if res.dtype != plan.result:
         res = fft_cast_back(res, plan.result)
-    if out is None:
-        return res
-    np.copyto(out, res, casting="same_kind")
-    return out
+    return _deliver(res, out)

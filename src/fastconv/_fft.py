@@ -472,16 +472,14 @@ ENGINE_DTYPES = frozenset(np.dtype(t) for t in
 
 def _engine_layout(plan, x):
     """Whether the C engine runs this plan: its dtypes, at most
-    _fftcore.MAXDIM axes, a transform to do, and batch axes only where the
-    kernel has one sample and x the output's length (an axis with a one-tap
-    kernel to it).  Other batch axes go to numpy.fft, which broadcasts."""
+    _fftcore.MAXDIM axes, a transform to do, and no paired batch axes
+    (Plan.paired; those go to numpy.fft, which broadcasts)."""
     if plan.fft_dtype not in ENGINE_DTYPES or x.ndim > _fftcore.MAXDIM:
         return False
     k = plan.kernel
     if not any(c and x.shape[a] != 1 and k.shape[a] != 1 for a, c in enumerate(plan.conv)):
         return False   # nothing to transform: the product below
-    return all(c or (k.shape[a] == 1 and x.shape[a] == plan.shape[a])
-               for a, c in enumerate(plan.conv))
+    return not any(plan.paired)
 
 
 def run_fft(plan):

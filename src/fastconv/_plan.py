@@ -86,6 +86,15 @@ class Plan:
     def batch_shape(self):
         return tuple(n for n, c in zip(self.shape, self.conv) if not c)
 
+    @property
+    def paired(self):
+        """Per axis: a batch axis the executors must treat as one (x and
+        kernel indexed by the output, or broadcast).  A batch axis on which
+        the kernel has one sample and x the output's length is just an axis
+        with a one-tap kernel."""
+        return [not c and not (self.kernel.shape[a] == 1 and self.x.shape[a] == self.shape[a])
+                for a, c in enumerate(self.conv)]
+
 
 def _flip(a, axes):
     sl = [slice(None)] * a.ndim
@@ -131,8 +140,8 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     s1, s2 = in1.shape, in2.shape
 
     # dtypes: one decision
+    transformed = [a for a in conv_axes if s1[a] != 1 and s2[a] != 1]
     if fft_func:
-        transformed = [a for a in conv_axes if s1[a] != 1 and s2[a] != 1]
         # scipy multiplies without converting when nothing needs a transform
         empty = 0 in s1 or 0 in s2
         natural = (result_dtype(in1, in2) if ndim == 0 or not (transformed or empty)
@@ -144,9 +153,8 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     lags = check_maxlag(maxlag, len(conv_axes), mode) if correlate and not two_d else None
 
     if mode == "valid" and ndim:
-        valid_axes = ([a for a in conv_axes if s1[a] != 1 and s2[a] != 1]
-                      if fft_func else conv_axes)
-        check_valid_shapes(s1, s2, valid_axes)
+        # (scipy's FFT functions compare only the axes they transform)
+        check_valid_shapes(s1, s2, transformed if fft_func else conv_axes)
         bound, fill = "fill", np.zeros((), result)   # 'valid' never reads outside
 
     # the output window on each convolved axis, the batch extent on the others

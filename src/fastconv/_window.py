@@ -46,26 +46,23 @@ def _layout(plan):
     """Axis order and shapes the core works on.
 
     The core sums over every axis except leading axes flagged *batch*; its
-    last two axes form the planes its SIMD kernel runs on.  A batch axis on
-    which the kernel has one sample and x the output's length is an ordinary
-    axis with a one-tap kernel (no flag needed); the other batch axes are
-    moved in front, and unit axes are added until a plane has two axes.
-    Returns (order, batch flags, x shape, kernel shape, out shape, offsets)
-    in the core's layout.
+    last two axes form the planes its SIMD kernel runs on.  The plan's
+    paired batch axes are moved in front and flagged, and unit axes are
+    added until a plane has two axes.  Returns (order, batch flags, x shape,
+    kernel shape, out shape, offsets) in the core's layout.
     """
-    x, k = plan.x, plan.kernel
-    batch = [not c and not (k.shape[a] == 1 and x.shape[a] == plan.shape[a])
-             for a, c in enumerate(plan.conv)]
-    order = [a for a in range(x.ndim) if batch[a]] + [a for a in range(x.ndim) if not batch[a]]
-    pad = max(0, 2 - (x.ndim - sum(batch)))
+    batch = plan.paired
+    order = [a for a in range(len(batch)) if batch[a]] + \
+        [a for a in range(len(batch)) if not batch[a]]
     lead = sum(batch)
+    pad = max(0, 2 - (len(batch) - lead))
 
     def arrange(values, unit):
         values = [values[a] for a in order]
         return tuple(values[:lead]) + (unit,) * pad + tuple(values[lead:])
 
-    return (order, arrange(batch, False), arrange(x.shape, 1), arrange(k.shape, 1),
-            arrange(plan.shape, 1), arrange(plan.offsets, 0), pad, lead)
+    return (order, arrange(batch, False), arrange(plan.x.shape, 1),
+            arrange(plan.kernel.shape, 1), arrange(plan.shape, 1), arrange(plan.offsets, 0))
 
 
 def writes_into(plan, out):
@@ -82,7 +79,7 @@ def writes_into(plan, out):
 PAD_COLUMNS_ABOVE = 4
 
 
-def _pad_columns(xw, xshape, kshape, oshape, offsets, batch):
+def _pad_columns(xw, xshape, kshape, oshape, offsets, taps):
     """With a zero fill, outputs whose taps reach past the row ends run in
     scalar border code.  When most of the work is there (long kernels,
     maxlag windows), copy x with zero columns added so that every output
@@ -91,7 +88,6 @@ def _pad_columns(xw, xshape, kshape, oshape, offsets, batch):
     n, m, L, s = xshape[-1], kshape[-1], oshape[-1], offsets[-1]
     left = min(max(0, -s), L)
     right = min(max(0, L - (n - m + 1 - s)), L)
-    taps = math.prod(k for k, b in zip(kshape, batch) if not b)
     border_macs = (left + right) * taps * (math.prod(oshape) // L)
     if border_macs <= PAD_COLUMNS_ABOVE * xw.size:
         return xw, xshape, offsets
@@ -108,18 +104,18 @@ def run_direct(plan, dest=None):
     then returned.
     """
     wd = plan.work
-    order, batch, xshape, kshape, oshape, offsets, pad, lead = _layout(plan)
+    order, batch, xshape, kshape, oshape, offsets = _layout(plan)
+    taps = math.prod(n for n, b in zip(kshape, batch) if not b)   # per output
     fill = np.asarray(plan.fill).astype(wd).reshape(1)
     xw = _to_work(plan.x.transpose(order), wd)
     kw = _to_work(plan.kernel.transpose(order), wd)
     if plan.zero_fill:
-        xw, xshape, offsets = _pad_columns(xw, xshape, kshape, oshape, offsets, batch)
+        xw, xshape, offsets = _pad_columns(xw, xshape, kshape, oshape, offsets, taps)
     if dest is not None:
         result = dest.view(wd)
     else:   # (in the caller's axis order when that is the core's)
         result = _memory.empty(tuple(plan.shape[a] for a in order), wd)
     out = result.reshape(oshape)    # the core writes every element
-    taps = math.prod(n for n, b in zip(kshape, batch) if not b)
     with thread_share(plan.threads, out.size * taps) as nthreads:
         rows, cols = _units(oshape, nthreads, taps)
         _direct.correlate_window(xw.reshape(-1), xshape, kw.reshape(-1), kshape,
