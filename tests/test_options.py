@@ -428,6 +428,32 @@ def test_maxlag_is_a_slice_of_full(method, n1, n2, maxlag):
             close(out, exp, np.full(exp.shape, np.abs(a).sum() * np.abs(b).max() + 1))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int16])
+def test_maxlag_long_signals_split_between_threads(dtype):
+    # 201 outputs of 12000 taps: one column block per thread (_window._units,
+    # borderless rows); bit-identical for every thread count.
+    rng = np.random.default_rng(19)
+    a, b = rand(rng, 12000, dtype), rand(rng, 12000, dtype)
+    one = correlate(a, b, maxlag=100, method="direct", workers=1)
+    two = correlate(a, b, maxlag=100, method="direct", workers=2)
+    np.testing.assert_array_equal(one, two)
+    full = correlate(a, b, method="direct", workers=1)
+    close(one, full[11999 - 100:11999 + 101],
+          np.full(one.shape, np.abs(a.astype(float)).sum() * np.abs(b.astype(float)).max() + 1))
+
+
+def test_direct_border_rows_use_the_vector_kernel():
+    # the border rows of small images (_row's SIMD call, with every boundary)
+    rng = np.random.default_rng(20)
+    a = rng.standard_normal((5, 40, 70))
+    k = rng.standard_normal((1, 9, 7))
+    for b in ("fill", "wrap", "symm", "reflect", "nearest"):
+        got = convolve(a, k, "same", method="direct", axes=(1, 2), boundary=b)
+        for i in range(5):
+            exp = ref_convolve(a[i], k[0], "same", boundary=b)
+            np.testing.assert_allclose(got[i], exp, rtol=1e-12, atol=1e-12)
+
+
 def test_maxlag_per_axis_2d():
     rng = np.random.default_rng(17)
     a, b = rng.standard_normal((20, 30)), rng.standard_normal((6, 9))

@@ -116,8 +116,10 @@ def run_direct(plan, dest=None):
     else:   # (in the caller's axis order when that is the core's)
         result = _memory.empty(tuple(plan.shape[a] for a in order), wd)
     out = result.reshape(oshape)    # the core writes every element
+    # no output column reads outside the rows (e.g. after _pad_columns)
+    borderless = offsets[-1] >= 0 and offsets[-1] + oshape[-1] + kshape[-1] - 1 <= xshape[-1]
     with thread_share(plan.threads, out.size * taps) as nthreads:
-        rows, cols = _units(oshape, nthreads, taps)
+        rows, cols = _units(oshape, nthreads, taps, borderless)
         _direct.correlate_window(xw.reshape(-1), xshape, kw.reshape(-1), kshape,
                                  out.reshape(-1), oshape, offsets, batch,
                                  BOUNDARY_CODES[plan.boundary], fill, rows, cols, nthreads,
@@ -141,15 +143,22 @@ STREAM_MIN_BYTES = int(os.environ.get("FASTCONV_STREAM_MIN_BYTES", 4 << 20))
 # threads and for a prompt Ctrl-C, large enough that a unit's set-up is noise.
 UNIT_MACS = 4_000_000
 
+# The narrowest column block of a borderless row split between threads.
+NARROW_COLS = 16
 
-def _units(shape, nthreads, taps):
+
+def _units(shape, nthreads, taps, borderless=False):
     """Rows x columns of one work unit for an output of `shape` (ndim >= 2).
 
     Units are what threads share out and where Ctrl-C is checked; they never
     change a result (each output is summed by one unit in a fixed order).
     Rows come in blocks (multiples of UNIT_ROWS = whole SIMD row blocks when
     possible); long rows, such as a 1-D signal's only row, are also split
-    into column blocks.
+    into column blocks.  Column blocks are at least UNIT_MIN_COLS wide, which
+    keeps a row's border columns in one unit (see correlate_window), except
+    in `borderless` rows too few for the threads: a maxlag window (201
+    outputs of 10^6 taps) then goes in one column block per thread, each
+    streaming the kernel once.
     """
     planes = math.prod(shape[:-2])
     ny, nx = shape[-2], shape[-1]
@@ -165,4 +174,7 @@ def _units(shape, nthreads, taps):
     if nthreads > 1 and n_units < 8 * nthreads:
         pieces = max(pieces, -(-8 * nthreads // n_units))
     cols = nx if pieces <= 1 else min(nx, max(UNIT_MIN_COLS, -(-nx // pieces)))
+    if (borderless and nthreads > 1 and n_units * -(-nx // cols) < nthreads
+            and nx >= NARROW_COLS * nthreads):
+        cols = nx // nthreads
     return rows, cols
