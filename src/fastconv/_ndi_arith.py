@@ -9,8 +9,10 @@ reproduce exactly:
   built for): 8-, 16- and 32-bit signed targets convert through a 32-bit
   integer (out of its range or NaN: ``INT32_MIN``, whose low bits are 0),
   uint32 through int64 (out of range: ``INT64_MIN``), int64 to ``INT64_MIN``,
-  uint64 subtracts 2**63 first above 2**63; then the bits wrap to the width.
-  bool is ``sum != 0``.
+  uint64 subtracts 2**63 first from sums >= 2**63; then the bits wrap to the
+  width.  A bool output is written as ``npy_bool`` = unsigned char: the
+  uint8 conversion of the sum, stored byte for byte (0.5 -> False, 256 ->
+  False, NaN -> False, 3 -> a byte 3 that NumPy reads as True).
 * **The summation order** (`exact_at`).  Truncation makes the last bit of a
   sum visible: a constant uint8 image of 251 under a Gaussian sums to
   250.99999999999997 in ndimage's order and truncates to 250.  fastconv's
@@ -49,7 +51,7 @@ def c_cast(r, dtype):
     """float64 array `r` converted as ``(type)r`` in scipy.ndimage's C."""
     dtype = np.dtype(dtype)
     if dtype.kind == "b":
-        return r != 0
+        return c_cast(r, np.uint8).view(np.bool_)
     if dtype.kind in "fc":
         return r.astype(dtype)
     t = np.trunc(r)
@@ -58,7 +60,8 @@ def c_cast(r, dtype):
     if dtype.kind == "i" or dtype.itemsize == 4:      # int64, uint32
         return _trunc_to(t, _I64, np.int64, np.iinfo(np.int64).min).astype(dtype)
     # uint64
-    low = t < 2.0**63
+    with np.errstate(invalid="ignore"):
+        low = ~(t >= 2.0**63)                        # (NaN: the int64 conversion)
     with np.errstate(invalid="ignore"):
         below = _trunc_to(np.where(low, t, 0), _I64, np.int64, np.iinfo(np.int64).min)
         above = _trunc_to(np.where(low, 0, t - 2.0**63), _I64, np.int64,
@@ -72,6 +75,9 @@ def store(output, r):
     if output.dtype.kind == "c" and r.dtype.kind != "c":
         output.real = r
         output.imag = 0
+        return
+    if output.dtype.kind == "b":                   # the bytes, as written by C
+        output.view(np.uint8)[...] = c_cast(r, np.uint8)
         return
     output[...] = c_cast(r, output.dtype)
 

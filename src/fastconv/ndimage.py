@@ -66,10 +66,12 @@ def _sequence(value, rank, name):
 def _axes(axes, ndim):
     if axes is None:
         return tuple(range(ndim))
-    if np.isscalar(axes):
-        axes = (operator.index(axes),)
-    elif isinstance(axes, Iterable):
-        axes = tuple(operator.index(a) for a in axes)
+    if np.isscalar(axes) or isinstance(axes, Iterable):
+        try:
+            axes = (operator.index(axes),) if np.isscalar(axes) else \
+                tuple(operator.index(a) for a in axes)
+        except TypeError:
+            raise TypeError(f"axes must be integers; got axes={axes!r}") from None
         for a in axes:
             if a < -ndim or a > ndim - 1:
                 raise ValueError(f"specified axis: {a} is out of range (axes={axes!r}, "
@@ -98,7 +100,7 @@ def _output(output, input, complex_output=False):
         return np.zeros(shape, dtype=dtype)
     if isinstance(output, (type, np.dtype)):
         if complex_output and np.dtype(output).kind != "c":
-            warnings.warn(f"promoting specified output dtype {np.dtype(output)} to complex",
+            warnings.warn("promoting specified output dtype to complex",
                           stacklevel=4)
             output = np.promote_types(output, np.complex64)
         _check_type(np.dtype(output), "output")
@@ -129,9 +131,18 @@ def _check_origin(origin, n, name="weights"):
 
 
 def _real_cval(input, cval):
-    if input.dtype.kind != "c" and np.iscomplexobj(cval):
-        raise ValueError("Cannot provide a complex-valued cval when the input is real; "
-                         f"got cval={cval!r}")
+    """A real filter (real input and weights) takes a real cval (TypeError,
+    as scipy's C argument parsing)."""
+    if np.iscomplexobj(cval):
+        raise TypeError(f"cval must be a real number for real input and weights; "
+                        f"got cval={cval!r}")
+
+
+def _real_output(output):
+    """ndimage's real filters write no complex output (its C has no such loop)."""
+    if output.dtype.kind == "c":
+        raise RuntimeError(f"output array type {output.dtype!r} not supported for real "
+                           "input and weights")
 
 
 def _complex(func, input, weights, output, cval, **kwargs):
@@ -148,14 +159,16 @@ def _complex(func, input, weights, output, cval, **kwargs):
         func(input.real, weights, output=output.real, cval=np.real(cval), **kwargs)
         func(input.imag, weights, output=output.imag, cval=np.real(np.imag(cval)), **kwargs)
     else:
-        _real_cval(input, cval)
+        if np.iscomplexobj(cval):
+            raise ValueError("Cannot provide a complex-valued cval when the input is "
+                             f"real; got cval={cval!r}")
         func(input, weights.real, output=output.real, cval=cval, **kwargs)
         func(input, weights.imag, output=output.imag, cval=cval, **kwargs)
     return output
 
 
 def _cval(cval):
-    return float(np.real(cval)) if np.iscomplexobj(cval) else float(cval)
+    return float(cval)
 
 
 def _passes(input, output, kernels, axes, modes, cval, origins, divisors=None):
@@ -170,11 +183,7 @@ def _passes(input, output, kernels, axes, modes, cval, origins, divisors=None):
                            divisors)
         return output
     _real_cval(input, cval)
-    if output.dtype.kind == "c":
-        correlate_axes(input, kernels, axes, modes, _cval(cval), origins, output.real,
-                       divisors)
-        output.imag = 0
-        return output
+    _real_output(output)
     return correlate_axes(input, kernels, axes, modes, _cval(cval), origins, output,
                           divisors)
 
@@ -233,6 +242,7 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
     _check_origin(origin, len(weights))
     boundary = _mode(mode)
     _real_cval(input, cval)
+    _real_output(output)
     return correlate_axes(input, [weights], [axis], [boundary], _cval(cval), [origin],
                           output)
 
@@ -791,6 +801,7 @@ def _correlate_or_convolve(input, weights, output, mode, cval, origin, convoluti
         raise RuntimeError(f"A sequence of modes is not supported; got mode={mode!r}")
     boundary = _mode(mode)
     _real_cval(input, cval)
+    _real_output(output)
     return correlate_nd(input, np.ascontiguousarray(weights), boundary, _cval(cval),
                         origins, output)
 
