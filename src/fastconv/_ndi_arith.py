@@ -30,6 +30,8 @@ import numpy as np
 
 __all__ = ["store", "near_integer", "exact_at", "fold"]
 
+BLOCK = 1 << 15     # elements per step of the near-integer scan (stays in cache)
+
 DBL_EPSILON = np.finfo(np.float64).eps
 _I32 = (-2.0**31, 2.0**31)
 _I64 = (-2.0**63, 2.0**63)
@@ -77,16 +79,35 @@ def store(output, r):
         output.imag = 0
         return
     if output.dtype.kind == "b":                   # the bytes, as written by C
-        output.view(np.uint8)[...] = c_cast(r, np.uint8)
-        return
-    output[...] = c_cast(r, output.dtype)
+        output = output.view(np.uint8)
+    if output.dtype.kind in "iu" and r.size:
+        info = np.iinfo(output.dtype)
+        lo, hi = float(r.min()), float(r.max())    # (NaN if any is NaN)
+        if not (info.min - 1.0 < lo and hi < info.max + 1.0):
+            output[...] = c_cast(r, output.dtype)
+            return
+        # all truncate into range: NumPy's cast is C's truncation there
+    np.copyto(output, r, casting="unsafe")
 
 
 def near_integer(r, tol):
-    """Mask of the sums that a difference of `tol` could move across an
-    integer (where truncation could tell two summation orders apart)."""
+    """Flat indices of the sums that a difference of `tol` could move across
+    an integer (where truncation could tell two summation orders apart).
+    `r` is C-contiguous; scanned in cache-sized blocks."""
+    flat = r.reshape(-1)
+    buf = np.empty(min(BLOCK, flat.size))
+    found = []
     with np.errstate(invalid="ignore"):
-        return np.abs(r - np.rint(r)) <= tol
+        for start in range(0, flat.size, BLOCK):
+            seg = flat[start:start + BLOCK]
+            b = buf[:seg.size]
+            np.rint(seg, out=b)
+            np.subtract(seg, b, out=b)
+            np.abs(b, out=b)
+            idx = np.flatnonzero(b <= tol)
+            if idx.size:
+                found.append(idx + start)
+    return np.concatenate(found) if found else np.empty(0, dtype=np.intp)
 
 
 def fold(idx, n, mode):

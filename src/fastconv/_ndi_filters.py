@@ -58,6 +58,17 @@ def _is_exact_sum(x, weights, cval, boundary):
     return xmax * float(np.abs(weights).sum()) < 2.0**53
 
 
+def _max_abs(x):
+    """max |x| over the finite elements (0 for an empty x)."""
+    if x.dtype.kind in "biu":
+        return float(max(abs(int(x.min())), abs(int(x.max()))))
+    m = max(abs(float(x.min())), abs(float(x.max())))
+    if not np.isfinite(m):
+        with np.errstate(invalid="ignore"):
+            m = float(np.max(np.where(np.isfinite(x), np.abs(x), 0)))
+    return m
+
+
 def _run(x, weights, kshape, offsets, boundary, cval, output, axis, exact=True):
     """One plan: the sums of `x` (float work dtype), corrected for integer
     outputs where ndimage's summation order could show (`exact`)."""
@@ -67,13 +78,14 @@ def _run(x, weights, kshape, offsets, boundary, cval, output, axis, exact=True):
     plan = filter_plan(x, weights.reshape(kshape).astype(work), offsets, boundary,
                        cval, work)
     r = execute(plan)
-    if exact and output.dtype.kind in "biu" and r.size and not _is_exact_sum(x, weights, cval, boundary):
-        with np.errstate(invalid="ignore", over="ignore"):
-            scale = float(np.abs(weights).sum()) * max(float(np.nanmax(np.abs(r))), abs(cval), 1.0)
-        tol = 8 * (weights.size + 2) * np.finfo(np.float64).eps * max(scale, 1.0)
-        mask = near_integer(r, tol)
-        if mask.any():
-            where = np.nonzero(mask)
+    if exact and output.dtype.kind in "biu" and r.size and \
+            not _is_exact_sum(x, weights, cval, boundary):
+        # a float64 sum's error is below taps * eps * sum|w| * max|x| (both orders)
+        tol = 2 * (weights.size + 2) * np.finfo(np.float64).eps * \
+            float(np.abs(weights).sum()) * max(_max_abs(x), abs(cval), 1.0)
+        flat = near_integer(r, tol)
+        if flat.size:
+            where = np.unravel_index(flat, r.shape)
             line = offsets[axis] if axis is not None else offsets
             r[where] = exact_at(x, weights, where, line, axis, boundary, cval)
     return r
