@@ -20,32 +20,18 @@ Rows (2048^2 unless said):
 GFLOP/s counts 2 x outputs x taps of the separable passes.
 """
 import argparse
-import statistics
-from time import perf_counter
 
 import numpy as np
 import scipy.ndimage as sndi
 
 import fastconv
 import fastconv.ndimage as fndi
+from bench_options import interleaved   # (this directory: medians of interleaved rounds)
 
 try:
     import cv2
 except ImportError:     # the cv2 columns are left empty
     cv2 = None
-
-
-def interleaved(calls, repeats):
-    """name -> median seconds over `repeats` rounds alternating the calls."""
-    for fn in calls.values():
-        fn()
-    samples = {n: [] for n in calls}
-    for _ in range(repeats):
-        for name, fn in calls.items():
-            t0 = perf_counter()
-            fn()
-            samples[name].append(perf_counter() - t0)
-    return {n: statistics.median(s) for n, s in samples.items()}
 
 
 def _one_thread(fn, workers=1):

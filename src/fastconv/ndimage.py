@@ -22,6 +22,46 @@ __all__ = ["correlate", "convolve", "correlate1d", "convolve1d", "uniform_filter
            "uniform_filter1d", "gaussian_filter", "gaussian_filter1d", "sobel",
            "prewitt", "laplace", "gaussian_laplace", "gaussian_gradient_magnitude"]
 
+# Parameter descriptions shared by the docstrings (filled in by `_doc`).
+_DOCS = {
+    "input": """    input : array_like
+        The input array.""",
+    "output": """    output : ndarray or dtype, optional
+        The array to write into, or the dtype of the result.""",
+    "mode_seq": """    mode : str or sequence of str, optional
+        The extension beyond the edges, per axis (see `correlate1d`).""",
+    "mode": """    mode : str, optional
+        The extension beyond the edges (see `correlate1d`).""",
+    "cval": """    cval : scalar, optional
+        The value outside the edges with mode 'constant'.""",
+    "origin": """    origin : int, optional
+        Shift of the filter's centre.""",
+    "axes": """    axes : tuple of int or None, optional
+        The axes to filter (default: all).""",
+    "nd_params": """    weights : array_like
+        The kernel, with input's ndim (or ``len(axes)``) dimensions.
+    output : ndarray or dtype, optional
+        The array to write into, or the dtype of the result.
+    mode : str, optional
+        The extension beyond the edges (see `correlate1d`).
+    cval : scalar, optional
+        The value outside the edges with mode 'constant'.
+    origin : int or sequence of ints, optional
+        Shift of the filter's centre, per axis.
+    axes : tuple of int or None, optional
+        The axes the kernel spans (default: all).""",
+    "returns": """    Returns
+    -------
+    ndarray
+        The result, of `input`'s shape.""",
+}
+
+
+def _doc(func):
+    func.__doc__ = func.__doc__ % {k: v.strip("\n") for k, v in _DOCS.items()}
+    return func
+
+
 _REAL_TYPES = {np.dtype(t) for t in (np.bool_, np.int8, np.uint8, np.int16, np.uint16,
                                      np.int32, np.uint32, np.int64, np.uint64,
                                      np.float32, np.float64)}
@@ -195,6 +235,7 @@ def _passes(input, output, kernels, axes, modes, cval, origins, divisors=None):
 
 # ------------------------------------------------------------------ 1-D
 
+@_doc
 def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):
     """Correlate the lines of `input` along `axis` with 1-D `weights`.
 
@@ -202,27 +243,21 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
 
     Parameters
     ----------
-    input : array_like
-        The input array.
+%(input)s
     weights : array_like
         1-D sequence of numbers (complex weights are conjugated).
     axis : int, optional
         The axis of `input` along which to correlate.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
+%(output)s
     mode : str, optional
         'reflect', 'constant', 'nearest', 'mirror', 'wrap', 'grid-constant',
         'grid-mirror' or 'grid-wrap' (the extension beyond the edges).
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
+%(cval)s
     origin : int, optional
         Shift of the filter's centre (kernel element ``len // 2 + origin``
         lies over each output element).
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
@@ -252,6 +287,7 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
                           output)
 
 
+@_doc
 def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):
     """Convolve the lines of `input` along `axis` with 1-D `weights`.
 
@@ -261,25 +297,17 @@ def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, o
 
     Parameters
     ----------
-    input : array_like
-        The input array.
+%(input)s
     weights : array_like
         1-D sequence of numbers.
     axis : int, optional
         The axis of `input` along which to convolve.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
-    mode : str, optional
-        The extension beyond the edges (see `correlate1d`).
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
-    origin : int, optional
-        Shift of the filter's centre.
+%(output)s
+%(mode)s
+%(cval)s
+%(origin)s
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
@@ -296,6 +324,7 @@ def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, o
     return correlate1d(input, weights, axis, output, mode, cval, origin)
 
 
+@_doc
 def uniform_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):
     """The mean of `size` consecutive elements along `axis`.
 
@@ -303,25 +332,17 @@ def uniform_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0
 
     Parameters
     ----------
-    input : array_like
-        The input array.
+%(input)s
     size : int
         Length of the uniform filter.
     axis : int, optional
         The axis of `input` along which to filter.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
-    mode : str, optional
-        The extension beyond the edges (see `correlate1d`).
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
-    origin : int, optional
-        Shift of the filter's centre.
+%(output)s
+%(mode)s
+%(cval)s
+%(origin)s
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
@@ -374,6 +395,7 @@ def _gaussian_weights(sigma, order, truncate, radius):
     return _gaussian_kernel1d(sigma, order, lw)[::-1]
 
 
+@_doc
 def gaussian_filter1d(input, sigma, axis=-1, order=0, output=None, mode="reflect",
                       cval=0.0, truncate=4.0, *, radius=None):
     """1-D Gaussian filter (or its derivative of `order` 0..3) along `axis`.
@@ -382,29 +404,22 @@ def gaussian_filter1d(input, sigma, axis=-1, order=0, output=None, mode="reflect
 
     Parameters
     ----------
-    input : array_like
-        The input array.
+%(input)s
     sigma : scalar
         Standard deviation of the Gaussian.
     axis : int, optional
         The axis of `input` along which to filter.
     order : int, optional
         0 smooths; 1, 2, 3 convolve with that derivative of the Gaussian.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
-    mode : str, optional
-        The extension beyond the edges (see `correlate1d`).
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
+%(output)s
+%(mode)s
+%(cval)s
     truncate : float, optional
         The kernel's radius in standard deviations, ``int(truncate * sigma + 0.5)``.
     radius : None or int, optional
         The kernel's radius (overrides `truncate`).
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
@@ -419,6 +434,7 @@ def gaussian_filter1d(input, sigma, axis=-1, order=0, output=None, mode="reflect
 
 # ------------------------------------------------------------------ N-D separable
 
+@_doc
 def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0,
                     truncate=4.0, *, radius=None, axes=None):
     """Multidimensional Gaussian filter: `gaussian_filter1d` along each axis.
@@ -429,29 +445,21 @@ def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0
 
     Parameters
     ----------
-    input : array_like
-        The input array.
+%(input)s
     sigma : scalar or sequence of scalars
         Standard deviation of the Gaussian, per axis.
     order : int or sequence of ints, optional
         Derivative order per axis (0..3).
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
-    mode : str or sequence of str, optional
-        The extension beyond the edges, per axis (see `correlate1d`).
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
+%(output)s
+%(mode_seq)s
+%(cval)s
     truncate : float, optional
         The kernel's radius in standard deviations.
     radius : None or int or sequence of ints, optional
         The kernel's radius per axis (overrides `truncate`).
-    axes : tuple of int or None, optional
-        The axes to filter (default: all).
+%(axes)s
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
@@ -477,6 +485,7 @@ def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0
                    [_mode(modes[i]) for i in chosen], cval, [0] * len(chosen))
 
 
+@_doc
 def uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=0, *,
                    axes=None):
     """Multidimensional uniform (box mean) filter: `uniform_filter1d` per axis.
@@ -486,25 +495,17 @@ def uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=
 
     Parameters
     ----------
-    input : array_like
-        The input array.
+%(input)s
     size : int or sequence of ints, optional
         The box's length per axis.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
-    mode : str or sequence of str, optional
-        The extension beyond the edges, per axis (see `correlate1d`).
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
+%(output)s
+%(mode_seq)s
+%(cval)s
     origin : int or sequence of ints, optional
         Shift of the filter's centre, per axis.
-    axes : tuple of int or None, optional
-        The axes to filter (default: all).
+%(axes)s
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
@@ -546,74 +547,49 @@ def _derivative(input, axis, output, mode, cval, smooth):
                    [_mode(modes[a]) for a in [axis] + others], cval, [0] * input.ndim)
 
 
-def sobel(input, axis=-1, output=None, mode="reflect", cval=0.0):
-    """Sobel filter: central difference along `axis`, [1, 2, 1] along the others.
+_DERIVATIVE_DOC = """%(title)s filter: central difference along `axis`, %(smooth)s along the others.
 
-    As ``scipy.ndimage.sobel``.
+    As ``scipy.ndimage.%(name)s``.
 
     Parameters
     ----------
-    input : array_like
-        The input array.
+%(input)s
     axis : int, optional
         The axis of the derivative.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
+%(output)s
     mode : str or sequence of str, optional
         The extension beyond the edges, per axis of `input`.
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
+%(cval)s
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
-    >>> from fastconv.ndimage import sobel
+    >>> from fastconv.ndimage import %(name)s
     >>> import numpy as np
-    >>> sobel(np.array([[0, 0, 1, 1]] * 3), axis=1)
-    array([[0, 4, 4, 0],
-           [0, 4, 4, 0],
-           [0, 4, 4, 0]])
+    >>> %(name)s(np.array([[0, 0, 1, 1]] * 3), axis=1)
+    array([[0, %(v)s, %(v)s, 0],
+           [0, %(v)s, %(v)s, 0],
+           [0, %(v)s, %(v)s, 0]])
     """
+
+
+def _derivative_doc(func, title, smooth, v):
+    func.__doc__ = _DERIVATIVE_DOC % dict(title=title, smooth=smooth, name=func.__name__,
+                                          v=v, **{k: f"%({k})s" for k in _DOCS})
+    return _doc(func)
+
+
+def sobel(input, axis=-1, output=None, mode="reflect", cval=0.0):
     return _derivative(input, axis, output, mode, cval, [1.0, 2.0, 1.0])
 
 
 def prewitt(input, axis=-1, output=None, mode="reflect", cval=0.0):
-    """Prewitt filter: central difference along `axis`, [1, 1, 1] along the others.
-
-    As ``scipy.ndimage.prewitt``.
-
-    Parameters
-    ----------
-    input : array_like
-        The input array.
-    axis : int, optional
-        The axis of the derivative.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
-    mode : str or sequence of str, optional
-        The extension beyond the edges, per axis of `input`.
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
-
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
-
-    Examples
-    --------
-    >>> from fastconv.ndimage import prewitt
-    >>> import numpy as np
-    >>> prewitt(np.array([[0, 0, 1, 1]] * 3), axis=1)
-    array([[0, 3, 3, 0],
-           [0, 3, 3, 0],
-           [0, 3, 3, 0]])
-    """
     return _derivative(input, axis, output, mode, cval, [1.0, 1.0, 1.0])
+
+
+_derivative_doc(sobel, "Sobel", "[1, 2, 1]", 4)
+_derivative_doc(prewitt, "Prewitt", "[1, 1, 1]", 3)
 
 
 def _sum_over_axes(input, output, mode, axes, derivative, square):
@@ -640,6 +616,7 @@ def _sum_over_axes(input, output, mode, axes, derivative, square):
     return output
 
 
+@_doc
 def laplace(input, output=None, mode="reflect", cval=0.0, *, axes=None):
     """Laplace filter: the sum of second differences [1, -2, 1] along `axes`.
 
@@ -647,21 +624,15 @@ def laplace(input, output=None, mode="reflect", cval=0.0, *, axes=None):
 
     Parameters
     ----------
-    input : array_like
-        The input array.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
+%(input)s
+%(output)s
     mode : str or sequence of str, optional
         The extension beyond the edges, per axis of `axes`.
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
+%(cval)s
     axes : tuple of int or None, optional
         The axes to sum over (default: all).
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
@@ -674,6 +645,7 @@ def laplace(input, output=None, mode="reflect", cval=0.0, *, axes=None):
     return _sum_over_axes(input, output, mode, axes, second, square=False)
 
 
+@_doc
 def gaussian_laplace(input, sigma, output=None, mode="reflect", cval=0.0, *, axes=None,
                      **kwargs):
     """Laplacian of Gaussian: second Gaussian derivatives summed over `axes`.
@@ -683,25 +655,19 @@ def gaussian_laplace(input, sigma, output=None, mode="reflect", cval=0.0, *, axe
 
     Parameters
     ----------
-    input : array_like
-        The input array.
+%(input)s
     sigma : scalar or sequence of scalars
         Standard deviation of the Gaussian, per axis of `axes`.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
+%(output)s
     mode : str or sequence of str, optional
         The extension beyond the edges, per axis of `axes`.
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
+%(cval)s
     axes : tuple of int or None, optional
         The axes to sum over (default: all).
     **kwargs
         Passed to `gaussian_filter`.
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
@@ -726,6 +692,7 @@ def gaussian_laplace(input, sigma, output=None, mode="reflect", cval=0.0, *, axe
     return _sum_over_axes(input, output, mode, axes, second, square=False)
 
 
+@_doc
 def gaussian_gradient_magnitude(input, sigma, output=None, mode="reflect", cval=0.0, *,
                                 axes=None, **kwargs):
     """Gradient magnitude with Gaussian derivatives: sqrt of the summed squares.
@@ -735,25 +702,19 @@ def gaussian_gradient_magnitude(input, sigma, output=None, mode="reflect", cval=
 
     Parameters
     ----------
-    input : array_like
-        The input array.
+%(input)s
     sigma : scalar or sequence of scalars
         Standard deviation of the Gaussian, per axis of `input`.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
+%(output)s
     mode : str or sequence of str, optional
         The extension beyond the edges, per axis of `axes`.
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
+%(cval)s
     axes : tuple of int or None, optional
         The axes whose derivatives are summed (default: all).
     **kwargs
         Passed to `gaussian_filter`.
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
@@ -811,6 +772,7 @@ def _correlate_or_convolve(input, weights, output, mode, cval, origin, convoluti
                         origins, output)
 
 
+@_doc
 def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *,
               axes=None):
     """Multidimensional correlation of `input` with `weights`.
@@ -821,25 +783,10 @@ def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *
 
     Parameters
     ----------
-    input : array_like
-        The input array.
-    weights : array_like
-        The kernel, with input's ndim (or ``len(axes)``) dimensions.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
-    mode : str, optional
-        The extension beyond the edges (see `correlate1d`).
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
-    origin : int or sequence of ints, optional
-        Shift of the filter's centre, per axis.
-    axes : tuple of int or None, optional
-        The axes the kernel spans (default: all).
+%(input)s
+%(nd_params)s
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
@@ -853,6 +800,7 @@ def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *
     return _correlate_or_convolve(input, weights, output, mode, cval, origin, False, axes)
 
 
+@_doc
 def convolve(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *,
              axes=None):
     """Multidimensional convolution of `input` with `weights`.
@@ -862,25 +810,10 @@ def convolve(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *,
 
     Parameters
     ----------
-    input : array_like
-        The input array.
-    weights : array_like
-        The kernel, with input's ndim (or ``len(axes)``) dimensions.
-    output : ndarray or dtype, optional
-        The array to write into, or the dtype of the result.
-    mode : str, optional
-        The extension beyond the edges (see `correlate1d`).
-    cval : scalar, optional
-        The value outside the edges with mode 'constant'.
-    origin : int or sequence of ints, optional
-        Shift of the filter's centre, per axis.
-    axes : tuple of int or None, optional
-        The axes the kernel spans (default: all).
+%(input)s
+%(nd_params)s
 
-    Returns
-    -------
-    ndarray
-        The result, of `input`'s shape.
+%(returns)s
 
     Examples
     --------
