@@ -75,9 +75,23 @@ def _run(x, weights, kshape, offsets, boundary, cval, output, axis, exact=True):
     if x.dtype.kind == "b":     # ndimage reads a bool array's bytes (see store)
         x = x.view(np.uint8)
     work = np.dtype(np.float64)
-    plan = filter_plan(x, weights.reshape(kshape).astype(work), offsets, boundary,
+    xp, kshape_p, offsets_p = x, kshape, offsets
+    if axis is not None and x.ndim > 2 and x.size:
+        # a 1-D pass as (before, axis, after), dropping a unit end: the core's
+        # SIMD planes are then the axis and everything after it
+        xp = np.ascontiguousarray(x) if x.dtype == work else x.astype(work, order="C")
+        n, off = x.shape[axis], offsets[axis]
+        lead, after = int(np.prod(x.shape[:axis])), int(np.prod(x.shape[axis + 1:]))
+        if after == 1:
+            xp, kshape_p, offsets_p = xp.reshape(lead, n), (1, kshape[axis]), (0, off)
+        elif lead == 1:
+            xp, kshape_p, offsets_p = xp.reshape(n, after), (kshape[axis], 1), (off, 0)
+        else:
+            xp, kshape_p, offsets_p = (xp.reshape(lead, n, after), (1, kshape[axis], 1),
+                                       (0, off, 0))
+    plan = filter_plan(xp, weights.reshape(kshape_p).astype(work), offsets_p, boundary,
                        cval, work)
-    r = execute(plan)
+    r = execute(plan).reshape(x.shape)
     if exact and output.dtype.kind in "biu" and r.size and \
             not _is_exact_sum(x, weights, cval, boundary):
         # a float64 sum's error is below taps * eps * sum|w| * max|x| (both orders)
