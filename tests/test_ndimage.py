@@ -42,7 +42,8 @@ def _same(ours, theirs):
         np.testing.assert_array_equal(ours, theirs)
     else:
         eps = np.finfo(ours.dtype).eps
-        scale = max(1.0, float(np.max(np.abs(theirs), initial=0)))
+        finite = np.abs(theirs[np.isfinite(theirs)])
+        scale = max(1.0, float(np.max(finite, initial=0)))
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=64 * eps * scale)
 
 
@@ -219,6 +220,20 @@ def test_gaussian_orders_truncate_radius(order, truncate, radius):
     xi = _data((40,), np.int32, np.random.default_rng(order))
     _same(fndi.gaussian_filter1d(xi, 1.7, order=order, truncate=truncate, radius=radius),
           sndi.gaussian_filter1d(xi, 1.7, order=order, truncate=truncate, radius=radius))
+
+
+def test_non_finite_input_under_zero_taps():
+    """ndimage's N-D correlate skips zero taps (a NaN there does not spread);
+    correlate1d does not."""
+    x = np.zeros((6, 7))
+    x[0, 0], x[3, 3], x[5, 6] = np.nan, np.inf, -np.inf
+    cross = np.array([[0, 1, 0], [1, 1, 1], [0, 1e-17, 0]])
+    for mode in MODES:
+        _same(fndi.correlate(x, cross, mode=mode), sndi.correlate(x, cross, mode=mode))
+        _same(fndi.convolve(x, cross, mode=mode), sndi.convolve(x, cross, mode=mode))
+        _same(fndi.correlate1d(x, [0, 1, 0], mode=mode), sndi.correlate1d(x, [0, 1, 0], mode=mode))
+        _same(fndi.correlate(x.astype(np.float32), cross, mode=mode),
+              sndi.correlate(x.astype(np.float32), cross, mode=mode))
 
 
 def test_complex_inputs_weights_and_cval():

@@ -23,12 +23,14 @@ with the kernel: scipy's own test_gauss03 checks that a float32 Gaussian
 keeps the image's sum to within 1.5 in 5e7).  For integer and bool outputs, the
 sums a rounding difference could move across an integer are recomputed in
 ndimage's order (`_ndi_arith.exact_at`), so the stored values are scipy's
-exactly.
+exactly.  ndimage's N-D correlate skips taps of weight <= DBL_EPSILON; where a
+non-finite input under such a tap made a sum NaN here, that sum is recomputed
+the same way.
 """
 import numpy as np
 
 from ._execute import execute
-from ._ndi_arith import exact_at, near_integer, store
+from ._ndi_arith import DBL_EPSILON, exact_at, near_integer, store
 from ._plan import filter_plan
 
 __all__ = ["correlate_axes", "correlate_nd", "MODES"]
@@ -92,6 +94,15 @@ def _run(x, weights, kshape, offsets, boundary, cval, output, axis, exact=True):
     plan = filter_plan(xp, weights.reshape(kshape_p).astype(work), offsets_p, boundary,
                        cval, work)
     r = execute(plan).reshape(x.shape)
+    line = offsets[axis] if axis is not None else offsets
+    if axis is None and x.dtype.kind == "f" and r.size and \
+            np.any(np.abs(weights) <= DBL_EPSILON):
+        # ndimage's N-D correlate skips taps of weight <= DBL_EPSILON: a NaN
+        # or inf under a zero tap does not reach its sum (0 * inf here)
+        bad = np.flatnonzero(~np.isfinite(r))
+        if bad.size:
+            where = np.unravel_index(bad, r.shape)
+            r[where] = exact_at(x, weights, where, line, axis, boundary, cval)
     if exact and output.dtype.kind in "biu" and r.size and \
             not _is_exact_sum(x, weights, cval, boundary):
         # a float64 sum's error is below taps * eps * sum|w| * max|x| (both orders)
@@ -100,7 +111,6 @@ def _run(x, weights, kshape, offsets, boundary, cval, output, axis, exact=True):
         flat = near_integer(r, tol)
         if flat.size:
             where = np.unravel_index(flat, r.shape)
-            line = offsets[axis] if axis is not None else offsets
             r[where] = exact_at(x, weights, where, line, axis, boundary, cval)
     return r
 
