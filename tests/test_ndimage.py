@@ -384,3 +384,15 @@ def test_complex_output_dtype_promotion_warns_as_scipy():
     with pytest.warns(UserWarning, match="promoting specified output dtype to complex"):
         res = fndi.correlate1d(x, [1.0, 2.0], output=np.float32)
     assert res.dtype == np.complex64
+
+
+@pytest.mark.parametrize("dtype", [">i2", ">u2", ">f4", ">f8"])
+def test_byte_swapped_inputs_and_outputs(dtype):
+    x = (np.random.default_rng(1).random((9, 8)) * 100).astype(dtype)
+    for f, a in (("gaussian_filter", (1.2,)), ("correlate", (np.ones((2, 3)) / 7,)),
+                 ("uniform_filter", (3,)), ("sobel", ())):
+        _same(getattr(fndi, f)(x, *a), getattr(sndi, f)(x, *a))
+        ours, theirs = np.zeros((9, 8), ">f4"), np.zeros((9, 8), ">f4")
+        getattr(fndi, f)(x, *a, output=ours)
+        getattr(sndi, f)(x, *a, output=theirs)
+        _same(ours, theirs)
