@@ -107,7 +107,7 @@ NDIMAGE_DESELECT = {
         "calls fastconv; fastconv's Gaussian kernels are compared through "
         "gaussian_filter1d in test_ndimage.py)",
 }
-NDIMAGE_MIN_PASSED = 2000   # 2092 with scipy 1.17.1
+NDIMAGE_MIN_PASSED = 2000   # 2091 with scipy 1.17.1
 
 
 def _run_scipy_tests(tmp_path, *args, suite="signal"):
