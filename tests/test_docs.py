@@ -5,12 +5,13 @@ import pathlib
 import pytest
 
 import fastconv
-from fastconv import _api, _fft, _lags, _reusable
+from fastconv import _api, _fft, _lags, _reusable, ndimage
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 
 
-@pytest.mark.parametrize("module", [_api, _fft, _lags, _reusable], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [_api, _fft, _lags, _reusable, ndimage],
+                         ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0, f"{module.__name__} has no examples"
@@ -27,10 +28,11 @@ def test_readme_example():
 
 
 def test_every_public_function_has_an_example():
-    for name in fastconv.__all__:
-        obj = getattr(fastconv, name)
-        if callable(obj):
-            assert obj.__doc__ and ">>>" in obj.__doc__, name
+    for module in (fastconv, ndimage):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if callable(obj):
+                assert obj.__doc__ and ">>>" in obj.__doc__, name
 
 
 @pytest.mark.parametrize("obj", [fastconv.set_cache_limit, fastconv.show_config],

@@ -20,6 +20,10 @@ Conditions of the SciPy run (a separate process with its own configuration):
   fastconv is for NumPy arrays, so only the ``numpy`` backend is run.
 * ``-X dev`` when this suite itself runs under ``python -X dev``.
 
+The same harness runs scipy.ndimage's ``tests/test_filters.py`` against
+``fastconv.ndimage`` (``FASTCONV_SCIPY_SUITE=ndimage``: the plugin rebinds
+``scipy.ndimage.<name>`` for the 13 linear filters; ``test_scipy_ndimage_filters_suite``).
+
 Tests of SciPy's that fastconv currently fails because of a fastconv bug are
 not hidden: they are deselected from the main run and run on their own in
 ``test_scipy_known_fastconv_bugs``, a strict xfail that turns into a failure
@@ -84,10 +88,33 @@ MIN_PASSED_FAST = 1300    # 1375 with scipy 1.17.1
 MIN_PASSED_SLOW = 10000   # 10347 with scipy 1.17.1
 
 
-def _run_scipy_tests(tmp_path, *args):
+# scipy.ndimage's test_filters.py: the tests of the 13 functions of
+# fastconv.ndimage (-k substrings of test names; the class TestNdimageFilters
+# also holds rank/min/max tests, which this leaves out; test_filter_axes and
+# test_filter_axes_kwargs are parametrized over min/max/median filters too,
+# whose cases run SciPy's own functions).
+NDIMAGE_MODULE = "scipy.ndimage.tests.test_filters"
+NDIMAGE_NODE = "scipy/ndimage/tests/test_filters.py::"
+NDIMAGE_SELECTION = " or ".join([
+    "correlate", "convolve", "gauss", "prewitt", "sobel", "laplace", "gradient_magnitude",
+    "uniform", "extend", "filter_axes", "filter_weights_subset_axes_origins",
+    "filter_invalid", "filter_tuple_length_mismatch", "valid_origins", "multiple_modes",
+])
+# Selected by the keywords above but left out, with the reason:
+NDIMAGE_DESELECT = {
+    "test_gaussian_kernel1d":
+        "tests SciPy's private scipy.ndimage._filters._gaussian_kernel1d (never "
+        "calls fastconv; fastconv's Gaussian kernels are compared through "
+        "gaussian_filter1d in test_ndimage.py)",
+}
+NDIMAGE_MIN_PASSED = 2000   # 2091 with scipy 1.17.1
+
+
+def _run_scipy_tests(tmp_path, *args, suite="signal"):
     counts_file = tmp_path / "fastconv_calls.json"
     env = child_env(PLUGIN_DIR, PYTHONDONTWRITEBYTECODE="1",
-                    FASTCONV_SCIPY_SUITE_COUNTS=str(counts_file))
+                    FASTCONV_SCIPY_SUITE_COUNTS=str(counts_file),
+                    FASTCONV_SCIPY_SUITE=suite)
     env.pop("SCIPY_ARRAY_API", None)
     cmd = [sys.executable, *(["-X", "dev"] if sys.flags.dev_mode else []),
            "-m", "pytest", "-p", PLUGIN, "-c", str(INI), f"--rootdir={SITE}",
@@ -102,10 +129,10 @@ def _run_scipy_tests(tmp_path, *args):
     return proc.returncode, summary, calls, output
 
 
-def _check_fastconv_ran(calls, output):
+def _check_fastconv_ran(calls, output, names=PATCHED):
     assert calls is not None, "the plugin did not run:\n" + output[-3000:]
     assert calls["fastconv_file"] == str(Path(fastconv.__file__).resolve()), calls
-    uncalled = [name for name in PATCHED if calls["calls"][name] == 0]
+    uncalled = [name for name in names if calls["calls"][name] == 0]
     assert not uncalled, f"scipy's tests never called fastconv's {uncalled}"
 
 
@@ -139,3 +166,14 @@ def test_scipy_known_fastconv_bugs(node, tmp_path):
     if calls is None or not any(calls["calls"].values()) or code not in (0, 1):
         raise RuntimeError("the SciPy run did not exercise fastconv:\n" + output[-3000:])
     assert code == 0 and summary.get("passed", 0) >= 1, output[-3000:]
+
+
+def test_scipy_ndimage_filters_suite(tmp_path):
+    import fastconv.ndimage
+    deselect = [a for node in NDIMAGE_DESELECT for a in ("--deselect", NDIMAGE_NODE + node)]
+    code, summary, calls, output = _run_scipy_tests(
+        tmp_path, "--pyargs", NDIMAGE_MODULE, "-k", NDIMAGE_SELECTION, "-m", "not slow",
+        *deselect, suite="ndimage")
+    assert code == 0, output[-6000:]
+    assert summary.get("passed", 0) >= NDIMAGE_MIN_PASSED, output[-3000:]
+    _check_fastconv_ran(calls, output, fastconv.ndimage.__all__)

@@ -39,7 +39,7 @@ from ._validate import (as_input_array, check_allocation, check_boundary,
                         check_maxlag, check_method, check_mode, check_out,
                         check_same_ndim, check_valid_shapes, normalize_axes)
 
-__all__ = ["Plan", "make_plan"]
+__all__ = ["Plan", "make_plan", "filter_plan"]
 
 # What each public function takes and means (the one table of kinds).
 _KINDS = {
@@ -200,6 +200,27 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     if method == "auto":   # (priced on the plan itself; set before anyone sees it)
         object.__setattr__(plan, "method", choose_method(plan))
     return plan
+
+
+def filter_plan(x, kernel, offsets, boundary, fill, work, workers=None):
+    """The plan of one scipy.ndimage-style filter pass (``fastconv.ndimage``).
+
+    The output has x's shape; ``out[y] = sum_j kernel[j] * X(y + offsets + j)``
+    on every axis (a 1-D pass is a kernel of length 1 on the other axes),
+    read through `boundary` (a canonical name) with `fill`, summed in `work`
+    (also the result dtype: ndimage's casts are `_ndi_arith.store`'s).  The
+    caller (``_ndi_filters``) has validated everything in scipy.ndimage's terms.
+    """
+    work = np.dtype(work)
+    common = dict(kind="ndimage", conv=(True,) * x.ndim, shape=x.shape, result=work,
+                  work=work, fft_dtype=work, threads=resolve_workers(workers), out=None,
+                  sources=(x, kernel), fill=np.asarray(fill).astype(work).reshape(()))
+    if x.ndim == 0 or x.size == 0:
+        return Plan(x=x, kernel=kernel, offsets=(0,) * x.ndim, boundary="fill",
+                    method="product" if x.ndim == 0 else "empty", **common)
+    _check_sizes(x, kernel, x.shape, work)
+    return Plan(x=x, kernel=kernel, offsets=tuple(offsets), boundary=boundary,
+                method="direct", **common)
 
 
 def _replace(plan, **changes):

@@ -1,15 +1,20 @@
-"""pytest plugin: run SciPy's own ``scipy.signal`` tests against fastconv.
+"""pytest plugin: run SciPy's own ``scipy.signal`` or ``scipy.ndimage`` tests
+against fastconv.
 
 Load it with ``-p fastconv_scipy_plugin`` (this directory on ``PYTHONPATH``) when
-running ``--pyargs scipy.signal.tests.test_signaltools``.  No SciPy test code is
-copied: SciPy's installed test module is collected and run as shipped; only the
-public names it imports are rebound.
+running ``--pyargs scipy.signal.tests.test_signaltools`` (the default) or, with
+``FASTCONV_SCIPY_SUITE=ndimage`` in the environment, ``--pyargs
+scipy.ndimage.tests.test_filters`` (then ``scipy.ndimage.<name>`` is rebound to
+``fastconv.ndimage.<name>`` for the 13 linear filters fastconv.ndimage holds).
+No SciPy test code is copied: SciPy's installed test module is collected and run
+as shipped; only the public names it imports are rebound.
 
 What it does, at plugin import (before any test module is imported):
 
 1. Rebinds ``scipy.signal.<name>`` for the 8 public functions fastconv replaces,
    so that ``from scipy.signal import convolve, ...`` and ``signal.convolve``
-   in SciPy's test module resolve to fastconv.  Each replacement is a thin
+   in SciPy's test module resolve to fastconv (ndimage: the same for
+   ``scipy.ndimage``, which SciPy's test module reads as ``ndimage.<name>``).  Each replacement is a thin
    counting wrapper around the fastconv function (``__wrapped__`` is the fastconv
    function itself), so the run can prove that fastconv was exercised.
    ``scipy.signal._signaltools.<name>`` is deliberately *not* patched: SciPy's
@@ -38,16 +43,22 @@ import os
 import pytest
 
 import fastconv
+import fastconv.ndimage
+import scipy.ndimage
 import scipy.signal
 from scipy._lib._array_api import xp_capabilities_table
 
-NAMES = (
-    "convolve", "correlate", "convolve2d", "correlate2d",
-    "fftconvolve", "oaconvolve", "choose_conv_method", "correlation_lags",
-)
+# suite -> (SciPy module patched, fastconv module, the names rebound)
+SUITES = {
+    "signal": (scipy.signal, fastconv, (
+        "convolve", "correlate", "convolve2d", "correlate2d",
+        "fftconvolve", "oaconvolve", "choose_conv_method", "correlation_lags")),
+    "ndimage": (scipy.ndimage, fastconv.ndimage, tuple(fastconv.ndimage.__all__)),
+}
+SCIPY_MODULE, OURS, NAMES = SUITES[os.environ.get("FASTCONV_SCIPY_SUITE", "signal")]
 
 CALLS = {name: 0 for name in NAMES}
-ORIGINAL = {name: getattr(scipy.signal, name) for name in NAMES}
+ORIGINAL = {name: getattr(SCIPY_MODULE, name) for name in NAMES}
 PATCHED = {}
 
 
@@ -61,11 +72,11 @@ def _counting(name, func):
 
 def _install():
     for name in NAMES:
-        ours = getattr(fastconv, name)
+        ours = getattr(OURS, name)
         wrapper = _counting(name, ours)
         # Same skip/xfail marks as SciPy's function gets on array-API backends.
         xp_capabilities_table[wrapper] = xp_capabilities_table[ORIGINAL[name]]
-        setattr(scipy.signal, name, wrapper)
+        setattr(SCIPY_MODULE, name, wrapper)
         PATCHED[name] = wrapper
 
 
@@ -74,21 +85,21 @@ _install()
 
 def _first_unpatched():
     for name, wrapper in PATCHED.items():
-        current = getattr(scipy.signal, name)
-        if current is not wrapper or current.__wrapped__ is not getattr(fastconv, name):
+        current = getattr(SCIPY_MODULE, name)
+        if current is not wrapper or current.__wrapped__ is not getattr(OURS, name):
             return name
     return None
 
 
 def pytest_report_header(config):
     return (f"fastconv {fastconv.__version__} from {os.path.dirname(fastconv.__file__)} "
-            f"rebound as scipy.signal.{{{', '.join(NAMES)}}}")
+            f"rebound as {SCIPY_MODULE.__name__}.{{{', '.join(NAMES)}}}")
 
 
 def pytest_collection_modifyitems(session, config, items):
     bad = _first_unpatched()
     if bad:
-        raise pytest.UsageError(f"scipy.signal.{bad} is not fastconv's")
+        raise pytest.UsageError(f"{SCIPY_MODULE.__name__}.{bad} is not fastconv's")
     seen = set()
     for item in items:
         module = getattr(item, "module", None)
@@ -100,7 +111,8 @@ def pytest_collection_modifyitems(session, config, items):
             if bound is not None and bound is not PATCHED[name]:
                 raise pytest.UsageError(
                     f"{module.__name__}.{name} is {bound!r}, not fastconv's "
-                    "(the test module was imported before the plugin patched scipy.signal)")
+                    f"(the test module was imported before the plugin patched "
+                    f"{SCIPY_MODULE.__name__})")
 
 
 def pytest_sessionfinish(session, exitstatus):

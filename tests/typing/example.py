@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 import fastconv
+import fastconv.ndimage
 
 
 def smooth(image: NDArray[np.float64], width: int) -> NDArray[np.float64]:
@@ -37,7 +38,9 @@ def main() -> None:
     fastconv.set_cache_limit(previous)
     assert method in ("direct", "fft") and best in times
     assert lags.shape == b.shape and n > 1021
-    assert all(x.size for x in (a, c, d, e, f))
+    g = fastconv.ndimage.gaussian_filter(image, (1.0, 2.0), mode=["reflect", "wrap"])
+    h = fastconv.ndimage.correlate1d(image, [1.0, 2.0], axis=0, output=np.float32)
+    assert all(x.size for x in (a, c, d, e, f, g, h))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 import numpy as np
 
 import fastconv
+import fastconv.ndimage
 
 x = np.ones(10)
 fastconv.convolve(x, x, mode="bogus")  # E
@@ -12,3 +13,4 @@ fastconv.fftconvolve(x, x, workers="2")  # E
 n: str = fastconv.next_fast_len(100)  # E
 fastconv.set_cache_limit(1.5)  # E
 m: int = fastconv.choose_conv_method(x, x)  # E
+fastconv.ndimage.uniform_filter(x, mode="fill")  # E

@@ -1,0 +1,110 @@
+#!/usr/bin/env python
+"""fastconv.ndimage against scipy.ndimage and OpenCV (issue 12's targets).
+
+Every row is measured in this one run, interleaved (medians of rounds that
+alternate the compared calls), on one thread (fastconv.set_workers(1),
+cv2.setNumThreads(1)) unless the row says workers=2.
+
+    PYTHONPATH=src python benchmarks/bench_ndimage.py [--repeats N] [--size N]
+
+Rows (2048^2 unless said):
+* gaussian_filter, sigma 1, 2, 4, 8, float32 and uint8, mode 'reflect',
+  against scipy.ndimage.gaussian_filter and cv2.GaussianBlur with the same
+  kernel size (2 * int(4 sigma + 0.5) + 1) and BORDER_REFLECT (= ndimage's
+  'reflect'); targets >= 10x scipy, >= 1.2x cv2.
+* uniform_filter, size 3, 15, 63, float32, against scipy and cv2.blur
+  (BORDER_REFLECT); targets >= 1.2x cv2, the 63 row within 1.5x of the 3 row.
+* correlate1d, 9 taps, on a 512 x 512 x 64 float32 volume along each axis,
+  against scipy; target >= 10x.
+* gaussian_filter float32 with workers=2 against workers=1; target >= 1.7x.
+GFLOP/s counts 2 x outputs x taps of the separable passes.
+"""
+import argparse
+
+import numpy as np
+import scipy.ndimage as sndi
+
+import fastconv
+import fastconv.ndimage as fndi
+from bench_options import interleaved   # (this directory: medians of interleaved rounds)
+
+try:
+    import cv2
+except ImportError:     # the cv2 columns are left empty
+    cv2 = None
+
+
+def _one_thread(fn, workers=1):
+    def call():
+        with fastconv.set_workers(workers):
+            return fn()
+    return call
+
+
+def _row(label, t, flops):
+    ms = {k: v * 1e3 for k, v in t.items()}
+    fc = ms["fastconv"]
+    cols = [f"{label:<34}", f"fastconv {fc:8.2f} ms", f"{flops / t['fastconv'] / 1e9:6.1f} GF/s"]
+    for peer in ("scipy", "cv2", "workers=1"):
+        if peer in ms:
+            cols.append(f"{peer} {ms[peer]:8.2f} ms ({ms[peer] / fc:5.2f}x)")
+    print("  ".join(cols), flush=True)
+    return ms
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--size", type=int, default=2048)
+    ap.add_argument("--skip-scipy", action="store_true", help="no scipy columns (faster)")
+    opts = ap.parse_args(argv)
+    if cv2 is not None:
+        cv2.setNumThreads(1)
+    rng = np.random.default_rng(0)
+    n = opts.size
+    images = {"float32": rng.random((n, n), dtype=np.float32),
+              "uint8": rng.integers(0, 256, (n, n), dtype=np.uint8)}
+    print(f"fastconv {fastconv.__version__}; {n}x{n}; one thread; medians of "
+          f"{opts.repeats} interleaved rounds")
+
+    for dt, img in images.items():
+        for sigma in (1, 2, 4, 8):
+            r = int(4.0 * sigma + 0.5)
+            calls = {"fastconv": _one_thread(lambda: fndi.gaussian_filter(img, sigma))}
+            if not opts.skip_scipy:
+                calls["scipy"] = lambda: sndi.gaussian_filter(img, sigma)
+            if cv2 is not None:
+                calls["cv2"] = lambda: cv2.GaussianBlur(img, (2 * r + 1, 2 * r + 1), sigma,
+                                                        borderType=cv2.BORDER_REFLECT)
+            _row(f"gaussian_filter {dt} sigma={sigma}", interleaved(calls, opts.repeats),
+                 2.0 * img.size * 2 * (2 * r + 1))
+
+    img = images["float32"]
+    for size in (3, 15, 63):
+        calls = {"fastconv": _one_thread(lambda: fndi.uniform_filter(img, size))}
+        if not opts.skip_scipy:
+            calls["scipy"] = lambda: sndi.uniform_filter(img, size)
+        if cv2 is not None:
+            calls["cv2"] = lambda: cv2.blur(img, (size, size), borderType=cv2.BORDER_REFLECT)
+        _row(f"uniform_filter float32 size={size}", interleaved(calls, opts.repeats),
+             2.0 * img.size * 2 * size)
+
+    vol = rng.random((512, 512, 64), dtype=np.float32)
+    w9 = rng.random(9)
+    for axis in range(3):
+        calls = {"fastconv": _one_thread(lambda: fndi.correlate1d(vol, w9, axis=axis))}
+        if not opts.skip_scipy:
+            calls["scipy"] = lambda: sndi.correlate1d(vol, w9, axis=axis)
+        _row(f"correlate1d 512x512x64 f32 axis={axis}", interleaved(calls, opts.repeats),
+             2.0 * vol.size * 9)
+
+    for sigma in (1, 2, 4, 8):
+        r = int(4.0 * sigma + 0.5)
+        calls = {"fastconv": _one_thread(lambda: fndi.gaussian_filter(img, sigma), 2),
+                 "workers=1": _one_thread(lambda: fndi.gaussian_filter(img, sigma), 1)}
+        _row(f"gaussian_filter float32 sigma={sigma} workers=2", interleaved(calls, opts.repeats),
+             2.0 * img.size * 2 * (2 * r + 1))
+
+
+if __name__ == "__main__":
+    main()

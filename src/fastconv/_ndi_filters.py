@@ -1,0 +1,147 @@
+"""The two operations behind ``fastconv.ndimage``: separable and N-D correlation.
+
+Every filter of ``fastconv.ndimage`` reduces to one of
+
+* `correlate_axes` -- one 1-D kernel per axis (correlate1d, gaussian,
+  uniform, sobel, prewitt, the Laplacians' second derivatives).  Today it
+  runs one direct pass per axis through fastconv's plans and executor
+  (`_plan.filter_plan` + `_execute.execute`), storing each pass into the
+  output as scipy.ndimage does (so integer outputs are truncated between
+  passes, exactly like scipy); this is the one function a separable plan
+  replaces.
+* `correlate_nd` -- one N-D kernel (``correlate``/``convolve``).
+
+Both take validated arguments in scipy.ndimage's terms (modes already mapped
+to fastconv's boundary names, weights float64, origins per axis) and write
+into a given `output` array.  The window: ndimage puts kernel element
+``len // 2 + origin`` over each output pixel, so the plan's offset on an
+axis is ``-(len // 2 + origin)``.
+
+Sums run in float64, as ndimage's C sums in double, float32 data included
+(summing float32 in float32 would be twice as fast but lets the error grow
+with the kernel: scipy's own test_gauss03 checks that a float32 Gaussian
+keeps the image's sum to within 1.5 in 5e7).  For integer and bool outputs, the
+sums a rounding difference could move across an integer are recomputed in
+ndimage's order (`_ndi_arith.exact_at`), so the stored values are scipy's
+exactly.  ndimage's N-D correlate skips taps of weight <= DBL_EPSILON; where a
+non-finite input under such a tap made a sum NaN here, that sum is recomputed
+the same way.
+"""
+import numpy as np
+
+from ._execute import execute
+from ._ndi_arith import DBL_EPSILON, exact_at, near_integer, store
+from ._plan import filter_plan
+
+__all__ = ["correlate_axes", "correlate_nd", "MODES"]
+
+# scipy.ndimage mode -> fastconv boundary (filters: 'grid-wrap' is 'wrap',
+# 'grid-constant' is 'constant'; README "boundary=").
+MODES = {
+    "reflect": "symm", "grid-mirror": "symm",
+    "mirror": "reflect",
+    "nearest": "nearest",
+    "wrap": "wrap", "grid-wrap": "wrap",
+    "constant": "fill", "grid-constant": "fill",
+}
+
+
+def _is_exact_sum(x, weights, cval, boundary):
+    """True when every partial sum is an integer below 2**53 in float64
+    (integer input and weights), so any summation order gives ndimage's."""
+    if x.dtype.kind not in "biu" or not np.all(weights == np.rint(weights)):
+        return False
+    xmax = 1 if x.dtype.kind == "b" else max(abs(int(np.iinfo(x.dtype).min)),
+                                             int(np.iinfo(x.dtype).max))
+    if boundary == "fill":
+        if cval != np.rint(cval):
+            return False
+        xmax = max(xmax, abs(cval))
+    return xmax * float(np.abs(weights).sum()) < 2.0**53
+
+
+def _max_abs(x):
+    """max |x| over the finite elements (0 for an empty x)."""
+    if x.dtype.kind in "biu":
+        return float(max(abs(int(x.min())), abs(int(x.max()))))
+    m = max(abs(float(x.min())), abs(float(x.max())))
+    if not np.isfinite(m):
+        with np.errstate(invalid="ignore"):
+            m = float(np.max(np.where(np.isfinite(x), np.abs(x), 0)))
+    return m
+
+
+def _run(x, weights, kshape, offsets, boundary, cval, output, axis, exact=True):
+    """One plan: the sums of `x` (float work dtype), corrected for integer
+    outputs where ndimage's summation order could show (`exact`)."""
+    if x.dtype.kind == "b":     # ndimage reads a bool array's bytes (see store)
+        x = x.view(np.uint8)
+    work = np.dtype(np.float64)
+    xp, kshape_p, offsets_p = x, kshape, offsets
+    if axis is not None and x.ndim > 2 and x.size:
+        # a 1-D pass as (before, axis, after), dropping a unit end: the core's
+        # SIMD planes are then the axis and everything after it
+        xp = np.ascontiguousarray(x) if x.dtype == work else x.astype(work, order="C")
+        n, off = x.shape[axis], offsets[axis]
+        lead, after = int(np.prod(x.shape[:axis])), int(np.prod(x.shape[axis + 1:]))
+        if after == 1:
+            xp, kshape_p, offsets_p = xp.reshape(lead, n), (1, kshape[axis]), (0, off)
+        elif lead == 1:
+            xp, kshape_p, offsets_p = xp.reshape(n, after), (kshape[axis], 1), (off, 0)
+        else:
+            xp, kshape_p, offsets_p = (xp.reshape(lead, n, after), (1, kshape[axis], 1),
+                                       (0, off, 0))
+    plan = filter_plan(xp, weights.reshape(kshape_p).astype(work), offsets_p, boundary,
+                       cval, work)
+    r = execute(plan).reshape(x.shape)
+    line = offsets[axis] if axis is not None else offsets
+    if axis is None and x.dtype.kind == "f" and r.size and \
+            np.any(np.abs(weights) <= DBL_EPSILON):
+        # ndimage's N-D correlate skips taps of weight <= DBL_EPSILON: a NaN
+        # or inf under a zero tap does not reach its sum (0 * inf here)
+        bad = np.flatnonzero(~np.isfinite(r))
+        if bad.size:
+            where = np.unravel_index(bad, r.shape)
+            r[where] = exact_at(x, weights, where, line, axis, boundary, cval)
+    if exact and output.dtype.kind in "biu" and r.size and \
+            not _is_exact_sum(x, weights, cval, boundary):
+        # a float64 sum's error is below taps * eps * sum|w| * max|x| (both orders)
+        tol = 2 * (weights.size + 2) * np.finfo(np.float64).eps * \
+            float(np.abs(weights).sum()) * max(_max_abs(x), abs(cval), 1.0)
+        flat = near_integer(r, tol)
+        if flat.size:
+            where = np.unravel_index(flat, r.shape)
+            r[where] = exact_at(x, weights, where, line, axis, boundary, cval)
+    return r
+
+
+def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=None):
+    """Correlate `input` along each of `axes` in turn with the 1-D float64
+    `kernels`, into `output` (returned).
+
+    modes: fastconv boundary names per axis; origins: ndimage origins per
+    axis; divisors (uniform filters): each pass's sums divided by this
+    (ndimage's running-sum filters divide the window sum by the size).
+    The first pass reads `input`, the later ones `output` (as ndimage).
+    """
+    x = input
+    for i, (w, ax, mode, origin) in enumerate(zip(kernels, axes, modes, origins)):
+        kshape = [1] * x.ndim
+        kshape[ax] = len(w)
+        offsets = [0] * x.ndim
+        offsets[ax] = -(len(w) // 2 + origin)
+        # (uniform filters: ndimage's running sums are exact for integer input)
+        r = _run(x, w, kshape, offsets, mode, cval, output, ax, exact=divisors is None)
+        if divisors is not None:
+            r = r / r.dtype.type(divisors[i])
+        store(output, r)
+        x = output
+    return output
+
+
+def correlate_nd(input, weights, mode, cval, origins, output):
+    """Correlate `input` with the N-D float64 `weights` into `output`."""
+    offsets = [-(n // 2 + o) for n, o in zip(weights.shape, origins)]
+    r = _run(input, weights, weights.shape, offsets, mode, cval, output, None)
+    store(output, r)
+    return output
