@@ -1,0 +1,48 @@
+/*
+ * fc_sep.h - separable correlation of one plane band by band (fc_sep*.c).
+ *
+ * For a plane x of ny rows and nx columns it computes rows [r0, r1) of
+ *
+ *     out[y][c] = sum_j v[j] * T(y, c + j),   T(y, t) = sum_i u[i] * X(y + offy + i, offx + t)
+ *
+ * with X read through the boundary rules of fc_boundary.h (bnd_y on rows,
+ * bnd_x on columns; a fill read is `fill`).  The vertical pass for one
+ * output row goes into a row buffer T (ox + mv - 1 samples, in L1/L2) and
+ * the horizontal pass reads it back at once: no full-size intermediate.
+ *
+ * Running sums (box_y / box_x: every tap of u / v equal): the vertical sum
+ * of mu rows is updated by one row in and one row out per output row and
+ * restarted (summed afresh) at every row y with y % FC_SEP_RESTART == 0;
+ * the horizontal one is restarted every FC_SEP_RESTART outputs of a row.
+ * A sum then has at most FC_SEP_RESTART - 1 updates since its restart:
+ * its rounding error is at most (m + 2 B) u W, where B = FC_SEP_RESTART,
+ * u the unit round-off and W the sum of |values| over the m + B samples
+ * since the restart, whatever the length of the image.  Integers (wrapping
+ * unsigned arithmetic) are exact.  Restarts sit at fixed rows and columns,
+ * so the result does not depend on how rows are shared among threads.
+ */
+#ifndef FC_SEP_H
+#define FC_SEP_H
+#include <stdint.h>
+
+#define FC_SEP_RESTART 128
+
+struct fc_sep_geom {
+    int64_t ny, nx;      /* input plane */
+    int64_t oy, ox;      /* output plane */
+    int64_t offy, offx;  /* window offsets (fc_boundary.h indices) */
+    int64_t mu, mv;      /* taps of the vertical / horizontal kernel */
+    int bnd_y, bnd_x;    /* enum fc_boundary */
+    int box_y, box_x;    /* running sums on that axis */
+};
+
+/* element types (codes used by _sepcore.pyx) */
+enum fc_sep_type { FC_SEP_F32 = 0, FC_SEP_F64, FC_SEP_U8, FC_SEP_U16, FC_SEP_U32, FC_SEP_U64,
+                   FC_SEP_NTYPES };
+
+/* rows [r0, r1) of one plane; returns 0, or -1 when out of memory */
+int fc_sep_rows(int type, const struct fc_sep_geom *g, const void *x, const void *u,
+                const void *v, const void *fill, void *out, int64_t r0, int64_t r1);
+/* 0 baseline, 1 AVX2, 2 AVX-512 (as fc_kernels.h); returns the one in use */
+int fc_sep_select(int isa);
+#endif

@@ -1,0 +1,287 @@
+/*
+ * fc_sep_impl.h - the separable passes for one element type (SEP_T, name
+ * SEP_TN) and instruction set (SEP_ISA); included by fc_sep_<isa>.c via
+ * fc_sep_all.h.  See fc_sep.h for the formula.  Plain C loops over columns
+ * with accumulators in blocks of SEP_CH columns, which the compiler keeps in
+ * vector registers (the instruction set comes from the including file).
+ */
+#define SEP_CAT3(a, b, c) a##_##b##_##c
+#define SEP_NAME3(a, b, c) SEP_CAT3(a, b, c)
+#define SEP_FN(name) SEP_NAME3(name, SEP_TN, SEP_ISA)
+/* columns per accumulator block: 4 vectors (horizontal), 2 vectors for
+   each of SEP_R rows (vertical) */
+#define SEP_CH (4 * SEP_VBYTES / (int)sizeof(SEP_T))
+#define SEP_CHV (2 * SEP_VBYTES / (int)sizeof(SEP_T))
+#define SEP_R 4
+
+/* out[c] = sum_i w[i] * rows[i][c], c in [0, n) (rows offset already) */
+static inline void SEP_FN(fc_sep_vsum)(const SEP_T *const *rows, int64_t off, const SEP_T *w,
+                                       int64_t m, SEP_T *restrict out, int64_t n)
+{
+    int64_t c = 0;
+    for (; c + SEP_CH <= n; c += SEP_CH) {
+        SEP_T acc[SEP_CH];
+        const SEP_T *p = rows[0] + off + c;
+        SEP_T w0 = w[0];
+        for (int k = 0; k < SEP_CH; k++)
+            acc[k] = w0 * p[k];
+        for (int64_t i = 1; i < m; i++) {
+            const SEP_T *q = rows[i] + off + c;
+            SEP_T wi = w[i];
+            for (int k = 0; k < SEP_CH; k++)
+                acc[k] += wi * q[k];
+        }
+        for (int k = 0; k < SEP_CH; k++)
+            out[c + k] = acc[k];
+    }
+    for (; c < n; c++) {
+        SEP_T acc = w[0] * rows[0][off + c];
+        for (int64_t i = 1; i < m; i++)
+            acc += w[i] * rows[i][off + c];
+        out[c] = acc;
+    }
+}
+
+/* SEP_R rows at once: out[r * os + c] = sum_i w[i] * rows[r + i][off + c]:
+   each input row is read once per SEP_R output rows, and every output is
+   summed in the same order as by fc_sep_vsum (the same bits) */
+static inline void SEP_FN(fc_sep_vsumR)(const SEP_T *const *rows, int64_t off, const SEP_T *w,
+                                        int64_t m, SEP_T *restrict out, int64_t os, int64_t n)
+{
+    int64_t c = 0;
+    for (; c + SEP_CHV <= n; c += SEP_CHV) {
+        SEP_T acc[SEP_R][SEP_CHV];
+        SEP_T w0 = w[0];
+        for (int r = 0; r < SEP_R; r++) {
+            const SEP_T *p = rows[r] + off + c;
+            for (int k = 0; k < SEP_CHV; k++)
+                acc[r][k] = w0 * p[k];
+        }
+        for (int64_t i = 1; i < m; i++) {
+            SEP_T wi = w[i];
+            for (int r = 0; r < SEP_R; r++) {
+                const SEP_T *q = rows[r + i] + off + c;
+                for (int k = 0; k < SEP_CHV; k++)
+                    acc[r][k] += wi * q[k];
+            }
+        }
+        for (int r = 0; r < SEP_R; r++)
+            for (int k = 0; k < SEP_CHV; k++)
+                out[r * os + c + k] = acc[r][k];
+    }
+    for (int r = 0; r < SEP_R; r++)
+        for (int64_t cc = c; cc < n; cc++) {
+            SEP_T acc = w[0] * rows[r][off + cc];
+            for (int64_t i = 1; i < m; i++)
+                acc += w[i] * rows[r + i][off + cc];
+            out[r * os + cc] = acc;
+        }
+}
+
+/* out[c] = sum_j w[j] * t[c + j], c in [0, n) */
+static inline void SEP_FN(fc_sep_hsum)(const SEP_T *restrict t, const SEP_T *w, int64_t m,
+                                       SEP_T *restrict out, int64_t n)
+{
+    int64_t c = 0;
+    for (; c + SEP_CH <= n; c += SEP_CH) {
+        SEP_T acc[SEP_CH];
+        SEP_T w0 = w[0];
+        for (int k = 0; k < SEP_CH; k++)
+            acc[k] = w0 * t[c + k];
+        for (int64_t j = 1; j < m; j++) {
+            SEP_T wj = w[j];
+            const SEP_T *q = t + c + j;
+            for (int k = 0; k < SEP_CH; k++)
+                acc[k] += wj * q[k];
+        }
+        for (int k = 0; k < SEP_CH; k++)
+            out[c + k] = acc[k];
+    }
+    for (; c < n; c++) {
+        SEP_T acc = w[0] * t[c];
+        for (int64_t j = 1; j < m; j++)
+            acc += w[j] * t[c + j];
+        out[c] = acc;
+    }
+}
+
+/* running horizontal box sums: out[c] = w0 * sum_{j<m} t[c + j], restarted
+   every FC_SEP_RESTART outputs; SEP_LANES segments advance together (ILP) */
+#define SEP_LANES 8
+static void SEP_FN(fc_sep_hbox)(const SEP_T *restrict t, SEP_T w0, int64_t m,
+                                SEP_T *restrict out, int64_t n)
+{
+    const int64_t B = FC_SEP_RESTART;
+    int64_t nseg = n / B, s = 0;
+    for (; s + SEP_LANES <= nseg; s += SEP_LANES) {
+        SEP_T S[SEP_LANES];
+        for (int l = 0; l < SEP_LANES; l++) {
+            const SEP_T *p = t + (s + l) * B;
+            SEP_T a = p[0];
+            for (int64_t j = 1; j < m; j++)
+                a += p[j];
+            S[l] = a;
+            out[(s + l) * B] = w0 * a;
+        }
+        for (int64_t c = 1; c < B; c++) {
+            for (int l = 0; l < SEP_LANES; l++) {
+                int64_t o = (s + l) * B + c;
+                S[l] += t[o + m - 1] - t[o - 1];
+                out[o] = w0 * S[l];
+            }
+        }
+    }
+    for (int64_t c0 = s * B; c0 < n; c0 += B) {
+        int64_t c1 = c0 + B < n ? c0 + B : n;
+        SEP_T a = t[c0];
+        for (int64_t j = 1; j < m; j++)
+            a += t[c0 + j];
+        out[c0] = w0 * a;
+        for (int64_t c = c0 + 1; c < c1; c++) {
+            a += t[c + m - 1] - t[c - 1];
+            out[c] = w0 * a;
+        }
+    }
+}
+
+/* the column values of row pointer p read at input column j (folded) */
+static inline SEP_T SEP_FN(fc_sep_at)(const SEP_T *p, int64_t j, SEP_T fill)
+{
+    return j < 0 ? fill : p[j];
+}
+
+/* the vertical pass T(y, t), t in [0, W): weights w over the rows `rows`
+   (fill rows point at `fillrow`); interior columns vectorised, the border
+   ones folded */
+static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_T *const *rows,
+                                const SEP_T *w, int64_t m, SEP_T fill, SEP_T *restrict T,
+                                int64_t W, int R)
+{
+    int64_t lo = -g->offx > 0 ? -g->offx : 0;
+    int64_t hi = g->nx - g->offx < W ? g->nx - g->offx : W;
+    if (hi < lo)
+        hi = lo;
+    if (lo > W)
+        lo = hi = W;
+    if (R == SEP_R)
+        SEP_FN(fc_sep_vsumR)(rows, g->offx + lo, w, m, T + lo, W, hi - lo);
+    else
+        SEP_FN(fc_sep_vsum)(rows, g->offx + lo, w, m, T + lo, hi - lo);
+    for (int64_t t = 0; t < W; t++) {
+        if (t == lo)
+            t = hi;
+        if (t >= W)
+            break;
+        int64_t j = fc_fold(g->offx + t, g->nx, g->bnd_x);
+        for (int r = 0; r < R; r++) {
+            SEP_T acc = w[0] * SEP_FN(fc_sep_at)(rows[r], j, fill);
+            for (int64_t i = 1; i < m; i++)
+                acc += w[i] * SEP_FN(fc_sep_at)(rows[r + i], j, fill);
+            T[r * W + t] = acc;
+        }
+    }
+}
+
+static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, const SEP_T *u,
+                               const SEP_T *v, SEP_T fill, SEP_T *out, int64_t r0, int64_t r1)
+{
+    const int64_t W = g->ox + g->mv - 1, mu = g->mu, nx = g->nx;
+    const int direct_out = g->mv == 1 && v[0] == (SEP_T)1;
+    SEP_T *T = malloc(sizeof(SEP_T) * (size_t)((SEP_R + 1) * W + nx + 1));
+    const SEP_T **rows = malloc(sizeof(SEP_T *) * (size_t)(mu + SEP_R));
+    if (!T || !rows) {
+        free(T);
+        free(rows);
+        return -1;
+    }
+    SEP_T *S = T + SEP_R * W, *fillrow = T + (SEP_R + 1) * W;
+    for (int64_t c = 0; c < nx; c++)
+        fillrow[c] = fill;
+    const SEP_T one = 1;
+    if (!(g->box_y && mu > 1)) {
+        /* SEP_R rows at a time (the last ones of the band one by one) */
+        for (int64_t y = r0; y < r1;) {
+            int R = r1 - y >= SEP_R ? SEP_R : 1;
+            for (int64_t i = 0; i < mu + R - 1; i++) {
+                int64_t r = fc_fold(y + g->offy + i, g->ny, g->bnd_y);
+                rows[i] = r < 0 ? fillrow : x + r * nx;
+            }
+            SEP_FN(fc_sep_vrow)(g, rows, u, mu, fill, direct_out ? out + y * g->ox : T, W, R);
+            if (!direct_out)
+                for (int r = 0; r < R; r++) {
+                    SEP_T *orow = out + (y + r) * g->ox;
+                    if (g->box_x && g->mv > 1)
+                        SEP_FN(fc_sep_hbox)(T + r * W, v[0], g->mv, orow, g->ox);
+                    else
+                        SEP_FN(fc_sep_hsum)(T + r * W, v, g->mv, orow, g->ox);
+                }
+            y += R;
+        }
+        free(T);
+        free(rows);
+        return 0;
+    }
+    for (int64_t y = r0; y < r1; y++) {
+        SEP_T *orow = out + y * g->ox;
+        SEP_T *Ty = direct_out ? orow : T;
+        {
+            /* running sum of the mu rows in S; restarted at fixed rows */
+            if (y == r0 || y % FC_SEP_RESTART == 0) {
+                int64_t ys = y - y % FC_SEP_RESTART;
+                for (int64_t i = 0; i < mu; i++) {
+                    int64_t r = fc_fold(ys + g->offy + i, g->ny, g->bnd_y);
+                    rows[i] = r < 0 ? fillrow : x + r * nx;
+                }
+                /* a fresh sum of mu rows (unit weights) */
+                const SEP_T *pr[1];
+                pr[0] = rows[0];
+                SEP_FN(fc_sep_vrow)(g, pr, &one, 1, fill, S, W, 1);
+                for (int64_t i = 1; i < mu; i++) {
+                    pr[0] = rows[i];
+                    SEP_FN(fc_sep_vrow)(g, pr, &one, 1, fill, Ty, W, 1);
+                    for (int64_t c = 0; c < W; c++)
+                        S[c] += Ty[c];
+                }
+                /* then advance to y (a band starting between restarts) */
+                for (int64_t yy = ys + 1; yy <= y; yy++) {
+                    int64_t rin = fc_fold(yy + g->offy + mu - 1, g->ny, g->bnd_y);
+                    int64_t rout = fc_fold(yy + g->offy - 1, g->ny, g->bnd_y);
+                    const SEP_T *two[2] = {rin < 0 ? fillrow : x + rin * nx,
+                                           rout < 0 ? fillrow : x + rout * nx};
+                    SEP_T w2[2] = {1, (SEP_T)0 - (SEP_T)1};
+                    SEP_FN(fc_sep_vrow)(g, two, w2, 2, fill, Ty, W, 1);
+                    for (int64_t c = 0; c < W; c++)
+                        S[c] += Ty[c];
+                }
+            } else {
+                int64_t rin = fc_fold(y + g->offy + mu - 1, g->ny, g->bnd_y);
+                int64_t rout = fc_fold(y + g->offy - 1, g->ny, g->bnd_y);
+                const SEP_T *two[2] = {rin < 0 ? fillrow : x + rin * nx,
+                                       rout < 0 ? fillrow : x + rout * nx};
+                SEP_T w2[2] = {1, (SEP_T)0 - (SEP_T)1};
+                SEP_FN(fc_sep_vrow)(g, two, w2, 2, fill, Ty, W, 1);
+                for (int64_t c = 0; c < W; c++)
+                    S[c] += Ty[c];
+            }
+            SEP_T u0 = u[0];
+            for (int64_t c = 0; c < W; c++)
+                Ty[c] = u0 * S[c];
+        }
+        if (direct_out)
+            continue;
+        if (g->box_x && g->mv > 1)
+            SEP_FN(fc_sep_hbox)(T, v[0], g->mv, orow, g->ox);
+        else
+            SEP_FN(fc_sep_hsum)(T, v, g->mv, orow, g->ox);
+    }
+    free(T);
+    free(rows);
+    return 0;
+}
+
+#undef SEP_CAT3
+#undef SEP_NAME3
+#undef SEP_FN
+#undef SEP_CH
+#undef SEP_CHV
+#undef SEP_R

@@ -1,0 +1,122 @@
+"""The separable executor: runs a plan whose kernel is one 1-D correlation
+kernel per convolved axis (``Plan.factors``) as 1-D passes.
+
+It decides nothing about the call (`_plan.make_plan` found the factors,
+`_method.py` chose this executor); it lays the plan out for the C passes
+of `_sepcore` (csrc/fc_sep*.c):
+
+* batch axes go in front, convolved axes last (one work-dtype copy of x);
+* every convolved axis but the last two gets a pass of its own, over the
+  array seen as (outer, n, inner) planes (a full-size intermediate: only
+  for 3 or more convolved axes);
+* the last two convolved axes are done together, band of rows by band of
+  rows: the vertical pass of SEP_R rows goes into a row buffer, the
+  horizontal pass reads it back at once, so that intermediate never leaves
+  the cache.  One convolved axis is a horizontal pass of every row.
+
+Boundary rules fold indices per axis (csrc/fc_boundary.h), which commutes
+with summing along another axis; a fill value ``f`` seen by a later pass is
+what the earlier passes make of it, ``f * prod(sum(factor))``.
+
+Constant factors (``Plan.box``) run as running sums (csrc/fc_sep.h states
+their error bound).
+
+`plan_passes` is the internal entry for callers that already know their
+per-axis kernels and offsets (fastconv.ndimage's separable filters).
+"""
+import math
+
+import numpy as np
+
+from . import _direct, _sepcore
+from ._threads import thread_share
+from ._window import BOUNDARY_CODES, _from_work, _to_work
+
+__all__ = ["run_separable", "plan_passes", "RESTART"]
+
+_sepcore.select_isa(_direct.isa_name())
+RESTART = _sepcore.RESTART   # running sums restart every RESTART samples
+
+# Output rows per work unit at least (SEP_R of fc_sep_impl.h is 4).
+MIN_BAND_ROWS = 8
+
+
+def _band_rows(planes, oy, nthreads):
+    """Rows per unit: the whole plane on one thread, else bands small enough
+    to give every thread several units (the result is the same)."""
+    if nthreads <= 1:
+        return max(1, oy)
+    per_plane = -(-8 * nthreads // max(1, planes))
+    return max(MIN_BAND_ROWS, -(-oy // per_plane))
+
+
+def _run(src, u, v, fill, dst, offy, offx, bnd, box_y, box_x, nthreads):
+    planes, oy = dst.shape[0], dst.shape[1]
+    _sepcore.run_planes(src, u, v, fill, dst, offy, offx, bnd, bnd, box_y, box_x,
+                        _band_rows(planes, oy, nthreads), nthreads)
+
+
+def run_separable(plan):
+    """Execute a plan with ``method == 'separable'``; returns the result
+    (result dtype, the caller's axis order)."""
+    wd = plan.work
+    conv_axes = [a for a, c in enumerate(plan.conv) if c]
+    batch_axes = [a for a, c in enumerate(plan.conv) if not c]
+    order = batch_axes + conv_axes
+    xshape = tuple(plan.shape[a] if not c else n
+                   for a, (n, c) in enumerate(zip(plan.x.shape, plan.conv)))
+    cur = _to_work(np.broadcast_to(plan.x, xshape).transpose(order), wd)
+    nb, k = len(batch_axes), len(conv_axes)
+    factors = [np.ascontiguousarray(f, dtype=wd) for f in plan.factors]
+    box = plan.box
+    fill = np.asarray(plan.fill).astype(wd).reshape(1)
+    one = np.ones(1, wd)
+    bnd = BOUNDARY_CODES[plan.boundary]
+    outputs = math.prod(plan.shape)
+    with np.errstate(all="ignore"), \
+            thread_share(plan.threads, outputs * sum(f.size for f in factors)) as nthreads:
+        for t in range(k - 2):   # the leading convolved axes, one pass each
+            a = nb + t
+            outer, n, inner = math.prod(cur.shape[:a]), cur.shape[a], math.prod(cur.shape[a + 1:])
+            L = plan.shape[conv_axes[t]]
+            nxt = np.empty(cur.shape[:a] + (L,) + cur.shape[a + 1:], wd)
+            _run(cur.reshape(outer, n, inner), factors[t], one, fill, nxt.reshape(outer, L, inner),
+                 plan.offsets[conv_axes[t]], 0, bnd, box[t], False, nthreads)
+            fill = (fill * factors[t].sum(dtype=wd)).astype(wd)
+            cur = nxt
+        if k >= 2:
+            ay, ax = conv_axes[-2], conv_axes[-1]
+            ny, nx = cur.shape[-2], cur.shape[-1]
+            Ly, Lx = plan.shape[ay], plan.shape[ax]
+            res = np.empty(cur.shape[:-2] + (Ly, Lx), wd)
+            _run(cur.reshape(-1, ny, nx), factors[-2], factors[-1], fill, res.reshape(-1, Ly, Lx),
+                 plan.offsets[ay], plan.offsets[ax], bnd, box[-2], box[-1], nthreads)
+        else:
+            ax = conv_axes[-1]
+            n, L = cur.shape[-1], plan.shape[ax]
+            res = np.empty(cur.shape[:-1] + (L,), wd)
+            rows = math.prod(cur.shape[:-1])
+            _run(cur.reshape(1, rows, n), one, factors[-1], fill, res.reshape(1, rows, L),
+                 0, plan.offsets[ax], bnd, False, box[-1], nthreads)
+    if order != list(range(len(order))):
+        res = np.ascontiguousarray(res.transpose(np.argsort(order)))
+    return _from_work(res, plan.result)
+
+
+def plan_passes(x, factors, axes, offsets, boundary="fill", fillvalue=0, *, shape=None,
+                dtype=None, running=True, workers=None, out=None):
+    """A separable plan for callers that know their per-axis kernels.
+
+    ``result[y] = sum_j prod_a factors[a][j_a] * X(y + offset + j)``: on each
+    axis ``axes[a]`` the 1-D *correlation* kernel ``factors[a]`` (not
+    flipped), the output window starting at ``offsets[a]`` in the sense of
+    `_plan` (``offset = -(len(factors[a]) // 2) - origin`` is scipy.ndimage's
+    ``origin``), x read through `boundary` (a fastconv name: 'fill',
+    'wrap', 'symm', 'reflect', 'nearest' and their aliases) with
+    `fillvalue`.  `shape`: the result's shape (default x's); `dtype`: the
+    result dtype (default ``np.result_type(x, *factors)``); `running`:
+    constant factors by running sums.  Run it with ``_execute.execute``.
+    """
+    from ._plan import make_separable_plan
+    return make_separable_plan(x, factors, axes, offsets, boundary, fillvalue, shape, dtype,
+                               running, workers, out)
