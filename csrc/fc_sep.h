@@ -10,16 +10,18 @@
  * output row goes into a row buffer T (ox + mv - 1 samples, in L1/L2) and
  * the horizontal pass reads it back at once: no full-size intermediate.
  *
- * Running sums (box_y / box_x: every tap of u / v equal): the vertical sum
- * of mu rows is updated by one row in and one row out per output row and
- * restarted (summed afresh) at every row y with y % FC_SEP_RESTART == 0;
- * the horizontal one is restarted every FC_SEP_RESTART outputs of a row.
- * A sum then has at most FC_SEP_RESTART - 1 updates since its restart:
- * its rounding error is at most (m + 2 B) u W, where B = FC_SEP_RESTART,
- * u the unit round-off and W the sum of |values| over the m + B samples
- * since the restart, whatever the length of the image.  Integers (wrapping
- * unsigned arithmetic) are exact.  Restarts sit at fixed rows and columns,
- * so the result does not depend on how rows are shared among threads.
+ * Box sums (box_y / box_x: every tap of u / v equal).  Vertical: running
+ * sums, the sum of mu rows updated by one row in and one row out per output
+ * row and restarted (summed afresh) at every row y with
+ * y % FC_SEP_RESTART == 0, so a sum has at most B - 1 updates since its
+ * restart (B = FC_SEP_RESTART): its rounding error is at most
+ * (m + 2 B) u W, u the unit round-off and W the sum of |values| over the
+ * m + B rows since the restart, whatever the size of the image; restarts
+ * sit at fixed rows, so the result does not depend on how rows are shared
+ * among threads.  Horizontal: sums of 1, 2, 4, ... samples by doubling
+ * (vector passes over the row buffer), added for the set bits of m: about
+ * 2 log2(m) additions per output, error at most 2 log2(m) u W.  Integers
+ * (wrapping unsigned arithmetic) are exact.
  */
 #ifndef FC_SEP_H
 #define FC_SEP_H

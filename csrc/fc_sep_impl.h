@@ -105,43 +105,43 @@ static inline void SEP_FN(fc_sep_hsum)(const SEP_T *restrict t, const SEP_T *w, 
     }
 }
 
-/* running horizontal box sums: out[c] = w0 * sum_{j<m} t[c + j], restarted
-   every FC_SEP_RESTART outputs; SEP_LANES segments advance together (ILP) */
-#define SEP_LANES 8
+/* horizontal box sums out[c] = w0 * sum_{j<m} t[c + j], c in [0, n), by
+   doubling: p_s[c] = sum of s samples from c (s = 1, 2, 4, ...: one
+   vector pass each) and the sums of the set bits of m added up; about
+   2 log2(m) vector additions per output, a summation tree of that depth
+   (error at most 2 log2(m) u sum|t|).  t is n + m - 1 long; a, b are
+   scratch of that length. */
 static void SEP_FN(fc_sep_hbox)(const SEP_T *restrict t, SEP_T w0, int64_t m,
-                                SEP_T *restrict out, int64_t n)
+                                SEP_T *restrict out, int64_t n, SEP_T *restrict a,
+                                SEP_T *restrict b)
 {
-    const int64_t B = FC_SEP_RESTART;
-    int64_t nseg = n / B, s = 0;
-    for (; s + SEP_LANES <= nseg; s += SEP_LANES) {
-        SEP_T S[SEP_LANES];
-        for (int l = 0; l < SEP_LANES; l++) {
-            const SEP_T *p = t + (s + l) * B;
-            SEP_T a = p[0];
-            for (int64_t j = 1; j < m; j++)
-                a += p[j];
-            S[l] = a;
-            out[(s + l) * B] = w0 * a;
+    const int64_t L = n + m - 1;
+    const SEP_T *p = t;
+    int64_t size = 1, off = 0, have = 0;
+    SEP_T *acc = out;
+    for (;;) {
+        if (m & size) {
+            if (!have)
+                for (int64_t c = 0; c < n; c++)
+                    acc[c] = p[c + off];
+            else
+                for (int64_t c = 0; c < n; c++)
+                    acc[c] += p[c + off];
+            have = 1;
+            off += size;
         }
-        for (int64_t c = 1; c < B; c++) {
-            for (int l = 0; l < SEP_LANES; l++) {
-                int64_t o = (s + l) * B + c;
-                S[l] += t[o + m - 1] - t[o - 1];
-                out[o] = w0 * S[l];
-            }
-        }
+        if (2 * size > m)
+            break;
+        /* p2[c] = p[c] + p[c + size] for c < L - 2 size + 1 */
+        SEP_T *q = (p == a) ? b : a;
+        int64_t len = L - 2 * size + 1;
+        for (int64_t c = 0; c < len; c++)
+            q[c] = p[c] + p[c + size];
+        p = q;
+        size *= 2;
     }
-    for (int64_t c0 = s * B; c0 < n; c0 += B) {
-        int64_t c1 = c0 + B < n ? c0 + B : n;
-        SEP_T a = t[c0];
-        for (int64_t j = 1; j < m; j++)
-            a += t[c0 + j];
-        out[c0] = w0 * a;
-        for (int64_t c = c0 + 1; c < c1; c++) {
-            a += t[c + m - 1] - t[c - 1];
-            out[c] = w0 * a;
-        }
-    }
+    for (int64_t c = 0; c < n; c++)
+        out[c] = w0 * acc[c];
 }
 
 /* the column values of row pointer p read at input column j (folded) */
@@ -187,14 +187,15 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, cons
 {
     const int64_t W = g->ox + g->mv - 1, mu = g->mu, nx = g->nx;
     const int direct_out = g->mv == 1 && v[0] == (SEP_T)1;
-    SEP_T *T = malloc(sizeof(SEP_T) * (size_t)((SEP_R + 1) * W + nx + 1));
+    SEP_T *T = malloc(sizeof(SEP_T) * (size_t)((SEP_R + 3) * W + nx + 1));
     const SEP_T **rows = malloc(sizeof(SEP_T *) * (size_t)(mu + SEP_R));
     if (!T || !rows) {
         free(T);
         free(rows);
         return -1;
     }
-    SEP_T *S = T + SEP_R * W, *fillrow = T + (SEP_R + 1) * W;
+    SEP_T *S = T + SEP_R * W, *fillrow = T + (SEP_R + 3) * W;
+    SEP_T *ha = T + (SEP_R + 1) * W, *hb = T + (SEP_R + 2) * W;
     for (int64_t c = 0; c < nx; c++)
         fillrow[c] = fill;
     const SEP_T one = 1;
@@ -211,7 +212,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, cons
                 for (int r = 0; r < R; r++) {
                     SEP_T *orow = out + (y + r) * g->ox;
                     if (g->box_x && g->mv > 1)
-                        SEP_FN(fc_sep_hbox)(T + r * W, v[0], g->mv, orow, g->ox);
+                        SEP_FN(fc_sep_hbox)(T + r * W, v[0], g->mv, orow, g->ox, ha, hb);
                     else
                         SEP_FN(fc_sep_hsum)(T + r * W, v, g->mv, orow, g->ox);
                 }
@@ -270,7 +271,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, cons
         if (direct_out)
             continue;
         if (g->box_x && g->mv > 1)
-            SEP_FN(fc_sep_hbox)(T, v[0], g->mv, orow, g->ox);
+            SEP_FN(fc_sep_hbox)(T, v[0], g->mv, orow, g->ox, ha, hb);
         else
             SEP_FN(fc_sep_hsum)(T, v, g->mv, orow, g->ox);
     }

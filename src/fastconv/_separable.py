@@ -5,14 +5,16 @@ It decides nothing about the call (`_plan.make_plan` found the factors,
 `_method.py` chose this executor); it lays the plan out for the C passes
 of `_sepcore` (csrc/fc_sep*.c):
 
-* batch axes go in front, convolved axes last (one work-dtype copy of x);
-* every convolved axis but the last two gets a pass of its own, over the
-  array seen as (outer, n, inner) planes (a full-size intermediate: only
-  for 3 or more convolved axes);
-* the last two convolved axes are done together, band of rows by band of
-  rows: the vertical pass of SEP_R rows goes into a row buffer, the
-  horizontal pass reads it back at once, so that intermediate never leaves
-  the cache.  One convolved axis is a horizontal pass of every row.
+* x in the work dtype, C order, broadcast on the batch axes (one copy at
+  most; no axis is moved);
+* when the last two axes are convolved they are done together, band of
+  rows by band of rows: the vertical pass of SEP_R rows goes into a row
+  buffer, the horizontal pass reads it back at once, so that intermediate
+  never leaves the cache;
+* every other convolved axis gets a pass of its own: the last axis as a
+  horizontal pass of every row, any other as a vertical pass over the
+  array seen as (outer, n, inner) planes (a full-size intermediate between
+  such passes: 3 or more convolved axes, or axes that are not the last two).
 
 Boundary rules fold indices per axis (csrc/fc_boundary.h), which commutes
 with summing along another axis; a fill value ``f`` seen by a later pass is
@@ -58,49 +60,46 @@ def _run(src, u, v, fill, dst, offy, offx, bnd, box_y, box_x, nthreads):
 
 def run_separable(plan):
     """Execute a plan with ``method == 'separable'``; returns the result
-    (result dtype, the caller's axis order)."""
+    (result dtype)."""
     wd = plan.work
+    ndim = len(plan.shape)
     conv_axes = [a for a, c in enumerate(plan.conv) if c]
-    batch_axes = [a for a, c in enumerate(plan.conv) if not c]
-    order = batch_axes + conv_axes
     xshape = tuple(plan.shape[a] if not c else n
                    for a, (n, c) in enumerate(zip(plan.x.shape, plan.conv)))
-    cur = _to_work(np.broadcast_to(plan.x, xshape).transpose(order), wd)
-    nb, k = len(batch_axes), len(conv_axes)
-    factors = [np.ascontiguousarray(f, dtype=wd) for f in plan.factors]
-    box = plan.box
+    cur = _to_work(np.broadcast_to(plan.x, xshape), wd)
+    factors = dict(zip(conv_axes, (np.ascontiguousarray(f, dtype=wd) for f in plan.factors)))
+    box = dict(zip(conv_axes, plan.box))
     fill = np.asarray(plan.fill).astype(wd).reshape(1)
     one = np.ones(1, wd)
     bnd = BOUNDARY_CODES[plan.boundary]
-    outputs = math.prod(plan.shape)
+    fused = len(conv_axes) >= 2 and conv_axes[-2:] == [ndim - 2, ndim - 1]
+    single = conv_axes[:-2] if fused else conv_axes
+    taps = sum(f.size for f in factors.values())
     with np.errstate(all="ignore"), \
-            thread_share(plan.threads, outputs * sum(f.size for f in factors)) as nthreads:
-        for t in range(k - 2):   # the leading convolved axes, one pass each
-            a = nb + t
-            outer, n, inner = math.prod(cur.shape[:a]), cur.shape[a], math.prod(cur.shape[a + 1:])
-            L = plan.shape[conv_axes[t]]
+            thread_share(plan.threads, math.prod(plan.shape) * taps) as nthreads:
+        for a in single:   # one pass each, in place on the array's layout
+            L = plan.shape[a]
             nxt = np.empty(cur.shape[:a] + (L,) + cur.shape[a + 1:], wd)
-            _run(cur.reshape(outer, n, inner), factors[t], one, fill, nxt.reshape(outer, L, inner),
-                 plan.offsets[conv_axes[t]], 0, bnd, box[t], False, nthreads)
-            fill = (fill * factors[t].sum(dtype=wd)).astype(wd)
+            if a == ndim - 1:    # along rows: a horizontal pass of every row
+                rows = math.prod(cur.shape[:-1])
+                _run(cur.reshape(1, rows, cur.shape[-1]), one, factors[a], fill,
+                     nxt.reshape(1, rows, L), 0, plan.offsets[a], bnd, False, box[a], nthreads)
+            else:                # a vertical pass over (outer, n, inner) planes
+                outer, inner = math.prod(cur.shape[:a]), math.prod(cur.shape[a + 1:])
+                _run(cur.reshape(outer, cur.shape[a], inner), factors[a], one, fill,
+                     nxt.reshape(outer, L, inner), plan.offsets[a], 0, bnd, box[a], False,
+                     nthreads)
+            fill = (fill * factors[a].sum(dtype=wd)).astype(wd)
             cur = nxt
-        if k >= 2:
-            ay, ax = conv_axes[-2], conv_axes[-1]
+        if fused:   # the last two axes together, band by band
+            ay, ax = ndim - 2, ndim - 1
             ny, nx = cur.shape[-2], cur.shape[-1]
             Ly, Lx = plan.shape[ay], plan.shape[ax]
-            res = np.empty(cur.shape[:-2] + (Ly, Lx), wd)
-            _run(cur.reshape(-1, ny, nx), factors[-2], factors[-1], fill, res.reshape(-1, Ly, Lx),
-                 plan.offsets[ay], plan.offsets[ax], bnd, box[-2], box[-1], nthreads)
-        else:
-            ax = conv_axes[-1]
-            n, L = cur.shape[-1], plan.shape[ax]
-            res = np.empty(cur.shape[:-1] + (L,), wd)
-            rows = math.prod(cur.shape[:-1])
-            _run(cur.reshape(1, rows, n), one, factors[-1], fill, res.reshape(1, rows, L),
-                 0, plan.offsets[ax], bnd, False, box[-1], nthreads)
-    if order != list(range(len(order))):
-        res = np.ascontiguousarray(res.transpose(np.argsort(order)))
-    return _from_work(res, plan.result)
+            nxt = np.empty(cur.shape[:-2] + (Ly, Lx), wd)
+            _run(cur.reshape(-1, ny, nx), factors[ay], factors[ax], fill, nxt.reshape(-1, Ly, Lx),
+                 plan.offsets[ay], plan.offsets[ax], bnd, box[ay], box[ax], nthreads)
+            cur = nxt
+    return _from_work(cur, plan.result)
 
 
 def plan_passes(x, factors, axes, offsets, boundary="fill", fillvalue=0, *, shape=None,
