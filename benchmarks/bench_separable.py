@@ -64,7 +64,9 @@ def show(row, times, ref, outputs, taps):
     t = times[ref]
     parts = [f"{row:<26s} fastconv {t * 1e3:8.2f} ms {2 * outputs * taps / t / 1e9:6.1f} GFLOP/s"]
     for name, s in times.items():
-        if name != ref:
+        if name == "fastconv w2":   # speed-up of two threads over one
+            parts.append(f"w2 {s * 1e3:8.2f} ms (w1/w2 {t / s:5.2f}x)")
+        elif name != ref:
             parts.append(f"{name} {s * 1e3:8.2f} ms ({s / t:5.2f}x)")
     print(" | ".join(parts))
     sys.stdout.flush()

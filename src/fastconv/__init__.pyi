@@ -49,6 +49,32 @@ def correlate(
     dtype: DTypeLike | None = None,
     workers: int | None = None,
 ) -> NDArray[Any]: ...
+def sepconvolve(
+    in1: ArrayLike,
+    kernels: Sequence[ArrayLike],
+    mode: _Mode = "full",
+    method: _Method = "auto",
+    *,
+    axes: _Axes = None,
+    boundary: _Boundary = "fill",
+    fillvalue: _Scalar = 0,
+    out: NDArray[Any] | None = None,
+    dtype: DTypeLike | None = None,
+    workers: int | None = None,
+) -> NDArray[Any]: ...
+def sepcorrelate(
+    in1: ArrayLike,
+    kernels: Sequence[ArrayLike],
+    mode: _Mode = "full",
+    method: _Method = "auto",
+    *,
+    axes: _Axes = None,
+    boundary: _Boundary = "fill",
+    fillvalue: _Scalar = 0,
+    out: NDArray[Any] | None = None,
+    dtype: DTypeLike | None = None,
+    workers: int | None = None,
+) -> NDArray[Any]: ...
 def convolve2d(
     in1: ArrayLike,
     in2: ArrayLike,
