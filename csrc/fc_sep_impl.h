@@ -44,30 +44,37 @@ static inline void SEP_FN(fc_sep_vsum)(const SEP_T *const *rows, int64_t off, co
 
 /* SEP_R rows at once: out[r * os + c] = sum_i w[i] * rows[r + i][off + c]:
    each input row is read once per SEP_R output rows, and every output is
-   summed in the same order as by fc_sep_vsum (the same bits) */
+   summed in the same order as by fc_sep_vsum (the same bits).  The
+   accumulators are GCC vector-extension values (SEP_R x 2 vectors), which
+   the compiler keeps in registers for every element type. */
+typedef SEP_T SEP_FN(fc_sep_vec) __attribute__((vector_size(SEP_VBYTES), aligned(sizeof(SEP_T))));
+#define SEP_VL (SEP_VBYTES / (int)sizeof(SEP_T))
 static inline void SEP_FN(fc_sep_vsumR)(const SEP_T *const *rows, int64_t off, const SEP_T *w,
                                         int64_t m, SEP_T *restrict out, int64_t os, int64_t n)
 {
+    typedef SEP_FN(fc_sep_vec) V;
     int64_t c = 0;
-    for (; c + SEP_CHV <= n; c += SEP_CHV) {
-        SEP_T acc[SEP_R][SEP_CHV];
+    for (; c + 2 * SEP_VL <= n; c += 2 * SEP_VL) {
+        V a0[SEP_R], a1[SEP_R];
         SEP_T w0 = w[0];
         for (int r = 0; r < SEP_R; r++) {
-            const SEP_T *p = rows[r] + off + c;
-            for (int k = 0; k < SEP_CHV; k++)
-                acc[r][k] = w0 * p[k];
+            const V *p = (const V *)(rows[r] + off + c);
+            a0[r] = w0 * p[0];
+            a1[r] = w0 * p[1];
         }
         for (int64_t i = 1; i < m; i++) {
             SEP_T wi = w[i];
             for (int r = 0; r < SEP_R; r++) {
-                const SEP_T *q = rows[r + i] + off + c;
-                for (int k = 0; k < SEP_CHV; k++)
-                    acc[r][k] += wi * q[k];
+                const V *q = (const V *)(rows[r + i] + off + c);
+                a0[r] += wi * q[0];
+                a1[r] += wi * q[1];
             }
         }
-        for (int r = 0; r < SEP_R; r++)
-            for (int k = 0; k < SEP_CHV; k++)
-                out[r * os + c + k] = acc[r][k];
+        for (int r = 0; r < SEP_R; r++) {
+            V *o = (V *)(out + r * os + c);
+            o[0] = a0[r];
+            o[1] = a1[r];
+        }
     }
     for (int r = 0; r < SEP_R; r++)
         for (int64_t cc = c; cc < n; cc++) {
@@ -78,24 +85,29 @@ static inline void SEP_FN(fc_sep_vsumR)(const SEP_T *const *rows, int64_t off, c
         }
 }
 
-/* out[c] = sum_j w[j] * t[c + j], c in [0, n) */
+/* out[c] = sum_j w[j] * t[c + j], c in [0, n): 4 vector accumulators */
 static inline void SEP_FN(fc_sep_hsum)(const SEP_T *restrict t, const SEP_T *w, int64_t m,
                                        SEP_T *restrict out, int64_t n)
 {
+    typedef SEP_FN(fc_sep_vec) V;
     int64_t c = 0;
-    for (; c + SEP_CH <= n; c += SEP_CH) {
-        SEP_T acc[SEP_CH];
+    for (; c + 4 * SEP_VL <= n; c += 4 * SEP_VL) {
+        const V *p = (const V *)(t + c);
         SEP_T w0 = w[0];
-        for (int k = 0; k < SEP_CH; k++)
-            acc[k] = w0 * t[c + k];
+        V a0 = w0 * p[0], a1 = w0 * p[1], a2 = w0 * p[2], a3 = w0 * p[3];
         for (int64_t j = 1; j < m; j++) {
             SEP_T wj = w[j];
-            const SEP_T *q = t + c + j;
-            for (int k = 0; k < SEP_CH; k++)
-                acc[k] += wj * q[k];
+            const V *q = (const V *)(t + c + j);
+            a0 += wj * q[0];
+            a1 += wj * q[1];
+            a2 += wj * q[2];
+            a3 += wj * q[3];
         }
-        for (int k = 0; k < SEP_CH; k++)
-            out[c + k] = acc[k];
+        V *o = (V *)(out + c);
+        o[0] = a0;
+        o[1] = a1;
+        o[2] = a2;
+        o[3] = a3;
     }
     for (; c < n; c++) {
         SEP_T acc = w[0] * t[c];
@@ -286,3 +298,4 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, cons
 #undef SEP_CH
 #undef SEP_CHV
 #undef SEP_R
+#undef SEP_VL
