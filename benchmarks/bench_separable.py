@@ -28,28 +28,14 @@ Rows (ratio = peer time / fastconv time; > 1: fastconv faster):
 GFLOP/s count 2 x outputs x taps of the passes actually run.
 """
 import argparse
-import statistics
 import sys
-from time import perf_counter
 
 import numpy as np
+from bench_options import interleaved   # (this directory)
 
 import fastconv
 from fastconv._execute import execute
 from fastconv._plan import make_plan, with_method
-
-
-def interleaved(calls, repeats):
-    """name -> median seconds over `repeats` rounds alternating the calls."""
-    for fn in calls.values():
-        fn()
-    samples = {n: [] for n in calls}
-    for _ in range(repeats):
-        for name, fn in calls.items():
-            t0 = perf_counter()
-            fn()
-            samples[name].append(perf_counter() - t0)
-    return {n: statistics.median(s) for n, s in samples.items()}
 
 
 def gaussian_kernel(sigma, truncate=4.0):

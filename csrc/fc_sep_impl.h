@@ -194,6 +194,16 @@ static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_T *const 
     }
 }
 
+/* the horizontal pass of one row buffer into an output row */
+static inline void SEP_FN(fc_sep_hpass)(const struct fc_sep_geom *g, const SEP_T *T,
+                                        const SEP_T *v, SEP_T *orow, SEP_T *ha, SEP_T *hb)
+{
+    if (g->box_x && g->mv > 1)
+        SEP_FN(fc_sep_hbox)(T, v[0], g->mv, orow, g->ox, ha, hb);
+    else
+        SEP_FN(fc_sep_hsum)(T, v, g->mv, orow, g->ox);
+}
+
 static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, const SEP_T *u,
                                const SEP_T *v, SEP_T fill, SEP_T *out, int64_t r0, int64_t r1)
 {
@@ -222,11 +232,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, cons
             SEP_FN(fc_sep_vrow)(g, rows, u, mu, fill, direct_out ? out + y * g->ox : T, W, R);
             if (!direct_out)
                 for (int r = 0; r < R; r++) {
-                    SEP_T *orow = out + (y + r) * g->ox;
-                    if (g->box_x && g->mv > 1)
-                        SEP_FN(fc_sep_hbox)(T + r * W, v[0], g->mv, orow, g->ox, ha, hb);
-                    else
-                        SEP_FN(fc_sep_hsum)(T + r * W, v, g->mv, orow, g->ox);
+                    SEP_FN(fc_sep_hpass)(g, T + r * W, v, out + (y + r) * g->ox, ha, hb);
                 }
             y += R;
         }
@@ -234,58 +240,41 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, cons
         free(rows);
         return 0;
     }
+    /* running sums of mu rows in S, restarted at fixed rows */
     for (int64_t y = r0; y < r1; y++) {
         SEP_T *orow = out + y * g->ox;
         SEP_T *Ty = direct_out ? orow : T;
-        {
-            /* running sum of the mu rows in S; restarted at fixed rows */
-            if (y == r0 || y % FC_SEP_RESTART == 0) {
-                int64_t ys = y - y % FC_SEP_RESTART;
-                for (int64_t i = 0; i < mu; i++) {
-                    int64_t r = fc_fold(ys + g->offy + i, g->ny, g->bnd_y);
-                    rows[i] = r < 0 ? fillrow : x + r * nx;
-                }
-                /* a fresh sum of mu rows (unit weights) */
-                const SEP_T *pr[1];
-                pr[0] = rows[0];
-                SEP_FN(fc_sep_vrow)(g, pr, &one, 1, fill, S, W, 1);
-                for (int64_t i = 1; i < mu; i++) {
-                    pr[0] = rows[i];
-                    SEP_FN(fc_sep_vrow)(g, pr, &one, 1, fill, Ty, W, 1);
+        int64_t yy = y;
+        if (y == r0 || y % FC_SEP_RESTART == 0) {
+            /* a fresh sum at the restart row, then on to y (a band may
+               start between restarts) */
+            int64_t ys = y - y % FC_SEP_RESTART;
+            const SEP_T *pr[1];
+            for (int64_t i = 0; i < mu; i++) {
+                int64_t r = fc_fold(ys + g->offy + i, g->ny, g->bnd_y);
+                pr[0] = r < 0 ? fillrow : x + r * nx;
+                SEP_FN(fc_sep_vrow)(g, pr, &one, 1, fill, i ? Ty : S, W, 1);
+                if (i)
                     for (int64_t c = 0; c < W; c++)
                         S[c] += Ty[c];
-                }
-                /* then advance to y (a band starting between restarts) */
-                for (int64_t yy = ys + 1; yy <= y; yy++) {
-                    int64_t rin = fc_fold(yy + g->offy + mu - 1, g->ny, g->bnd_y);
-                    int64_t rout = fc_fold(yy + g->offy - 1, g->ny, g->bnd_y);
-                    const SEP_T *two[2] = {rin < 0 ? fillrow : x + rin * nx,
-                                           rout < 0 ? fillrow : x + rout * nx};
-                    SEP_T w2[2] = {1, (SEP_T)0 - (SEP_T)1};
-                    SEP_FN(fc_sep_vrow)(g, two, w2, 2, fill, Ty, W, 1);
-                    for (int64_t c = 0; c < W; c++)
-                        S[c] += Ty[c];
-                }
-            } else {
-                int64_t rin = fc_fold(y + g->offy + mu - 1, g->ny, g->bnd_y);
-                int64_t rout = fc_fold(y + g->offy - 1, g->ny, g->bnd_y);
-                const SEP_T *two[2] = {rin < 0 ? fillrow : x + rin * nx,
-                                       rout < 0 ? fillrow : x + rout * nx};
-                SEP_T w2[2] = {1, (SEP_T)0 - (SEP_T)1};
-                SEP_FN(fc_sep_vrow)(g, two, w2, 2, fill, Ty, W, 1);
-                for (int64_t c = 0; c < W; c++)
-                    S[c] += Ty[c];
             }
-            SEP_T u0 = u[0];
-            for (int64_t c = 0; c < W; c++)
-                Ty[c] = u0 * S[c];
+            yy = ys + 1;
         }
-        if (direct_out)
-            continue;
-        if (g->box_x && g->mv > 1)
-            SEP_FN(fc_sep_hbox)(T, v[0], g->mv, orow, g->ox, ha, hb);
-        else
-            SEP_FN(fc_sep_hsum)(T, v, g->mv, orow, g->ox);
+        for (; yy <= y; yy++) {   /* one row in, one row out */
+            int64_t rin = fc_fold(yy + g->offy + mu - 1, g->ny, g->bnd_y);
+            int64_t rout = fc_fold(yy + g->offy - 1, g->ny, g->bnd_y);
+            const SEP_T *two[2] = {rin < 0 ? fillrow : x + rin * nx,
+                                   rout < 0 ? fillrow : x + rout * nx};
+            SEP_T w2[2] = {1, (SEP_T)0 - (SEP_T)1};
+            SEP_FN(fc_sep_vrow)(g, two, w2, 2, fill, Ty, W, 1);
+            for (int64_t c = 0; c < W; c++)
+                S[c] += Ty[c];
+        }
+        SEP_T u0 = u[0];
+        for (int64_t c = 0; c < W; c++)
+            Ty[c] = u0 * S[c];
+        if (!direct_out)
+            SEP_FN(fc_sep_hpass)(g, T, v, orow, ha, hb);
     }
     free(T);
     free(rows);

@@ -30,7 +30,7 @@ import math
 
 import numpy as np
 
-from . import _direct, _sepcore
+from . import _direct, _memory, _sepcore
 from ._threads import thread_share
 from ._window import BOUNDARY_CODES, _from_work, _to_work
 
@@ -79,7 +79,7 @@ def run_separable(plan):
             thread_share(plan.threads, math.prod(plan.shape) * taps) as nthreads:
         for a in single:   # one pass each, in place on the array's layout
             L = plan.shape[a]
-            nxt = np.empty(cur.shape[:a] + (L,) + cur.shape[a + 1:], wd)
+            nxt = _memory.empty(cur.shape[:a] + (L,) + cur.shape[a + 1:], wd)
             if a == ndim - 1:    # along rows: a horizontal pass of every row
                 rows = math.prod(cur.shape[:-1])
                 _run(cur.reshape(1, rows, cur.shape[-1]), one, factors[a], fill,
@@ -95,7 +95,7 @@ def run_separable(plan):
             ay, ax = ndim - 2, ndim - 1
             ny, nx = cur.shape[-2], cur.shape[-1]
             Ly, Lx = plan.shape[ay], plan.shape[ax]
-            nxt = np.empty(cur.shape[:-2] + (Ly, Lx), wd)
+            nxt = _memory.empty(cur.shape[:-2] + (Ly, Lx), wd)
             _run(cur.reshape(-1, ny, nx), factors[ay], factors[ax], fill, nxt.reshape(-1, Ly, Lx),
                  plan.offsets[ay], plan.offsets[ax], bnd, box[ay], box[ax], nthreads)
             cur = nxt
