@@ -38,8 +38,10 @@ struct fc_sep_geom {
     int box_y, box_x;    /* running sums on that axis */
 };
 
-/* element types (codes used by _sepcore.pyx) */
+/* element types (codes used by _sepcore.pyx): work type, and for the last
+   four the input's narrower integer type (x read and converted on load) */
 enum fc_sep_type { FC_SEP_F32 = 0, FC_SEP_F64, FC_SEP_U8, FC_SEP_U16, FC_SEP_U32, FC_SEP_U64,
+                   FC_SEP_F32_U8, FC_SEP_F32_U16, FC_SEP_F64_U8, FC_SEP_F64_U16,
                    FC_SEP_NTYPES };
 
 /* rows [r0, r1) of one plane; returns 0, or -1 when out of memory */

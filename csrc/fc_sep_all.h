@@ -38,10 +38,37 @@
 #undef SEP_T
 #undef SEP_TN
 
+/* uint8 / uint16 images read directly by float passes */
+#define SEP_T float
+#define SEP_I uint8_t
+#define SEP_TN f32u8
+#include "fc_sep_impl.h"
+#undef SEP_I
+#undef SEP_TN
+#define SEP_I uint16_t
+#define SEP_TN f32u16
+#include "fc_sep_impl.h"
+#undef SEP_I
+#undef SEP_TN
+#undef SEP_T
+#define SEP_T double
+#define SEP_I uint8_t
+#define SEP_TN f64u8
+#include "fc_sep_impl.h"
+#undef SEP_I
+#undef SEP_TN
+#define SEP_I uint16_t
+#define SEP_TN f64u16
+#include "fc_sep_impl.h"
+#undef SEP_I
+#undef SEP_TN
+#undef SEP_T
+
 #define SEP_ENTRY_CAT(a, b) a##_##b
 #define SEP_ENTRY_NAME(a, b) SEP_ENTRY_CAT(a, b)
-#define SEP_CALL(tn, T)                                                                  \
-    return SEP_ENTRY_NAME(fc_sep_rows_##tn, SEP_ISA)(g, (const T *)x, (const T *)u,       \
+#define SEP_CALL(tn, T) SEP_CALL2(tn, T, T)
+#define SEP_CALL2(tn, T, I)                                                              \
+    return SEP_ENTRY_NAME(fc_sep_rows_##tn, SEP_ISA)(g, (const I *)x, (const T *)u,       \
                                                      (const T *)v, *(const T *)fill,      \
                                                      (T *)out, r0, r1)
 
@@ -56,6 +83,10 @@ int SEP_ENTRY_NAME(fc_sep_rows, SEP_ISA)(int type, const struct fc_sep_geom *g, 
     case FC_SEP_U16: SEP_CALL(u16, uint16_t);
     case FC_SEP_U32: SEP_CALL(u32, uint32_t);
     case FC_SEP_U64: SEP_CALL(u64, uint64_t);
+    case FC_SEP_F32_U8: SEP_CALL2(f32u8, float, uint8_t);
+    case FC_SEP_F32_U16: SEP_CALL2(f32u16, float, uint16_t);
+    case FC_SEP_F64_U8: SEP_CALL2(f64u8, double, uint8_t);
+    case FC_SEP_F64_U16: SEP_CALL2(f64u16, double, uint16_t);
     default: return -1;
     }
 }

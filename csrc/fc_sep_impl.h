@@ -8,6 +8,13 @@
 #define SEP_CAT3(a, b, c) a##_##b##_##c
 #define SEP_NAME3(a, b, c) SEP_CAT3(a, b, c)
 #define SEP_FN(name) SEP_NAME3(name, SEP_TN, SEP_ISA)
+/* SEP_I: the element type of the input rows (default SEP_T); a narrower
+   integer type (uint8/uint16 images) is converted on load, so the first
+   pass needs no converted copy of the input */
+#ifndef SEP_I
+#define SEP_I SEP_T
+#define SEP_I_IS_T 1
+#endif
 /* columns per accumulator block: 4 vectors (horizontal), 2 vectors for
    each of SEP_R rows (vertical) */
 #define SEP_CH (4 * SEP_VBYTES / (int)sizeof(SEP_T))
@@ -15,29 +22,29 @@
 #define SEP_R 4
 
 /* out[c] = sum_i w[i] * rows[i][c], c in [0, n) (rows offset already) */
-static inline void SEP_FN(fc_sep_vsum)(const SEP_T *const *rows, int64_t off, const SEP_T *w,
+static inline void SEP_FN(fc_sep_vsum)(const SEP_I *const *rows, int64_t off, const SEP_T *w,
                                        int64_t m, SEP_T *restrict out, int64_t n)
 {
     int64_t c = 0;
     for (; c + SEP_CH <= n; c += SEP_CH) {
         SEP_T acc[SEP_CH];
-        const SEP_T *p = rows[0] + off + c;
+        const SEP_I *p = rows[0] + off + c;
         SEP_T w0 = w[0];
         for (int k = 0; k < SEP_CH; k++)
-            acc[k] = w0 * p[k];
+            acc[k] = w0 * (SEP_T)p[k];
         for (int64_t i = 1; i < m; i++) {
-            const SEP_T *q = rows[i] + off + c;
+            const SEP_I *q = rows[i] + off + c;
             SEP_T wi = w[i];
             for (int k = 0; k < SEP_CH; k++)
-                acc[k] += wi * q[k];
+                acc[k] += wi * (SEP_T)q[k];
         }
         for (int k = 0; k < SEP_CH; k++)
             out[c + k] = acc[k];
     }
     for (; c < n; c++) {
-        SEP_T acc = w[0] * rows[0][off + c];
+        SEP_T acc = w[0] * (SEP_T)rows[0][off + c];
         for (int64_t i = 1; i < m; i++)
-            acc += w[i] * rows[i][off + c];
+            acc += w[i] * (SEP_T)rows[i][off + c];
         out[c] = acc;
     }
 }
@@ -49,7 +56,15 @@ static inline void SEP_FN(fc_sep_vsum)(const SEP_T *const *rows, int64_t off, co
    the compiler keeps in registers for every element type. */
 typedef SEP_T SEP_FN(fc_sep_vec) __attribute__((vector_size(SEP_VBYTES), aligned(sizeof(SEP_T))));
 #define SEP_VL (SEP_VBYTES / (int)sizeof(SEP_T))
-static inline void SEP_FN(fc_sep_vsumR)(const SEP_T *const *rows, int64_t off, const SEP_T *w,
+#ifdef SEP_I_IS_T
+#define SEP_LOADV(ptr, k) (((const V *)(ptr))[k])
+#else
+typedef SEP_I SEP_FN(fc_sep_ivec)
+    __attribute__((vector_size(SEP_VL * sizeof(SEP_I)), aligned(sizeof(SEP_I))));
+#define SEP_LOADV(ptr, k) \
+    __builtin_convertvector(((const SEP_FN(fc_sep_ivec) *)(ptr))[k], SEP_FN(fc_sep_vec))
+#endif
+static inline void SEP_FN(fc_sep_vsumR)(const SEP_I *const *rows, int64_t off, const SEP_T *w,
                                         int64_t m, SEP_T *restrict out, int64_t os, int64_t n)
 {
     typedef SEP_FN(fc_sep_vec) V;
@@ -58,16 +73,16 @@ static inline void SEP_FN(fc_sep_vsumR)(const SEP_T *const *rows, int64_t off, c
         V a0[SEP_R], a1[SEP_R];
         SEP_T w0 = w[0];
         for (int r = 0; r < SEP_R; r++) {
-            const V *p = (const V *)(rows[r] + off + c);
-            a0[r] = w0 * p[0];
-            a1[r] = w0 * p[1];
+            const SEP_I *p = rows[r] + off + c;
+            a0[r] = w0 * SEP_LOADV(p, 0);
+            a1[r] = w0 * SEP_LOADV(p, 1);
         }
         for (int64_t i = 1; i < m; i++) {
             SEP_T wi = w[i];
             for (int r = 0; r < SEP_R; r++) {
-                const V *q = (const V *)(rows[r + i] + off + c);
-                a0[r] += wi * q[0];
-                a1[r] += wi * q[1];
+                const SEP_I *q = rows[r + i] + off + c;
+                a0[r] += wi * SEP_LOADV(q, 0);
+                a1[r] += wi * SEP_LOADV(q, 1);
             }
         }
         for (int r = 0; r < SEP_R; r++) {
@@ -78,9 +93,9 @@ static inline void SEP_FN(fc_sep_vsumR)(const SEP_T *const *rows, int64_t off, c
     }
     for (int r = 0; r < SEP_R; r++)
         for (int64_t cc = c; cc < n; cc++) {
-            SEP_T acc = w[0] * rows[r][off + cc];
+            SEP_T acc = w[0] * (SEP_T)rows[r][off + cc];
             for (int64_t i = 1; i < m; i++)
-                acc += w[i] * rows[r + i][off + cc];
+                acc += w[i] * (SEP_T)rows[r + i][off + cc];
             out[r * os + cc] = acc;
         }
 }
@@ -157,15 +172,15 @@ static void SEP_FN(fc_sep_hbox)(const SEP_T *restrict t, SEP_T w0, int64_t m,
 }
 
 /* the column values of row pointer p read at input column j (folded) */
-static inline SEP_T SEP_FN(fc_sep_at)(const SEP_T *p, int64_t j, SEP_T fill)
+static inline SEP_T SEP_FN(fc_sep_at)(const SEP_I *p, int64_t j, SEP_T fill)
 {
-    return j < 0 ? fill : p[j];
+    return j < 0 ? fill : (SEP_T)p[j];
 }
 
 /* the vertical pass T(y, t), t in [0, W): weights w over the rows `rows`
    (fill rows point at `fillrow`); interior columns vectorised, the border
    ones folded */
-static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_T *const *rows,
+static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_I *const *rows,
                                 const SEP_T *w, int64_t m, SEP_T fill, SEP_T *restrict T,
                                 int64_t W, int R)
 {
@@ -204,22 +219,24 @@ static inline void SEP_FN(fc_sep_hpass)(const struct fc_sep_geom *g, const SEP_T
         SEP_FN(fc_sep_hsum)(T, v, g->mv, orow, g->ox);
 }
 
-static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, const SEP_T *u,
+static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, const SEP_T *u,
                                const SEP_T *v, SEP_T fill, SEP_T *out, int64_t r0, int64_t r1)
 {
     const int64_t W = g->ox + g->mv - 1, mu = g->mu, nx = g->nx;
     const int direct_out = g->mv == 1 && v[0] == (SEP_T)1;
-    SEP_T *T = malloc(sizeof(SEP_T) * (size_t)((SEP_R + 3) * W + nx + 1));
-    const SEP_T **rows = malloc(sizeof(SEP_T *) * (size_t)(mu + SEP_R));
-    if (!T || !rows) {
+    SEP_T *T = malloc(sizeof(SEP_T) * (size_t)((SEP_R + 3) * W + 1));
+    const SEP_I **rows = malloc(sizeof(SEP_I *) * (size_t)(mu + SEP_R));
+    SEP_I *fillrow = malloc(sizeof(SEP_I) * (size_t)(nx + 1));   /* (fill fits SEP_I) */
+    if (!T || !rows || !fillrow) {
         free(T);
         free(rows);
+        free(fillrow);
         return -1;
     }
-    SEP_T *S = T + SEP_R * W, *fillrow = T + (SEP_R + 3) * W;
+    SEP_T *S = T + SEP_R * W;
     SEP_T *ha = T + (SEP_R + 1) * W, *hb = T + (SEP_R + 2) * W;
     for (int64_t c = 0; c < nx; c++)
-        fillrow[c] = fill;
+        fillrow[c] = (SEP_I)fill;
     const SEP_T one = 1;
     if (!(g->box_y && mu > 1)) {
         /* SEP_R rows at a time (the last ones of the band one by one) */
@@ -238,6 +255,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, cons
         }
         free(T);
         free(rows);
+        free(fillrow);
         return 0;
     }
     /* running sums of mu rows in S, restarted at fixed rows */
@@ -249,7 +267,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, cons
             /* a fresh sum at the restart row, then on to y (a band may
                start between restarts) */
             int64_t ys = y - y % FC_SEP_RESTART;
-            const SEP_T *pr[1];
+            const SEP_I *pr[1];
             for (int64_t i = 0; i < mu; i++) {
                 int64_t r = fc_fold(ys + g->offy + i, g->ny, g->bnd_y);
                 pr[0] = r < 0 ? fillrow : x + r * nx;
@@ -263,7 +281,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, cons
         for (; yy <= y; yy++) {   /* one row in, one row out */
             int64_t rin = fc_fold(yy + g->offy + mu - 1, g->ny, g->bnd_y);
             int64_t rout = fc_fold(yy + g->offy - 1, g->ny, g->bnd_y);
-            const SEP_T *two[2] = {rin < 0 ? fillrow : x + rin * nx,
+            const SEP_I *two[2] = {rin < 0 ? fillrow : x + rin * nx,
                                    rout < 0 ? fillrow : x + rout * nx};
             SEP_T w2[2] = {1, (SEP_T)0 - (SEP_T)1};
             SEP_FN(fc_sep_vrow)(g, two, w2, 2, fill, Ty, W, 1);
@@ -278,6 +296,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, cons
     }
     free(T);
     free(rows);
+    free(fillrow);
     return 0;
 }
 
@@ -288,3 +307,8 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_T *x, cons
 #undef SEP_CHV
 #undef SEP_R
 #undef SEP_VL
+#undef SEP_LOADV
+#ifdef SEP_I_IS_T
+#undef SEP_I
+#undef SEP_I_IS_T
+#endif

@@ -58,6 +58,18 @@ def _run(src, u, v, fill, dst, offy, offx, bnd, box_y, box_x, nthreads):
                         _band_rows(planes, oy, nthreads), nthreads)
 
 
+def _input(x, xshape, wd, fill):
+    """x as the first pass reads it: itself when it is a C-contiguous
+    uint8/uint16 array of the output's batch shape and holds the fill value
+    (converted on load, csrc/fc_sep_impl.h SEP_I), else a work-dtype copy."""
+    if (x.dtype.char in _sepcore.DIRECT_INPUTS.get(wd.char, ()) and x.shape == xshape
+            and x.flags.c_contiguous and x.flags.aligned and x.dtype.isnative):
+        with np.errstate(all="ignore"):
+            if np.asarray(fill).astype(x.dtype) == fill:
+                return x
+    return _to_work(np.broadcast_to(x, xshape), wd)
+
+
 def run_separable(plan):
     """Execute a plan with ``method == 'separable'``; returns the result
     (result dtype)."""
@@ -66,7 +78,7 @@ def run_separable(plan):
     conv_axes = [a for a, c in enumerate(plan.conv) if c]
     xshape = tuple(plan.shape[a] if not c else n
                    for a, (n, c) in enumerate(zip(plan.x.shape, plan.conv)))
-    cur = _to_work(np.broadcast_to(plan.x, xshape), wd)
+    cur = _input(plan.x, xshape, wd, plan.fill)
     factors = dict(zip(conv_axes, (np.ascontiguousarray(f, dtype=wd) for f in plan.factors)))
     box = dict(zip(conv_axes, plan.box))
     fill = np.asarray(plan.fill).astype(wd).reshape(1)

@@ -21,10 +21,12 @@ cdef extern from "fc_sep.h" nogil:
 
 RESTART = FC_SEP_RESTART
 
-# element type codes of fc_sep.h, by numpy dtype character
-TYPE_CODES = {"f": 0, "d": 1, "B": 2, "H": 3, "I": 4, "L": 5, "Q": 5}
-if cnp.dtype("L").itemsize == 4:
-    TYPE_CODES["L"] = 4
+# element type codes of fc_sep.h, by (input, work) numpy dtype characters
+TYPE_CODES = {("f", "f"): 0, ("d", "d"): 1, ("B", "B"): 2, ("H", "H"): 3, ("I", "I"): 4,
+              ("L", "L"): 4 if cnp.dtype("L").itemsize == 4 else 5, ("Q", "Q"): 5,
+              ("B", "f"): 6, ("H", "f"): 7, ("B", "d"): 8, ("H", "d"): 9}
+# narrower input types the passes read directly, by work type
+DIRECT_INPUTS = {"f": ("B", "H"), "d": ("B", "H")}
 
 
 def select_isa(name):
@@ -36,8 +38,9 @@ def select_isa(name):
 def run_planes(cnp.ndarray x, cnp.ndarray u, cnp.ndarray v, cnp.ndarray fill,
                cnp.ndarray out, int64_t offy, int64_t offx, int bnd_y, int bnd_x,
                bint box_y, bint box_x, int64_t rows_per_unit, int nthreads):
-    """x: (planes, ny, nx), out: (planes, oy, ox), C-contiguous, one work
-    dtype; u, v: the vertical and horizontal taps; fill: one element."""
+    """x: (planes, ny, nx), out: (planes, oy, ox), C-contiguous; out, u, v
+    and fill (one element) in the work dtype, x in it too or a narrower
+    type of DIRECT_INPUTS that holds the fill value."""
     cdef fc_sep_geom g
     cdef int64_t planes = x.shape[0]
     g.ny = x.shape[1]
@@ -52,14 +55,14 @@ def run_planes(cnp.ndarray x, cnp.ndarray u, cnp.ndarray v, cnp.ndarray fill,
     g.bnd_x = bnd_x
     g.box_y = box_y
     g.box_x = box_x
-    cdef int typ = TYPE_CODES[x.dtype.char]
+    cdef int typ = TYPE_CODES[x.dtype.char, out.dtype.char]
     cdef char* px = <char*>cnp.PyArray_DATA(x)
     cdef char* po = <char*>cnp.PyArray_DATA(out)
     cdef const void* pu = cnp.PyArray_DATA(u)
     cdef const void* pv = cnp.PyArray_DATA(v)
     cdef const void* pf = cnp.PyArray_DATA(fill)
     cdef int64_t xplane = g.ny * g.nx * x.itemsize
-    cdef int64_t oplane = g.oy * g.ox * x.itemsize
+    cdef int64_t oplane = g.oy * g.ox * out.itemsize
     cdef int64_t bands = (g.oy + rows_per_unit - 1) // rows_per_unit
     cdef int64_t n_units = planes * bands
     cdef int64_t t, p, r0, r1
