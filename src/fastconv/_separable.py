@@ -6,7 +6,8 @@ It decides nothing about the call (`_plan.make_plan` found the factors,
 of `_sepcore` (csrc/fc_sep*.c):
 
 * x in the work dtype, C order, broadcast on the batch axes (one copy at
-  most; no axis is moved);
+  most; no axis is moved); a uint8/uint16 x with float work is read as it
+  is, converted on load (`_input`);
 * when the last two axes are convolved they are done together, band of
   rows by band of rows: the vertical pass of SEP_R rows goes into a row
   buffer, the horizontal pass reads it back at once, so that intermediate
