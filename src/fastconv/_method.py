@@ -62,10 +62,12 @@ MAX_SECONDS_PER_MAC = max(SECONDS_PER_MAC.values())
 DIRECT_OVERHEAD = 5e-6
 # Seconds per output and tap of one separable pass (csrc/fc_sep*.c), by
 # class of the work dtype; a running-sum factor costs SEP_BOX_TAPS taps.
-# Measured by benchmarks/bench_separable.py (2048^2, AVX-512, load ~10 on 2
-# cores, scaled like SECONDS_PER_MAC: 31+31 taps float32 at about 1.3x the
-# direct kernel's price per tap).
-SECONDS_PER_SEP_TAP = {"f4": 3.6e-11, "f8": 7.0e-11, "i": 9.0e-11}
+# float32: benchmarks/bench_separable.py's sep31 row (2048^2, AVX-512, load
+# ~12 on 2 cores) measured 2.96e-10 s per tap next to 2.5e-10 s per MAC of
+# the dense direct kernel in the same run, i.e. 1.2x SECONDS_PER_MAC['f4'];
+# float64 (2x the lanes' cost) and integers (no FMA, narrow lanes widened)
+# are estimates, not measured.
+SECONDS_PER_SEP_TAP = {"f4": 3.4e-11, "f8": 7.0e-11, "i": 9.0e-11}
 SEP_BOX_TAPS = 4
 SEP_OVERHEAD = 2e-5
 FFT_OVERHEAD = 6e-5
