@@ -12,7 +12,7 @@ __all__ = [
     "__version__", "convolve", "correlate", "convolve2d", "correlate2d",
     "fftconvolve", "oaconvolve", "choose_conv_method", "correlation_lags",
     "next_fast_len", "set_workers", "get_workers", "show_config", "set_cache_limit",
-    "ConvPlan",
+    "ConvPlan", "sepconvolve", "sepcorrelate",
 ]
 
 _Mode = Literal["full", "valid", "same"]
