@@ -210,6 +210,17 @@ extensions = [
     ),
 ]
 
+extensions.append(Extension(
+    "fastconv._sepcore",
+    # separable passes: the AVX2/AVX-512 files select their instruction set
+    # with a target pragma, like the FFT engine's
+    sources=["src/fastconv/_sepcore.pyx", "csrc/fc_sep.c", "csrc/fc_sep_baseline.c",
+             "csrc/fc_sep_avx2.c", "csrc/fc_sep_avx512.c"],
+    include_dirs=[np.get_include(), "csrc"],
+    depends=["csrc/fc_sep.h", "csrc/fc_sep_all.h", "csrc/fc_sep_impl.h", "csrc/fc_boundary.h"],
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+))
+
 setup(
     ext_modules=cythonize(extensions, compiler_directives=directives,
                           compile_time_env={"FASTCONV_DEBUG": DEBUG}),

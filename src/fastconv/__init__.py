@@ -9,6 +9,7 @@ from ._api import (choose_conv_method, convolve, convolve2d, correlate, correlat
                    fftconvolve, oaconvolve)
 from ._fft import next_fast_len
 from ._lags import correlation_lags
+from ._sepapi import sepconvolve, sepcorrelate
 from ._threads import get_workers, set_workers
 from ._config import show_config
 from ._memory import set_cache_limit
@@ -18,7 +19,7 @@ __all__ = [
     "__version__", "convolve", "correlate", "convolve2d", "correlate2d",
     "fftconvolve", "oaconvolve", "choose_conv_method", "correlation_lags",
     "next_fast_len", "set_workers", "get_workers", "show_config", "set_cache_limit",
-    "ConvPlan",
+    "ConvPlan", "sepconvolve", "sepcorrelate",
 ]
 
 # threadpoolctl (optional): list and limit fastconv's threads (_threadpoolctl.py)

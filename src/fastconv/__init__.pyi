@@ -12,7 +12,7 @@ __all__ = [
     "__version__", "convolve", "correlate", "convolve2d", "correlate2d",
     "fftconvolve", "oaconvolve", "choose_conv_method", "correlation_lags",
     "next_fast_len", "set_workers", "get_workers", "show_config", "set_cache_limit",
-    "ConvPlan",
+    "ConvPlan", "sepconvolve", "sepcorrelate",
 ]
 
 _Mode = Literal["full", "valid", "same"]
@@ -45,6 +45,32 @@ def correlate(
     boundary: _Boundary = "fill",
     fillvalue: _Scalar = 0,
     maxlag: int | None = None,
+    out: NDArray[Any] | None = None,
+    dtype: DTypeLike | None = None,
+    workers: int | None = None,
+) -> NDArray[Any]: ...
+def sepconvolve(
+    in1: ArrayLike,
+    kernels: Sequence[ArrayLike],
+    mode: _Mode = "full",
+    method: _Method = "auto",
+    *,
+    axes: _Axes = None,
+    boundary: _Boundary = "fill",
+    fillvalue: _Scalar = 0,
+    out: NDArray[Any] | None = None,
+    dtype: DTypeLike | None = None,
+    workers: int | None = None,
+) -> NDArray[Any]: ...
+def sepcorrelate(
+    in1: ArrayLike,
+    kernels: Sequence[ArrayLike],
+    mode: _Mode = "full",
+    method: _Method = "auto",
+    *,
+    axes: _Axes = None,
+    boundary: _Boundary = "fill",
+    fillvalue: _Scalar = 0,
     out: NDArray[Any] | None = None,
     dtype: DTypeLike | None = None,
     workers: int | None = None,

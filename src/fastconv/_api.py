@@ -441,7 +441,8 @@ def choose_conv_method(in1, in2, mode="full", measure=False):
     """
     plan = make_plan("convolve", in1, in2, mode, "auto")
     trivial = plan.method in ("product", "empty")
-    method = "direct" if trivial else plan.method
+    # (scipy's names: the separable passes are fastconv's direct method)
+    method = "direct" if trivial or plan.method == "separable" else plan.method
     if not measure:
         return method
     plans = {m: plan if trivial else with_method(plan, m) for m in ("fft", "direct")}

@@ -9,6 +9,7 @@ import numpy as np
 
 from ._dtypes import fft_cast_back
 from ._fft import run_fft
+from ._separable import run_separable
 from ._window import run_direct, writes_into
 
 __all__ = ["execute", "finish_fft"]
@@ -29,6 +30,8 @@ def execute(plan):
         if out is not None and writes_into(plan, out) and not _overlaps(plan):
             return run_direct(plan, dest=out)
         res = run_direct(plan)
+    elif plan.method == "separable":
+        res = run_separable(plan)
     else:
         return finish_fft(plan, run_fft(plan), out, stacklevel=4)
     return _deliver(res, out)

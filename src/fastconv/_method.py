@@ -16,6 +16,15 @@ tile points x (passes + 6 + cache penalty); 1-D tiles in groups of lanes).
 The constants are measured by ``benchmarks/calibrate_method.py``;
 ``benchmarks/bench_method_grid.py`` checks the choices on a 212-case grid.
 
+A plan with separable factors (`Plan.factors`, `_factors.py`) is also
+priced as 1-D passes (`separable_time`):
+
+    t_sep = outputs * sum_a taps_a * SECONDS_PER_SEP_TAP[dtype] / threads
+            + SEP_OVERHEAD
+
+with ``taps_a = SEP_BOX_TAPS`` for a running-sum factor; the cheapest of
+direct, separable and (for 'auto') FFT is chosen.
+
 Exactness comes first: bool inputs, integer inputs whose FFT round-off
 could reach 1/2 (estimated as 8 eps log2(n) |x|_2 |k|_2 >= 1/4), and
 extended precision always go direct.
@@ -27,7 +36,8 @@ import numpy as np
 from ._fft import _next_smooth
 from ._threads import SERIAL_MACS
 
-__all__ = ["choose_method", "estimate_times", "overlap_macs", "fft_is_exact_enough"]
+__all__ = ["choose_method", "estimate_times", "overlap_macs", "fft_is_exact_enough",
+           "separable_time"]
 
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
 # work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i'.
@@ -50,6 +60,16 @@ FFT_THREAD_MIN_OUTPUTS = 1 << 14
 FFT_THREAD_GAIN = 0.5
 MAX_SECONDS_PER_MAC = max(SECONDS_PER_MAC.values())
 DIRECT_OVERHEAD = 5e-6
+# Seconds per output and tap of one separable pass (csrc/fc_sep*.c), by
+# class of the work dtype; a running-sum factor costs SEP_BOX_TAPS taps.
+# float32: benchmarks/bench_separable.py's sep31 row (2048^2, AVX-512, load
+# ~12 on 2 cores) measured 2.96e-10 s per tap next to 2.5e-10 s per MAC of
+# the dense direct kernel in the same run, i.e. 1.2x SECONDS_PER_MAC['f4'];
+# float64 (2x the lanes' cost) and integers (no FMA, narrow lanes widened)
+# are estimates, not measured.
+SECONDS_PER_SEP_TAP = {"f4": 3.4e-11, "f8": 7.0e-11, "i": 9.0e-11}
+SEP_BOX_TAPS = 4
+SEP_OVERHEAD = 2e-5
 FFT_OVERHEAD = 6e-5
 # Signals with one non-trivial axis run at other costs than the constants
 # above (fitted mostly to 2-D): the single-row direct kernel runs at the FMA
@@ -244,14 +264,29 @@ def estimate_times(plan):
     return t_direct, t_fft
 
 
-def choose_method(plan):
-    """'direct' or 'fft' for a non-empty plan with method='auto'.
+def separable_time(plan):
+    """Seconds the separable passes are priced at (None: no factors)."""
+    if not plan.factors:
+        return None
+    taps = sum(SEP_BOX_TAPS if b else f.size for f, b in zip(plan.factors, plan.box))
+    threads = plan.threads if math.prod(plan.shape) * taps >= SERIAL_MACS else 1
+    per_tap = SECONDS_PER_SEP_TAP.get(_class(plan.work), SECONDS_PER_SEP_TAP["f8"])
+    return math.prod(plan.shape) * taps * per_tap / threads + SEP_OVERHEAD
+
+
+def choose_method(plan, allow_fft=True):
+    """'direct', 'separable' or (`allow_fft`) 'fft' for a non-empty plan.
 
     The prices come first (they cost microseconds); only when the FFT would
     win are integer inputs checked for exactness (an O(n) pass)."""
+    t_sep = separable_time(plan)
     if math.prod(plan.shape) * plan.kernel.size * MAX_SECONDS_PER_MAC < FFT_OVERHEAD:
         return "direct"   # (tiny problems: no need to price the FFT)
     t_direct, t_fft = estimate_times(plan)
-    if t_fft < t_direct and fft_is_exact_enough(plan):
+    if t_sep is not None and t_sep < t_direct:
+        t_direct, best = t_sep, "separable"
+    else:
+        best = "direct"
+    if allow_fft and t_fft < t_direct and fft_is_exact_enough(plan):
         return "fft"
-    return "direct"
+    return best

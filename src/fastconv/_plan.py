@@ -31,6 +31,7 @@ import numpy as np
 
 from ._dtypes import (exact_float_work, fft_input_dtype, fftconvolve_result_dtype,
                       result_dtype, work_dtype)
+from ._factors import SEP_WORK_TYPES, factor_kernel, is_box
 from ._method import choose_method
 from ._modes import window
 from ._threads import resolve_workers
@@ -50,7 +51,12 @@ _KINDS = {
     "correlate2d": (True,    True,     False),
     "fftconvolve": (False,   False,    True),
     "oaconvolve":  (False,   False,    True),
+    "sepconvolve": (False,   False,    False),
+    "sepcorrelate": (True,   False,    False),
 }
+# Functions whose dense kernels are tested for an outer product
+# (_factors.factor_kernel) when the direct method may run.
+_DETECT_FACTORS = ("convolve", "correlate", "convolve2d", "correlate2d")
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,8 +64,13 @@ class Plan:
     """Everything an executor needs; built by `make_plan`, never changed.
 
     method is 'direct', 'fft' (one transform per axis), 'oa' (overlap-add
-    where blocks pay, else 'fft'), 'product' (0-d inputs: the plain product,
-    scipy's rule) or 'empty' (an empty result).
+    where blocks pay, else 'fft'), 'separable' (1-D passes with `factors`,
+    `_separable.py`), 'product' (0-d inputs: the plain product, scipy's
+    rule) or 'empty' (an empty result).
+
+    factors: None, or per convolved axis (in axis order) the 1-D
+    correlation kernel (work dtype) whose outer product is `kernel`; box:
+    per convolved axis, run that factor as running sums (constant taps).
     """
     kind: str                     # the public function (for messages)
     x: np.ndarray                 # read through the boundary rule
@@ -76,6 +87,8 @@ class Plan:
     threads: int
     out: Optional[np.ndarray]     # the caller's array, or None
     sources: tuple                # the caller's arrays (for overlap checks)
+    factors: Optional[tuple] = None   # separable: 1-D kernel per convolved axis
+    box: tuple = ()                   # separable: running sums per convolved axis
 
     @property
     def zero_fill(self):
@@ -108,11 +121,13 @@ def _conv_size(shape, conv_axes):
 
 
 def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="fill",
-              fillvalue=0, maxlag=None, out=None, dtype=None, workers=None):
+              fillvalue=0, maxlag=None, out=None, dtype=None, workers=None, factors=None):
     """Validate the arguments of public function `kind` and return its Plan.
 
     Every user-facing error is raised here (or by the _validate helpers),
-    before any work and without touching `out`.
+    before any work and without touching `out`.  `factors` (sepconvolve,
+    sepcorrelate): the caller's 1-D kernels, one per convolved axis, whose
+    outer product is `in2`.
     """
     correlate, two_d, fft_func = _KINDS[kind]
     threads = resolve_workers(workers)
@@ -188,17 +203,36 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
                     **common)
 
     zero_fill = bound == "fill" and not fill
-    if zero_fill and _conv_size(kernel.shape, conv_axes) > _conv_size(x.shape, conv_axes):
+    swapped = zero_fill and _conv_size(kernel.shape, conv_axes) > _conv_size(x.shape, conv_axes)
+    if swapped:
         # convolution is commutative: stream over the larger array
         x, kernel = _flip(kernel, conv_axes), _flip(x, conv_axes)
     offsets = tuple(full_starts[a] - (kernel.shape[a] - 1) if conv[a] else 0
                     for a in range(ndim))
     work = exact_float_work(result, x.dtype, kernel, fill) or work_dtype(result, kernel.size)
     _check_sizes(x, kernel, shape, work)
+    seps, box = None, ()
+    if method in ("auto", "direct") and not swapped and all(
+            kernel.shape[a] == 1 for a in range(ndim) if not conv[a]):
+        if factors is not None:
+            seps = _given_factors(factors, correlate, work)
+            box = tuple(is_box(f) for f in seps) if seps else ()
+        elif kind in _DETECT_FACTORS:
+            seps = factor_kernel(kernel, conv, work, result)
+            # running sums in the auto path only where they are exact
+            exact = work.kind in "iu" or result.kind in "iu"
+            box = tuple(exact and is_box(f) for f in seps) if seps else ()
     plan = Plan(x=x, kernel=kernel, offsets=offsets, boundary=bound, fill=fill,
-                work=work, method=method, **common)
-    if method == "auto":   # (priced on the plan itself; set before anyone sees it)
-        object.__setattr__(plan, "method", choose_method(plan))
+                work=work, method=method, factors=None if seps is None else tuple(seps),
+                box=box, **common)
+    # (priced on the plan itself; set before anyone sees it)
+    if factors is not None and seps is not None and method == "direct":
+        object.__setattr__(plan, "method", "separable")   # sepconvolve's direct method
+    elif method == "auto" or (method == "direct" and seps is not None):
+        choice = choose_method(plan, allow_fft=method == "auto")
+        if factors is not None and seps is not None and choice == "direct":
+            choice = "separable"
+        object.__setattr__(plan, "method", choice)
     return plan
 
 
@@ -221,6 +255,55 @@ def filter_plan(x, kernel, offsets, boundary, fill, work, workers=None):
     _check_sizes(x, kernel, x.shape, work)
     return Plan(x=x, kernel=kernel, offsets=tuple(offsets), boundary=boundary,
                 method="direct", **common)
+
+
+def _given_factors(factors, correlate, work):
+    """The caller's 1-D kernels as correlation factors in the work dtype
+    (flipped for convolution), or None when the separable passes cannot
+    run them (complex or long double work)."""
+    if work not in SEP_WORK_TYPES or any(f.dtype.kind == "c" for f in factors):
+        return None
+    return [np.ascontiguousarray((f if correlate else f[::-1])).astype(work) for f in factors]
+
+
+def make_separable_plan(x, factors, axes, offsets, boundary="fill", fillvalue=0, shape=None,
+                        dtype=None, running=True, workers=None, out=None):
+    """The plan of `_separable.plan_passes` (see there): correlation
+    factors and window offsets given per axis, the separable executor."""
+    x = as_input_array(x, "input")
+    factors = [as_input_array(f, "weights") for f in factors]
+    axes = normalize_axes(axes, x.ndim)
+    if len(factors) != len(axes) or len(offsets) != len(axes) or any(f.ndim != 1 or f.size == 0
+                                                                      for f in factors):
+        raise ValueError(f"one non-empty 1-D kernel and one offset per axis are needed; got "
+                         f"{len(factors)} kernels and {len(offsets)} offsets for axes {axes}")
+    shape = tuple(x.shape) if shape is None else tuple(int(n) for n in shape)
+    result = check_dtype(dtype, _native_result(x, factors))
+    fill = check_fillvalue(fillvalue, result)
+    bound = check_boundary(boundary)
+    out = check_out(out, shape, result)
+    conv = tuple(a in axes for a in range(x.ndim))
+    order = sorted(range(len(axes)), key=lambda i: axes[i])
+    kshape = [1] * x.ndim
+    for i in order:
+        kshape[axes[i]] = factors[i].size
+    work = work_dtype(result, math.prod(kshape))
+    if work not in SEP_WORK_TYPES:
+        raise TypeError(f"the separable passes do not run in {work}; got input dtype {x.dtype}")
+    seps = tuple(np.ascontiguousarray(factors[i]).astype(work) for i in order)
+    off = [0] * x.ndim
+    for i, a in enumerate(axes):
+        off[a] = int(offsets[i])
+    kernel = np.lib.stride_tricks.as_strided(np.zeros(1, work), tuple(kshape), [0] * x.ndim)
+    return Plan(kind="separable", x=x, kernel=kernel, conv=conv, offsets=tuple(off), shape=shape,
+                boundary=bound, fill=fill, result=result, work=work,
+                fft_dtype=fft_input_dtype(result), method="separable",
+                threads=resolve_workers(workers), out=out, sources=(x, *factors),
+                factors=seps, box=tuple(running and is_box(f) for f in seps))
+
+
+def _native_result(x, factors):
+    return result_dtype(x, np.empty(0, np.result_type(*[f.dtype for f in factors])))
 
 
 def _replace(plan, **changes):

@@ -1,0 +1,52 @@
+/*
+ * fc_sep.h - separable correlation of one plane band by band (fc_sep*.c).
+ *
+ * For a plane x of ny rows and nx columns it computes rows [r0, r1) of
+ *
+ *     out[y][c] = sum_j v[j] * T(y, c + j),   T(y, t) = sum_i u[i] * X(y + offy + i, offx + t)
+ *
+ * with X read through the boundary rules of fc_boundary.h (bnd_y on rows,
+ * bnd_x on columns; a fill read is `fill`).  The vertical pass for one
+ * output row goes into a row buffer T (ox + mv - 1 samples, in L1/L2) and
+ * the horizontal pass reads it back at once: no full-size intermediate.
+ *
+ * Box sums (box_y / box_x: every tap of u / v equal).  Vertical: running
+ * sums, the sum of mu rows updated by one row in and one row out per output
+ * row and restarted (summed afresh) at every row y with
+ * y % FC_SEP_RESTART == 0, so a sum has at most B - 1 updates since its
+ * restart (B = FC_SEP_RESTART): its rounding error is at most
+ * (m + 2 B) u W, u the unit round-off and W the sum of |values| over the
+ * m + B rows since the restart, whatever the size of the image; restarts
+ * sit at fixed rows, so the result does not depend on how rows are shared
+ * among threads.  Horizontal: sums of 1, 2, 4, ... samples by doubling
+ * (vector passes over the row buffer), added for the set bits of m: about
+ * 2 log2(m) additions per output, error at most 2 log2(m) u W.  Integers
+ * (wrapping unsigned arithmetic) are exact.
+ */
+#ifndef FC_SEP_H
+#define FC_SEP_H
+#include <stdint.h>
+
+#define FC_SEP_RESTART 128
+
+struct fc_sep_geom {
+    int64_t ny, nx;      /* input plane */
+    int64_t oy, ox;      /* output plane */
+    int64_t offy, offx;  /* window offsets (fc_boundary.h indices) */
+    int64_t mu, mv;      /* taps of the vertical / horizontal kernel */
+    int bnd_y, bnd_x;    /* enum fc_boundary */
+    int box_y, box_x;    /* running sums on that axis */
+};
+
+/* element types (codes used by _sepcore.pyx): work type, and for the last
+   four the input's narrower integer type (x read and converted on load) */
+enum fc_sep_type { FC_SEP_F32 = 0, FC_SEP_F64, FC_SEP_U8, FC_SEP_U16, FC_SEP_U32, FC_SEP_U64,
+                   FC_SEP_F32_U8, FC_SEP_F32_U16, FC_SEP_F64_U8, FC_SEP_F64_U16,
+                   FC_SEP_NTYPES };
+
+/* rows [r0, r1) of one plane; returns 0, or -1 when out of memory */
+int fc_sep_rows(int type, const struct fc_sep_geom *g, const void *x, const void *u,
+                const void *v, const void *fill, void *out, int64_t r0, int64_t r1);
+/* 0 baseline, 1 AVX2, 2 AVX-512 (as fc_kernels.h); returns the one in use */
+int fc_sep_select(int isa);
+#endif

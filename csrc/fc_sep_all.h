@@ -1,0 +1,92 @@
+/* fc_sep_all.h - the separable passes (fc_sep_impl.h) for every element type
+   of the separable executor, for the instruction set of the including file
+   (SEP_ISA and SEP_VBYTES, its vector size, set there).  The types are the
+   real and unsigned rows of fc_types.h (complex kernels stay dense). */
+#include <stdint.h>
+#include <stdlib.h>
+#include "fc_boundary.h"
+#include "fc_sep.h"
+
+#define SEP_T float
+#define SEP_TN f32
+#include "fc_sep_impl.h"
+#undef SEP_T
+#undef SEP_TN
+#define SEP_T double
+#define SEP_TN f64
+#include "fc_sep_impl.h"
+#undef SEP_T
+#undef SEP_TN
+#define SEP_T uint8_t
+#define SEP_TN u8
+#include "fc_sep_impl.h"
+#undef SEP_T
+#undef SEP_TN
+#define SEP_T uint16_t
+#define SEP_TN u16
+#include "fc_sep_impl.h"
+#undef SEP_T
+#undef SEP_TN
+#define SEP_T uint32_t
+#define SEP_TN u32
+#include "fc_sep_impl.h"
+#undef SEP_T
+#undef SEP_TN
+#define SEP_T uint64_t
+#define SEP_TN u64
+#include "fc_sep_impl.h"
+#undef SEP_T
+#undef SEP_TN
+
+/* uint8 / uint16 images read directly by float passes */
+#define SEP_T float
+#define SEP_I uint8_t
+#define SEP_TN f32u8
+#include "fc_sep_impl.h"
+#undef SEP_I
+#undef SEP_TN
+#define SEP_I uint16_t
+#define SEP_TN f32u16
+#include "fc_sep_impl.h"
+#undef SEP_I
+#undef SEP_TN
+#undef SEP_T
+#define SEP_T double
+#define SEP_I uint8_t
+#define SEP_TN f64u8
+#include "fc_sep_impl.h"
+#undef SEP_I
+#undef SEP_TN
+#define SEP_I uint16_t
+#define SEP_TN f64u16
+#include "fc_sep_impl.h"
+#undef SEP_I
+#undef SEP_TN
+#undef SEP_T
+
+#define SEP_ENTRY_CAT(a, b) a##_##b
+#define SEP_ENTRY_NAME(a, b) SEP_ENTRY_CAT(a, b)
+#define SEP_CALL(tn, T) SEP_CALL2(tn, T, T)
+#define SEP_CALL2(tn, T, I)                                                              \
+    return SEP_ENTRY_NAME(fc_sep_rows_##tn, SEP_ISA)(g, (const I *)x, (const T *)u,       \
+                                                     (const T *)v, *(const T *)fill,      \
+                                                     (T *)out, r0, r1)
+
+int SEP_ENTRY_NAME(fc_sep_rows, SEP_ISA)(int type, const struct fc_sep_geom *g, const void *x,
+                                         const void *u, const void *v, const void *fill,
+                                         void *out, int64_t r0, int64_t r1)
+{
+    switch (type) {
+    case FC_SEP_F32: SEP_CALL(f32, float);
+    case FC_SEP_F64: SEP_CALL(f64, double);
+    case FC_SEP_U8: SEP_CALL(u8, uint8_t);
+    case FC_SEP_U16: SEP_CALL(u16, uint16_t);
+    case FC_SEP_U32: SEP_CALL(u32, uint32_t);
+    case FC_SEP_U64: SEP_CALL(u64, uint64_t);
+    case FC_SEP_F32_U8: SEP_CALL2(f32u8, float, uint8_t);
+    case FC_SEP_F32_U16: SEP_CALL2(f32u16, float, uint16_t);
+    case FC_SEP_F64_U8: SEP_CALL2(f64u8, double, uint8_t);
+    case FC_SEP_F64_U16: SEP_CALL2(f64u16, double, uint16_t);
+    default: return -1;
+    }
+}

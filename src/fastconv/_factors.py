@@ -1,0 +1,171 @@
+"""Is a kernel an outer product of 1-D kernels?  (The separable plans' test.)
+
+`factor_kernel` returns one 1-D correlation kernel per convolved axis whose
+outer product may replace the dense kernel, or None.  It is asked by
+`_plan.make_plan` (convolve, correlate, convolve2d, correlate2d with the
+direct method) and decides once per call.
+
+The factors
+-----------
+Take a pivot element ``K[P]`` and the lines of ``K`` through it, one per axis
+``a``: ``f_0 = K[P with axis 0 free]``, ``f_a = K[P with axis a free] / K[P]``
+for ``a >= 1``.  If ``K`` is an outer product these factor it.
+
+Integers (exact, bit-identical)
+    The pivot is an element of least nonzero ``|K|``; every ``f_a`` (a >= 1)
+    must divide exactly, and ``prod_a f_a[i_a] == K[i]`` is checked in exact
+    integer arithmetic (Python ints when int64 could overflow).  Then the
+    separable passes give the dense result bit for bit in the wrapping
+    arithmetic of the work type: both compute ``sum_i x[y + i] K[i]`` in the
+    ring of integers modulo ``2**bits``, where multiplication distributes
+    over addition, so ``sum_i x_i prod_a f_a[i_a]`` regrouped as nested
+    sums is the same element of the ring.  With a float work type for an
+    integer result (`_dtypes.exact_float_work`: every partial sum of the
+    dense method below 2**24 / 2**53) the passes' partial sums are bounded
+    by the same ``max|x| sum|K|`` (``sum|K| = prod_a sum|f_a|``), so they
+    are exact too.  Integer factors of a float result follow the float rule
+    below with ``rho = 0``.
+
+Floats (within the direct method's error bound)
+    The pivot is an element of largest ``|K|``; the factors are rounded to
+    the work type, and the relative residual
+    ``rho = max_i |K[i] - prod_a f_a[i_a]| / |K[i]|`` is computed in long
+    double (zeros of ``K`` must be exact zeros of the product).  The
+    separable result then differs from the exact dense sum by at most
+    ``(rho + gamma_S (1 + rho)) sum |x| |K|`` with ``S = sum_a m_a``
+    (each pass adds ``m_a`` roundings), while the direct method's bound is
+    ``gamma_N sum |x||K|`` with ``N = prod_a m_a`` taps.  Factors are used
+    only when ``rho <= RHO_MAX_ULPS u`` and ``rho / u + S + 1 <= N`` (u the
+    unit round-off of the work type): the separable bound is then no larger
+    than the direct one.  An outer product of float vectors rounded to the
+    kernel's type (``np.outer(g, g)``) has ``rho`` of a few u and passes
+    from 4x4 taps on; near-separable kernels (a perturbation of more than a
+    few ulps) and 2x2/3x3 kernels do not.
+
+Complex, bool and long double kernels are never factored.
+"""
+import math
+
+import numpy as np
+
+__all__ = ["factor_kernel", "is_box", "RHO_MAX_ULPS", "SEP_WORK_TYPES", "BOX_MIN_TAPS"]
+
+# Work types the separable passes run in (csrc/fc_sep.h).
+SEP_WORK_TYPES = frozenset(np.dtype(t) for t in
+                           (np.float32, np.float64, np.uint8, np.uint16, np.uint32, np.uint64))
+# Largest accepted relative residual of float factors, in units of the
+# work type's round-off (the kernel's own rounding, the factors' division
+# and rounding: about 3 u for np.outer of rounded vectors).
+RHO_MAX_ULPS = 4.0
+# Constant factors from this many taps run as box sums (running sums
+# vertically, doubling sums horizontally, csrc/fc_sep.h); below, the plain
+# passes are faster (measured at 2048^2 float32: 3 taps 11 vs 17 ms
+# vertically, 15 taps about even).
+BOX_MIN_TAPS = 12
+
+
+def _lines(K, P):
+    """The lines of K through index P, one per axis."""
+    out = []
+    for a in range(K.ndim):
+        idx = list(P)
+        idx[a] = slice(None)
+        out.append(K[tuple(idx)])
+    return out
+
+
+def _outer(factors, dtype):
+    prod = np.ones((), dtype)
+    for a, f in enumerate(factors):
+        shape = [1] * len(factors)
+        shape[a] = f.size
+        prod = prod * f.astype(dtype).reshape(shape)
+    return prod
+
+
+def _factor_int(K, work):
+    if K.dtype.kind == "u" and K.dtype.itemsize == 8 and int(K.max()) >= 2**63:
+        return None
+    K64 = K.astype(np.int64)
+    nz = np.abs(K64)
+    if not nz.any():
+        return None
+    masked = np.where(nz > 0, nz, np.iinfo(np.int64).max)
+    P = np.unravel_index(int(np.argmin(masked)), K.shape)
+    piv = int(K64[P])
+    lines = _lines(K64, P)
+    factors = [lines[0]]
+    for line in lines[1:]:
+        if np.any(line % piv):
+            return None
+        factors.append(line // piv)
+    # exact check: Python ints when int64 products could overflow
+    bound = math.prod(int(np.abs(f).max()) for f in factors)
+    if bound < 2**62:
+        ok = np.array_equal(_outer(factors, np.int64), K64)
+    else:
+        ok = np.array_equal(_outer([f.astype(object) for f in factors], object), K64.astype(object))
+    if not ok:
+        return None
+    # the work type's wrapping (or exact float) values of the factors
+    return [_wrap(f, work) for f in factors]
+
+
+def _wrap(f, work):
+    if work.kind == "u":
+        return (f.astype(object) % (2 ** (8 * work.itemsize))).astype(work)
+    return f.astype(work)
+
+
+def _factor_float(K, work):
+    Kf = K.astype(np.float64)
+    if not np.all(np.isfinite(Kf)):
+        return None
+    P = np.unravel_index(int(np.argmax(np.abs(Kf))), K.shape)
+    piv = Kf[P]
+    if piv == 0:
+        return None
+    lines = _lines(Kf, P)
+    factors = [lines[0].astype(work)] + [(line / piv).astype(work) for line in lines[1:]]
+    ld = np.longdouble
+    prod = _outer(factors, ld)
+    Kl = K.astype(ld)
+    resid = np.abs(Kl - prod)
+    nonzero = Kl != 0
+    if np.any(resid[~nonzero] != 0):
+        return None
+    u = float(np.finfo(work).eps) / 2
+    rho = float((resid[nonzero] / np.abs(Kl[nonzero])).max()) if nonzero.any() else 0.0
+    S, N = sum(K.shape), math.prod(K.shape)
+    if rho > RHO_MAX_ULPS * u or rho / u + S + 1 > N:
+        return None
+    return factors
+
+
+def factor_kernel(kernel, conv, work, result):
+    """Per convolved axis the 1-D factor (work dtype) of `kernel`, or None.
+
+    `kernel` has length 1 on every batch axis (the caller checks); `conv`
+    flags the convolved axes; `result` is the result dtype (an integer
+    result in a float work type is exact, see `_dtypes.exact_float_work`).
+    See the module docstring for the rules."""
+    if work not in SEP_WORK_TYPES or kernel.dtype.kind not in "iuf":
+        return None
+    if kernel.dtype.kind == "f" and kernel.dtype.itemsize > 8:
+        return None
+    K = kernel.reshape([n for n, c in zip(kernel.shape, conv) if c])
+    if sum(n > 1 for n in K.shape) < 2:
+        return None
+    if kernel.dtype.kind in "iu":
+        factors = _factor_int(K, work)
+        if factors and work.kind == "f" and result.kind == "f" and sum(K.shape) + 1 > K.size:
+            return None   # exact factors, float sums: the float rule with rho = 0
+        return factors
+    if work.kind != "f":
+        return None
+    return _factor_float(K, work)
+
+
+def is_box(factor):
+    """All taps equal and enough of them for box sums to pay."""
+    return factor.size >= BOX_MIN_TAPS and bool(np.all(factor == factor[0]))

@@ -1,0 +1,134 @@
+"""The separable executor: runs a plan whose kernel is one 1-D correlation
+kernel per convolved axis (``Plan.factors``) as 1-D passes.
+
+It decides nothing about the call (`_plan.make_plan` found the factors,
+`_method.py` chose this executor); it lays the plan out for the C passes
+of `_sepcore` (csrc/fc_sep*.c):
+
+* x in the work dtype, C order, broadcast on the batch axes (one copy at
+  most; no axis is moved); a uint8/uint16 x with float work is read as it
+  is, converted on load (`_input`);
+* when the last two axes are convolved they are done together, band of
+  rows by band of rows: the vertical pass of SEP_R rows goes into a row
+  buffer, the horizontal pass reads it back at once, so that intermediate
+  never leaves the cache;
+* every other convolved axis gets a pass of its own: the last axis as a
+  horizontal pass of every row, any other as a vertical pass over the
+  array seen as (outer, n, inner) planes (a full-size intermediate between
+  such passes: 3 or more convolved axes, or axes that are not the last two).
+
+Boundary rules fold indices per axis (csrc/fc_boundary.h), which commutes
+with summing along another axis; a fill value ``f`` seen by a later pass is
+what the earlier passes make of it, ``f * prod(sum(factor))``.
+
+Constant factors (``Plan.box``) run as running sums (csrc/fc_sep.h states
+their error bound).
+
+`plan_passes` is the internal entry for callers that already know their
+per-axis kernels and offsets (fastconv.ndimage's separable filters).
+"""
+import math
+
+import numpy as np
+
+from . import _direct, _memory, _sepcore
+from ._threads import thread_share
+from ._window import BOUNDARY_CODES, _from_work, _to_work
+
+__all__ = ["run_separable", "plan_passes", "RESTART"]
+
+_sepcore.select_isa(_direct.isa_name())
+RESTART = _sepcore.RESTART   # running sums restart every RESTART samples
+
+# Output rows per work unit at least (SEP_R of fc_sep_impl.h is 4).
+MIN_BAND_ROWS = 8
+
+
+def _band_rows(planes, oy, nthreads):
+    """Rows per unit: the whole plane on one thread, else bands small enough
+    to give every thread several units (the result is the same)."""
+    if nthreads <= 1:
+        return max(1, oy)
+    per_plane = -(-8 * nthreads // max(1, planes))
+    return max(MIN_BAND_ROWS, -(-oy // per_plane))
+
+
+def _run(src, u, v, fill, dst, offy, offx, bnd, box_y, box_x, nthreads):
+    planes, oy = dst.shape[0], dst.shape[1]
+    _sepcore.run_planes(src, u, v, fill, dst, offy, offx, bnd, bnd, box_y, box_x,
+                        _band_rows(planes, oy, nthreads), nthreads)
+
+
+def _input(x, xshape, wd, fill):
+    """x as the first pass reads it: itself when it is a C-contiguous
+    uint8/uint16 array of the output's batch shape and holds the fill value
+    (converted on load, csrc/fc_sep_impl.h SEP_I), else a work-dtype copy."""
+    if (x.dtype.char in _sepcore.DIRECT_INPUTS.get(wd.char, ()) and x.shape == xshape
+            and x.flags.c_contiguous and x.flags.aligned and x.dtype.isnative):
+        with np.errstate(all="ignore"):
+            if np.asarray(fill).astype(x.dtype) == fill:
+                return x
+    return _to_work(np.broadcast_to(x, xshape), wd)
+
+
+def run_separable(plan):
+    """Execute a plan with ``method == 'separable'``; returns the result
+    (result dtype)."""
+    wd = plan.work
+    ndim = len(plan.shape)
+    conv_axes = [a for a, c in enumerate(plan.conv) if c]
+    xshape = tuple(plan.shape[a] if not c else n
+                   for a, (n, c) in enumerate(zip(plan.x.shape, plan.conv)))
+    cur = _input(plan.x, xshape, wd, plan.fill)
+    factors = dict(zip(conv_axes, (np.ascontiguousarray(f, dtype=wd) for f in plan.factors)))
+    box = dict(zip(conv_axes, plan.box))
+    fill = np.asarray(plan.fill).astype(wd).reshape(1)
+    one = np.ones(1, wd)
+    bnd = BOUNDARY_CODES[plan.boundary]
+    fused = len(conv_axes) >= 2 and conv_axes[-2:] == [ndim - 2, ndim - 1]
+    single = conv_axes[:-2] if fused else conv_axes
+    taps = sum(f.size for f in factors.values())
+    with np.errstate(all="ignore"), \
+            thread_share(plan.threads, math.prod(plan.shape) * taps) as nthreads:
+        for a in single:   # one pass each, in place on the array's layout
+            L = plan.shape[a]
+            nxt = _memory.empty(cur.shape[:a] + (L,) + cur.shape[a + 1:], wd)
+            if a == ndim - 1:    # along rows: a horizontal pass of every row
+                rows = math.prod(cur.shape[:-1])
+                _run(cur.reshape(1, rows, cur.shape[-1]), one, factors[a], fill,
+                     nxt.reshape(1, rows, L), 0, plan.offsets[a], bnd, False, box[a], nthreads)
+            else:                # a vertical pass over (outer, n, inner) planes
+                outer, inner = math.prod(cur.shape[:a]), math.prod(cur.shape[a + 1:])
+                _run(cur.reshape(outer, cur.shape[a], inner), factors[a], one, fill,
+                     nxt.reshape(outer, L, inner), plan.offsets[a], 0, bnd, box[a], False,
+                     nthreads)
+            fill = (fill * factors[a].sum(dtype=wd)).astype(wd)
+            cur = nxt
+        if fused:   # the last two axes together, band by band
+            ay, ax = ndim - 2, ndim - 1
+            ny, nx = cur.shape[-2], cur.shape[-1]
+            Ly, Lx = plan.shape[ay], plan.shape[ax]
+            nxt = _memory.empty(cur.shape[:-2] + (Ly, Lx), wd)
+            _run(cur.reshape(-1, ny, nx), factors[ay], factors[ax], fill, nxt.reshape(-1, Ly, Lx),
+                 plan.offsets[ay], plan.offsets[ax], bnd, box[ay], box[ax], nthreads)
+            cur = nxt
+    return _from_work(cur, plan.result)
+
+
+def plan_passes(x, factors, axes, offsets, boundary="fill", fillvalue=0, *, shape=None,
+                dtype=None, running=True, workers=None, out=None):
+    """A separable plan for callers that know their per-axis kernels.
+
+    ``result[y] = sum_j prod_a factors[a][j_a] * X(y + offset + j)``: on each
+    axis ``axes[a]`` the 1-D *correlation* kernel ``factors[a]`` (not
+    flipped), the output window starting at ``offsets[a]`` in the sense of
+    `_plan` (``offset = -(len(factors[a]) // 2) - origin`` is scipy.ndimage's
+    ``origin``), x read through `boundary` (a fastconv name: 'fill',
+    'wrap', 'symm', 'reflect', 'nearest' and their aliases) with
+    `fillvalue`.  `shape`: the result's shape (default x's); `dtype`: the
+    result dtype (default ``np.result_type(x, *factors)``); `running`:
+    constant factors by running sums.  Run it with ``_execute.execute``.
+    """
+    from ._plan import make_separable_plan
+    return make_separable_plan(x, factors, axes, offsets, boundary, fillvalue, shape, dtype,
+                               running, workers, out)

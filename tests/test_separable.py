@@ -1,0 +1,326 @@
+"""Separable kernels (fastconv.sepconvolve / sepcorrelate, the detection in
+convolve/correlate/convolve2d/correlate2d, the internal entry
+_separable.plan_passes) and box sums.
+
+Every result is compared with the dense outer-product kernel run through
+the slow NumPy reference (tests/reference.py) and fastconv's dense direct
+method, and with scipy.signal / scipy.ndimage where they have the
+operation: exactly for integers, within the error bound for floats.
+"""
+import numpy as np
+import pytest
+
+import fastconv
+from fastconv._execute import execute
+from fastconv._factors import BOX_MIN_TAPS, RHO_MAX_ULPS, factor_kernel
+from fastconv._plan import make_plan, with_method
+from fastconv._separable import RESTART, plan_passes
+
+from helpers import rand
+from reference import abs_bound, ref_convolve, ref_correlate
+
+signal = pytest.importorskip("scipy.signal")
+ndimage = pytest.importorskip("scipy.ndimage")
+
+BOUNDARIES = ["fill", "wrap", "symm", "reflect", "nearest"]
+MODES = ["full", "same", "valid"]
+
+
+def _outer(ks, dtype=None):
+    dt = dtype or np.result_type(*ks)
+    dense = np.ones((1,) * len(ks), dt)
+    for a, k in enumerate(ks):
+        shape = [1] * len(ks)
+        shape[a] = len(k)
+        dense = dense * np.asarray(k).astype(dt).reshape(shape)
+    return dense
+
+
+def _check(res, ref, bound, dtype):
+    assert res.dtype == ref.dtype
+    assert res.shape == ref.shape
+    if np.dtype(dtype).kind in "iu":
+        np.testing.assert_array_equal(res, ref)
+    else:
+        eps = np.finfo(res.dtype).eps
+        assert np.all(np.abs(res.astype(np.float64) - ref.astype(np.float64))
+                      <= 8 * eps * bound + 1e-300)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8, np.int16, np.int64])
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+@pytest.mark.parametrize("func", ["sepconvolve", "sepcorrelate"])
+def test_matches_dense_reference(dtype, mode, boundary, func):
+    rng = np.random.default_rng(hash((str(dtype), mode, boundary, func)) % 2**32)
+    x = rand((23, 30), dtype, rng)
+    ks = [rand((5,), dtype, rng), rand((4,), dtype, rng)]   # odd and even
+    fill = 3 if boundary == "fill" else 0
+    dense = _outer(ks)
+    ref_fn = ref_convolve if func == "sepconvolve" else ref_correlate
+    ref = ref_fn(x, dense, mode, boundary, fill)
+    res = getattr(fastconv, func)(x, ks, mode, method="direct", boundary=boundary,
+                                  fillvalue=fill)
+    bound = abs_bound(ref_fn, x, dense, mode, boundary, fill) * 2 if dtype in (
+        np.float32, np.float64) else None
+    _check(res, ref, bound, dtype)
+    dense_fc = getattr(fastconv, func.replace("sep", ""))(
+        x, dense, mode, method="direct", boundary=boundary, fillvalue=fill)
+    _check(res, dense_fc, bound, dtype)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_nd_axes_against_scipy(mode):
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((9, 11, 6, 5))
+    ks = [rng.standard_normal(3), rng.standard_normal(4), rng.standard_normal(2)]
+    axes = (2, 0, 1)          # kernels[i] along axes[i]
+    dense = np.ones((1, 1, 1, 1))
+    for k, a in zip(ks, axes):
+        shape = [1] * 4
+        shape[a] = k.size
+        dense = dense * k.reshape(shape)
+    res = fastconv.sepconvolve(x, ks, mode, axes=axes)
+    ref = signal.convolve(x, dense, mode)
+    np.testing.assert_allclose(res, ref, rtol=1e-12, atol=1e-12)
+    res = fastconv.sepcorrelate(x, ks, mode, axes=axes, method="fft")
+    np.testing.assert_allclose(res, signal.correlate(x, dense, mode), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+def test_nd_boundaries_three_axes(boundary):
+    rng = np.random.default_rng(3)
+    x = rng.integers(-50, 50, (7, 8, 9)).astype(np.int32)
+    ks = [np.array([1, -2, 3]), np.array([2, 1]), np.array([1, 0, 0, -1])]
+    dense = _outer(ks, np.int64)
+    for mode in MODES:
+        res = fastconv.sepcorrelate(x, ks, mode, boundary=boundary, fillvalue=-4)
+        ref = ref_correlate(x, dense, mode, boundary, -4)
+        np.testing.assert_array_equal(res, ref)
+
+
+def test_integer_wrapping_bit_identical():
+    rng = np.random.default_rng(11)
+    x = rand((64, 70), np.int32, rng)               # full range: products wrap
+    u = rand((7,), np.int32, rng, full_range=False)
+    v = np.array([1, -3, 5, 9, -2], np.int32)
+    k = np.outer(u, v).astype(np.int32)   # (factors exact over the integers)
+    plan = make_plan("correlate2d", x, k, "same", "direct", boundary="symm")
+    assert plan.factors is not None
+    sep = execute(with_method(plan, "separable"))
+    np.testing.assert_array_equal(sep, execute(with_method(plan, "direct")))
+    np.testing.assert_array_equal(sep, signal.correlate2d(x, k, "same", "symm"))
+
+
+def test_detection_takes_float_outer_products():
+    rng = np.random.default_rng(5)
+    g = np.exp(-np.linspace(-3, 3, 31) ** 2)
+    k = np.outer(g, g).astype(np.float32)
+    x = rng.random((300, 280), dtype=np.float32)
+    plan = make_plan("convolve2d", x, k, "same", "direct")
+    assert plan.method == "separable"
+    res = fastconv.convolve2d(x, k, "same")
+    ref = ref_convolve(x.astype(np.float64), k.astype(np.float64), "same")
+    bound = abs_bound(ref_convolve, x, k, "same")
+    # within the dense direct method's own bound gamma_N sum|x||k|
+    n = k.size
+    u = np.finfo(np.float32).eps / 2
+    assert np.all(np.abs(res - ref) <= n * u / (1 - n * u) * bound)
+    assert np.abs(res - ref).max() > 0     # (the check is not vacuous)
+
+
+@pytest.mark.parametrize("case", ["random", "perturbed", "small", "rank2", "complex", "bool"])
+def test_detection_rejects(case):
+    rng = np.random.default_rng(9)
+    g = rng.random(8) + 0.5
+    work = np.dtype(np.float64)
+    if case == "random":
+        k = rng.random((8, 8))
+    elif case == "perturbed":           # near-separable: a few hundred ulps off
+        k = np.outer(g, g)
+        k[3, 4] *= 1 + 300 * np.finfo(np.float64).eps
+    elif case == "small":               # 3x3: 6 + 1 + rho > 9 taps' bound
+        k = np.outer(g[:3], g[:3])
+    elif case == "rank2":
+        k = np.outer(g, g) + np.outer(g[::-1], g[::-1] ** 2)
+    elif case == "complex":
+        k = np.outer(g, g) * 1j
+        work = np.dtype(np.complex128)
+    else:
+        k = np.outer(g > 1, g > 1)
+        work = np.dtype(np.uint32)
+    assert factor_kernel(k, (True, True), work, np.dtype(np.float64)) is None
+    x = rng.random((40, 40))
+    assert make_plan("convolve2d", x, k, "same", "direct").method == "direct"
+
+
+def test_detection_accepts_rounded_outer_product():
+    rng = np.random.default_rng(2)
+    for n in (4, 9, 31):
+        g = (rng.random(n) + 0.1).astype(np.float32)
+        k = np.outer(g, g)
+        f = factor_kernel(k, (True, True), np.dtype(np.float32), np.dtype(np.float32))
+        assert f is not None
+        resid = np.abs(np.outer(f[0].astype(np.float64), f[1]) - k) / k
+        assert resid.max() <= RHO_MAX_ULPS * np.finfo(np.float32).eps / 2
+
+
+def test_integer_kernels_detected_exactly():
+    k = np.outer([1, 2, 1], [1, 0, -1])               # Sobel
+    f = factor_kernel(k, (True, True), np.dtype(np.uint16), np.dtype(np.int16))
+    assert f is not None
+    np.testing.assert_array_equal(np.outer(f[0].astype(np.int64), f[1].astype(np.int16)) % 2**16,
+                                  k % 2**16)
+    k[0, 0] = 2
+    assert factor_kernel(k, (True, True), np.dtype(np.uint16), np.dtype(np.int16)) is None
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+@pytest.mark.parametrize("taps", [(9, 8), (BOX_MIN_TAPS + 3, BOX_MIN_TAPS + 4)])
+def test_workers_bit_identical(boundary, taps):
+    rng = np.random.default_rng(1)
+    x = rng.random((517, 389), dtype=np.float32)
+    ks = [rng.random(taps[0]).astype(np.float32), rng.random(taps[1]).astype(np.float32)]
+    if taps[0] > 9:   # box sums
+        ks = [np.full(taps[0], 0.25, np.float32), np.full(taps[1], 0.5, np.float32)]
+    r1 = fastconv.sepcorrelate(x, ks, "same", method="direct", boundary=boundary, workers=1)
+    r2 = fastconv.sepcorrelate(x, ks, "same", method="direct", boundary=boundary, workers=2)
+    np.testing.assert_array_equal(r1, r2)
+    ref = ref_correlate(x.astype(np.float64), _outer([k.astype(np.float64) for k in ks]),
+                        "same", boundary)
+    np.testing.assert_allclose(r1, ref, rtol=2e-5, atol=2e-5 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_box_sum_error_bound_on_1e7_samples(axis):
+    """Box sums of 10**7 float32 samples (running sums along axis 0, doubling
+    sums along the last axis): the error stays under the stated bound,
+    (m + 2 B) u W (running) and 2 log2(m) u W (doubling), W the sum of
+    |values| summed since the restart, everywhere along the signal."""
+    m, n = 63, 10**7
+    rng = np.random.default_rng(0)
+    sig = (rng.random(n, dtype=np.float32) * 100 + 1000).astype(np.float32)
+    x = sig.reshape((n, 1) if axis == 0 else (1, n))
+    w = np.ones(m, np.float32)
+    res = fastconv.sepcorrelate(x, [w], "valid", axes=axis, method="direct").reshape(-1)
+    c = np.concatenate([[0], np.cumsum(sig.astype(np.longdouble))])
+    exact = (c[m:] - c[:-m]).astype(np.float64)
+    err = np.abs(res.astype(np.float64) - exact)
+    u = np.finfo(np.float32).eps / 2
+    W = (m + RESTART) * float(sig.max())
+    bound = (m + 2 * RESTART) * u * W if axis == 0 else 2 * np.log2(m) * u * m * float(sig.max())
+    assert err.max() <= bound
+    # and it does not grow along the signal
+    assert err[-n // 10:].max() <= 2 * err[: n // 10].max() + u * exact.max()
+
+
+def test_box_sums_integers_exact():
+    rng = np.random.default_rng(4)
+    x = rand((300, 1000), np.int32, rng)
+    ks = [np.full(40, 7, np.int32), np.full(BOX_MIN_TAPS, -3, np.int32)]
+    for boundary in BOUNDARIES:
+        plan = make_plan("sepcorrelate", x, _outer(ks), "same", "direct", boundary=boundary,
+                         fillvalue=5, factors=ks)
+        assert plan.method == "separable" and plan.box == (True, True)
+        res = execute(plan)
+        np.testing.assert_array_equal(res, execute(with_method(plan, "direct")))
+    k = np.ones((30, 20), np.int64)              # a constant kernel in convolve
+    plan = make_plan("convolve", x.astype(np.int64), k, "same", "direct")
+    assert plan.box == (True, True)
+    np.testing.assert_array_equal(execute(plan), execute(with_method(plan, "direct")))
+
+
+@pytest.mark.parametrize("mode,boundary", [("reflect", "symm"), ("mirror", "reflect"),
+                                           ("nearest", "nearest"), ("wrap", "wrap"),
+                                           ("constant", "fill")])
+@pytest.mark.parametrize("origin", [-1, 0, 2])
+def test_plan_passes_is_ndimage_correlate1d(mode, boundary, origin):
+    rng = np.random.default_rng(6)
+    x = rng.random((40, 33, 6))
+    w = rng.random(7)
+    for axis in range(3):
+        ref = ndimage.correlate1d(x, w, axis=axis, mode=mode, cval=1.5, origin=origin)
+        plan = plan_passes(x, [w], [axis], [-(w.size // 2) - origin], boundary, 1.5)
+        np.testing.assert_allclose(execute(plan), ref, rtol=1e-13, atol=1e-13)
+    # uint8 data accumulated in float64, as ndimage does
+    x8 = rng.integers(0, 256, (50, 45), dtype=np.uint8)
+    ref = ndimage.correlate1d(x8, w, axis=0, mode=mode, output=np.float64, origin=origin)
+    plan = plan_passes(x8, [w], [0], [-(w.size // 2) - origin], boundary, dtype=np.float64)
+    np.testing.assert_allclose(execute(plan), ref, rtol=1e-13, atol=1e-12)
+
+
+def test_gaussian_2d_matches_ndimage():
+    rng = np.random.default_rng(8)
+    x = rng.random((120, 97)).astype(np.float32)
+    sigma, r = 2.0, 8
+    t = np.arange(-r, r + 1)
+    g = np.exp(-0.5 * t ** 2 / sigma ** 2)
+    g /= g.sum()
+    res = fastconv.sepcorrelate(x, [g.astype(np.float32)] * 2, "same", boundary="symm")
+    ref = ndimage.gaussian_filter(x.astype(np.float64), sigma, mode="reflect")
+    np.testing.assert_allclose(res, ref, rtol=1e-5, atol=1e-6)
+
+
+def test_auto_prices_the_separable_plan():
+    rng = np.random.default_rng(12)
+    g = rng.random(21) + 0.5
+    x = rng.random((512, 512), dtype=np.float32)
+    k = np.outer(g, g).astype(np.float32)
+    assert make_plan("convolve", x, k, "same", "auto", workers=1).method == "separable"
+    assert fastconv.choose_conv_method(x, k, "same") == "direct"   # (scipy's names)
+    # a kernel the size of the image: the FFT is cheaper than 2 x 400 taps
+    big = np.outer(rng.random(400), rng.random(400))
+    assert make_plan("convolve", x.astype(np.float64), big, "same", "auto").method == "fft"
+
+
+def test_bad_kernels():
+    x = np.zeros((5, 5))
+    with pytest.raises(ValueError, match="kernels"):
+        fastconv.sepconvolve(x, [[1, 2]])
+    with pytest.raises(ValueError, match=r"kernels\[1\]"):
+        fastconv.sepconvolve(x, [[1, 2], [[1], [2]]])
+    with pytest.raises(TypeError, match="kernels"):
+        fastconv.sepconvolve(x, 3)
+    with pytest.raises(TypeError, match=r"kernels\[0\]"):
+        fastconv.sepconvolve(x, [["a"], [1]])
+
+
+def test_inputs_not_modified_and_out():
+    rng = np.random.default_rng(13)
+    x = rng.random((50, 60))
+    ks = [rng.random(5), rng.random(6)]
+    x0, k0 = x.copy(), [k.copy() for k in ks]
+    out = np.empty((50, 60), np.float64)
+    res = fastconv.sepcorrelate(x, ks, "same", boundary="wrap", out=out, workers=2)
+    assert res is out
+    np.testing.assert_array_equal(x, x0)
+    for k, kk in zip(ks, k0):
+        np.testing.assert_array_equal(k, kk)
+    again = fastconv.sepcorrelate(x, ks, "same", boundary="wrap", workers=1)
+    np.testing.assert_array_equal(again, out)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
+@pytest.mark.parametrize("work", [np.float32, np.float64])
+@pytest.mark.parametrize("boundary,fill", [("fill", 0), ("fill", 7), ("fill", -1.5),
+                                           ("symm", 0), ("wrap", 0)])
+def test_narrow_integer_images_read_directly(dtype, work, boundary, fill):
+    """uint8/uint16 images go to float passes without a converted copy; the
+    values are those of the converted image (to rounding: FMA contraction may
+    differ between the two compiled paths), the same for 1 and 2 threads."""
+    rng = np.random.default_rng(14)
+    x = rand((61, 75), dtype, rng)
+    ks = [rng.random(7).astype(work), rng.random(6).astype(work)]
+    for axes in [(0, 1), (1,), (0,)]:
+        kk = ks[:len(axes)]
+        res = fastconv.sepcorrelate(x, kk, "same", boundary=boundary, fillvalue=fill,
+                                    axes=axes, dtype=work)
+        ref = fastconv.sepcorrelate(x.astype(work), kk, "same", boundary=boundary,
+                                    fillvalue=fill, axes=axes)
+        np.testing.assert_allclose(res, ref, rtol=4 * np.finfo(work).eps, atol=0)
+    big = rand((700, 300), dtype, rng)
+    r1 = fastconv.sepcorrelate(big, ks, "same", boundary=boundary, fillvalue=fill,
+                               dtype=work, workers=1)
+    r2 = fastconv.sepcorrelate(big, ks, "same", boundary=boundary, fillvalue=fill,
+                               dtype=work, workers=2)
+    np.testing.assert_array_equal(r1, r2)
