@@ -5,10 +5,11 @@ Every filter of ``fastconv.ndimage`` reduces to one of
 * `correlate_axes` -- one 1-D kernel per axis (correlate1d, gaussian,
   uniform, sobel, prewitt, the Laplacians' second derivatives).  Today it
   runs one direct pass per axis through fastconv's plans and executor
+  For floating outputs it is one separable plan (`_separable.plan_passes`,
+  float64 sums); integer and bool outputs run one direct pass per axis
   (`_plan.filter_plan` + `_execute.execute`), storing each pass into the
-  output as scipy.ndimage does (so integer outputs are truncated between
-  passes, exactly like scipy); this is the one function a separable plan
-  replaces.
+  output as scipy.ndimage does (so they are truncated between passes,
+  exactly like scipy).
 * `correlate_nd` -- one N-D kernel (``correlate``/``convolve``).
 
 Both take validated arguments in scipy.ndimage's terms (modes already mapped
@@ -32,6 +33,7 @@ import numpy as np
 from ._execute import execute
 from ._ndi_arith import DBL_EPSILON, exact_at, near_integer, store
 from ._plan import filter_plan
+from ._separable import plan_passes
 
 __all__ = ["correlate_axes", "correlate_nd", "MODES"]
 
@@ -124,6 +126,23 @@ def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=
     (ndimage's running-sum filters divide the window sum by the size).
     The first pass reads `input`, the later ones `output` (as ndimage).
     """
+    if (output.dtype.kind == "f" and input.dtype.kind in "biuf" and input.size
+            and len(set(modes)) == 1 and len(axes) == len(set(axes))
+            and (modes[0] != "fill" or cval == 0)):
+        # (with a non-zero cval, ndimage's later passes pad the previous
+        # pass's result with cval, not with the sums of cval a true N-D
+        # fill gives: those stay one pass per axis)
+        # floating outputs: one separable plan (float64 sums, as ndimage's C;
+        # the intermediate stays float64 where ndimage rounds it into
+        # `output` between passes: the same values to the output's rounding)
+        x = input.view(np.uint8) if input.dtype.kind == "b" else input
+        factors = kernels if divisors is None else \
+            [np.asarray(w, np.float64) / d for w, d in zip(kernels, divisors)]
+        offsets = [-(len(w) // 2 + o) for w, o in zip(kernels, origins)]
+        plan = plan_passes(x, factors, axes, offsets, modes[0], cval, dtype=np.float64,
+                           running=divisors is not None)
+        store(output, execute(plan))
+        return output
     x = input
     for i, (w, ax, mode, origin) in enumerate(zip(kernels, axes, modes, origins)):
         kshape = [1] * x.ndim
