@@ -126,22 +126,30 @@ def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=
     (ndimage's running-sum filters divide the window sum by the size).
     The first pass reads `input`, the later ones `output` (as ndimage).
     """
-    if (output.dtype.kind == "f" and input.dtype.kind in "biuf" and input.size
-            and len(set(modes)) == 1 and len(axes) == len(set(axes))
-            and (modes[0] != "fill" or cval == 0)):
-        # (with a non-zero cval, ndimage's later passes pad the previous
-        # pass's result with cval, not with the sums of cval a true N-D
-        # fill gives: those stay one pass per axis)
-        # floating outputs: one separable plan (float64 sums, as ndimage's C;
-        # the intermediate stays float64 where ndimage rounds it into
-        # `output` between passes: the same values to the output's rounding)
-        x = input.view(np.uint8) if input.dtype.kind == "b" else input
-        factors = kernels if divisors is None else \
+    # Floating outputs run on the separable executor (float64 sums, as
+    # ndimage's C): all axes in one plan when that is what ndimage's passes
+    # compute (the intermediate stays float64 where ndimage rounds it into
+    # `output`: the same values to the output's rounding), else one plan per
+    # pass.  Not in one plan: mixed modes, and a non-zero cval, with which
+    # ndimage's later passes pad the previous pass's result with cval
+    # rather than with the sums of cval that a true N-D fill gives.
+    floating = output.dtype.kind == "f" and input.dtype.kind in "biuf" and input.size > 0
+    if floating:
+        factors = list(kernels) if divisors is None else \
             [np.asarray(w, np.float64) / d for w, d in zip(kernels, divisors)]
         offsets = [-(len(w) // 2 + o) for w, o in zip(kernels, origins)]
-        plan = plan_passes(x, factors, axes, offsets, modes[0], cval, dtype=np.float64,
-                           running=divisors is not None)
-        store(output, execute(plan))
+        x = input.view(np.uint8) if input.dtype.kind == "b" else input
+        if (len(set(modes)) == 1 and len(axes) == len(set(axes))
+                and (modes[0] != "fill" or cval == 0)):
+            groups = [list(range(len(axes)))]
+        else:
+            groups = [[i] for i in range(len(axes))]
+        for g in groups:
+            plan = plan_passes(x, [factors[i] for i in g], [axes[i] for i in g],
+                               [offsets[i] for i in g], modes[g[0]], cval,
+                               dtype=np.float64, running=divisors is not None)
+            store(output, execute(plan))
+            x = output
         return output
     x = input
     for i, (w, ax, mode, origin) in enumerate(zip(kernels, axes, modes, origins)):
