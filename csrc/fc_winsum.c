@@ -95,3 +95,90 @@ void fc_col_sums(const double *a, ptrdiff_t outer, ptrdiff_t len, ptrdiff_t inne
         }
     }
 }
+
+#include <math.h>
+
+/* One output row from the column sums v1, v2 (w samples): window sums along
+ * the row by suffixes/prefixes, then the normalisation. */
+#define FC_NCC_ROW(NAME, T)                                                      \
+static void NAME(const double *v1, const double *v2, ptrdiff_t w, ptrdiff_t m1,  \
+                 double inv_n, const T *num, double tvar, double tol, T *out,    \
+                 double *suf)                                                    \
+{                                                                                \
+    const ptrdiff_t n = w - m1 + 1;                                              \
+    double *suf1 = suf, *suf2 = suf + m1;                                        \
+    for (ptrdiff_t k = 0; k < n; k += m1) {                                      \
+        const ptrdiff_t nb = k + m1 <= n ? m1 : n - k;                           \
+        double a1 = 0.0, a2 = 0.0, p1 = 0.0, p2 = 0.0;                           \
+        for (ptrdiff_t j = m1 - 1; j >= 0; j--) {                                \
+            a1 += v1[k + j]; a2 += v2[k + j];                                    \
+            suf1[j] = a1; suf2[j] = a2;                                          \
+        }                                                                        \
+        for (ptrdiff_t j = 0; j < nb; j++) {                                     \
+            if (j) { p1 += v1[k + m1 + j - 1]; p2 += v2[k + m1 + j - 1]; }       \
+            const double s1 = suf1[j] + p1, s2 = suf2[j] + p2;                   \
+            const double var = s2 - s1 * s1 * inv_n;                             \
+            double r = 0.0;                                                      \
+            if (var > tol * s2 && tvar > 0.0) {                                  \
+                r = (double)num[k + j] / sqrt(var * tvar);                       \
+                r = r > 1.0 ? 1.0 : (r < -1.0 ? -1.0 : r);                       \
+            }                                                                    \
+            out[k + j] = (T)r;                                                   \
+        }                                                                        \
+    }                                                                            \
+}
+
+/* Column sums of rows [i, i + m0) for every output row i: within a block
+ * of m0 output rows, suffix rows of the block plus a running prefix of
+ * the next block's rows. */
+#define FC_NCC2D(NAME, ROW, T)                                                   \
+FC_NCC_ROW(ROW, T)                                                               \
+void NAME(const T *x, ptrdiff_t h, ptrdiff_t w, ptrdiff_t m0, ptrdiff_t m1,      \
+          double c, const T *num, double tvar, double tol, T *out,               \
+          double *scratch)                                                       \
+{                                                                                \
+    const ptrdiff_t nh = h - m0 + 1, nw = w - m1 + 1;                            \
+    const double inv_n = 1.0 / ((double)m0 * (double)m1);                        \
+    double *suf1 = scratch, *suf2 = scratch + m0 * w;                            \
+    double *restrict pre1 = scratch + 2 * m0 * w, *restrict pre2 = pre1 + w;     \
+    double *restrict v1 = pre2 + w, *restrict v2 = v1 + w;                       \
+    double *rsuf = v2 + w;                                                       \
+    for (ptrdiff_t k = 0; k < nh; k += m0) {                                     \
+        const ptrdiff_t nb = k + m0 <= nh ? m0 : nh - k;                         \
+        for (ptrdiff_t j = m0 - 1; j >= 0; j--) {                                \
+            const T *restrict xr = x + (k + j) * w;                              \
+            double *restrict s1 = suf1 + j * w, *restrict s2 = suf2 + j * w;     \
+            if (j == m0 - 1) {                                                   \
+                for (ptrdiff_t q = 0; q < w; q++) {                              \
+                    const double v = (double)xr[q] - c;                          \
+                    s1[q] = v; s2[q] = v * v;                                    \
+                }                                                                \
+            } else {                                                             \
+                const double *restrict n1 = s1 + w, *restrict n2 = s2 + w;       \
+                for (ptrdiff_t q = 0; q < w; q++) {                              \
+                    const double v = (double)xr[q] - c;                          \
+                    s1[q] = v + n1[q]; s2[q] = v * v + n2[q];                    \
+                }                                                                \
+            }                                                                    \
+        }                                                                        \
+        for (ptrdiff_t q = 0; q < w; q++) { pre1[q] = 0.0; pre2[q] = 0.0; }      \
+        for (ptrdiff_t j = 0; j < nb; j++) {                                     \
+            const double *restrict s1 = suf1 + j * w, *restrict s2 = suf2 + j * w;\
+            if (j) {                                                             \
+                const T *restrict xr = x + (k + m0 + j - 1) * w;                 \
+                for (ptrdiff_t q = 0; q < w; q++) {                              \
+                    const double v = (double)xr[q] - c;                          \
+                    pre1[q] += v; pre2[q] += v * v;                              \
+                }                                                                \
+            }                                                                    \
+            for (ptrdiff_t q = 0; q < w; q++) {                                  \
+                v1[q] = s1[q] + pre1[q]; v2[q] = s2[q] + pre2[q];                \
+            }                                                                    \
+            ROW(v1, v2, w, m1, inv_n, num + (k + j) * nw, tvar, tol,             \
+                out + (k + j) * nw, rsuf);                                       \
+        }                                                                        \
+    }                                                                            \
+}
+
+FC_NCC2D(fc_ncc2d_f32, fc_ncc_row_f32, float)
+FC_NCC2D(fc_ncc2d_f64, fc_ncc_row_f64, double)

@@ -93,6 +93,11 @@ def _check(array, kernel, boundary, fill_value, nan_treatment, normalize_kernel,
     return array, kernel, mask
 
 
+def _inner(shape, kshape):
+    """The outputs whose window stays inside the array (boundary=None)."""
+    return tuple(slice(m // 2, n - m // 2) for n, m in zip(shape, kshape))
+
+
 def _windows(boundary, fill_value):
     """mode, fastconv boundary name, fill of the data, fill of the validity."""
     if boundary is None:
@@ -103,16 +108,50 @@ def _windows(boundary, fill_value):
     return "same", _BOUNDARIES[boundary], 0.0, 0.0
 
 
-def _count(valid, kernel, mode, bound, vfill, conv):
-    """Per output, the number of valid samples under nonzero taps (exact)."""
-    if np.all(kernel != 0):
-        v8 = valid.view(np.uint8)
-        if mode == "same":
-            widths = [(m // 2, m // 2) for m in kernel.shape]
-            v8 = (np.pad(v8, widths, mode="constant", constant_values=int(vfill))
-                  if bound == "fill" else np.pad(v8, widths, mode=_PAD_MODE[bound]))
-        return box_sums(v8, kernel.shape)[0]
-    return np.rint(conv(valid.astype(np.float64), (kernel != 0).astype(np.float64), vfill))
+def _padded_validity(valid, kernel, mode, bound, vfill):
+    """The validity as the plans read it: uint8, extended by the kernel's
+    half-width through the boundary rule ('same'), or as is ('valid')."""
+    v8 = valid.view(np.uint8)
+    if mode == "valid":
+        return v8
+    widths = [(m // 2, m // 2) for m in kernel.shape]
+    if bound == "fill":
+        return np.pad(v8, widths, mode="constant", constant_values=int(vfill))
+    return np.pad(v8, widths, mode=_PAD_MODE[bound])
+
+
+def _empty_windows(weight, valid, kernel, mode, bound, vfill, conv):
+    """Where no valid sample lies under a nonzero tap, decided exactly.
+
+    |weight| > tau proves a valid sample is there: tau = 2**-20 sum|k| is
+    far above the rounding error of either method (direct: taps u sum|k|;
+    FFT: a few u log2(tile) sum|k|).  The few outputs at or below tau are
+    counted exactly (their windows gathered), or, when they are many, all
+    outputs are (box sums of the validity when no tap is zero, else a plan
+    of 0/1 values rounded to integers)."""
+    tau = 2.0 ** -20 * float(np.abs(kernel).sum())
+    if weight.min() > tau or weight.max() < -tau:     # (one pass, no temporary)
+        return np.zeros(weight.shape, bool)
+    doubt = np.abs(weight) <= tau
+    ndoubt = int(np.count_nonzero(doubt))
+    if ndoubt == 0:
+        return doubt
+    nz = kernel != 0
+    if ndoubt * kernel.size <= 4 * weight.size + 4096:
+        vp = np.lib.stride_tricks.sliding_window_view(
+            _padded_validity(valid, kernel, mode, bound, vfill), kernel.shape)
+        idx = np.nonzero(doubt)
+        axes = tuple(range(1, 1 + kernel.ndim))
+        empty = np.zeros(weight.shape, bool)
+        step = max(1, (1 << 22) // kernel.size)
+        for s in range(0, ndoubt, step):
+            sel = tuple(ix[s:s + step] for ix in idx)
+            empty[sel] = ~np.any(vp[sel].astype(bool) & nz, axis=axes)
+        return empty
+    if nz.all():
+        return box_sums(_padded_validity(valid, kernel, mode, bound, vfill),
+                        kernel.shape)[0] == 0
+    return np.rint(conv(valid.astype(np.float64), nz.astype(np.float64), vfill)) == 0
 
 
 def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="interpolate",
@@ -177,15 +216,18 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     array, kernel, mask = _check(array, kernel, boundary, fill_value, nan_treatment,
                                  normalize_kernel, mask, method)
     result_dtype = array.dtype if array.dtype.kind == "f" else np.dtype(np.float64)
-    a = np.array(array, dtype=np.float64)
+    a = np.asarray(array, dtype=np.float64)
     invalid = np.isnan(a)
+    if mask is not None or nan_treatment == "fill":
+        a = a.copy()                  # (never modify the caller's array)
     if mask is not None:
         invalid |= mask
         a[mask] = np.nan
     if nan_treatment == "fill":
         a[invalid] = fill_value
+    nbad = int(np.count_nonzero(invalid))
     interpolate = nan_treatment == "interpolate" and (
-        bool(invalid.any()) or (boundary == "fill" and np.isnan(fill_value)))
+        nbad > 0 or (boundary == "fill" and np.isnan(fill_value)))
     ksum = float(kernel.sum())
     if (normalize_kernel or interpolate) and (
             ksum < 1.0 / _MAX_NORMALIZATION or abs(ksum) <= normalization_zero_tol):
@@ -194,14 +236,16 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
             f"{1.0 / _MAX_NORMALIZATION} or within normalization_zero_tol of 0); "
             + ("for data with NaN use nan_treatment='fill'" if interpolate
                else "use normalize_kernel=False"))
-    if interpolate and invalid.all():
+    if interpolate and nbad == invalid.size:
         raise ValueError("array has no valid sample (all NaN or masked): nothing "
                          "to interpolate from")
     mode, bound, dfill, vfill = _windows(boundary, fill_value)
     if nan_treatment == "fill" and boundary == "fill":
         dfill = float(fill_value)     # a NaN fill is data here
     d = np.where(invalid, 0.0, a) if interpolate else a
-    if not (np.all(np.isfinite(d)) and np.isfinite(dfill)):
+    with np.errstate(all="ignore"):   # a finite sum proves every sample finite
+        finite = np.isfinite(np.add.reduce(d, axis=None)) or np.all(np.isfinite(d))
+    if not (finite and np.isfinite(dfill)):
         method = "direct"             # NaN/inf samples: the FFT would spread them
     plan = make_plan("convolve", d, kernel, mode, method, boundary=bound, fillvalue=dfill,
                      workers=workers)
@@ -215,24 +259,23 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     if interpolate:
         valid = ~invalid
         weight = conv(valid.astype(np.float64), kernel, vfill)
-        empty = _count(valid, kernel, mode, bound, vfill, conv) == 0
+        empty = _empty_windows(weight, valid, kernel, mode, bound, vfill, conv)
         with np.errstate(divide="ignore", invalid="ignore"):
-            res = top / weight
+            res = np.divide(top, weight, out=top)
         if empty.any():
-            centre = a[tuple(slice(m // 2, n - m // 2) for n, m in zip(a.shape, kernel.shape))] \
-                if mode == "valid" else a
+            centre = a[_inner(a.shape, kernel.shape)] if mode == "valid" else a
             res[empty] = centre[empty]
         if not normalize_kernel:
             res *= ksum
     else:
-        res = top / ksum if normalize_kernel else top
+        res = np.divide(top, ksum, out=top) if normalize_kernel else top
     if mode == "valid":
         full = np.zeros(a.shape)
-        full[tuple(slice(m // 2, n - m // 2) for n, m in zip(a.shape, kernel.shape))] = res
+        full[_inner(a.shape, kernel.shape)] = res
         res = full
     if preserve_nan:
         res[invalid] = np.nan
-    elif interpolate and np.isnan(res).any():
+    elif interpolate and empty.any() and np.isnan(res[empty]).any():
         warnings.warn(
             "nanconvolve: some outputs have no valid sample under the kernel and "
             "stay NaN (a hole larger than the kernel); use a larger kernel",

@@ -25,6 +25,7 @@ correlations with the mask (plans) and flat windows are those with
 import numpy as np
 
 from ._boxsum import box_sums
+from ._winsum import ncc2d
 from ._execute import execute
 from ._plan import make_plan
 from ._validate import as_input_array, check_method
@@ -162,13 +163,17 @@ def match_template(image, template, pad_input=False, mode="constant", constant_v
     c = float(np.mean(x, dtype=np.float64))
     xs = np.subtract(x, fdt.type(c), dtype=fdt)
     if mask is None:
-        n = template.size
         t0 = template - template.mean()
-        num = _correlate_valid(xs, t0.astype(fdt), method, workers)
-        s1, s2 = box_sums(x, tshape, c, squares=True)
         tvar = float(np.sum(t0 * t0))
-        var = s2 - s1 * s1 / n
-        flat = var <= 8 * sum(tshape) * _U * s2
+        num = _correlate_valid(xs, t0.astype(fdt), method, workers)
+        tol = 8 * sum(tshape) * _U
+        if x.ndim == 2:
+            out = np.empty(num.shape, fdt)
+            ncc2d(x, tshape[0], tshape[1], c, num, tvar, tol, out)
+            return out
+        s1, s2 = box_sums(x, tshape, c, squares=True)
+        var = s2 - s1 * s1 / template.size
+        flat = var <= tol * s2
         den = np.sqrt(np.maximum(var, 0.0) * tvar)
     else:
         n = int(mask.sum())

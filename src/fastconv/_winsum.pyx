@@ -64,3 +64,33 @@ def col_sums(const double[:, :, ::1] a, Py_ssize_t m, double[:, :, ::1] out):
     with nogil:
         fc_col_sums(&a[0, 0, 0], a.shape[0], a.shape[1], a.shape[2], m, &out[0, 0, 0],
                     &scratch[0])
+
+
+cdef extern from "fc_winsum.h" nogil:
+    void fc_ncc2d_f32(const float *x, Py_ssize_t h, Py_ssize_t w, Py_ssize_t m0,
+                      Py_ssize_t m1, double c, const float *num, double tvar, double tol,
+                      float *out, double *scratch)
+    void fc_ncc2d_f64(const double *x, Py_ssize_t h, Py_ssize_t w, Py_ssize_t m0,
+                      Py_ssize_t m1, double c, const double *num, double tvar, double tol,
+                      double *out, double *scratch)
+
+ctypedef fused real_t:
+    float
+    double
+
+
+def ncc2d(const real_t[:, ::1] x, Py_ssize_t m0, Py_ssize_t m1, double c,
+          const real_t[:, ::1] num, double tvar, double tol, real_t[:, ::1] out):
+    """2-D match_template's normalisation (see fc_winsum.h): out from the
+    numerator `num` and the m0 x m1 window sums of x - c."""
+    cdef Py_ssize_t w = x.shape[1]
+    cdef double[::1] scratch = np.empty((2 * m0 + 4) * w + 2 * m1)
+    if out.shape[0] == 0 or out.shape[1] == 0:
+        return
+    with nogil:
+        if real_t is float:
+            fc_ncc2d_f32(&x[0, 0], x.shape[0], w, m0, m1, c, &num[0, 0], tvar, tol,
+                         &out[0, 0], &scratch[0])
+        else:
+            fc_ncc2d_f64(&x[0, 0], x.shape[0], w, m0, m1, c, &num[0, 0], tvar, tol,
+                         &out[0, 0], &scratch[0])
