@@ -256,6 +256,7 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
         return execute(make_plan("convolve", x, k, mode, method, boundary=bound,
                                  fillvalue=fill, workers=workers))
 
+    holes = False
     if interpolate:
         valid = ~invalid
         weight = conv(valid.astype(np.float64), kernel, vfill)
@@ -265,6 +266,7 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
         if empty.any():
             centre = a[_inner(a.shape, kernel.shape)] if mode == "valid" else a
             res[empty] = centre[empty]
+        holes = bool(np.isnan(res[empty]).any())
         if not normalize_kernel:
             res *= ksum
     else:
@@ -275,7 +277,7 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
         res = full
     if preserve_nan:
         res[invalid] = np.nan
-    elif interpolate and empty.any() and np.isnan(res[empty]).any():
+    elif interpolate and holes:
         warnings.warn(
             "nanconvolve: some outputs have no valid sample under the kernel and "
             "stay NaN (a hole larger than the kernel); use a larger kernel",
