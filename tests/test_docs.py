@@ -5,12 +5,12 @@ import pathlib
 import pytest
 
 import fastconv
-from fastconv import _api, _fft, _lags, _reusable
+from fastconv import _api, _fft, _lags, _nan, _reusable, _template
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 
 
-@pytest.mark.parametrize("module", [_api, _fft, _lags, _reusable], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [_api, _fft, _lags, _reusable, _nan, _template], ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0, f"{module.__name__} has no examples"

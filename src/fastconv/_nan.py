@@ -210,7 +210,7 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     Examples
     --------
     >>> import numpy as np, fastconv
-    >>> fastconv.nanconvolve([1.0, np.nan, 3.0], [1, 1, 1])
+    >>> fastconv.nanconvolve([1.0, np.nan, 3.0], [1, 1, 1], boundary='extend')
     array([1., 2., 3.])
     """
     array, kernel, mask = _check(array, kernel, boundary, fill_value, nan_treatment,

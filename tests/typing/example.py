@@ -37,7 +37,9 @@ def main() -> None:
     fastconv.set_cache_limit(previous)
     assert method in ("direct", "fft") and best in times
     assert lags.shape == b.shape and n > 1021
-    assert all(x.size for x in (a, c, d, e, f))
+    g = fastconv.nanconvolve(image, np.ones((3, 3)), boundary=None, preserve_nan=True)
+    h = fastconv.match_template(image, image[:4, :4], mask=np.ones((4, 4), bool))
+    assert all(x.size for x in (a, c, d, e, f, g, h))
 
 
 if __name__ == "__main__":
