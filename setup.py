@@ -216,6 +216,14 @@ extensions = [
         depends=["csrc/fc_winsum.h"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
+    Extension(
+        "fastconv._nanpass",
+        # nanconvolve's element-wise passes
+        sources=["src/fastconv/_nanpass.pyx", "csrc/fc_nanpass.c"],
+        include_dirs=["csrc"],
+        depends=["csrc/fc_nanpass.h"],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    ),
 ]
 
 setup(

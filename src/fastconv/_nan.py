@@ -26,6 +26,7 @@ import numpy as np
 
 from ._boxsum import box_sums
 from ._execute import execute
+from ._nanpass import nan_divide, nan_split
 from ._plan import make_plan
 from ._validate import as_input_array, check_method
 
@@ -130,8 +131,6 @@ def _empty_windows(weight, valid, kernel, mode, bound, vfill, conv):
     outputs are (box sums of the validity when no tap is zero, else a plan
     of 0/1 values rounded to integers)."""
     tau = 2.0 ** -20 * float(np.abs(kernel).sum())
-    if weight.min() > tau or weight.max() < -tau:     # (one pass, no temporary)
-        return np.zeros(weight.shape, bool)
     doubt = np.abs(weight) <= tau
     ndoubt = int(np.count_nonzero(doubt))
     if ndoubt == 0:
@@ -216,16 +215,14 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     array, kernel, mask = _check(array, kernel, boundary, fill_value, nan_treatment,
                                  normalize_kernel, mask, method)
     result_dtype = array.dtype if array.dtype.kind == "f" else np.dtype(np.float64)
-    a = np.asarray(array, dtype=np.float64)
-    invalid = np.isnan(a)
-    if mask is not None or nan_treatment == "fill":
-        a = a.copy()                  # (never modify the caller's array)
-    if mask is not None:
-        invalid |= mask
-        a[mask] = np.nan
-    if nan_treatment == "fill":
-        a[invalid] = fill_value
-    nbad = int(np.count_nonzero(invalid))
+    a = np.ascontiguousarray(array, dtype=np.float64)
+    d, v = np.empty(a.shape), np.empty(a.shape)
+    m8 = None if mask is None else np.ascontiguousarray(mask).view(np.uint8).reshape(-1)
+    nbad, nonfinite = nan_split(a.reshape(-1), m8, d.reshape(-1), v.reshape(-1))
+    invalid = v == 0 if (nbad and (preserve_nan or nan_treatment == "fill")) else None
+    if nan_treatment == "fill" and nbad:
+        d[invalid] = fill_value
+        nonfinite = nonfinite or not np.isfinite(fill_value)
     interpolate = nan_treatment == "interpolate" and (
         nbad > 0 or (boundary == "fill" and np.isnan(fill_value)))
     ksum = float(kernel.sum())
@@ -236,16 +233,13 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
             f"{1.0 / _MAX_NORMALIZATION} or within normalization_zero_tol of 0); "
             + ("for data with NaN use nan_treatment='fill'" if interpolate
                else "use normalize_kernel=False"))
-    if interpolate and nbad == invalid.size:
+    if interpolate and nbad == a.size:
         raise ValueError("array has no valid sample (all NaN or masked): nothing "
                          "to interpolate from")
     mode, bound, dfill, vfill = _windows(boundary, fill_value)
     if nan_treatment == "fill" and boundary == "fill":
         dfill = float(fill_value)     # a NaN fill is data here
-    d = np.where(invalid, 0.0, a) if interpolate else a
-    with np.errstate(all="ignore"):   # a finite sum proves every sample finite
-        finite = np.isfinite(np.add.reduce(d, axis=None)) or np.all(np.isfinite(d))
-    if not (finite and np.isfinite(dfill)):
+    if nonfinite or not np.isfinite(dfill):
         method = "direct"             # NaN/inf samples: the FFT would spread them
     plan = make_plan("convolve", d, kernel, mode, method, boundary=bound, fillvalue=dfill,
                      workers=workers)
@@ -258,24 +252,27 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
 
     holes = False
     if interpolate:
-        valid = ~invalid
-        weight = conv(valid.astype(np.float64), kernel, vfill)
-        empty = _empty_windows(weight, valid, kernel, mode, bound, vfill, conv)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            res = np.divide(top, weight, out=top)
-        if empty.any():
-            centre = a[_inner(a.shape, kernel.shape)] if mode == "valid" else a
-            res[empty] = centre[empty]
-        holes = bool(np.isnan(res[empty]).any())
-        if not normalize_kernel:
-            res *= ksum
+        weight = conv(v, kernel, vfill)
+        tau = 2.0 ** -20 * float(np.abs(kernel).sum())
+        ndoubt = nan_divide(top.reshape(-1), weight.reshape(-1),
+                            1.0 if normalize_kernel else ksum, tau)
+        res = top
+        if ndoubt:
+            empty = _empty_windows(weight, v != 0, kernel, mode, bound, vfill, conv)
+            if empty.any():
+                centre = a[_inner(a.shape, kernel.shape)] if mode == "valid" else a
+                cv = v[_inner(a.shape, kernel.shape)] if mode == "valid" else v
+                res[empty] = np.where(cv[empty] != 0, centre[empty], np.nan)
+                if not normalize_kernel:
+                    res[empty] *= ksum
+                holes = bool(np.isnan(res[empty]).any())
     else:
         res = np.divide(top, ksum, out=top) if normalize_kernel else top
     if mode == "valid":
         full = np.zeros(a.shape)
         full[_inner(a.shape, kernel.shape)] = res
         res = full
-    if preserve_nan:
+    if preserve_nan and invalid is not None:
         res[invalid] = np.nan
     elif interpolate and holes:
         warnings.warn(
