@@ -1,4 +1,5 @@
 /* nanconvolve's element-wise passes: see fc_nanpass.h. */
+#include <float.h>
 #include <math.h>
 #include "fc_nanpass.h"
 
@@ -6,16 +7,17 @@ ptrdiff_t fc_nan_split(const double *a, const unsigned char *mask, ptrdiff_t n,
                        double *d, double *v, int *nonfinite)
 {
     ptrdiff_t bad = 0;
-    double acc = 0.0;   /* 0 * x: NaN exactly when some valid x is +-inf */
+    int inf = 0;
     for (ptrdiff_t i = 0; i < n; i++) {
         const double x = a[i];
         const int invalid = (x != x) | (mask ? mask[i] != 0 : 0);
-        d[i] = invalid ? 0.0 : x;
+        const double di = invalid ? 0.0 : x;
+        d[i] = di;
         v[i] = invalid ? 0.0 : 1.0;
-        acc += 0.0 * d[i];
+        inf |= fabs(di) > DBL_MAX;
         bad += invalid;
     }
-    *nonfinite = acc != acc;
+    *nonfinite = inf;
     return bad;
 }
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from ._boxsum import box_sums
 from ._execute import execute
+from ._memory import empty as cached_empty
 from ._nanpass import nan_divide, nan_split
 from ._plan import make_plan
 from ._validate import as_input_array, check_method
@@ -216,7 +217,8 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
                                  normalize_kernel, mask, method)
     result_dtype = array.dtype if array.dtype.kind == "f" else np.dtype(np.float64)
     a = np.ascontiguousarray(array, dtype=np.float64)
-    d, v = np.empty(a.shape), np.empty(a.shape)
+    pair = cached_empty((2,) + a.shape, np.float64)     # (a cached buffer)
+    d, v = pair[0], pair[1]                              # data, validity
     m8 = None if mask is None else np.ascontiguousarray(mask).view(np.uint8).reshape(-1)
     nbad, nonfinite = nan_split(a.reshape(-1), m8, d.reshape(-1), v.reshape(-1))
     invalid = v == 0 if (nbad and (preserve_nan or nan_treatment == "fill")) else None
@@ -244,15 +246,27 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     plan = make_plan("convolve", d, kernel, mode, method, boundary=bound, fillvalue=dfill,
                      workers=workers)
     method = plan.method if plan.method in ("direct", "fft") else "direct"
-    top = execute(plan)
 
-    def conv(x, k, fill):
-        return execute(make_plan("convolve", x, k, mode, method, boundary=bound,
+    def conv(x, k, fill, axes=None):
+        return execute(make_plan("convolve", x, k, mode, method, axes=axes, boundary=bound,
                                  fillvalue=fill, workers=workers))
 
     holes = False
+    if interpolate and method == "fft" and (dfill == vfill or vfill == 1.0 and dfill == 0.0):
+        # one FFT plan for both (the kernel's spectrum and the tiles shared);
+        # a fill of 1 for the validity becomes a zero fill for the invalidity
+        flip = dfill != vfill
+        if flip:
+            np.subtract(1.0, v, out=v)
+        both = conv(pair, kernel[None], dfill, axes=tuple(range(1, pair.ndim)))
+        if flip:
+            np.subtract(1.0, v, out=v)
+            np.subtract(ksum, both[1], out=both[1])
+        top, weight = both[0], both[1]
+    else:
+        top = execute(plan)
+        weight = conv(v, kernel, vfill) if interpolate else None
     if interpolate:
-        weight = conv(v, kernel, vfill)
         tau = 2.0 ** -20 * float(np.abs(kernel).sum())
         ndoubt = nan_divide(top.reshape(-1), weight.reshape(-1),
                             1.0 if normalize_kernel else ksum, tau)
