@@ -98,33 +98,65 @@ void fc_col_sums(const double *a, ptrdiff_t outer, ptrdiff_t len, ptrdiff_t inne
 
 #include <math.h>
 
-/* One output row from the column sums v1, v2 (w samples): window sums along
- * the row by suffixes/prefixes, then the normalisation. */
+/* Window sums along one row of column sums (suffixes of a block of m1
+ * plus prefixes of the next): r1[i] = sum_{j<m1} v1[i + j], r2 likewise.
+ * Two blocks at a time, so twice the independent addition chains. */
+static void fc_row_windows(const double *v1, const double *v2, ptrdiff_t w, ptrdiff_t m1,
+                           double *r1, double *r2, double *suf)
+{
+    const ptrdiff_t n = w - m1 + 1;
+    double *sa1 = suf, *sa2 = suf + m1, *sb1 = suf + 2 * m1, *sb2 = suf + 3 * m1;
+    ptrdiff_t k = 0;
+    for (; k + 2 * m1 <= n; k += 2 * m1) {           /* two whole blocks */
+        const ptrdiff_t kb = k + m1;
+        double a1 = 0.0, a2 = 0.0, b1 = 0.0, b2 = 0.0;
+        for (ptrdiff_t j = m1 - 1; j >= 0; j--) {
+            a1 += v1[k + j]; a2 += v2[k + j];
+            b1 += v1[kb + j]; b2 += v2[kb + j];
+            sa1[j] = a1; sa2[j] = a2; sb1[j] = b1; sb2[j] = b2;
+        }
+        double p1 = 0.0, p2 = 0.0, q1 = 0.0, q2 = 0.0;
+        r1[k] = sa1[0]; r2[k] = sa2[0]; r1[kb] = sb1[0]; r2[kb] = sb2[0];
+        for (ptrdiff_t j = 1; j < m1; j++) {
+            p1 += v1[k + m1 + j - 1]; p2 += v2[k + m1 + j - 1];
+            q1 += v1[kb + m1 + j - 1]; q2 += v2[kb + m1 + j - 1];
+            r1[k + j] = sa1[j] + p1; r2[k + j] = sa2[j] + p2;
+            r1[kb + j] = sb1[j] + q1; r2[kb + j] = sb2[j] + q2;
+        }
+    }
+    for (; k < n; k += m1) {                          /* the rest, one block */
+        const ptrdiff_t nb = k + m1 <= n ? m1 : n - k;
+        double a1 = 0.0, a2 = 0.0, p1 = 0.0, p2 = 0.0;
+        for (ptrdiff_t j = m1 - 1; j >= 0; j--) {
+            a1 += v1[k + j]; a2 += v2[k + j];
+            sa1[j] = a1; sa2[j] = a2;
+        }
+        r1[k] = sa1[0]; r2[k] = sa2[0];
+        for (ptrdiff_t j = 1; j < nb; j++) {
+            p1 += v1[k + m1 + j - 1]; p2 += v2[k + m1 + j - 1];
+            r1[k + j] = sa1[j] + p1; r2[k + j] = sa2[j] + p2;
+        }
+    }
+}
+
+/* One output row: window sums, then the normalisation (branch-free, so it
+ * vectorises; masked lanes may compute inf/NaN, which are discarded). */
 #define FC_NCC_ROW(NAME, T)                                                      \
 static void NAME(const double *v1, const double *v2, ptrdiff_t w, ptrdiff_t m1,  \
-                 double inv_n, const T *num, double tvar, double tol, T *out,    \
-                 double *suf)                                                    \
+                 double inv_n, const T *restrict num, double tvar, double tol,   \
+                 T *restrict out, double *suf)                                   \
 {                                                                                \
     const ptrdiff_t n = w - m1 + 1;                                              \
-    double *suf1 = suf, *suf2 = suf + m1;                                        \
-    for (ptrdiff_t k = 0; k < n; k += m1) {                                      \
-        const ptrdiff_t nb = k + m1 <= n ? m1 : n - k;                           \
-        double a1 = 0.0, a2 = 0.0, p1 = 0.0, p2 = 0.0;                           \
-        for (ptrdiff_t j = m1 - 1; j >= 0; j--) {                                \
-            a1 += v1[k + j]; a2 += v2[k + j];                                    \
-            suf1[j] = a1; suf2[j] = a2;                                          \
-        }                                                                        \
-        for (ptrdiff_t j = 0; j < nb; j++) {                                     \
-            if (j) { p1 += v1[k + m1 + j - 1]; p2 += v2[k + m1 + j - 1]; }       \
-            const double s1 = suf1[j] + p1, s2 = suf2[j] + p2;                   \
-            const double var = s2 - s1 * s1 * inv_n;                             \
-            double r = 0.0;                                                      \
-            if (var > tol * s2 && tvar > 0.0) {                                  \
-                r = (double)num[k + j] / sqrt(var * tvar);                       \
-                r = r > 1.0 ? 1.0 : (r < -1.0 ? -1.0 : r);                       \
-            }                                                                    \
-            out[k + j] = (T)r;                                                   \
-        }                                                                        \
+    double *restrict r1 = suf + 4 * m1, *restrict r2 = r1 + w;                   \
+    fc_row_windows(v1, v2, w, m1, r1, r2, suf);                                  \
+    const int keep = tvar > 0.0;                                                 \
+    for (ptrdiff_t i = 0; i < n; i++) {                                          \
+        const double s1 = r1[i], s2 = r2[i];                                     \
+        const double var = s2 - s1 * s1 * inv_n;                                 \
+        double r = (double)num[i] / sqrt(var * tvar);                            \
+        r = r > 1.0 ? 1.0 : r;                                                   \
+        r = r < -1.0 ? -1.0 : r;                                                 \
+        out[i] = (T)((var > tol * s2) & keep ? r : 0.0);                         \
     }                                                                            \
 }
 

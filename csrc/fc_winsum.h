@@ -40,7 +40,7 @@ void fc_col_sums(const double *a, ptrdiff_t outer, ptrdiff_t len, ptrdiff_t inne
  *     out = 0 if var <= tol * s2 or tvar == 0, else
  *           clip(num / sqrt(var * tvar), -1, 1).
  * num and out have (h - m0 + 1) x (w - m1 + 1) samples; scratch holds
- * (2 m0 + 4) w + 2 m1 doubles.  The window sums use the block
+ * (2 m0 + 6) w + 4 m1 doubles.  The window sums use the block
  * suffix + prefix scheme above on both axes. */
 void fc_ncc2d_f32(const float *x, ptrdiff_t h, ptrdiff_t w, ptrdiff_t m0, ptrdiff_t m1,
                   double c, const float *num, double tvar, double tol, float *out,

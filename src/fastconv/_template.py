@@ -66,8 +66,8 @@ def _check(image, template, mask, mode, constant_values, method):
     if not np.all(np.isfinite(template)):
         raise ValueError("template must be finite; it contains NaN or inf")
     with np.errstate(all="ignore"):
-        finite = np.isfinite(np.add.reduce(image, axis=None, dtype=np.float64))
-    if not finite and not np.all(np.isfinite(image)):
+        total = float(np.add.reduce(image, axis=None, dtype=np.float64))
+    if not np.isfinite(total) and not np.all(np.isfinite(image)):
         raise ValueError("image must be finite; it contains NaN or inf "
                          "(fastconv.nanconvolve handles missing data)")
     if not isinstance(mode, str) or mode not in _PAD_MODES:
@@ -88,7 +88,7 @@ def _check(image, template, mask, mode, constant_values, method):
             raise ValueError("mask selects no template sample (it is all False)")
         if mask.all():
             mask = None
-    return image, template, mask, fdt
+    return image, template, mask, fdt, total
 
 
 def _padded(image, tshape, mode, constant_values):
@@ -151,8 +151,8 @@ def match_template(image, template, pad_input=False, mode="constant", constant_v
     >>> np.unravel_index(np.argmax(r), r.shape), float(r.max())
     ((np.int64(2), np.int64(3)), 1.0)
     """
-    image, template, mask, fdt = _check(image, template, mask, mode, constant_values,
-                                        method)
+    image, template, mask, fdt, total = _check(image, template, mask, mode,
+                                               constant_values, method)
     tshape = template.shape
     x = image if image.dtype in (np.float32, np.float64) else image.astype(fdt)
     if x.dtype != fdt:
@@ -160,7 +160,8 @@ def match_template(image, template, pad_input=False, mode="constant", constant_v
     if pad_input:
         x = _padded(x, tshape, mode, constant_values)
     x = np.ascontiguousarray(x)
-    c = float(np.mean(x, dtype=np.float64))
+    # the shift: the image's mean (from the finiteness check's sum unless padded)
+    c = float(np.mean(x, dtype=np.float64)) if pad_input else total / image.size
     xs = np.subtract(x, fdt.type(c), dtype=fdt)
     if mask is None:
         t0 = template - template.mean()

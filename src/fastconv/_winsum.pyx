@@ -84,7 +84,7 @@ def ncc2d(const real_t[:, ::1] x, Py_ssize_t m0, Py_ssize_t m1, double c,
     """2-D match_template's normalisation (see fc_winsum.h): out from the
     numerator `num` and the m0 x m1 window sums of x - c."""
     cdef Py_ssize_t w = x.shape[1]
-    cdef double[::1] scratch = np.empty((2 * m0 + 4) * w + 2 * m1)
+    cdef double[::1] scratch = np.empty((2 * m0 + 6) * w + 4 * m1)
     if out.shape[0] == 0 or out.shape[1] == 0:
         return
     with nogil:
