@@ -29,7 +29,7 @@ from ._execute import execute
 from ._memory import empty as cached_empty
 from ._nanpass import nan_divide, nan_split
 from ._plan import make_plan
-from ._validate import as_input_array, check_method
+from ._validate import as_input_array, check_mask, check_method
 
 __all__ = ["nanconvolve"]
 
@@ -85,11 +85,7 @@ def _check(array, kernel, boundary, fill_value, nan_treatment, normalize_kernel,
                         f"got normalize_kernel={normalize_kernel!r}")
     check_method(method)
     if mask is not None:
-        mask = as_input_array(mask, "mask")
-        if mask.shape != array.shape:
-            raise ValueError(f"mask must have the array's shape {array.shape}; "
-                             f"got mask.shape={mask.shape}")
-        mask = mask != 0
+        mask = check_mask(mask, array.shape, "array")
     if amask is not None:
         mask = amask if mask is None else (mask | amask)
     return array, kernel, mask

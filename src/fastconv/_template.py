@@ -28,7 +28,7 @@ from ._boxsum import box_sums
 from ._winsum import ncc2d
 from ._execute import execute
 from ._plan import make_plan
-from ._validate import as_input_array, check_method
+from ._validate import as_input_array, check_mask, check_method
 
 __all__ = ["match_template"]
 
@@ -79,11 +79,7 @@ def _check(image, template, mask, mode, constant_values, method):
                          f"got constant_values={constant_values!r}")
     check_method(method)
     if mask is not None:
-        mask = as_input_array(mask, "mask")
-        if mask.shape != template.shape:
-            raise ValueError(f"mask must have the template's shape {template.shape}; "
-                             f"got mask.shape={mask.shape}")
-        mask = mask != 0
+        mask = check_mask(mask, template.shape, "template")
         if not mask.any():
             raise ValueError("mask selects no template sample (it is all False)")
         if mask.all():
