@@ -8,9 +8,10 @@ of the image::
 with ``var_sum(v) = sum(v**2) - sum(v)**2 / n``.  The numerator is one
 correlation plan (image with the zero-mean template; direct or FFT by the
 method model); the window sums and sums of squares are box sums in float64
-(`_boxsum`: a window sums only its own samples, error at most
+(in 2-D fused with the normalisation row by row, `_winsum.ncc2d`; in 3-D
+`_boxsum`): a window sums only its own samples, error at most
 ``2 (m_0 + m_1 + ...) u`` times its sum of absolute values, whatever the
-image size).  The image is shifted by its mean first (NCC does not change;
+image size.  The image is shifted by its mean first (NCC does not change;
 the sums lose less to cancellation).  A window whose variance sum is at the
 rounding level of its sums, ``var_sum(w) <= 8 (m_0 + m_1 + ...) u
 sum((w - c)**2)``, is flat and gives 0; results are clipped to [-1, 1].
