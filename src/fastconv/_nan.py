@@ -289,4 +289,6 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
             "nanconvolve: some outputs have no valid sample under the kernel and "
             "stay NaN (a hole larger than the kernel); use a larger kernel",
             RuntimeWarning, stacklevel=2)
+    if res.base is not None and res.dtype == result_dtype:
+        res = res.copy()              # (not a view holding the batched plan's pair)
     return res.astype(result_dtype, copy=False)
