@@ -208,6 +208,22 @@ extensions = [
         depends=["csrc/fc_fft.h", "csrc/fc_fft_all.h", "csrc/fc_fft_impl.h"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
+    Extension(
+        "fastconv._winsum",
+        # running box sums (match_template's window statistics, nanconvolve's counts)
+        sources=["src/fastconv/_winsum.pyx", "csrc/fc_winsum.c"],
+        include_dirs=["csrc"],
+        depends=["csrc/fc_winsum.h"],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    ),
+    Extension(
+        "fastconv._nanpass",
+        # nanconvolve's element-wise passes
+        sources=["src/fastconv/_nanpass.pyx", "csrc/fc_nanpass.c"],
+        include_dirs=["csrc"],
+        depends=["csrc/fc_nanpass.h"],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    ),
 ]
 
 extensions.append(Extension(

@@ -5,12 +5,12 @@ import pathlib
 import pytest
 
 import fastconv
-from fastconv import _api, _fft, _lags, _reusable, ndimage
+from fastconv import _api, _fft, _lags, _nan, _reusable, _template, ndimage
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 
 
-@pytest.mark.parametrize("module", [_api, _fft, _lags, _reusable, ndimage],
+@pytest.mark.parametrize("module", [_api, _fft, _lags, _reusable, _nan, _template, ndimage],
                          ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)

@@ -12,7 +12,7 @@ __all__ = [
     "__version__", "convolve", "correlate", "convolve2d", "correlate2d",
     "fftconvolve", "oaconvolve", "choose_conv_method", "correlation_lags",
     "next_fast_len", "set_workers", "get_workers", "show_config", "set_cache_limit",
-    "ConvPlan", "sepconvolve", "sepcorrelate",
+    "ConvPlan", "sepconvolve", "sepcorrelate", "nanconvolve", "match_template",
 ]
 
 _Mode = Literal["full", "valid", "same"]
@@ -33,6 +33,31 @@ def convolve(
     fillvalue: _Scalar = 0,
     out: NDArray[Any] | None = None,
     dtype: DTypeLike | None = None,
+    workers: int | None = None,
+) -> NDArray[Any]: ...
+def nanconvolve(
+    array: ArrayLike,
+    kernel: ArrayLike,
+    boundary: Literal["fill", "wrap", "extend"] | None = "fill",
+    fill_value: float = 0.0,
+    nan_treatment: Literal["interpolate", "fill"] = "interpolate",
+    normalize_kernel: bool = True,
+    mask: ArrayLike | None = None,
+    preserve_nan: bool = False,
+    normalization_zero_tol: float = 1e-8,
+    *,
+    method: _Method = "auto",
+    workers: int | None = None,
+) -> NDArray[Any]: ...
+def match_template(
+    image: ArrayLike,
+    template: ArrayLike,
+    pad_input: bool = False,
+    mode: str = "constant",
+    constant_values: float = 0,
+    *,
+    mask: ArrayLike | None = None,
+    method: _Method = "auto",
     workers: int | None = None,
 ) -> NDArray[Any]: ...
 def correlate(

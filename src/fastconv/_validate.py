@@ -13,7 +13,7 @@ __all__ = [
     "as_input_array", "check_mode", "check_method", "check_boundary",
     "check_same_ndim", "check_valid_shapes", "normalize_axes",
     "check_fillvalue", "check_allocation", "check_dtype", "check_out",
-    "check_maxlag", "check_broadcast", "MODES", "BOUNDARIES",
+    "check_maxlag", "check_broadcast", "check_mask", "MODES", "BOUNDARIES",
 ]
 
 MODES = ("full", "same", "valid")
@@ -338,3 +338,12 @@ def check_broadcast(shape1, shape2, conv_axes):
             raise ValueError(
                 f"incompatible shapes for in1 and in2: {tuple(shape1)} and {tuple(shape2)} "
                 f"(axis {a} is not convolved, so its lengths must be equal or 1)")
+
+
+def check_mask(mask, shape, owner):
+    """`mask` as a boolean array (nonzero = set) of `owner`'s `shape`."""
+    mask = as_input_array(mask, "mask")
+    if mask.shape != tuple(shape):
+        raise ValueError(f"mask must have the {owner}'s shape {tuple(shape)}; "
+                         f"got mask.shape={mask.shape}")
+    return mask != 0

@@ -40,7 +40,9 @@ def main() -> None:
     assert lags.shape == b.shape and n > 1021
     g = fastconv.ndimage.gaussian_filter(image, (1.0, 2.0), mode=["reflect", "wrap"])
     h = fastconv.ndimage.correlate1d(image, [1.0, 2.0], axis=0, output=np.float32)
-    assert all(x.size for x in (a, c, d, e, f, g, h))
+    i = fastconv.nanconvolve(image, np.ones((3, 3)), boundary=None, preserve_nan=True)
+    j = fastconv.match_template(image, image[:4, :4], mask=np.ones((4, 4), bool))
+    assert all(x.size for x in (a, c, d, e, f, g, h, i, j))
 
 
 if __name__ == "__main__":

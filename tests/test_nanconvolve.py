@@ -1,0 +1,253 @@
+"""fastconv.nanconvolve against astropy.convolution (convolve, and convolve_fft
+where the two agree) and a slow NumPy reference of the definition."""
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+import fastconv
+
+aconv = pytest.importorskip("astropy.convolution")
+
+BOUNDARIES = [None, "fill", "wrap", "extend"]
+METHODS = ["direct", "fft"]
+
+
+def astropy_convolve(*args, **kw):
+    with warnings.catch_warnings():     # astropy warns about NaN holes
+        warnings.simplefilter("ignore")
+        return aconv.convolve(*args, **kw)
+
+
+def nanconvolve(*args, **kw):
+    with warnings.catch_warnings():     # (the hole warning has its own test)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return fastconv.nanconvolve(*args, **kw)
+
+
+def reference(a, k, boundary="fill", fill_value=0.0, normalize_kernel=True):
+    """Slow definition for nan_treatment='interpolate': the kernel-weighted
+    mean of the valid samples of each window (the sample itself where no
+    valid sample is under a nonzero tap); float64 sums of every window."""
+    a = np.asarray(a, float)
+    k = np.asarray(k, float)
+    half = [(m // 2, m // 2) for m in k.shape]
+    if boundary == "fill":
+        p = np.pad(a, half, mode="constant", constant_values=fill_value)
+    elif boundary is None:
+        p = a
+    else:
+        p = np.pad(a, half, mode={"wrap": "wrap", "extend": "edge"}[boundary])
+    win = np.lib.stride_tricks.sliding_window_view(p, k.shape)
+    kf = k[(slice(None, None, -1),) * k.ndim]          # convolution flips
+    valid = ~np.isnan(win)
+    axes = tuple(range(a.ndim, 2 * a.ndim))
+    top = np.where(valid, win, 0.0) * kf
+    wsum = np.sum(valid * kf, axis=axes)
+    count = np.sum(valid & (kf != 0), axis=axes)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.sum(top, axis=axes) / wsum
+    centre = a if boundary is not None else a[tuple(slice(m // 2, n - m // 2)
+                                                    for n, m in zip(a.shape, k.shape))]
+    out = np.where(count == 0, centre, out)
+    if not normalize_kernel:
+        out = out * k.sum()
+    if boundary is None:
+        full = np.zeros(a.shape)
+        full[tuple(slice(m // 2, n - m // 2) for n, m in zip(a.shape, k.shape))] = out
+        out = full
+    return out
+
+
+def assert_same(ours, theirs, rtol=1e-10, atol=1e-12):
+    assert ours.shape == theirs.shape
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(theirs))
+    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol, equal_nan=True)
+
+
+def data(shape, rng, frac=0.1):
+    a = rng.standard_normal(shape)
+    a[rng.random(shape) < frac] = np.nan
+    return a
+
+
+CASES = [((41,), (5,)), ((23, 30), (3, 5)), ((9, 10, 11), (3, 5, 3)), ((9, 10), (11, 3))]
+
+
+@pytest.mark.parametrize("shape,kshape", CASES)
+@pytest.mark.parametrize("method", METHODS)
+def test_all_keywords_vs_astropy(shape, kshape, method):
+    rng = np.random.default_rng(sum(shape) + len(kshape))
+    a = data(shape, rng)
+    k = rng.random(kshape) + 0.05
+    k0 = k.copy()
+    k0.flat[0] = 0.0                      # a zero tap: the count is not a box sum
+    mask = rng.random(shape) < 0.05
+    for boundary, fill, nan_treatment, normalize, preserve, m, kern in itertools.product(
+            BOUNDARIES, [0.0, 2.5, np.nan], ["interpolate", "fill"], [True, False],
+            [False, True], [None, mask], [k, k0]):
+        kw = dict(boundary=boundary, fill_value=fill, nan_treatment=nan_treatment,
+                  normalize_kernel=normalize, preserve_nan=preserve, mask=m)
+        if boundary is None and any(n <= q - 1 for n, q in zip(shape, kshape)):
+            with pytest.raises(ValueError, match="boundary=None"):
+                fastconv.nanconvolve(a, kern, method=method, **kw)
+            continue
+        assert_same(nanconvolve(a, kern, method=method, **kw), astropy_convolve(a, kern, **kw))
+
+
+@pytest.mark.parametrize("shape,kshape,boundary", [
+    (s, k, b) for (s, k), b in itertools.product(CASES, BOUNDARIES)
+    if b is not None or all(n > q - 1 for n, q in zip(s, k))])
+def test_reference_definition(shape, kshape, boundary):
+    rng = np.random.default_rng(7)
+    a = data(shape, rng, 0.3)
+    k = rng.standard_normal(kshape) ** 2 + 0.01
+    for method in METHODS:
+        assert_same(nanconvolve(a, k, boundary=boundary, fill_value=1.5, method=method),
+                    reference(a, k, boundary, 1.5))
+        assert_same(nanconvolve(a, k, boundary=boundary, normalize_kernel=False,
+                                method=method),
+                    reference(a, k, boundary, normalize_kernel=False))
+
+
+def test_four_dimensions_vs_reference():
+    """astropy stops at 3-D; fastconv takes any number of dimensions."""
+    rng = np.random.default_rng(3)
+    a = data((5, 6, 4, 7), rng, 0.2)
+    k = rng.random((3, 1, 3, 5)) + 0.1
+    for method in METHODS:
+        assert_same(nanconvolve(a, k, boundary="extend", method=method),
+                    reference(a, k, "extend"))
+
+
+def test_direct_and_fft_same_nan_pattern_with_holes():
+    """Holes larger than the kernel: the same NaN pattern from both methods
+    (empty windows decided from exact counts), values within rounding."""
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((120, 130))
+    a[10:40, 20:70] = np.nan
+    a[80:83, 5:9] = np.nan
+    a[rng.random(a.shape) < 0.2] = np.nan
+    k = np.exp(-np.add.outer(np.arange(-7, 8) ** 2, np.arange(-7, 8) ** 2) / 20.0)
+    k[0, 0] = 0.0
+    for boundary in ("fill", "wrap", "extend", None):
+        d = nanconvolve(a, k, boundary=boundary, method="direct")
+        f = nanconvolve(a, k, boundary=boundary, method="fft")
+        assert np.isnan(d).any()
+        assert f.base is None          # not a view of the batched plan's result
+        assert_same(d, f, rtol=1e-9, atol=1e-11)
+        assert_same(d, astropy_convolve(a, k, boundary=boundary))
+
+
+def test_hole_warning_and_preserve_nan():
+    a = np.ones((30, 30))
+    a[5:20, 5:20] = np.nan
+    k = np.ones((3, 3))
+    with pytest.warns(RuntimeWarning, match="no valid sample"):
+        r = fastconv.nanconvolve(a, k)
+    assert np.isnan(r[8:17, 8:17]).all() and not np.isnan(r[:4]).any()
+    r = fastconv.nanconvolve(a, k, preserve_nan=True)     # NaN asked for: no warning
+    np.testing.assert_array_equal(np.isnan(r), np.isnan(a))
+
+
+@pytest.mark.parametrize("shape,kshape", [((300,), (31,)), ((60, 70), (9, 11))])
+@pytest.mark.parametrize("boundary", ["fill", "wrap"])
+def test_vs_convolve_fft_where_they_agree(shape, kshape, boundary):
+    """convolve_fft agrees with convolve for finite data with NaN holes
+    smaller than the kernel (it gives 0, not the sample, where a window is
+    empty; astropy#16497, #11920)."""
+    rng = np.random.default_rng(11)
+    a = data(shape, rng, 0.05)
+    k = rng.random(kshape) + 0.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = aconv.convolve_fft(a, k, boundary=boundary)
+    for method in METHODS:
+        np.testing.assert_allclose(fastconv.nanconvolve(a, k, boundary=boundary,
+                                                        method=method),
+                                   theirs, rtol=1e-9, atol=1e-12)
+
+
+def test_no_nan_is_a_plain_normalised_convolution():
+    rng = np.random.default_rng(2)
+    a = rng.standard_normal((50, 40))
+    k = rng.random((5, 7))
+    for method in METHODS:
+        for b, sb in (("fill", "fill"), ("wrap", "wrap"), ("extend", "nearest")):
+            np.testing.assert_allclose(
+                fastconv.nanconvolve(a, k, boundary=b, fill_value=0.5, method=method),
+                fastconv.convolve(a, k / k.sum(), "same", boundary=sb, fillvalue=0.5),
+                rtol=1e-12, atol=1e-13)
+
+
+def test_dtypes_masked_arrays_and_kernels():
+    rng = np.random.default_rng(4)
+    a = data((20, 21), rng)
+    k = rng.random((3, 3))
+    r32 = fastconv.nanconvolve(a.astype(np.float32), k)
+    assert r32.dtype == np.float32
+    assert fastconv.nanconvolve(np.arange(10), [1, 1, 1]).dtype == np.float64
+    ma = np.ma.masked_array(np.nan_to_num(a), mask=np.isnan(a))
+    assert_same(fastconv.nanconvolve(ma, k), fastconv.nanconvolve(a, k))
+    assert_same(fastconv.nanconvolve(ma, k), astropy_convolve(ma, k))
+    g = aconv.Gaussian2DKernel(1.5)
+    assert_same(fastconv.nanconvolve(a, g), astropy_convolve(a, g))
+
+
+def test_inf_data_take_the_direct_method():
+    rng = np.random.default_rng(6)
+    a = data((30, 30), rng)
+    a[3, 4] = np.inf
+    k = rng.random((5, 5))
+    assert_same(nanconvolve(a, k, method="fft"), astropy_convolve(a, k))
+
+
+def test_inputs_not_modified_and_workers():
+    rng = np.random.default_rng(8)
+    a = data((64, 64), rng)
+    mask = rng.random(a.shape) < 0.1
+    k = rng.random((7, 7))
+    a0, k0, m0 = a.copy(), k.copy(), mask.copy()
+    r1 = fastconv.nanconvolve(a, k, mask=mask, nan_treatment="fill", workers=1)
+    r2 = fastconv.nanconvolve(a, k, mask=mask, nan_treatment="fill", workers=2)
+    np.testing.assert_array_equal(r1, r2)
+    r1 = fastconv.nanconvolve(a, k, mask=mask, workers=1)
+    np.testing.assert_array_equal(r1, fastconv.nanconvolve(a, k, mask=mask, workers=2))
+    for x, y in ((a, a0), (k, k0), (mask, m0)):
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: fastconv.nanconvolve(np.ones(10), np.ones(4)), ValueError, "kernel size must be odd"),
+    (lambda: fastconv.nanconvolve(np.ones((5, 5)), np.ones(3)), ValueError, "kernel must have"),
+    (lambda: fastconv.nanconvolve(np.ones(10), [1, np.nan, 1]), ValueError, "kernel must be finite"),
+    (lambda: fastconv.nanconvolve(np.full(10, np.nan), [1, 1, 1]), ValueError, "array has no valid"),
+    (lambda: fastconv.nanconvolve(np.ones(10), [1, 1, 1], mask=np.ones(9)), ValueError, "mask must have"),
+    (lambda: fastconv.nanconvolve(np.ones(10), [1, 1, 1], boundary="symm"), ValueError, "boundary="),
+    (lambda: fastconv.nanconvolve(np.ones(10), [1, 1, 1], nan_treatment="zero"), ValueError,
+     "nan_treatment="),
+    (lambda: fastconv.nanconvolve(np.ones(10), [1, -1, 0]), ValueError, "cannot be normalised"),
+    (lambda: fastconv.nanconvolve(np.ones(4), np.ones(5), boundary=None), ValueError, "boundary=None"),
+    (lambda: fastconv.nanconvolve(np.ones(4) + 1j, [1, 1, 1]), TypeError, "array must be real"),
+    (lambda: fastconv.nanconvolve(np.ones(4), [1, 1, 1], fill_value="x"), TypeError, "fill_value"),
+    (lambda: fastconv.nanconvolve(np.ones(4), [1, 1, 1], normalize_kernel=None), TypeError,
+     "normalize_kernel"),
+    (lambda: fastconv.nanconvolve(np.ones(4), [1, 1, 1], method="fast"), ValueError, "method"),
+    (lambda: fastconv.nanconvolve(np.ones(()), np.ones(())), ValueError, "array must be"),
+    (lambda: fastconv.nanconvolve(np.ones(0), np.ones(1)), ValueError, "array must be"),
+])
+def test_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_bad_input_matches_astropy_refusals():
+    """Where astropy refuses (even kernels, unnormalisable kernels with NaN),
+    fastconv refuses too."""
+    for args, kw in (((np.ones(10), np.ones(4)), {}),
+                     ((np.array([1.0, np.nan, 2.0, 3.0]), [1.0, -1.0, 0.0]), {})):
+        with pytest.raises(Exception):
+            astropy_convolve(*args, **kw)
+        with pytest.raises(ValueError):
+            fastconv.nanconvolve(*args, **kw)
