@@ -87,7 +87,7 @@ def run_objects(plan):
             started |= mask
     except (TypeError, ValueError) as exc:
         raise ElementArithmeticError(
-            "the elements of the object inputs could not be multiplied and added: "
+            "the elements of in1 and in2 (object arrays) could not be multiplied and added: "
             f"{type(exc).__name__}: {exc}") from exc
     acc[~started] = 0
     return acc

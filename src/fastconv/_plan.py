@@ -188,6 +188,7 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
 
     # the correlation kernel: conjugated (correlation) or flipped (convolution)
     if correlate:
+        # (object elements are not conjugated: numpy's and scipy's rule)
         kernel = np.conj(in2) if in2.dtype.kind == "c" else in2
     else:
         kernel = _flip(in2, conv_axes)
