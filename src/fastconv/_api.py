@@ -70,8 +70,10 @@ def convolve(in1, in2, mode="full", method="auto", *, axes=None, boundary="fill"
     ndarray
         dtype ``np.result_type(in1, in2)`` (integers wrap like scipy's direct
         method; bool is numpy's logical OR of ANDs; float16 is computed in
-        float32).  0-d inputs give their product.  An axis on which either
-        input is empty is empty in the result.
+        float32).  Object inputs (or ``dtype=object``) give an object array
+        computed with the elements' own arithmetic by the direct method
+        (exact for Python ints, Fractions).  0-d inputs give their product.
+        An axis on which either input is empty is empty in the result.
 
     Examples
     --------

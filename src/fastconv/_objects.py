@@ -72,12 +72,10 @@ def run_objects(plan):
                 valid.append((i >= 0) & (i < x.shape[a]))
             xs = np.broadcast_to(src[np.ix_(*index)], shape)
             ks = np.broadcast_to(kernel[tuple(ksel)], shape)
+            mask = np.ones(shape, dtype=bool)
             if skip_outside:
-                mask = np.ones(shape, dtype=bool)
                 for a, v in zip(conv_axes, valid):
                     mask &= v.reshape([-1 if b == a else 1 for b in range(x.ndim)])
-            else:
-                mask = np.ones(shape, dtype=bool)
             prod = xs[mask] * ks[mask]
             first = ~started[mask]
             cur = acc[mask]
