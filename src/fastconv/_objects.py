@@ -58,6 +58,7 @@ def run_objects(plan):
     acc = np.empty(shape, dtype=object)
     started = np.zeros(shape, dtype=bool)
     conv_axes = [a for a in range(x.ndim) if conv[a]]
+    first_tap, started_all = True, False
     try:
         for tap in np.ndindex(*(kernel.shape[a] for a in conv_axes)):
             index, valid, ksel = [], [], [slice(None)] * x.ndim
@@ -72,10 +73,15 @@ def run_objects(plan):
                 valid.append((i >= 0) & (i < x.shape[a]))
             xs = np.broadcast_to(src[np.ix_(*index)], shape)
             ks = np.broadcast_to(kernel[tuple(ksel)], shape)
+            all_valid = not skip_outside or all(v.all() for v in valid)
+            if all_valid and (first_tap or started_all):   # no masks needed
+                acc = xs * ks if first_tap else acc + xs * ks
+                first_tap, started_all = False, True
+                started[...] = True
+                continue
             mask = np.ones(shape, dtype=bool)
-            if skip_outside:
-                for a, v in zip(conv_axes, valid):
-                    mask &= v.reshape([-1 if b == a else 1 for b in range(x.ndim)])
+            for a, v in zip(conv_axes, valid):
+                mask &= v.reshape([-1 if b == a else 1 for b in range(x.ndim)])
             prod = xs[mask] * ks[mask]
             first = ~started[mask]
             cur = acc[mask]
@@ -83,6 +89,7 @@ def run_objects(plan):
             cur[~first] = cur[~first] + prod[~first]
             acc[mask] = cur
             started |= mask
+            first_tap, started_all = False, bool(started.all())
     except (TypeError, ValueError) as exc:
         raise ElementArithmeticError(
             "the elements of in1 and in2 (object arrays) could not be multiplied and added: "

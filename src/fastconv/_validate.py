@@ -199,6 +199,8 @@ def check_fillvalue(fillvalue, result):
     result = np.dtype(result)
     if result.kind == "O":
         return _object_fill(fillvalue)
+    if type(fillvalue) is int and fillvalue == 0:   # (the default, first)
+        return np.zeros((), result)
     if isinstance(fillvalue, np.ndarray) and not np.can_cast(
             fillvalue.dtype, np.complex128, casting="safe"):
         raise TypeError(
