@@ -261,6 +261,18 @@ def test_choose_conv_method_answers_direct():
     assert method == "direct" and set(times) == {"fft", "direct"}
 
 
+def test_choose_conv_method_non_numbers_beside_integers():
+    """scipy takes abs() of both inputs when one is an integer array: None
+    or string elements raise its TypeError; numbers answer 'direct'."""
+    bad = np.array([None, 1], dtype=object)
+    with pytest.raises(TypeError):
+        signal.choose_conv_method(bad, np.array([1, 2]))
+    with pytest.raises(TypeError, match="in1"):
+        choose_conv_method(bad, np.array([1, 2]))
+    assert choose_conv_method(bad, np.array([1.0, 2.0])) == "direct" == \
+        signal.choose_conv_method(bad, np.array([1.0, 2.0]))
+
+
 def test_element_errors_are_type_and_value_errors():
     """None elements: numpy's TypeError (scipy's 1-D path), and the
     ValueError scipy raises for N-D object arrays."""

@@ -10,7 +10,7 @@ import os
 import numpy as np
 
 __all__ = [
-    "InputTypeError", "FlagTypeError", "ElementArithmeticError", "fft_numbers", "as_input_array", "check_mode", "check_method", "check_boundary",
+    "InputTypeError", "FlagTypeError", "ElementArithmeticError", "fft_numbers", "check_object_magnitudes", "as_input_array", "check_mode", "check_method", "check_boundary",
     "check_same_ndim", "check_valid_shapes", "normalize_axes",
     "check_fillvalue", "check_allocation", "check_dtype", "check_out",
     "check_maxlag", "check_broadcast", "MODES", "BOUNDARIES",
@@ -92,6 +92,23 @@ def fft_numbers(in1, in2):
                     f"{'complex' if complex_ else 'real'} numbers: {exc}") from None
         arrays.append(arr)
     return arrays
+
+
+def check_object_magnitudes(in1, in2):
+    """scipy's choose_conv_method takes ``abs()`` of both inputs when one is
+    an integer array; object elements without ``abs()`` (None, strings)
+    raise its TypeError there, and fastconv's answer follows scipy's."""
+    kinds = (in1.dtype.kind, in2.dtype.kind)
+    if "O" not in kinds or not set(kinds) & set("iu"):
+        return
+    for arr, name in ((in1, "in1"), (in2, "in2")):
+        if arr.dtype.kind == "O":
+            try:
+                np.abs(arr)
+            except (TypeError, ValueError) as exc:
+                raise ElementArithmeticError(
+                    f"the elements of {name} (an object array) are not numbers: "
+                    f"{type(exc).__name__}: {exc}") from None
 
 
 def _flag_error(value, message):
