@@ -320,6 +320,8 @@ def test_fillvalues(name, dtype, fillvalue):
         pytest.skip("NaN fill with an integer result is an error (test_errors)")
     if isinstance(fillvalue, complex) and np.dtype(dtype).kind != "c":
         pytest.skip("a complex fill with a real result is an error (test_errors)")
+    if isinstance(fillvalue, np.ndarray) and not np.can_cast(fillvalue.dtype, dtype, "safe"):
+        pytest.skip("an array fill must cast safely to the result, as scipy (test_errors)")
     rng = np.random.default_rng(3)
     for s1, s2 in [((4, 5), (3, 2)), ((2, 2), (3, 5)), ((3, 4), (2, 2))]:
         a = rand(s1, dtype, rng, full_range=False)

@@ -143,7 +143,9 @@ def rows():
             ("2**63-into-int64", np.ones((3, 3), np.int64), 2**63, ValueError),
             ("2**64-into-uint64", np.ones((3, 3), np.uint64), 2**64, ValueError),
             ("string", f_real, "a", (TypeError, ValueError)),
-            ("None", f_real, None, (TypeError, ValueError)),
+            ("None-into-int", i_u8, None, ValueError),   # None is NaN, as scipy
+            ("float-array-into-int", i_u8, np.array([2.0]), ValueError),
+            ("str-array", f_real, np.array(["1"]), TypeError),
         ]
         for key, arr, fv, exc in cases:
             add(f"{n}-fillvalue-{key}",
@@ -170,6 +172,24 @@ def test_one_element_fillvalue_accepted(fv):
     exp = convolve2d(np.ones((3, 3)), np.ones((2, 2)), "full", "fill", 2.0)
     assert np.array_equal(got, exp) or fv is True
     assert got.shape == (4, 4)
+
+
+@pytest.mark.parametrize("fv,exp", [(None, np.nan), ("2", 2.0), ("2.5", 2.5),
+                                    (np.datetime64(3, "D"), 3.0)])
+def test_fillvalue_read_as_scipy_reads_it(fv, exp):
+    """scipy reads fillvalue as numpy converts to complex128 (None is NaN)."""
+    from scipy import signal
+    a, k = np.arange(9.0).reshape(3, 3), np.ones((2, 2))
+    got = convolve2d(a, k, "full", "fill", fv)
+    np.testing.assert_array_equal(got, signal.convolve2d(a, k, "full", "fill", fv))
+    np.testing.assert_array_equal(got, convolve2d(a, k, "full", "fill", exp))
+
+
+def test_fillvalue_ignored_unless_fill():
+    """As in scipy, fillvalue is only read for boundary='fill'."""
+    a, k = np.arange(9.0).reshape(3, 3), np.ones((2, 2))
+    np.testing.assert_array_equal(convolve2d(a, k, "full", "wrap", "junk"),
+                                  convolve2d(a, k, "full", "wrap"))
 
 
 def test_complex_fillvalue_with_complex_result_is_fine():

@@ -10,6 +10,7 @@ import numpy as np
 from ._execute import execute
 from ._method import fft_is_exact_enough
 from ._plan import make_plan, with_method
+from ._validate import as_input_array, check_object_magnitudes
 
 __all__ = ["convolve", "correlate", "convolve2d", "correlate2d", "fftconvolve",
            "oaconvolve", "choose_conv_method"]
@@ -70,8 +71,10 @@ def convolve(in1, in2, mode="full", method="auto", *, axes=None, boundary="fill"
     ndarray
         dtype ``np.result_type(in1, in2)`` (integers wrap like scipy's direct
         method; bool is numpy's logical OR of ANDs; float16 is computed in
-        float32).  0-d inputs give their product.  An axis on which either
-        input is empty is empty in the result.
+        float32).  Object inputs (or ``dtype=object``) give an object array
+        computed with the elements' own arithmetic by the direct method
+        (exact for Python ints, Fractions).  0-d inputs give their product.
+        An axis on which either input is empty is empty in the result.
 
     Examples
     --------
@@ -439,6 +442,7 @@ def choose_conv_method(in1, in2, mode="full", measure=False):
     >>> fastconv.choose_conv_method(np.ones(100_000), np.ones(20_000))
     'fft'
     """
+    check_object_magnitudes(as_input_array(in1, "in1"), as_input_array(in2, "in2"))
     plan = make_plan("convolve", in1, in2, mode, "auto")
     trivial = plan.method in ("product", "empty")
     # (scipy's names: the separable passes are fastconv's direct method)

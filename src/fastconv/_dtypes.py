@@ -85,7 +85,7 @@ def is_exact_dtype(dt):
 def fft_input_dtype(dt):
     """dtype one input is converted to before an FFT (scipy's rule)."""
     dt = np.dtype(dt)
-    if dt.kind in "biu":
+    if dt.kind in "biuO":      # (object: scipy.fft reads the elements as float64)
         return np.dtype(np.float64)
     if dt == np.float16:
         return np.dtype(np.float32)

@@ -10,6 +10,7 @@ import numpy as np
 from ._dtypes import fft_cast_back
 from ._fft import run_fft
 from ._separable import run_separable
+from ._objects import run_objects
 from ._window import run_direct, writes_into
 
 __all__ = ["execute", "finish_fft"]
@@ -26,6 +27,8 @@ def execute(plan):
         res = np.multiply(plan.x, plan.kernel, dtype=plan.result)
     elif plan.method == "empty":
         res = np.zeros(plan.shape, dtype=plan.result)
+    elif plan.method == "direct" and plan.work.kind == "O":
+        res = run_objects(plan)
     elif plan.method == "direct":
         if out is not None and writes_into(plan, out) and not _overlaps(plan):
             return run_direct(plan, dest=out)

@@ -5,6 +5,11 @@ import numpy as np
 
 from ._validate import MODES, check_maxlag
 
+
+class LengthTypeError(TypeError, ValueError):
+    """A length that is not an integer: the TypeError scipy raises for None,
+    and the ValueError it raises for others (numpy's arange failing)."""
+
 __all__ = ["correlation_lags"]
 
 
@@ -47,28 +52,28 @@ def correlation_lags(in1_len, in2_len, mode="full", *, maxlag=None):
     >>> fastconv.correlation_lags(1000, 1000, maxlag=2)
     array([-2, -1,  0,  1,  2])
     """
+    if not (isinstance(mode, str) and mode in MODES):   # (checked first, as scipy)
+        raise ValueError(
+            f"Mode {mode} is invalid; acceptable mode flags are 'valid', 'same', "
+            f"or 'full' (got mode={mode!r})")
     try:
         n1 = operator.index(in1_len)
         n2 = operator.index(in2_len)
     except TypeError:
-        raise TypeError(
+        raise LengthTypeError(
             f"in1_len and in2_len must be integers; got in1_len={in1_len!r}, "
             f"in2_len={in2_len!r}") from None
     if n1 < 0 or n2 < 0:
         raise ValueError(
             f"in1_len and in2_len must be non-negative; got {n1} and {n2}")
-    if mode in MODES:
-        lags = check_maxlag(maxlag, 1, mode)
-        if lags is not None:
-            return np.arange(-lags[0], lags[0] + 1)
+    lags = check_maxlag(maxlag, 1, mode)
+    if lags is not None:
+        return np.arange(-lags[0], lags[0] + 1)
     if mode == "full":
         return np.arange(-n2 + 1, n1)
     if mode == "same":
         first = (n2 - 1) // 2 - (n2 - 1)
         return np.arange(first, first + n1)
-    if mode == "valid":
-        bound = n1 - n2
-        return np.arange(bound + 1) if bound >= 0 else np.arange(bound, 1)
-    raise ValueError(
-        f"Mode {mode} is invalid; acceptable mode flags are 'valid', 'same', "
-        f"or 'full' (got mode={mode!r})")
+    # 'valid'
+    bound = n1 - n2
+    return np.arange(bound + 1) if bound >= 0 else np.arange(bound, 1)

@@ -118,7 +118,7 @@ def _class(dt):
 def fft_is_exact_enough(plan):
     """False when the FFT could lose exactness or the dtype has no fast FFT."""
     res = plan.result
-    if res.kind == "b":
+    if res.kind in "bO":   # (object elements: exact only by their own arithmetic)
         return False
     if res.kind in "fc" and res.itemsize > (8 if res.kind == "f" else 16):
         return False  # longdouble / clongdouble
@@ -279,6 +279,8 @@ def choose_method(plan, allow_fft=True):
 
     The prices come first (they cost microseconds); only when the FFT would
     win are integer inputs checked for exactness (an O(n) pass)."""
+    if plan.work.kind == "O":   # object elements: their own arithmetic, as scipy
+        return "direct"
     t_sep = separable_time(plan)
     if math.prod(plan.shape) * plan.kernel.size * MAX_SECONDS_PER_MAC < FFT_OVERHEAD:
         return "direct"   # (tiny problems: no need to price the FFT)

@@ -38,7 +38,8 @@ from ._threads import resolve_workers
 from ._validate import (as_input_array, check_allocation, check_boundary,
                         check_broadcast, check_dtype, check_fillvalue,
                         check_maxlag, check_method, check_mode, check_out,
-                        check_same_ndim, check_valid_shapes, normalize_axes)
+                        check_same_ndim, check_valid_shapes, fft_numbers,
+                        normalize_axes)
 
 __all__ = ["Plan", "make_plan", "filter_plan"]
 
@@ -156,6 +157,9 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
 
     # dtypes: one decision
     transformed = [a for a in conv_axes if s1[a] != 1 and s2[a] != 1]
+    computed = ndim and transformed and not (0 in s1 or 0 in s2)
+    if fft_func and computed:   # (object arrays: the FFT reads float64, as scipy)
+        in1, in2 = fft_numbers(in1, in2)
     if fft_func:
         # scipy multiplies without converting when nothing needs a transform
         empty = 0 in s1 or 0 in s2
@@ -164,8 +168,16 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     else:
         natural = result_dtype(in1, in2)
     result = check_dtype(dtype, natural)
-    fill = check_fillvalue(fillvalue, result) if not fft_func else np.zeros((), result)
+    # (scipy reads fillvalue only for boundary='fill')
+    fill = (check_fillvalue(fillvalue, result) if bound == "fill" and not fft_func
+            else np.zeros((), result))
     lags = check_maxlag(maxlag, len(conv_axes), mode) if correlate and not two_d else None
+    fft_dtype = fft_input_dtype(result)
+    if method == "fft" and not fft_func and result.kind == "O" and computed:
+        # convolve(..., method='fft') of objects: scipy's FFT reads float64
+        # (complex128) and the result is cast back to objects
+        in1, in2 = fft_numbers(in1, in2)
+        fft_dtype = fftconvolve_result_dtype(in1.dtype, in2.dtype)
 
     if mode == "valid" and ndim:
         # (scipy's FFT functions compare only the axes they transform)
@@ -191,12 +203,13 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
 
     # the correlation kernel: conjugated (correlation) or flipped (convolution)
     if correlate:
+        # (object elements are not conjugated: numpy's and scipy's rule)
         kernel = np.conj(in2) if in2.dtype.kind == "c" else in2
     else:
         kernel = _flip(in2, conv_axes)
     x = in1
     common = dict(kind=kind, conv=conv, shape=shape, result=result, threads=threads,
-                  out=out, sources=(in1, in2), fft_dtype=fft_input_dtype(result))
+                  out=out, sources=(in1, in2), fft_dtype=fft_dtype)
     if ndim == 0 or 0 in shape:
         return Plan(x=x, kernel=kernel, offsets=(0,) * ndim, boundary="fill", fill=fill,
                     work=work_dtype(result), method="product" if ndim == 0 else "empty",

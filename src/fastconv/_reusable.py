@@ -24,6 +24,7 @@ from ._execute import execute, finish_fft
 from ._fft import _engine_layout, _extend
 from ._method import estimate_times
 from ._plan import _replace, make_plan, with_method
+from ._validate import as_input_array
 from ._validate import check_out
 from ._window import _layout
 
@@ -119,7 +120,11 @@ class ConvPlan:
             dtype = np.dtype(dtype)
         except TypeError:
             raise TypeError(f"dtype must be a NumPy dtype; got dtype={dtype!r}") from None
-        kernel = np.array(kernel, copy=True)
+        kernel = np.array(as_input_array(kernel, "in2"), copy=True)
+        if kernel.dtype.kind == "O" or dtype.kind == "O":
+            raise TypeError(
+                "ConvPlan takes numeric kernels and inputs; object arrays go through "
+                f"fastconv.convolve/correlate (got in2 dtype {kernel.dtype}, dtype={dtype})")
         template = np.zeros(shape, dtype)
         if method == "auto" and dtype.kind in "biu":
             method = "direct"

@@ -10,7 +10,7 @@ import os
 import numpy as np
 
 __all__ = [
-    "as_input_array", "check_mode", "check_method", "check_boundary",
+    "InputTypeError", "FlagTypeError", "ElementArithmeticError", "fft_numbers", "check_object_magnitudes", "as_input_array", "check_mode", "check_method", "check_boundary",
     "check_same_ndim", "check_valid_shapes", "normalize_axes",
     "check_fillvalue", "check_allocation", "check_dtype", "check_out",
     "check_maxlag", "check_broadcast", "check_mask", "MODES", "BOUNDARIES",
@@ -36,56 +36,109 @@ def _describe(x, limit=60):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+class InputTypeError(TypeError, ValueError):
+    """An input of a type fastconv cannot convolve (None, strings, datetime64,
+    structured arrays ...).  A TypeError that is also a ValueError: scipy
+    raises either for these, depending on the function and the argument
+    checked first, so ``except`` clauses written for scipy keep working."""
+
+
+class FlagTypeError(ValueError, TypeError):
+    """An unhashable flag (a list or dict as ``mode``, ``method`` or
+    ``boundary``): a ValueError like every bad flag, and the TypeError that
+    scipy's dictionary look-up raises."""
+
+
+class ElementArithmeticError(TypeError, ValueError):
+    """The elements of object inputs do not multiply or add (None, strings
+    times strings ...).  A TypeError like numpy's (scipy's 1-D object path),
+    and the ValueError scipy raises for N-D object arrays."""
+
+
 def as_input_array(x, name):
     """Return `x` as a NumPy array of a dtype fastconv can convolve.
 
-    Lists, scalars and array-likes are converted with ``np.asarray``.  Object
-    arrays are accepted when NumPy can infer a numeric dtype from their
-    elements (``np.array(x.tolist())``); anything else raises ``TypeError``
-    naming the argument.
+    Lists, scalars and array-likes are converted with ``np.asarray``.
+    Numeric dtypes (bool, integer, float, complex) and object arrays (whose
+    elements' own arithmetic is used) are accepted; anything else raises
+    `InputTypeError` naming the argument.
     """
     if x is None:
-        raise TypeError(f"{name} must be an array-like of numbers, got None")
+        raise InputTypeError(f"{name} must be an array-like of numbers, got None")
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged lists and the like
         raise ValueError(f"{name} could not be converted to an array: {exc}") from None
-    if arr.dtype.kind == "O":
-        try:
-            converted = np.array(arr.tolist())
-        except Exception:
-            converted = arr
-        if converted.dtype.kind not in _NUMERIC_KINDS or converted.shape != arr.shape:
-            raise TypeError(
-                f"{name} has dtype object and its elements are not all numbers "
-                f"(got {_describe(x)}); pass a numeric array")
-        arr = converted
-    if arr.dtype.kind not in _NUMERIC_KINDS:
-        raise TypeError(
-            f"{name} must hold numbers (bool, integer, float or complex); "
-            f"got dtype {arr.dtype} ({_describe(x)})")
+    if arr.dtype.kind not in _NUMERIC_KINDS and arr.dtype.kind != "O":
+        raise InputTypeError(
+            f"{name} must hold numbers (bool, integer, float or complex) or be an "
+            f"object array; got dtype {arr.dtype} ({_describe(x)})")
     return arr
+
+
+def fft_numbers(in1, in2):
+    """The inputs as the FFT reads them: object arrays become float64
+    (complex128 beside a complex input), as scipy's FFTs convert them;
+    elements that do not convert raise `InputTypeError` naming the input."""
+    complex_ = "c" in (in1.dtype.kind, in2.dtype.kind)
+    arrays = []
+    for arr, name in ((in1, "in1"), (in2, "in2")):
+        if arr.dtype.kind == "O":
+            try:
+                arr = arr.astype(np.complex128 if complex_ else np.float64)
+            except (TypeError, ValueError, OverflowError) as exc:
+                raise InputTypeError(
+                    f"{name} is an object array whose elements the FFT cannot read as "
+                    f"{'complex' if complex_ else 'real'} numbers: {exc}") from None
+        arrays.append(arr)
+    return arrays
+
+
+def check_object_magnitudes(in1, in2):
+    """scipy's choose_conv_method takes ``abs()`` of both inputs when one is
+    an integer array; object elements without ``abs()`` (None, strings)
+    raise its TypeError there, and fastconv's answer follows scipy's."""
+    kinds = (in1.dtype.kind, in2.dtype.kind)
+    if "O" not in kinds or not set(kinds) & set("iu"):
+        return
+    for arr, name in ((in1, "in1"), (in2, "in2")):
+        if arr.dtype.kind == "O":
+            try:
+                np.abs(arr)
+            except (TypeError, ValueError) as exc:
+                raise ElementArithmeticError(
+                    f"the elements of {name} (an object array) are not numbers: "
+                    f"{type(exc).__name__}: {exc}") from None
+
+
+def _flag_error(value, message):
+    try:
+        hash(value)
+    except TypeError:
+        return FlagTypeError(message)
+    return ValueError(message)
 
 
 def check_mode(mode):
     if not isinstance(mode, str) or mode not in MODES:
-        raise ValueError(
-            "acceptable mode flags are 'valid', 'same', or 'full'; "
-            f"got mode={mode!r}")
+        raise _flag_error(mode,
+                          "acceptable mode flags are 'valid', 'same', or 'full'; "
+                          f"got mode={mode!r}")
     return mode
 
 
 def check_method(method, allowed=("auto", "direct", "fft")):
     if not isinstance(method, str) or method not in allowed:
         flags = ", ".join(repr(m) for m in allowed[:-1]) + f", or {allowed[-1]!r}"
-        raise ValueError(f"acceptable method flags are {flags}; got method={method!r}")
+        raise _flag_error(method, f"acceptable method flags are {flags}; got method={method!r}")
     return method
 
 
 def check_boundary(boundary):
     """Map a boundary name (or alias) to its canonical name."""
     if not isinstance(boundary, str) or boundary not in BOUNDARIES:
-        raise ValueError(
+        raise _flag_error(
+            boundary,
             "acceptable boundary flags are 'fill' (or 'pad'), 'wrap' (or "
             "'circular'), 'symm' (or 'symmetric'), and the fastconv extensions "
             "'reflect' (or 'mirror') and 'nearest' (or 'edge'); "
@@ -126,18 +179,15 @@ def normalize_axes(axes, ndim):
     """
     if axes is None:
         return list(range(ndim))
-    try:
-        if np.ndim(axes) == 0:
-            axes_list = [operator.index(axes)]
-        else:
-            arr = np.asarray(axes)
-            if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
-                raise TypeError
+    try:    # (an int, or any iterable of ints, as scipy.fft reads axes)
+        axes_list = [operator.index(axes)]
+    except TypeError:
+        try:
             axes_list = [operator.index(a) for a in axes]
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"axes must be a scalar or iterable of integers; got axes={_describe(axes)}"
-        ) from None
+        except TypeError:
+            raise ValueError(
+                f"axes must be a scalar or iterable of integers; got axes={_describe(axes)}"
+            ) from None
     if not axes_list:
         raise ValueError("when provided, axes cannot be empty")
     if any(a >= ndim or a < -ndim for a in axes_list):
@@ -151,22 +201,43 @@ def normalize_axes(axes, ndim):
 def check_fillvalue(fillvalue, result):
     """Check `fillvalue` against the result dtype and return it as that dtype.
 
-    Rules (scipy's, with clearer errors):
-    - a scalar or an array with exactly one element;
-    - a number; a complex one (even with a zero imaginary part, as in
-      scipy) needs a complex result;
+    scipy's rules (``convolve2d``), with clearer errors:
+    - the value is first read as a complex number, as numpy converts to
+      complex128: ``None`` is NaN, numeric strings such as ``'1'`` are
+      numbers, a datetime64/timedelta64 scalar is its count; an ndarray
+      must cast safely to complex (TypeError otherwise);
+    - a scalar or an array with exactly one element (ValueError);
+    - a complex one (even with a zero imaginary part) needs a complex
+      result; a string must convert to the result dtype itself;
     - an integer (or bool) result needs a finite value inside the dtype's
       range; a fractional value is truncated toward zero, as scipy does.
+    - an object result takes the element as it is (``None``: NaN).
     """
     result = np.dtype(result)
+    if result.kind == "O":
+        return _object_fill(fillvalue)
+    if type(fillvalue) is int and fillvalue == 0:   # (the default, first)
+        return np.zeros((), result)
+    if isinstance(fillvalue, np.ndarray) and not np.can_cast(
+            fillvalue.dtype, np.complex128, casting="safe"):
+        raise TypeError(
+            f"fillvalue must be a number; got fillvalue={_describe(fillvalue)} "
+            f"of dtype {fillvalue.dtype}")
+    if isinstance(fillvalue, np.ndarray) and fillvalue.size == 1 and not np.can_cast(
+            fillvalue.dtype, result, casting="safe"):
+        raise ValueError(
+            "could not cast `fillvalue` directly to the output type: the array "
+            f"fillvalue={_describe(fillvalue)} of dtype {fillvalue.dtype} does not cast "
+            f"safely to the result dtype {result}")
     if isinstance(fillvalue, int) and not isinstance(fillvalue, bool):
         fillvalue = _python_int_fill(fillvalue, result)
     try:
-        fv = np.asarray(fillvalue)
-    except Exception:
-        fv = None
-    if fv is None or fv.dtype.kind not in _NUMERIC_KINDS:
-        raise TypeError(f"fillvalue must be a number; got fillvalue={_describe(fillvalue)}")
+        fv = np.array(fillvalue, dtype=np.complex128)
+        kind = np.asarray(fillvalue).dtype.kind
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise type(exc)(
+            f"fillvalue must be a number; got fillvalue={_describe(fillvalue)} "
+            f"({exc})") from None
     if fv.size != 1:
         raise ValueError(
             "`fillvalue` must be scalar or an array with one element; got "
@@ -174,18 +245,20 @@ def check_fillvalue(fillvalue, result):
     value = fv.reshape(()).item()
     if result.kind == "c":
         return np.array(value, dtype=result)
-    if fv.dtype.kind == "c":
+    if kind == "c" or (kind in "US" and not _converts(fillvalue, result)):
         raise ValueError(
             "could not cast `fillvalue` directly to the output type: "
-            f"fillvalue={value!r} is complex but the result dtype is {result} "
+            f"fillvalue={_describe(fillvalue)} is complex (or a string that is not a "
+            f"{result} number) but the result dtype is {result} "
             "(a complex fillvalue needs a complex input)")
+    value = value.real
     if result.kind in "biu":
-        if isinstance(value, float):
-            if not np.isfinite(value):
-                raise ValueError(
-                    f"fillvalue={value!r} cannot be represented in the integer "
-                    f"result dtype {result}")
-            value = int(value)  # truncation toward zero, as scipy
+        if not np.isfinite(value):
+            raise ValueError(
+                f"fillvalue={value!r} cannot be represented in the integer "
+                f"result dtype {result}")
+        value = int(fv.reshape(()).real.item()) if kind not in "iu" else \
+            int(np.asarray(fillvalue).reshape(()).item())
         if result.kind == "b":
             if value not in (0, 1):
                 raise ValueError(
@@ -198,6 +271,32 @@ def check_fillvalue(fillvalue, result):
                 f"[{info.min}, {info.max}]")
         return np.array(value, dtype=result)
     return np.array(value, dtype=result)
+
+
+def _converts(fillvalue, result):
+    """A string fillvalue must parse as the result dtype (``'2.5'`` is no int)."""
+    try:
+        np.array(fillvalue, dtype=result)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+def _object_fill(fillvalue):
+    """The fill element of an object result: the one element given."""
+    fv = np.empty((), dtype=object)
+    if fillvalue is None:
+        fv[()] = float("nan")
+        return fv
+    arr = np.asarray(fillvalue) if isinstance(fillvalue, (list, tuple, np.ndarray)) else None
+    if arr is not None:
+        if arr.size != 1:
+            raise ValueError(
+                "`fillvalue` must be scalar or an array with one element; got "
+                f"fillvalue={_describe(fillvalue)} with {arr.size} elements")
+        fillvalue = arr.reshape(()).item() if arr.dtype.kind != "O" else arr.reshape(())[()]
+    fv[()] = fillvalue
+    return fv
 
 
 def _python_int_fill(value, result):
@@ -275,9 +374,10 @@ def check_dtype(dtype, natural):
         dt = np.dtype(dtype)
     except TypeError:
         raise TypeError(f"dtype must be a NumPy numeric dtype; got dtype={_describe(dtype)}") from None
-    if dt.kind not in _NUMERIC_KINDS:
+    if dt.kind not in _NUMERIC_KINDS and dt.kind != "O":
         raise TypeError(
-            f"dtype must be numeric (bool, integer, float or complex); got dtype={dt}")
+            "dtype must be numeric (bool, integer, float or complex) or object; "
+            f"got dtype={dt}")
     if not np.can_cast(natural, dt, casting="same_kind"):
         raise TypeError(
             f"dtype={dt} cannot hold the result of these inputs ({natural}): "
