@@ -95,8 +95,9 @@ def _class(dt):
     return dt.kind + str(dt.itemsize)
 
 
-def fft_is_exact_enough(plan):
-    """False when the FFT could lose exactness or the dtype has no fast FFT."""
+def fft_is_exact_enough(plan, values=True):
+    """False when the FFT could lose exactness or the dtype has no fast FFT
+    (values=False: judged from the dtypes and sizes only)."""
     res = plan.result
     if res.kind == "b":
         return False
@@ -119,6 +120,8 @@ def fft_is_exact_enough(plan):
         x, k = plan.x, plan.kernel
         if _dtype_norm_bound(x) * _dtype_norm_bound(k) < limit:
             return True
+        if not values:   # (x's values unknown: its dtype's bound, k's own norm)
+            return _dtype_norm_bound(x) * _norm(k) < limit
         nk = _norm(k) if k.size <= x.size else _max_norm_bound(k)
         nx = _norm(x) if x.size < k.size else _max_norm_bound(x)
         if nx * nk < limit:
@@ -244,14 +247,15 @@ def estimate_times(plan):
     return t_direct, t_fft
 
 
-def choose_method(plan):
+def choose_method(plan, values=True):
     """'direct' or 'fft' for a non-empty plan with method='auto'.
 
     The prices come first (they cost microseconds); only when the FFT would
-    win are integer inputs checked for exactness (an O(n) pass)."""
+    win are integer inputs checked for exactness (an O(n) pass; from the
+    dtypes alone when values=False: the data is not in memory)."""
     if math.prod(plan.shape) * plan.kernel.size * MAX_SECONDS_PER_MAC < FFT_OVERHEAD:
         return "direct"   # (tiny problems: no need to price the FFT)
     t_direct, t_fft = estimate_times(plan)
-    if t_fft < t_direct and fft_is_exact_enough(plan):
+    if t_fft < t_direct and fft_is_exact_enough(plan, values):
         return "fft"
     return "direct"

@@ -108,11 +108,17 @@ def _conv_size(shape, conv_axes):
 
 
 def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="fill",
-              fillvalue=0, maxlag=None, out=None, dtype=None, workers=None):
+              fillvalue=0, maxlag=None, out=None, dtype=None, workers=None, lazy=False):
     """Validate the arguments of public function `kind` and return its Plan.
 
     Every user-facing error is raised here (or by the _validate helpers),
     before any work and without touching `out`.
+
+    lazy=True plans a call whose `in1` stands for data not in memory (a
+    dask array: `in1` is then a stand-in of its shape and dtype, see
+    dask.py): its values are never read (the integer FFT exactness check
+    goes by the dtype only), nothing is allocated for the whole result (no
+    memory check), and `in1` stays ``x`` (no swap with a larger kernel).
     """
     correlate, two_d, fft_func = _KINDS[kind]
     threads = resolve_workers(workers)
@@ -188,17 +194,19 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
                     **common)
 
     zero_fill = bound == "fill" and not fill
-    if zero_fill and _conv_size(kernel.shape, conv_axes) > _conv_size(x.shape, conv_axes):
+    if (zero_fill and not lazy
+            and _conv_size(kernel.shape, conv_axes) > _conv_size(x.shape, conv_axes)):
         # convolution is commutative: stream over the larger array
         x, kernel = _flip(kernel, conv_axes), _flip(x, conv_axes)
     offsets = tuple(full_starts[a] - (kernel.shape[a] - 1) if conv[a] else 0
                     for a in range(ndim))
     work = exact_float_work(result, x.dtype, kernel, fill) or work_dtype(result, kernel.size)
-    _check_sizes(x, kernel, shape, work)
+    if not lazy:
+        _check_sizes(x, kernel, shape, work)
     plan = Plan(x=x, kernel=kernel, offsets=offsets, boundary=bound, fill=fill,
                 work=work, method=method, **common)
     if method == "auto":   # (priced on the plan itself; set before anyone sees it)
-        object.__setattr__(plan, "method", choose_method(plan))
+        object.__setattr__(plan, "method", choose_method(plan, values=not lazy))
     return plan
 
 
