@@ -32,6 +32,11 @@ import numpy as np
 
 from ._execute import execute
 from ._plan import _replace
+from ._window import PAD_MIN_COLS, _layout, zero_edges
+
+# Output cuts on the core's last axis keep the vector alignment of every
+# instruction set's SIMD kernel (a multiple of their vectors' lengths).
+SIMD_ALIGN = 64
 
 __all__ = ["lazy_result", "source_index"]
 
@@ -61,6 +66,9 @@ def _runs(src, bounds):
     cid = np.searchsorted(bounds, src, side="right") - 1
     runs, i, n = [], 0, len(src)
     while i < n:
+        if src[i] < 0:                 # a zero the block holds (see _reads)
+            i += 1
+            continue
         c, j = cid[i], i + 1
         step = int(src[j] - src[i]) if j < n and cid[j] == c else 1
         if step not in (-1, 0, 1):
@@ -80,9 +88,18 @@ def _runs(src, bounds):
     return runs
 
 
-def _axis_blocks(plan, a, n, in_chunks):
+def _axis_blocks(plan, a, n, in_chunks, edges=None):
     """Per output block of axis `a`: (out length, block offset, kernel slice,
-    runs of the input it reads); and the output chunks."""
+    runs of the input it reads, the block input's length).
+
+    `edges`: on the core's last axis, how the whole array's plan computes a
+    zero fill's border columns (_window.zero_edges).  'pad' (with the
+    zeros, by the SIMD kernel): the blocks hold those zeros (see _reads).
+    'simd' (the SIMD kernel computes the border columns that share a vector
+    with the band's first or last output, the border code the others):
+    the edge blocks keep the whole array's vector alignment and a band wide
+    enough for it (cuts at multiples of SIMD_ALIGN, edge blocks at least
+    PAD_MIN_COLS wider than their border)."""
     bounds = np.concatenate([[0], np.cumsum(in_chunks)]).astype(np.int64)
     L = plan.shape[a]
     if not plan.conv[a]:
@@ -92,21 +109,26 @@ def _axis_blocks(plan, a, n, in_chunks):
         for o0, o1 in pairs:
             src = np.arange(o0, o1) if n == L else np.zeros(1, np.int64)
             kern = slice(o0, o1) if plan.kernel.shape[a] == L and L != 1 else slice(None)
-            blocks.append((o1 - o0, 0, kern, _runs(src, bounds)))
+            blocks.append((o1 - o0, 0, kern, _runs(src, bounds), len(src)))
         return blocks
     m, off = plan.kernel.shape[a], plan.offsets[a]
     # output chunk edges where the input's fall (shifted to the kernel's centre)
-    cuts = {0, L} | {min(max(int(b) - off - (m - 1) // 2, 0), L) for b in bounds[1:-1]}
-    edges = sorted(cuts)
+    cuts = {min(max(int(b) - off - (m - 1) // 2, 0), L) for b in bounds[1:-1]}
+    if edges == "simd":
+        left = min(max(0, -off), L)
+        right = min(max(0, L - (n - m + 1 - off)), L)
+        cuts = {c - c % SIMD_ALIGN for c in cuts}
+        cuts = {c for c in cuts if left + PAD_MIN_COLS <= c <= L - right - PAD_MIN_COLS}
+    edges_at = sorted(cuts | {0, L})
     blocks = []
-    for o0, o1 in zip(edges[:-1], edges[1:]):
+    for o0, o1 in zip(edges_at[:-1], edges_at[1:]):
         lo, hi = o0 + off, o1 + off + m - 1
-        src, boff = _reads(lo, hi, n, plan.boundary)
-        blocks.append((o1 - o0, boff, slice(None), _runs(src, bounds)))
+        src, boff = _reads(lo, hi, n, plan.boundary, edges == "pad")
+        blocks.append((o1 - o0, boff, slice(None), _runs(src, bounds), len(src)))
     return blocks
 
 
-def _reads(lo, hi, n, boundary):
+def _reads(lo, hi, n, boundary, zeros=False):
     """The array samples a block that reads positions [lo, hi) of an axis of
     length n is given, and the block plan's offset on that axis.
 
@@ -114,10 +136,18 @@ def _reads(lo, hi, n, boundary):
     plan, from a block whose edges fold onto the same samples: outputs
     whose taps leave the array leave the block too (the core's border code,
     the same sums), and the others stay inside it.  So the block's values
-    are the whole array's, bit for bit."""
+    are the whole array's, bit for bit.
+
+    `zeros` (a zero fill on the core's last axis where the whole array's
+    plan adds zero columns, _window.zero_edges 'pad'):
+    the block holds those zeros (source -1), so that it computes them the
+    same way."""
     if lo >= 0 and hi <= n:                        # inside: nothing folds
         return np.arange(lo, hi), 0
     left, right = max(0, -lo), max(0, hi - n)
+    if zeros:
+        i = np.arange(lo, hi)
+        return np.where((i >= 0) & (i < n), i, -1), 0
     if boundary == "fill":                         # outside reads the fill
         start, stop = max(lo, 0), min(hi, n)
         if start >= stop:                          # only the fill: one sample will do
@@ -152,8 +182,8 @@ def _run_block(plan, ext_shape, places, *pieces):
     """Assemble the block's input from its pieces and execute its plan."""
     if len(pieces) == 1 and pieces[0].shape == ext_shape:
         x = pieces[0]
-    else:
-        x = np.empty(ext_shape, dtype=pieces[0].dtype)
+    else:   # (zeros where no piece goes: a zero fill held in the block)
+        x = np.zeros(ext_shape, dtype=pieces[0].dtype)
         for place, piece in zip(places, pieces):
             x[place] = piece
     return execute(_replace(plan, x=x, sources=(x, plan.kernel)))
@@ -177,7 +207,12 @@ def lazy_result(plan, arr, threads):
         return da.map_blocks(partial(_product, base), arr, dtype=plan.result)
 
     ndim = arr.ndim
-    axes = [_axis_blocks(plan, a, arr.shape[a], arr.chunks[a]) for a in range(ndim)]
+    # a zero fill's border columns: as the whole array's plan computes them
+    edges = zero_edges(plan) if plan.method == "direct" else None
+    last = _layout(plan)[0][-1]
+    base = _replace(base, edges=edges or "scalar")
+    axes = [_axis_blocks(plan, a, arr.shape[a], arr.chunks[a], edges if a == last else None)
+            for a in range(ndim)]
     token = tokenize(arr.name, plan.kernel, plan.offsets, plan.shape, plan.boundary,
                      plan.fill, plan.result, plan.work, plan.method, plan.conv, threads)
     name, piece_name = "fastconv-" + token, "fastconv-halo-" + token
@@ -185,7 +220,7 @@ def lazy_result(plan, arr, threads):
     dsk = {}
     for out_idx in product(*(range(len(b)) for b in axes)):
         blocks = [axes[a][i] for a, i in enumerate(out_idx)]
-        ext_shape = tuple(b[3][-1][3] for b in blocks)
+        ext_shape = tuple(b[4] for b in blocks)
         bplan = _replace(base, shape=tuple(b[0] for b in blocks),
                          offsets=tuple(b[1] for b in blocks),
                          kernel=base.kernel[tuple(b[2] for b in blocks)])

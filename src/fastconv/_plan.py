@@ -76,6 +76,10 @@ class Plan:
     threads: int
     out: Optional[np.ndarray]     # the caller's array, or None
     sources: tuple                # the caller's arrays (for overlap checks)
+    # how a zero fill's border columns are computed (_window.zero_edges):
+    # None decides from the plan; 'scalar' or 'simd' hold the blocks of a
+    # chunked plan to the whole array's way (_chunked.py)
+    edges: Optional[str] = None
 
     @property
     def zero_fill(self):
