@@ -139,12 +139,13 @@ def test_axes_batch(axes):
     rng = np.random.default_rng(2)
     a = rng.standard_normal((4, 11, 9))
     d = da.from_array(a, chunks=(3, 4, 2))
-    kernels = [rng.standard_normal((1, 3, 4)), rng.standard_normal((4, 3, 4)),
-               rng.standard_normal((1, 1, 1))]
-    for k, mode, b in itertools.product(kernels, ["full", "same", "valid"], ["fill", "symm"]):
-        conv = np.atleast_1d(axes)
-        k = k[tuple(slice(None) if (i in conv or k.shape[i] == 1) else slice(0, a.shape[i])
-                    for i in range(3))]
+    conv = np.atleast_1d(axes) % 3
+    taps = {0: 3, 1: 4, 2: 5}
+    shared = tuple(taps[i] if i in conv else 1 for i in range(3))       # one kernel
+    paired = tuple(taps[i] if i in conv else a.shape[i] for i in range(3))   # one per element
+    for kshape, mode, b in itertools.product([shared, paired, (1, 1, 1)],
+                                             ["full", "same", "valid"], ["fill", "symm"]):
+        k = rng.standard_normal(kshape)
         ref = fastconv.convolve(a, k, mode, "direct", axes=axes, boundary=b)
         got = fd.convolve(d, k, mode, "direct", axes=axes, boundary=b)
         check(got, ref, True)
@@ -277,6 +278,7 @@ def test_each_task_holds_its_block_plus_halo():
         layer = res.dask.layers[res.name]
         tasks = [t for t in dict(layer).values() if t[0] is _run_block]
         assert len(tasks) == res.npartitions
+        assert res.chunks == d.chunks          # 'same': the input's chunks
         for t in tasks:
             ext_shape = t[2]
             assert ext_shape[0] <= 10 + 4 and ext_shape[1] <= 10 + 3
@@ -363,7 +365,7 @@ def test_out_of_core(tmp_path):
         crops = [(slice(0, 300), slice(0, 300)), (slice(2040, 2060), slice(4090, 4110)),
                  (slice(size - 100, size), slice(size - 50, size)),
                  (slice(0, 64), slice(size - 64, size))]
-        got = cl.compute([res[c] for c in crops]).result()
+        got = cl.gather(cl.compute([res[c] for c in crops]))
         after = set(cl.scheduler_info()["workers"])
         logs = "\n".join(str(v) for v in cl.get_worker_logs(nanny=True).values())
     assert before == after and len(after) == 2
@@ -376,3 +378,9 @@ def test_out_of_core(tmp_path):
         ext = x.vindex[rows[:, None], cols[None, :]].compute(**SYNC)
         # (at the edges the whole array's border code sums in another order)
         np.testing.assert_allclose(g, fastconv.convolve(ext, k, "valid"), rtol=1e-5, atol=1e-5)
+
+
+def test_docstring_examples():
+    import doctest
+    result = doctest.testmod(fd, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 6 and result.failed == 0

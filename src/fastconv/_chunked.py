@@ -112,8 +112,10 @@ def _axis_blocks(plan, a, n, in_chunks, edges=None):
             blocks.append((o1 - o0, 0, kern, _runs(src, bounds), len(src)))
         return blocks
     m, off = plan.kernel.shape[a], plan.offsets[a]
-    # output chunk edges where the input's fall (shifted to the kernel's centre)
-    cuts = {min(max(int(b) - off - (m - 1) // 2, 0), L) for b in bounds[1:-1]}
+    # output cuts where the input's fall: as they are for an output of the
+    # input's length ('same'), else shifted by the kernel's centre
+    shift = 0 if L == n else off + (m - 1) // 2
+    cuts = {min(max(int(b) - shift, 0), L) for b in bounds[1:-1]}
     if edges == "simd":
         left = min(max(0, -off), L)
         right = min(max(0, L - (n - m + 1 - off)), L)
