@@ -523,7 +523,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
 def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                      oshape, starts, batch, int mode, const T[::1] fill,
                      rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False,
-                     bint finite_kernel=False):
+                     bint pad_edges=False):
     """out[y] = sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
 
     All arrays are flat views of C-contiguous arrays with the given shapes
@@ -534,9 +534,11 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     initial contents are never read).  The output is split into units of `rows_per_unit` x
     `cols_per_unit` that `nthreads` threads share.  `stream`: the SIMD
     kernel writes with streaming stores (for outputs too big for the
-    caches).  `finite_kernel`: no tap of `k` is inf or NaN (the SIMD kernel
-    may then compute zero-filled border columns, see below).  Runs without
-    the GIL.
+    caches).  `pad_edges`: the SIMD kernel computes the zero-filled border
+    columns of the band rows (the caller decides, `_window.pad_edges`; only
+    with a zero fill, and only when every unit that has a row's first (last)
+    column has the whole left (right) border and at least PAD_MIN_COLS band
+    columns).  Runs without the GIL.
     """
     cdef Geometry g
     cdef int d
@@ -546,7 +548,6 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     g.ndim = ndim
     g.mode = mode
     g.stream = stream
-    cdef int64_t el, er, ow
     for d in range(ndim):
         g.xshape[d] = xshape[d]
         g.kshape[d] = kshape[d]
@@ -574,23 +575,9 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     # cols_per_unit wide, which pad_edges below relies on)
     g.n_col_blocks = max(1, g.oshape[ndim - 1] // g.cols_per_unit)
     n_units = n_out_planes * g.n_row_blocks * g.n_col_blocks
-    # Zero-filled border columns by the SIMD kernel (fc_kernels.h): only
-    # when the unit that has a row's first (last) column always has the
-    # whole left (right) border and at least PAD_MIN_COLS band columns,
-    # whatever the split into units (every column block is at least
-    # min(nx, UNIT_MIN_COLS) wide, _window._units), so that which code computes a border output,
-    # and so its rounding, never depends on the thread count.  Not with an
-    # inf or NaN tap: the kernel multiplies the zeros outside (inf * 0 is
-    # NaN), where the border code skips taps that fall outside, as
-    # numpy.convolve does.
-    ow = g.oshape[ndim - 1]
-    el = min(max(0, -g.start[ndim - 1]), ow)
-    er = min(max(0, ow - (g.xshape[ndim - 1] - g.kshape[ndim - 1] + 1 - g.start[ndim - 1])), ow)
-    g.pad_edges = (finite_kernel and mode == FC_FILL and fv == 0 and
-                   ow - el - er >= FC_PAD_MIN_COLS and
-                   el + FC_PAD_MIN_COLS <= min(ow, FC_UNIT_MIN_COLS) and
-                   er + FC_PAD_MIN_COLS <= min(ow, FC_UNIT_MIN_COLS) and
-                   g.cols_per_unit >= min(ow, FC_UNIT_MIN_COLS))
+    # Zero-filled border columns by the SIMD kernel (fc_kernels.h): the
+    # caller's decision (_window.pad_edges), for a zero fill only.
+    g.pad_edges = pad_edges and mode == FC_FILL and fv == 0
     cdef T* po = &out[0]
     cdef const T* px = &x[0]
     cdef const T* pk = &k[0]

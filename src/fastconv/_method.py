@@ -115,8 +115,9 @@ def _class(dt):
     return dt.kind + str(dt.itemsize)
 
 
-def fft_is_exact_enough(plan):
-    """False when the FFT could lose exactness or the dtype has no fast FFT."""
+def fft_is_exact_enough(plan, values=True):
+    """False when the FFT could lose exactness or the dtype has no fast FFT
+    (values=False: judged from the dtypes and sizes only)."""
     res = plan.result
     if res.kind in "bO":   # (object elements: exact only by their own arithmetic)
         return False
@@ -139,6 +140,8 @@ def fft_is_exact_enough(plan):
         x, k = plan.x, plan.kernel
         if _dtype_norm_bound(x) * _dtype_norm_bound(k) < limit:
             return True
+        if not values:   # (x's values unknown: its dtype's bound, k's own norm)
+            return _dtype_norm_bound(x) * _norm(k) < limit
         nk = _norm(k) if k.size <= x.size else _max_norm_bound(k)
         nx = _norm(x) if x.size < k.size else _max_norm_bound(x)
         if nx * nk < limit:
@@ -274,11 +277,12 @@ def separable_time(plan):
     return math.prod(plan.shape) * taps * per_tap / threads + SEP_OVERHEAD
 
 
-def choose_method(plan, allow_fft=True):
+def choose_method(plan, allow_fft=True, values=True):
     """'direct', 'separable' or (`allow_fft`) 'fft' for a non-empty plan.
 
     The prices come first (they cost microseconds); only when the FFT would
-    win are integer inputs checked for exactness (an O(n) pass)."""
+    win are integer inputs checked for exactness (an O(n) pass; from the
+    dtypes alone when values=False: the data is not in memory)."""
     if plan.work.kind == "O":   # object elements: their own arithmetic, as scipy
         return "direct"
     t_sep = separable_time(plan)
@@ -289,6 +293,6 @@ def choose_method(plan, allow_fft=True):
         t_direct, best = t_sep, "separable"
     else:
         best = "direct"
-    if allow_fft and t_fft < t_direct and fft_is_exact_enough(plan):
+    if allow_fft and t_fft < t_direct and fft_is_exact_enough(plan, values):
         return "fft"
     return best

@@ -90,6 +90,10 @@ class Plan:
     sources: tuple                # the caller's arrays (for overlap checks)
     factors: Optional[tuple] = None   # separable: 1-D kernel per convolved axis
     box: tuple = ()                   # separable: running sums per convolved axis
+    # how a zero fill's border columns are computed (_window.zero_edges):
+    # None decides from the plan; 'scalar' or 'simd' hold the blocks of a
+    # chunked plan to the whole array's way (_chunked.py)
+    edges: Optional[str] = None
 
     @property
     def zero_fill(self):
@@ -122,13 +126,21 @@ def _conv_size(shape, conv_axes):
 
 
 def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="fill",
-              fillvalue=0, maxlag=None, out=None, dtype=None, workers=None, factors=None):
+              fillvalue=0, maxlag=None, out=None, dtype=None, workers=None, factors=None,
+              lazy=False):
     """Validate the arguments of public function `kind` and return its Plan.
 
     Every user-facing error is raised here (or by the _validate helpers),
     before any work and without touching `out`.  `factors` (sepconvolve,
     sepcorrelate): the caller's 1-D kernels, one per convolved axis, whose
     outer product is `in2`.
+
+    lazy=True plans a call whose `in1` stands for data not in memory (a
+    dask array: `in1` is then a stand-in of its shape and dtype, see
+    dask.py): its values are never read (the integer FFT exactness check
+    goes by the dtype only), nothing is allocated for the whole result (no
+    memory check), `in1` stays ``x`` (no swap with a larger kernel), and
+    kernels are not factored (the blocks run the direct core).
     """
     correlate, two_d, fft_func = _KINDS[kind]
     threads = resolve_workers(workers)
@@ -216,16 +228,18 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
                     **common)
 
     zero_fill = bound == "fill" and not fill
-    swapped = zero_fill and _conv_size(kernel.shape, conv_axes) > _conv_size(x.shape, conv_axes)
+    swapped = (zero_fill and not lazy
+               and _conv_size(kernel.shape, conv_axes) > _conv_size(x.shape, conv_axes))
     if swapped:
         # convolution is commutative: stream over the larger array
         x, kernel = _flip(kernel, conv_axes), _flip(x, conv_axes)
     offsets = tuple(full_starts[a] - (kernel.shape[a] - 1) if conv[a] else 0
                     for a in range(ndim))
     work = exact_float_work(result, x.dtype, kernel, fill) or work_dtype(result, kernel.size)
-    _check_sizes(x, kernel, shape, work)
+    if not lazy:
+        _check_sizes(x, kernel, shape, work)
     seps, box = None, ()
-    if method in ("auto", "direct") and not swapped and all(
+    if method in ("auto", "direct") and not swapped and not lazy and all(
             kernel.shape[a] == 1 for a in range(ndim) if not conv[a]):
         if factors is not None:
             seps = _given_factors(factors, correlate, work)
@@ -242,7 +256,7 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     if factors is not None and seps is not None and method == "direct":
         object.__setattr__(plan, "method", "separable")   # sepconvolve's direct method
     elif method == "auto" or (method == "direct" and seps is not None):
-        choice = choose_method(plan, allow_fft=method == "auto")
+        choice = choose_method(plan, allow_fft=method == "auto", values=not lazy)
         if factors is not None and seps is not None and choice == "direct":
             choice = "separable"
         object.__setattr__(plan, "method", choice)

@@ -9,7 +9,7 @@ import os
 import numpy as np
 
 from . import _direct, _memory
-from ._direct import UNIT_MIN_COLS, UNIT_ROWS
+from ._direct import PAD_MIN_COLS, UNIT_MIN_COLS, UNIT_ROWS
 from ._threads import thread_share
 
 __all__ = ["run_direct", "BOUNDARY_CODES"]
@@ -79,18 +79,48 @@ def writes_into(plan, out):
 PAD_COLUMNS_ABOVE = 4
 
 
-def _pad_columns(xw, xshape, kshape, oshape, offsets, taps):
-    """With a zero fill, outputs whose taps reach past the row ends run in
-    scalar border code.  When most of the work is there (long kernels,
-    maxlag windows), copy x with zero columns added so that every output
-    runs in the SIMD band instead; otherwise return the arguments as they
-    are.  The sums are the same: the added zeros contribute exact zeros."""
+def zero_edges(plan):
+    """How the core computes a zero-fill plan's border columns (the outputs
+    whose taps reach past the ends of the core's last axis): 'pad' (x is
+    copied with zero columns added, `_pad_columns`: long kernels, maxlag
+    windows, where most of the work is there), 'simd' (the SIMD kernel
+    computes them with the zeros, in its band rows) or None (the scalar
+    border code, which skips the taps outside).  The rounding differs (FMA
+    against multiply and add), so this is decided once per plan, from the
+    plan alone.  A plan's `edges` field holds it to 'scalar' (None here), or
+    to 'simd' where the geometry allows it (never 'pad').
+
+    'simd' needs a kernel with no inf or NaN (the SIMD kernel multiplies
+    the zeros outside: inf * 0 is NaN, where numpy.convolve skips them) and
+    the unit that has a row's first (last) column to have the whole left
+    (right) border and at least PAD_MIN_COLS band columns, whatever the
+    split into units (every column block is at least min(nx, UNIT_MIN_COLS)
+    wide, `_units`), so that which code computes a border output never
+    depends on the thread count."""
+    if not plan.zero_fill or plan.edges == "scalar":
+        return None
+    _, batch, xshape, kshape, oshape, offsets = _layout(plan)
     n, m, L, s = xshape[-1], kshape[-1], oshape[-1], offsets[-1]
     left = min(max(0, -s), L)
     right = min(max(0, L - (n - m + 1 - s)), L)
+    taps = math.prod(k for k, b in zip(kshape, batch) if not b)
     border_macs = (left + right) * taps * (math.prod(oshape) // L)
-    if border_macs <= PAD_COLUMNS_ABOVE * xw.size:
-        return xw, xshape, offsets
+    if border_macs > PAD_COLUMNS_ABOVE * math.prod(xshape) and plan.edges is None:
+        return "pad"
+    k = plan.kernel
+    finite = k.dtype.kind not in "fc" or bool(np.isfinite(k).all())
+    if (finite and L - left - right >= PAD_MIN_COLS
+            and left + PAD_MIN_COLS <= min(L, UNIT_MIN_COLS)
+            and right + PAD_MIN_COLS <= min(L, UNIT_MIN_COLS)):
+        return "simd"
+    return None
+
+
+def _pad_columns(xw, xshape, kshape, oshape, offsets):
+    """x with zero columns added on the core's last axis, so that every
+    output runs in the SIMD band (`zero_edges` 'pad').  The sums are the
+    same as the SIMD kernel's: the added zeros contribute exact zeros."""
+    n, m, L, s = xshape[-1], kshape[-1], oshape[-1], offsets[-1]
     pad_left, pad_right = max(0, -s), max(0, L + s + m - 1 - n)
     padded = np.zeros(xshape[:-1] + (n + pad_left + pad_right,), dtype=xw.dtype)
     padded[..., pad_left:pad_left + n] = xw.reshape(xshape)
@@ -109,8 +139,9 @@ def run_direct(plan, dest=None):
     fill = np.asarray(plan.fill).astype(wd).reshape(1)
     xw = _to_work(plan.x.transpose(order), wd)
     kw = _to_work(plan.kernel.transpose(order), wd)
-    if plan.zero_fill:
-        xw, xshape, offsets = _pad_columns(xw, xshape, kshape, oshape, offsets, taps)
+    edges = zero_edges(plan)
+    if edges == "pad":
+        xw, xshape, offsets = _pad_columns(xw, xshape, kshape, oshape, offsets)
     if dest is not None:
         result = dest.view(wd)
     else:   # (in the caller's axis order when that is the core's)
@@ -123,8 +154,7 @@ def run_direct(plan, dest=None):
         _direct.correlate_window(xw.reshape(-1), xshape, kw.reshape(-1), kshape,
                                  out.reshape(-1), oshape, offsets, batch,
                                  BOUNDARY_CODES[plan.boundary], fill, rows, cols, nthreads,
-                                 out.nbytes >= STREAM_MIN_BYTES,
-                                 kw.dtype.kind not in "fc" or bool(np.isfinite(kw).all()))
+                                 out.nbytes >= STREAM_MIN_BYTES, edges == "simd")
     if dest is not None:
         return dest
     if order != list(range(len(order))):    # back to the caller's axis order
