@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _direct, _memory
 from ._direct import UNIT_MIN_COLS, UNIT_ROWS
+from ._method import direct_seconds
 from ._threads import thread_share
 
 __all__ = ["run_direct", "BOUNDARY_CODES"]
@@ -26,6 +27,8 @@ def _to_work(a, wd):
     bits, so a native-order array is only viewed, not converted.  The
     result is aligned for its type (the C code reads it as such).
     """
+    if a.dtype == wd and a.flags.c_contiguous and a.flags.aligned:
+        return a
     if (a.dtype.kind == "i" and wd.kind == "u" and a.dtype.itemsize == wd.itemsize
             and a.dtype.isnative):
         a = a.view(wd)
@@ -52,6 +55,9 @@ def _layout(plan):
     kernel shape, out shape, offsets) in the core's layout.
     """
     batch = plan.paired
+    if len(batch) >= 2 and not any(batch):      # (the common case, quickly)
+        return (list(range(len(batch))), tuple(batch), plan.x.shape, plan.kernel.shape,
+                plan.shape, plan.offsets)
     order = [a for a in range(len(batch)) if batch[a]] + \
         [a for a in range(len(batch)) if not batch[a]]
     lead = sum(batch)
@@ -107,8 +113,9 @@ def run_direct(plan, dest=None):
     order, batch, xshape, kshape, oshape, offsets = _layout(plan)
     taps = math.prod(n for n, b in zip(kshape, batch) if not b)   # per output
     fill = np.asarray(plan.fill).astype(wd).reshape(1)
-    xw = _to_work(plan.x.transpose(order), wd)
-    kw = _to_work(plan.kernel.transpose(order), wd)
+    identity = order == list(range(len(order)))
+    xw = _to_work(plan.x if identity else plan.x.transpose(order), wd)
+    kw = _to_work(plan.kernel if identity else plan.kernel.transpose(order), wd)
     if plan.zero_fill:
         xw, xshape, offsets = _pad_columns(xw, xshape, kshape, oshape, offsets, taps)
     if dest is not None:
@@ -116,16 +123,17 @@ def run_direct(plan, dest=None):
     else:   # (in the caller's axis order when that is the core's)
         result = _memory.empty(tuple(plan.shape[a] for a in order), wd)
     out = result.reshape(oshape)    # the core writes every element
-    with thread_share(plan.threads, out.size * taps) as nthreads:
+    seconds = direct_seconds(plan, out.size * taps) if plan.threads > 1 else 0.0
+    with thread_share(plan.threads, seconds) as nthreads:
         rows, cols = _units(oshape, nthreads, taps)
         _direct.correlate_window(xw.reshape(-1), xshape, kw.reshape(-1), kshape,
                                  out.reshape(-1), oshape, offsets, batch,
                                  BOUNDARY_CODES[plan.boundary], fill, rows, cols, nthreads,
                                  out.nbytes >= STREAM_MIN_BYTES,
-                                 kw.dtype.kind not in "fc" or bool(np.isfinite(kw).all()))
+                                 _finite(kw))
     if dest is not None:
         return dest
-    if order != list(range(len(order))):    # back to the caller's axis order
+    if not identity:    # back to the caller's axis order
         result = np.ascontiguousarray(result.transpose(np.argsort(order)))
     return _from_work(result, plan.result)
 
@@ -140,6 +148,14 @@ STREAM_MIN_BYTES = int(os.environ.get("FASTCONV_STREAM_MIN_BYTES", 4 << 20))
 # Multiply-adds per work unit: small enough for load balance between
 # threads and for a prompt Ctrl-C, large enough that a unit's set-up is noise.
 UNIT_MACS = 4_000_000
+
+
+def _finite(k):
+    """No element of `k` is inf or NaN (one sum when that proves it)."""
+    if k.dtype.kind not in "fc":
+        return True
+    with np.errstate(all="ignore"):
+        return bool(np.isfinite(k.sum())) or bool(np.isfinite(k).all())
 
 
 def _units(shape, nthreads, taps):
