@@ -156,14 +156,22 @@ def _max_norm_bound(a):
 
 
 def _norm(a):
-    """The 2-norm of an integer or bool array, in float64, without a
-    float64 copy of a large array (chunks of 1 Mi elements)."""
+    """An upper bound (within 1%) of the 2-norm of an integer or bool array:
+    float32 sums of squares of chunks of 2**16 elements (a float32 copy is
+    half the memory traffic of a float64 one; such a sum of non-negative
+    terms is within 2**16 * 2**-24 < 0.4% of the exact one), added in
+    float64, times 1.01; no copy of a large array (chunks of 1 Mi)."""
     flat = a.reshape(-1)
     total = 0.0
     for i in range(0, flat.size, 1 << 20):
-        part = flat[i:i + (1 << 20)].astype(np.float64)
-        total += float(np.dot(part, part))
-    return float(np.sqrt(total))
+        part = flat[i:i + (1 << 20)].astype(np.float32)
+        n = part.size - part.size % (1 << 16)
+        if n:
+            blocks = part[:n].reshape(-1, 1 << 16)
+            total += float(np.einsum("ij,ij->i", blocks, blocks).astype(np.float64).sum())
+        rest = part[n:].astype(np.float64)
+        total += float(np.dot(rest, rest))
+    return 1.01 * math.sqrt(total)
 
 
 def _passes(n):
@@ -246,6 +254,44 @@ def _one_d(plan):
     return sum(c and x.shape[a] + k.shape[a] > 2 for a, c in enumerate(plan.conv)) <= 1
 
 
+# Bytes of one SIMD vector of the direct kernels, by instruction set.
+# (PAD_COLUMNS_ABOVE: _window's rule for copying x with zero columns.)
+PAD_COLUMNS_ABOVE = 4
+_VECTOR_BYTES = {"avx512": 64, "avx2": 32}
+
+
+def _row_factor(plan):
+    """Cost of the output rows relative to a row all in SIMD blocks.
+
+    The direct kernels compute a row's band (the outputs whose taps stay
+    inside x, or the whole row when the kernel zero-fills its edge columns,
+    fc_kernels.h: zero fill and every border at most min(row, UNIT_MIN_COLS)
+    - PAD_MIN_COLS wide) in vectors of W elements, a ragged tail as one more
+    vector; bands narrower than a vector and border columns go through
+    scalar code, about W times slower per multiply-add.  Small 3-D
+    problems (rows of 14-30 outputs) run 6-20x slower than the N-D price
+    this way."""
+    a = max((a for a, c in enumerate(plan.conv) if c), default=None)
+    if a is None or a != len(plan.conv) - 1:
+        return 1.0
+    from . import _direct
+    W = max(1, _VECTOR_BYTES.get(_direct.isa_name(), 16) // plan.work.itemsize)
+    L, n, m, s = plan.shape[a], plan.x.shape[a], plan.kernel.shape[a], plan.offsets[a]
+    el = min(max(0, -s), L)
+    er = min(max(0, L - (n - m + 1 - s)), L)
+    band = L - el - er
+    if plan.zero_fill:
+        edge = min(L, _direct.UNIT_MIN_COLS) - _direct.PAD_MIN_COLS
+        taps = math.prod(k for k, c in zip(plan.kernel.shape, plan.conv) if c)
+        if band >= _direct.PAD_MIN_COLS and el <= edge and er <= edge:
+            band = L
+        elif (el + er) * taps * (math.prod(plan.shape) // L) > PAD_COLUMNS_ABOVE * plan.x.size:
+            band = L      # (_window._pad_columns: x copied with zero columns)
+    if band < W:
+        return float(W)
+    return (W * math.ceil(band / W) + W * (L - band)) / L
+
+
 def direct_seconds(plan, macs, one_d=None):
     """Predicted one-thread time of `macs` multiply-adds of the direct
     kernels on `plan` (no fixed overhead)."""
@@ -254,7 +300,7 @@ def direct_seconds(plan, macs, one_d=None):
         taps = math.prod(n for n, c in zip(plan.kernel.shape, plan.conv) if c)
         per_mac *= (DIRECT_1D_FACTOR if taps * plan.work.itemsize <= DIRECT_1D_KERNEL_BYTES
                     else DIRECT_1D_LONG_FACTOR)
-    return macs * per_mac
+    return macs * per_mac * _row_factor(plan)
 
 
 def fft_seconds(plan, one_d=None):

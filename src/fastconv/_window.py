@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _direct, _memory
 from ._direct import UNIT_MIN_COLS, UNIT_ROWS
-from ._method import direct_seconds
+from ._method import PAD_COLUMNS_ABOVE, direct_seconds
 from ._threads import thread_share
 
 __all__ = ["run_direct", "BOUNDARY_CODES"]
@@ -81,8 +81,8 @@ def writes_into(plan, out):
 
 
 # Zero-padding the columns pays when the border columns' multiply-adds
-# (scalar code) exceed this many times the input's size (the copy).
-PAD_COLUMNS_ABOVE = 4
+# (scalar code) exceed this many times the input's size (the copy); the
+# constant lives with the cost model, which prices it (_method._row_factor).
 
 
 def _pad_columns(xw, xshape, kshape, oshape, offsets, taps):
