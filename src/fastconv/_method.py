@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import _fft
+from . import _direct, _fft
 from ._threads import threads_for
 
 __all__ = ["choose_method", "estimate_times", "overlap_macs", "fft_is_exact_enough",
@@ -274,7 +274,6 @@ def _row_factor(plan):
     a = max((a for a, c in enumerate(plan.conv) if c), default=None)
     if a is None or a != len(plan.conv) - 1:
         return 1.0
-    from . import _direct
     W = max(1, _VECTOR_BYTES.get(_direct.isa_name(), 16) // plan.work.itemsize)
     L, n, m, s = plan.shape[a], plan.x.shape[a], plan.kernel.shape[a], plan.offsets[a]
     el = min(max(0, -s), L)
@@ -292,20 +291,52 @@ def _row_factor(plan):
     return (W * math.ceil(band / W) + W * (L - band)) / L
 
 
-def direct_seconds(plan, macs, one_d=None):
-    """Predicted one-thread time of `macs` multiply-adds of the direct
-    kernels on `plan` (no fixed overhead)."""
+def _per_mac(plan, one_d):
+    """Seconds per multiply-add of the direct kernels on `plan`."""
     per_mac = SECONDS_PER_MAC.get(_class(plan.work), SECONDS_PER_MAC["f8"])
-    if _one_d(plan) if one_d is None else one_d:
+    if one_d:
         taps = math.prod(n for n, c in zip(plan.kernel.shape, plan.conv) if c)
         per_mac *= (DIRECT_1D_FACTOR if taps * plan.work.itemsize <= DIRECT_1D_KERNEL_BYTES
                     else DIRECT_1D_LONG_FACTOR)
-    return macs * per_mac * _row_factor(plan)
+    return per_mac * _row_factor(plan)
 
 
-def fft_seconds(plan, one_d=None):
+# The prices depend on the plan's geometry and dtypes only: kept per
+# geometry (what a program calls again and again), at most _CACHE_SIZE.
+_prices = {}
+_CACHE_SIZE = 4096
+
+
+def _geometry_prices(plan):
+    """(seconds per MAC of the direct kernels, one-thread seconds of the FFT
+    engine's tiles, one-thread seconds of the direct kernels on the plan's
+    window) for `plan`, from the cache when seen before."""
+    key = (plan.x.shape, plan.kernel.shape, plan.conv, plan.offsets, plan.shape,
+           plan.zero_fill, plan.work, plan.fft_dtype)
+    got = _prices.get(key)
+    if got is None:
+        one_d = _one_d(plan)
+        per_mac = _per_mac(plan, one_d)
+        got = (per_mac, _fft_seconds(plan, one_d), _overlap_macs(plan) * per_mac)
+        if len(_prices) >= _CACHE_SIZE:
+            _prices.clear()
+        _prices[key] = got
+    return got
+
+
+def direct_seconds(plan, macs):
+    """Predicted one-thread time of `macs` multiply-adds of the direct
+    kernels on `plan` (no fixed overhead)."""
+    return macs * _geometry_prices(plan)[0]
+
+
+def fft_seconds(plan):
     """Predicted one-thread time of the FFT engine's tiles on `plan` (no
     fixed overhead, no per-output cost)."""
+    return _geometry_prices(plan)[1]
+
+
+def _fft_seconds(plan, one_d):
     x, k = plan.x, plan.kernel
     ks, ls = [], []
     units = 1
@@ -317,36 +348,37 @@ def fft_seconds(plan, one_d=None):
             ls.append(plan.shape[a])
     units *= fft_units(tuple(ks), tuple(ls), plan.fft_dtype)
     per_unit = SECONDS_PER_FFT_UNIT.get(_class(plan.fft_dtype), SECONDS_PER_FFT_UNIT["f8"])
-    if _one_d(plan) if one_d is None else one_d:
+    if one_d:
         per_unit *= FFT_1D_FACTOR
     return units * per_unit
+
+
+def _overlap_macs(plan):
+    """Multiply-adds of the plan's window: with a zero fill only the
+    products that touch both inputs (exact overlap count)."""
+    k = plan.kernel
+    if not plan.zero_fill:
+        return math.prod(plan.shape) * math.prod(n for n, c in zip(k.shape, plan.conv) if c)
+    macs = 1
+    for a, c in enumerate(plan.conv):
+        if c:
+            n1, n2 = plan.x.shape[a], k.shape[a]
+            lo, hi = (n1, n2) if n1 <= n2 else (n2, n1)
+            s = plan.offsets[a] + n2 - 1
+            macs *= _prefix_overlap(s + plan.shape[a], lo, hi) - _prefix_overlap(s, lo, hi)
+        else:
+            macs *= plan.shape[a]
+    return macs
 
 
 def estimate_times(plan):
     """(t_direct, t_fft) the cost model predicts for a plan, in seconds,
     on the threads each executor would start (`_threads.threads_for`)."""
-    k = plan.kernel
-    if plan.zero_fill:
-        # only products that touch both inputs (exact overlap count)
-        macs = 1
-        for a, c in enumerate(plan.conv):
-            if c:
-                n1, n2 = plan.x.shape[a], k.shape[a]
-                a_, b_ = (n1, n2) if n1 <= n2 else (n2, n1)
-                s = plan.offsets[a] + n2 - 1
-                macs *= _prefix_overlap(s + plan.shape[a], a_, b_) - _prefix_overlap(s, a_, b_)
-            else:
-                macs *= plan.shape[a]
-    else:
-        macs = math.prod(plan.shape) * math.prod(n for n, c in zip(k.shape, plan.conv) if c)
-    one_d = _one_d(plan)
-    t1 = direct_seconds(plan, macs, one_d)
-    t_direct = t1 / threads_for(plan.threads, t1) + DIRECT_OVERHEAD
-    t1 = fft_seconds(plan, one_d)
-    fft_threads = threads_for(plan.threads, t1)
-    outputs = math.prod(plan.shape)
-    t_fft = (t1 / (1 + FFT_THREAD_GAIN * (fft_threads - 1))
-             + outputs * SECONDS_PER_FFT_OUTPUT[plan.result.kind in "iu"] + FFT_OVERHEAD)
+    per_mac, t_fft1, t_direct1 = _geometry_prices(plan)
+    t_direct = t_direct1 / threads_for(plan.threads, t_direct1) + DIRECT_OVERHEAD
+    t_fft = (t_fft1 / (1 + FFT_THREAD_GAIN * (threads_for(plan.threads, t_fft1) - 1))
+             + math.prod(plan.shape) * SECONDS_PER_FFT_OUTPUT[plan.result.kind in "iu"]
+             + FFT_OVERHEAD)
     return t_direct, t_fft
 
 
