@@ -36,7 +36,7 @@ def test_small_problems_start_no_threads(method, shared_calls):
     """workers=2 on work priced under PARALLEL_MIN_SECONDS: one thread,
     for the direct and the FFT executor alike."""
     a, k, plan = plan_of((40, 40), (5, 5), method=method)
-    t_one = (_method.direct_seconds(plan, _method._overlap_macs(plan)) if method == "direct"
+    t_one = (_method.direct_seconds(plan, _method._direct_macs(plan, False)) if method == "direct"
              else _method.fft_seconds(plan))
     assert t_one < _threads.PARALLEL_MIN_SECONDS
     fastconv.convolve(a, k, "same", method=method, workers=2)
@@ -48,7 +48,7 @@ def test_large_problems_start_threads(method, shared_calls):
     if not _direct.openmp_info()[0] or _threads.available_cpus() < 2:
         pytest.skip("needs OpenMP and 2 CPUs")
     a, k, plan = plan_of((700, 700), (31, 31), method=method)
-    t_one = (_method.direct_seconds(plan, _method._overlap_macs(plan)) if method == "direct"
+    t_one = (_method.direct_seconds(plan, _method._direct_macs(plan, False)) if method == "direct"
              else _method.fft_seconds(plan))
     assert t_one >= _threads.PARALLEL_MIN_SECONDS
     out2 = fastconv.convolve(a, k, "same", method=method, workers=2)
