@@ -2,8 +2,8 @@
 
 Prints, for each dtype class, the median seconds per multiply-add of the
 direct kernel (SECONDS_PER_MAC) and per unit of FFT-engine work
-(SECONDS_PER_FFT_UNIT; ``_method.fft_units``: tiles x tile points x
-(passes + 6), halved for real data) on N-D problems; the 1-D problems'
+(SECONDS_PER_FFT_UNIT; ``_method.fft_units``: the engine's tile cost,
+``_method.tile_cost``, at its starting tiles) on N-D problems; the 1-D problems'
 medians over the N-D ones (DIRECT_1D_FACTOR, FFT_1D_FACTOR); the FFT's
 extra seconds per output for integer results (conversion to float64 and
 back, SECONDS_PER_FFT_OUTPUT); the fixed cost of a small FFT call

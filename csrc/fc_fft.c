@@ -68,7 +68,9 @@ static int fc_passes(ptrdiff_t n)
  * 2 MiB, then 1.4 per MiB), times the idle share of 2 threads over the
  * transforms (so that workers=2 has an even number of them), and a (soft) cap on memory: (2 x 2 threads + 2)
  * tiles <= 3 x the output (or 4 MiB, whichever is larger).  The optimum is
- * flat (within 10% over a factor 2 of tile size). */
+ * flat (within 10% over a factor 2 of tile size).  The cost model prices the
+ * same formula (src/fastconv/_method.py, tile_cost); a change here must be
+ * made there too (tests/test_fftcore.py checks that these tiles minimise it). */
 static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
                            const ptrdiff_t *P)
 {

@@ -29,8 +29,17 @@ N_THREADS = 8
 TIMEOUT = 120  # seconds before a child process counts as hung
 
 
+@pytest.fixture(autouse=True)
+def _threads_even_for_small_problems(monkeypatch):
+    """workers=2 really runs two threads in this process (small problems
+    otherwise run on one, see fastconv._threads.PARALLEL_MIN_SECONDS)."""
+    from fastconv import _threads
+    monkeypatch.setattr(_threads, "PARALLEL_MIN_SECONDS", 0)
+
+
 def _cases():
-    """(name, callable) pairs, each large enough (> SERIAL_MACS) to use threads."""
+    """(name, callable) pairs, run with threads even where they are small
+    (the fixture below)."""
     rng = np.random.default_rng(12345)
     img64 = rng.standard_normal((256, 256))
     img32 = img64.astype(np.float32)
@@ -222,7 +231,7 @@ def test_thread_pool_with_workers_2_completes_and_does_not_oversubscribe():
 # ------------------------------------------------------------ processes
 def _child_convolve(workers):
     rng = np.random.default_rng(11)
-    img = rng.standard_normal((256, 256))
+    img = rng.standard_normal((512, 512))   # (over PARALLEL_MIN_SECONDS)
     ker = rng.standard_normal((7, 7))
     return fastconv.convolve2d(img, ker, "same", "symm", workers=workers)
 
@@ -235,7 +244,7 @@ def _child_to_queue(q, workers):
 
 
 def _use_threads_in_parent():
-    out = _child_convolve(2)  # > SERIAL_MACS: really runs on 2 threads
+    out = _child_convolve(2)  # really runs on 2 threads
     assert same_bits(out, _child_convolve(1))
     return out
 

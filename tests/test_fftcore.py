@@ -296,3 +296,44 @@ def test_empty_window_writes_nothing():
     _fftcore.correlate_window(x, np.ones(3), [0], [0], out, 1)
     out2 = np.full((4, 0), 7.0)
     _fftcore.correlate_window(np.ones((4, 5)), np.ones((2, 2)), [0, 0], [4, 0], out2, 2)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128])
+def test_engine_tiles_minimise_the_python_tile_cost(dtype):
+    """The tile-cost formula lives once in Python (_method.tile_cost, which
+    the cost model prices); the C engine's tile search (fc_tile_cost) must
+    minimise the same function: its tiles are a coordinate-wise optimum of
+    tile_cost(planner=True) over the 5-smooth lengths it searches, and the
+    model's starting tiles are where that search starts."""
+    from fastconv import _fftcore
+    from fastconv._method import tile_cost, start_tiles
+    from fastconv._fft import _next_smooth
+
+    def smooth(lo, hi):
+        out = []
+        p2 = 1
+        while p2 <= hi:
+            p3 = p2
+            while p3 <= hi:
+                p5 = p3
+                while p5 <= hi:
+                    if p5 >= lo:
+                        out.append(p5)
+                    p5 *= 5
+                p3 *= 3
+            p2 *= 2
+        return out
+
+    problems = [((31, 31), (2048, 2048)), ((201, 201), (2048, 2048)), ((9, 9, 9), (256, 256, 64)),
+                ((1000,), (10 ** 7,)), ((4096,), (10 ** 6,)), ((31, 31), (300, 280)),
+                ((3, 5), (100, 90)), ((64,), (10_000,)), ((21, 21, 21), (100, 100, 100))]
+    for kshape, lengths in problems:
+        P = _fftcore.tile_shape(kshape, lengths, dtype)
+        best = tile_cost(kshape, lengths, P, dtype, planner=True)
+        for a in range(len(kshape)):
+            for n in smooth(kshape[a], _next_smooth(lengths[a] + kshape[a] - 1, (3, 5))):
+                Q = P[:a] + (n,) + P[a + 1:]
+                assert tile_cost(kshape, lengths, Q, dtype, planner=True) >= best * (1 - 1e-9), \
+                    (kshape, lengths, P, Q)
+        for a, p0 in enumerate(start_tiles(kshape, lengths)):
+            assert kshape[a] <= p0 <= _next_smooth(lengths[a] + kshape[a] - 1, (3, 5))

@@ -20,9 +20,9 @@ ndimage = pytest.importorskip("scipy.ndimage")
 @pytest.fixture(autouse=True)
 def _threads_even_for_small_problems(monkeypatch):
     """workers=2 really runs two threads here (small problems otherwise run
-    on one, see fastconv._threads.SERIAL_MACS)."""
+    on one, see fastconv._threads.PARALLEL_MIN_SECONDS)."""
     from fastconv import _threads
-    monkeypatch.setattr(_threads, "SERIAL_MACS", 0)
+    monkeypatch.setattr(_threads, "PARALLEL_MIN_SECONDS", 0)
 
 METHODS = ("direct", "fft")
 MODES = ("full", "same", "valid")

@@ -15,7 +15,7 @@ correlate) and a thread count, and checks:
 * the inputs are not modified and the output shares no memory with them;
 * ``workers=1`` and ``workers=2`` give bit-identical results.  To make the
   threads really run on these small problems, the serial threshold
-  ``fastconv._threads.SERIAL_MACS`` is set to 0 for this module.
+  ``fastconv._threads.PARALLEL_MIN_SECONDS`` is set to 0 for this module.
 
 Profiles (tests/conftest.py): ``quick`` (default, derandomized) and ``long``:
 
@@ -57,7 +57,7 @@ FFT_FUNCS = {"fftconvolve": fastconv.fftconvolve, "oaconvolve": fastconv.oaconvo
 def threads_on_small_problems():
     """Let workers=2 really use two threads on tiny inputs (white-box: the
     direct method's serial threshold and the FFT path's threading size)."""
-    knobs = [(_threads, "SERIAL_MACS"), (_fft, "_THREAD_MIN_SIZE")]
+    knobs = [(_threads, "PARALLEL_MIN_SECONDS"), (_fft, "THREAD_MIN_SIZE")]
     saved = [(mod, name, getattr(mod, name)) for mod, name in knobs if hasattr(mod, name)]
     for mod, name, _ in saved:
         setattr(mod, name, 0)

@@ -104,17 +104,36 @@ def test_kernel_larger_than_input():
                     method=method)
 
 
-def test_auto_agrees():
-    """'auto' may choose differently from a one-shot call; both are within
-    rounding of each other and the plan equals the one-shot call with its
-    method."""
+@pytest.mark.parametrize("shape, kshape, dtype", [
+    ((300, 280), (31, 31), np.float32), ((40, 30), (3, 3), np.float64),
+    ((4000,), (700,), np.complex64), ((30, 30, 30), (9, 9, 9), np.float32)])
+def test_auto_is_the_one_shot_choice(shape, kshape, dtype):
+    """'auto' takes the method a one-shot call with 'auto' takes (the same
+    cost model), so a plan returns the one-shot default's bits."""
     rng = np.random.default_rng(5)
-    k = rand(rng, (31, 31), np.float32)
-    plan = check_calls(rng, k, (300, 280), np.float32, n=1, mode="same")
-    assert plan.method in ("direct", "fft")
-    x = rand(rng, (300, 280), np.float32)
-    np.testing.assert_allclose(plan(x), fastconv.convolve(x, k, "same"), rtol=0,
-                               atol=64 * np.finfo(np.float32).eps * 961)
+    k = rand(rng, kshape, dtype)
+    plan = ConvPlan(k, shape, dtype, mode="same")
+    x = rand(rng, shape, dtype)
+    assert plan.method == fastconv.choose_conv_method(x, k, "same")
+    np.testing.assert_array_equal(plan(x), fastconv.convolve(x, k, "same"))
+
+
+def test_auto_integers_exact_for_any_input():
+    """Integers: the plan cannot look at its future inputs, so 'auto' takes
+    the FFT only where it is exact for every value of the dtype; a one-shot
+    call on small values may take it where the plan does not."""
+    rng = np.random.default_rng(8)
+    k = rng.integers(-3, 4, (64, 64)).astype(np.int16)
+    x = rng.integers(-3, 4, (512, 512)).astype(np.int16)
+    plan = ConvPlan(k, x.shape, np.int16, mode="same")
+    assert fastconv.choose_conv_method(x, k, "same") == "fft"
+    assert plan.method == "direct"
+    np.testing.assert_array_equal(plan(x), fastconv.convolve(x, k, "same"))
+    u8 = ConvPlan(np.ones((64, 64), np.uint8), (512, 512), np.uint8, mode="same")
+    assert u8.method == "fft"          # every uint8 input is exact in float64
+    xu = rng.integers(0, 256, (512, 512)).astype(np.uint8)
+    np.testing.assert_array_equal(u8(xu), fastconv.convolve(xu, np.ones((64, 64), np.uint8),
+                                                            "same", method="direct"))
 
 
 @pytest.mark.parametrize("method", ["direct", "fft"])

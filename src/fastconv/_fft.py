@@ -37,9 +37,10 @@ from operator import index as _index
 
 import numpy as np
 
-from . import _fftcore
+from . import _fftcore, _method
+from ._threads import thread_share
 
-__all__ = ["next_fast_len", "run_fft"]
+__all__ = ["next_fast_len", "run_fft", "engine_input", "run_engine"]
 
 
 # ---------------------------------------------------------------------------
@@ -482,6 +483,31 @@ def _engine_layout(plan, x):
     return not any(plan.paired)
 
 
+def engine_input(plan, x):
+    """(x, offsets, engine): `x` (an input of the plan's x shape) extended
+    through the boundary rule where the window reads outside it (not for a
+    zero fill) and the offsets into it; engine: whether the C engine runs
+    the plan, and then x is C-contiguous in the FFT dtype."""
+    offsets = plan.offsets
+    if not plan.zero_fill:
+        x, offsets = _extend(x, plan, [a for a, c in enumerate(plan.conv) if c], offsets)
+    if not _engine_layout(plan, x):
+        return x, offsets, False
+    return np.require(x, plan.fft_dtype, ["C", "A"]), offsets, True
+
+
+def run_engine(plan, xw, offsets, out, engine=None):
+    """The C engine on `xw`, `offsets` (from `engine_input`) into `out` (the
+    plan's shape, C-contiguous, FFT dtype), with the plan's kernel - or with
+    `engine`, a ``_fftcore.KernelPlan`` made for this plan.  Returns `out`."""
+    seconds = _method.fft_seconds(plan) if plan.threads > 1 else 0.0
+    with thread_share(plan.threads, seconds) as nthreads:
+        if engine is not None:
+            return engine.run(xw, out, nthreads)
+        kw = np.require(plan.kernel, plan.fft_dtype, ["C", "A"])
+        return _fftcore.correlate_window(xw, kw, offsets, plan.shape, out, nthreads)
+
+
 def run_fft(plan):
     """Execute an FFT plan ('fft' or 'oa').
 
@@ -490,22 +516,16 @@ def run_fft(plan):
     transform (the inputs are then just multiplied, as scipy does).
 
     The C engine (csrc/fc_fft*, overlap-save tiles; 'fft' and 'oa' alike)
-    runs the plan's correlation as it is.  numpy.fft (long double, batch
-    axes with one kernel per element) computes convolutions, so there the
-    correlation kernel is turned back into the convolution kernel ``h`` (a
-    view) and the offsets into windows of the full convolution of ``x`` and
-    ``h``.
+    runs the plan's correlation as it is (`engine_input`, `run_engine`).
+    numpy.fft (long double, batch axes with one kernel per element)
+    computes convolutions, so there the correlation kernel is turned back
+    into the convolution kernel ``h`` (a view) and the offsets into windows
+    of the full convolution of ``x`` and ``h``.
     """
+    x, offsets, engine = engine_input(plan, plan.x)
+    if engine:
+        return run_engine(plan, x, offsets, np.empty(plan.shape, dtype=plan.fft_dtype))
     conv_axes = [a for a, c in enumerate(plan.conv) if c]
-    x, offsets = plan.x, plan.offsets
-    if not plan.zero_fill:
-        x, offsets = _extend(x, plan, conv_axes, offsets)
-    if _engine_layout(plan, x):
-        dt = plan.fft_dtype
-        xw = np.require(x, dt, ["C", "A"])
-        kw = np.require(plan.kernel, dt, ["C", "A"])
-        out = np.empty(plan.shape, dtype=dt)
-        return _fftcore.correlate_window(xw, kw, offsets, plan.shape, out, plan.threads)
     h = plan.kernel[tuple(slice(None, None, -1) if c else slice(None) for c in plan.conv)]
     windows, inside, clipped = [], [], False
     for a in range(x.ndim):
@@ -537,9 +557,11 @@ def _window(x, h, fft_axes, windows, dtype, plan):
     x1, x2 = _slice_length1_axes(x, h, fft_axes, windows)
     if not fft_axes:
         return _finish(np.multiply(x1, x2, dtype=dtype), dtype)
-    ret = None
-    if plan.method == "oa" and x.shape != h.shape:
-        ret = _oa_window(x1, x2, fft_axes, windows, dtype, plan.threads)
-    if ret is None:
-        ret = _fft_window(x1, x2, fft_axes, windows, dtype, plan.threads)
+    seconds = _method.fft_seconds(plan) if plan.threads > 1 else 0.0
+    with thread_share(plan.threads, seconds) as threads:
+        ret = None
+        if plan.method == "oa" and x.shape != h.shape:
+            ret = _oa_window(x1, x2, fft_axes, windows, dtype, threads)
+        if ret is None:
+            ret = _fft_window(x1, x2, fft_axes, windows, dtype, threads)
     return _finish(ret, dtype)

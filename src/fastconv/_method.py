@@ -9,10 +9,14 @@ prices its own kernels instead:
                / (1 + FFT_THREAD_GAIN * (threads - 1))
                + outputs * SECONDS_PER_FFT_OUTPUT[integer] + FFT_OVERHEAD
 
-where ``macs`` counts only products that touch both inputs (the exact
-overlap count of the output window) and ``units`` prices the FFT engine's
-overlap-save tiles the way the engine itself does (`fft_units`: tiles x
-tile points x (passes + 6 + cache penalty); 1-D tiles in groups of lanes).
+where ``macs`` counts outputs x taps (for 1-D zero-filled windows only the
+products that touch both inputs, the exact overlap count; `_direct_macs`),
+the price per MAC counts how the kernels run each row (`_row_factor`), and
+``units`` prices the FFT engine's overlap-save tiles the way the engine
+itself does (`tile_cost`, the one statement of the engine's tile cost:
+tiles x tile points x (passes + 6 + cache penalty); 1-D tiles in groups of
+lanes).  ``threads`` are those `_threads.threads_for` grants (one rule for
+the model and both executors); prices are kept per geometry.
 The constants are measured by ``benchmarks/calibrate_method.py``;
 ``benchmarks/bench_method_grid.py`` checks the choices on a 212-case grid.
 
@@ -30,14 +34,15 @@ could reach 1/2 (estimated as 8 eps log2(n) |x|_2 |k|_2 >= 1/4), and
 extended precision always go direct.
 """
 import math
+from functools import lru_cache
 
 import numpy as np
 
-from ._fft import _next_smooth
-from ._threads import SERIAL_MACS
+from . import _direct, _fft
+from ._threads import threads_for
 
 __all__ = ["choose_method", "estimate_times", "overlap_macs", "fft_is_exact_enough",
-           "separable_time"]
+           "separable_time", "direct_seconds", "fft_seconds"]
 
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
 # work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i'.
@@ -53,8 +58,6 @@ SECONDS_PER_FFT_UNIT = {"f4": 3.5e-10, "f8": 5.1e-10, "c8": 4.5e-10, "c16": 8.0e
 # (integers convert to float64 and round back; calibrate_method.py measured
 # 1e-8 under load, the grid's least-squares fit 1.5e-8 (load 6), quiet ~1/2).
 SECONDS_PER_FFT_OUTPUT = (0.0, 5e-9)
-# Outputs from which the engine's tiles are shared by the threads.
-FFT_THREAD_MIN_OUTPUTS = 1 << 14
 # Speed-up of the FFT path per extra thread (transforms split over threads;
 # the spectrum product and padding stay serial).
 FFT_THREAD_GAIN = 0.5
@@ -115,9 +118,12 @@ def _class(dt):
     return dt.kind + str(dt.itemsize)
 
 
-def fft_is_exact_enough(plan, values=True):
-    """False when the FFT could lose exactness or the dtype has no fast FFT
-    (values=False: judged from the dtypes and sizes only)."""
+def fft_is_exact_enough(plan, data=True):
+    """False when the FFT could lose exactness or the dtype has no fast FFT.
+
+    data=False: x's values are not known (a plan made to run on other
+    inputs than its own, ConvPlan; or on data not in memory, fastconv.dask):
+    x is bounded by its dtype's range, the kernel by its own values."""
     res = plan.result
     if res.kind in "bO":   # (object elements: exact only by their own arithmetic)
         return False
@@ -140,7 +146,7 @@ def fft_is_exact_enough(plan, values=True):
         x, k = plan.x, plan.kernel
         if _dtype_norm_bound(x) * _dtype_norm_bound(k) < limit:
             return True
-        if not values:   # (x's values unknown: its dtype's bound, k's own norm)
+        if not data:   # (x's values unknown: its dtype's bound, k's own norm)
             return _dtype_norm_bound(x) * _norm(k) < limit
         nk = _norm(k) if k.size <= x.size else _max_norm_bound(k)
         nx = _norm(x) if x.size < k.size else _max_norm_bound(x)
@@ -173,14 +179,22 @@ def _max_norm_bound(a):
 
 
 def _norm(a):
-    """The 2-norm of an integer or bool array, in float64, without a
-    float64 copy of a large array (chunks of 1 Mi elements)."""
+    """An upper bound (within 1%) of the 2-norm of an integer or bool array:
+    float32 sums of squares of chunks of 2**16 elements (a float32 copy is
+    half the memory traffic of a float64 one; such a sum of non-negative
+    terms is within 2**16 * 2**-24 < 0.4% of the exact one), added in
+    float64, times 1.01; no copy of a large array (chunks of 1 Mi)."""
     flat = a.reshape(-1)
     total = 0.0
     for i in range(0, flat.size, 1 << 20):
-        part = flat[i:i + (1 << 20)].astype(np.float64)
-        total += float(np.dot(part, part))
-    return float(np.sqrt(total))
+        part = flat[i:i + (1 << 20)].astype(np.float32)
+        n = part.size - part.size % (1 << 16)
+        if n:
+            blocks = part[:n].reshape(-1, 1 << 16)
+            total += float(np.einsum("ij,ij->i", blocks, blocks).astype(np.float64).sum())
+        rest = part[n:].astype(np.float64)
+        total += float(np.dot(rest, rest))
+    return 1.01 * math.sqrt(total)
 
 
 def _passes(n):
@@ -194,76 +208,204 @@ def _passes(n):
     return 2 if np_ == 1 else np_
 
 
-def fft_units(kshape, lengths, fft_dtype):
-    """Work of the FFT engine's overlap-save tiles in the units of its own
-    tile cost (csrc/fc_fft.c, fc_tile_cost): transforms x tile points x
-    (passes over a tile + 6 + a penalty for a working set past 1 MiB);
-    1-D tiles go in groups of 64 bytes / scalar side by side.
+def tile_cost(kshape, lengths, tiles, fft_dtype, planner=False):
+    """The FFT engine's cost of overlap-save tiles `tiles` (per axis) for a
+    kernel of shape `kshape` and an output window `lengths`: transforms x
+    tile points x (passes over a tile + 6 + a penalty for a working set past
+    1 MiB); 1-D tiles go in groups of 64 bytes / scalar side by side.
 
-    The tile of each axis is taken as the engine's starting point,
-    next 5-smooth length >= max(4 K, 16) (at most the whole padded axis);
-    the engine's own search (_fftcore.tile_shape, 5-500 us, too slow to
-    ask here) moves it only where that is cheaper."""
+    This is the one statement of csrc/fc_fft.c's fc_tile_cost (the C
+    engine's tile search minimises it; tests/test_fftcore.py checks that
+    the engine's tiles are its coordinate-wise optimum).  planner=False
+    gives the work the cost model prices (`fft_units`): 1-D transforms
+    rounded up to whole groups of lanes (a partial group costs a whole one).
+    planner=True gives what the engine's search minimises instead: a full
+    round for an odd last group of 2 threads, and x100 past the memory cap
+    ((2 x 2 threads + 2) tiles above 3x the output and 4 MiB)."""
+    fft_dtype = np.dtype(fft_dtype)
     cplx = fft_dtype.kind == "c"
     scal = fft_dtype.itemsize // (2 if cplx else 1)
-    tiles = points = 1
+    d = len(kshape)
+    tiles_n = points = 1
     passes = 0
-    for K, L in zip(kshape, lengths):
-        hi = _next_smooth(L + K - 1, (3, 5))
-        P = min(hi, _next_smooth(max(4 * K, 16), (3, 5)))
-        if P < K:
-            P = _next_smooth(K, (3, 5))
-        tiles *= -(-L // (P - K + 1))
+    outb = scal * (2 if cplx else 1)
+    for K, L, P in zip(kshape, lengths, tiles):
+        tiles_n *= -(-L // (P - K + 1))
         points *= P
         passes += _passes(P)
-    lanes = 64 // scal if len(kshape) == 1 else 1
-    ntrans = tiles if cplx else 0.5 * tiles
-    if lanes > 1:
-        ntrans = math.ceil(ntrans / lanes) * lanes
-    ws = (6.0 if lanes > 1 else 2.0) * points * scal * lanes / 1048576.0
+        outb *= L
+    lanes = 64 // scal if d == 1 else 1
+    ntrans = tiles_n if cplx else 0.5 * tiles_n
+    ws = (6.0 if d == 1 else 2.0) * points * scal * lanes / 1048576.0
     pen = 0.0 if ws <= 1.0 else 7.0 * (ws - 1.0) if ws <= 2.0 else 7.0 + 1.4 * (ws - 2.0)
-    return ntrans * points * (passes + 6 + pen)
+    cost = ntrans * points * (passes + 6.0 + pen)
+    if not planner and lanes > 1:
+        cost *= math.ceil(ntrans / lanes) * lanes / ntrans
+    if planner:
+        groups = math.ceil(ntrans / lanes) if d == 1 else math.ceil(ntrans)
+        cost *= 2.0 * math.ceil(groups / 2.0) / groups
+        extra = (2.0 * 2.0 * lanes + 2.0) * points * scal
+        if extra > 3.0 * outb and extra > 4.0 * 1048576.0:
+            cost *= 100.0
+    return cost
+
+
+def start_tiles(kshape, lengths):
+    """The engine's starting tile per axis (csrc/fc_fft.c, fc_fft_tiles):
+    the next 5-smooth length >= max(4 K, 16), at most the whole padded axis
+    next_smooth(L + K - 1), at least next_smooth(K)."""
+    out = []
+    for K, L in zip(kshape, lengths):
+        hi = _fft._next_smooth(L + K - 1, (3, 5))
+        P = min(hi, _fft._next_smooth(max(4 * K, 16), (3, 5)))
+        out.append(P if P >= K else _fft._next_smooth(K, (3, 5)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def fft_units(kshape, lengths, fft_dtype):
+    """Work of the FFT engine's overlap-save tiles (`tile_cost`) at its
+    starting tiles (`start_tiles`); the engine's own search
+    (_fftcore.tile_shape, 5-500 us, too slow to ask here) moves them only
+    where that is cheaper."""
+    return tile_cost(kshape, lengths, start_tiles(kshape, lengths), fft_dtype)
+
+
+def _one_d(plan):
+    """Whether the plan has at most one non-trivial convolved axis."""
+    x, k = plan.x, plan.kernel
+    return sum(c and x.shape[a] + k.shape[a] > 2 for a, c in enumerate(plan.conv)) <= 1
+
+
+# Bytes of one SIMD vector of the direct kernels, by instruction set.
+# (PAD_COLUMNS_ABOVE: _window's rule for copying x with zero columns.)
+PAD_COLUMNS_ABOVE = 4
+_VECTOR_BYTES = {"avx512": 64, "avx2": 32}
+
+
+def _row_factor(plan):
+    """Cost of the output rows relative to a row all in SIMD blocks.
+
+    The direct kernels compute a row's band (the outputs whose taps stay
+    inside x, or the whole row when the kernel zero-fills its edge columns,
+    fc_kernels.h: zero fill and every border at most min(row, UNIT_MIN_COLS)
+    - PAD_MIN_COLS wide) in vectors of W elements, a ragged tail as one more
+    vector; bands narrower than a vector and border columns go through
+    scalar code, about W times slower per multiply-add.  Small 3-D
+    problems (rows of 14-30 outputs) run 6-20x slower than the N-D price
+    this way."""
+    a = max((a for a, c in enumerate(plan.conv) if c), default=None)
+    if a is None or a != len(plan.conv) - 1:
+        return 1.0
+    W = max(1, _VECTOR_BYTES.get(_direct.isa_name(), 16) // plan.work.itemsize)
+    L, n, m, s = plan.shape[a], plan.x.shape[a], plan.kernel.shape[a], plan.offsets[a]
+    el = min(max(0, -s), L)
+    er = min(max(0, L - (n - m + 1 - s)), L)
+    band = L - el - er
+    if plan.zero_fill:
+        edge = min(L, _direct.UNIT_MIN_COLS) - _direct.PAD_MIN_COLS
+        taps = math.prod(k for k, c in zip(plan.kernel.shape, plan.conv) if c)
+        if band >= _direct.PAD_MIN_COLS and el <= edge and er <= edge:
+            band = L
+        elif (el + er) * taps * (math.prod(plan.shape) // L) > PAD_COLUMNS_ABOVE * plan.x.size:
+            band = L      # (_window._pad_columns: x copied with zero columns)
+    if band < W:
+        return float(W)
+    return (W * math.ceil(band / W) + W * (L - band)) / L
+
+
+def _per_mac(plan, one_d):
+    """Seconds per multiply-add of the direct kernels on `plan`."""
+    per_mac = SECONDS_PER_MAC.get(_class(plan.work), SECONDS_PER_MAC["f8"])
+    if one_d:
+        taps = math.prod(n for n, c in zip(plan.kernel.shape, plan.conv) if c)
+        per_mac *= (DIRECT_1D_FACTOR if taps * plan.work.itemsize <= DIRECT_1D_KERNEL_BYTES
+                    else DIRECT_1D_LONG_FACTOR)
+    return per_mac * _row_factor(plan)
+
+
+# The prices depend on the plan's geometry and dtypes only: kept per
+# geometry (what a program calls again and again), at most _CACHE_SIZE.
+_prices = {}
+_CACHE_SIZE = 4096
+
+
+def _geometry_prices(plan):
+    """(seconds per MAC of the direct kernels, one-thread seconds of the FFT
+    engine's tiles, one-thread seconds of the direct kernels on the plan's
+    window) for `plan`, from the cache when seen before."""
+    key = (plan.x.shape, plan.kernel.shape, plan.conv, plan.offsets, plan.shape,
+           plan.zero_fill, plan.work, plan.fft_dtype)
+    got = _prices.get(key)
+    if got is None:
+        one_d = _one_d(plan)
+        per_mac = _per_mac(plan, one_d)
+        got = (per_mac, _fft_seconds(plan, one_d), _direct_macs(plan, one_d) * per_mac)
+        if len(_prices) >= _CACHE_SIZE:
+            _prices.clear()
+        _prices[key] = got
+    return got
+
+
+def direct_seconds(plan, macs):
+    """Predicted one-thread time of `macs` multiply-adds of the direct
+    kernels on `plan` (no fixed overhead)."""
+    return macs * _geometry_prices(plan)[0]
+
+
+def fft_seconds(plan):
+    """Predicted one-thread time of the FFT engine's tiles on `plan` (no
+    fixed overhead, no per-output cost)."""
+    return _geometry_prices(plan)[1]
+
+
+def _fft_seconds(plan, one_d):
+    x, k = plan.x, plan.kernel
+    ks, ls = [], []
+    units = 1
+    for a, c in enumerate(plan.conv):
+        if not c or x.shape[a] == 1 or k.shape[a] == 1:
+            units *= plan.shape[a]       # batch axes, and axes with nothing to transform
+        else:
+            ks.append(k.shape[a])
+            ls.append(plan.shape[a])
+    units *= fft_units(tuple(ks), tuple(ls), plan.fft_dtype)
+    per_unit = SECONDS_PER_FFT_UNIT.get(_class(plan.fft_dtype), SECONDS_PER_FFT_UNIT["f8"])
+    if one_d:
+        per_unit *= FFT_1D_FACTOR
+    return units * per_unit
+
+
+def _direct_macs(plan, one_d=True):
+    """Multiply-adds the direct kernels do for the plan's window: outputs x
+    taps, except for 1-D zero-filled windows, where only the products that
+    touch both inputs count (exact overlap count).  (N-D windows with
+    borders, 'full' and 'same', ran 2.5-4x the overlap count's price on
+    small 3-D problems: their edges are computed with the zero taps;
+    rescoring two grid runs with this count put 2 fewer cases over 1.1.)"""
+    k = plan.kernel
+    if not plan.zero_fill or not one_d:
+        return math.prod(plan.shape) * math.prod(n for n, c in zip(k.shape, plan.conv) if c)
+    macs = 1
+    for a, c in enumerate(plan.conv):
+        if c:
+            n1, n2 = plan.x.shape[a], k.shape[a]
+            lo, hi = (n1, n2) if n1 <= n2 else (n2, n1)
+            s = plan.offsets[a] + n2 - 1
+            macs *= _prefix_overlap(s + plan.shape[a], lo, hi) - _prefix_overlap(s, lo, hi)
+        else:
+            macs *= plan.shape[a]
+    return macs
 
 
 def estimate_times(plan):
-    """(t_direct, t_fft) the cost model predicts for a plan, in seconds."""
-    conv = [a for a, c in enumerate(plan.conv) if c]
-    x, k = plan.x, plan.kernel
-    batch = math.prod(plan.batch_shape)
-    taps = 1
-    for a in conv:
-        taps *= k.shape[a]
-    if plan.zero_fill:
-        # only products that touch both inputs (exact overlap count)
-        starts = [plan.offsets[a] + k.shape[a] - 1 for a in conv]
-        macs = batch * overlap_macs([x.shape[a] for a in conv], [k.shape[a] for a in conv],
-                                    starts, [plan.shape[a] for a in conv])
-    else:
-        macs = math.prod(plan.shape) * taps
-    direct_threads = plan.threads if macs >= SERIAL_MACS else 1
-    one_d = sum(x.shape[a] + k.shape[a] - 1 > 1 for a in conv) <= 1
-    per_mac = SECONDS_PER_MAC.get(_class(plan.work), SECONDS_PER_MAC["f8"])
-    if one_d:
-        per_mac *= (DIRECT_1D_FACTOR if taps * plan.work.itemsize <= DIRECT_1D_KERNEL_BYTES
-                    else DIRECT_1D_LONG_FACTOR)
-    t_direct = macs * per_mac / direct_threads + DIRECT_OVERHEAD
-    # the FFT engine: its tiles over the axes it transforms
-    fcls = _class(plan.fft_dtype)
-    ks, ls = [], []
-    for a in conv:
-        if x.shape[a] > 1 and k.shape[a] > 1:
-            ks.append(k.shape[a])
-            ls.append(plan.shape[a])
-    units = batch * math.prod(plan.shape[a] for a in conv
-                              if not (x.shape[a] > 1 and k.shape[a] > 1))
-    units *= fft_units(ks, ls, plan.fft_dtype)
-    per_unit = SECONDS_PER_FFT_UNIT.get(fcls, SECONDS_PER_FFT_UNIT["f8"])
-    if one_d:
-        per_unit *= FFT_1D_FACTOR
-    outputs = math.prod(plan.shape)
-    fft_threads = plan.threads if outputs >= FFT_THREAD_MIN_OUTPUTS else 1
-    t_fft = (units * per_unit / (1 + FFT_THREAD_GAIN * (fft_threads - 1))
-             + outputs * SECONDS_PER_FFT_OUTPUT[plan.result.kind in "iu"] + FFT_OVERHEAD)
+    """(t_direct, t_fft) the cost model predicts for a plan, in seconds,
+    on the threads each executor would start (`_threads.threads_for`)."""
+    per_mac, t_fft1, t_direct1 = _geometry_prices(plan)
+    t_direct = t_direct1 / threads_for(plan.threads, t_direct1) + DIRECT_OVERHEAD
+    t_fft = (t_fft1 / (1 + FFT_THREAD_GAIN * (threads_for(plan.threads, t_fft1) - 1))
+             + math.prod(plan.shape) * SECONDS_PER_FFT_OUTPUT[plan.result.kind in "iu"]
+             + FFT_OVERHEAD)
     return t_direct, t_fft
 
 
@@ -277,12 +419,12 @@ def separable_time(plan):
     return math.prod(plan.shape) * taps * per_tap / threads + SEP_OVERHEAD
 
 
-def choose_method(plan, allow_fft=True, values=True):
+def choose_method(plan, allow_fft=True, data=True):
     """'direct', 'separable' or (`allow_fft`) 'fft' for a non-empty plan.
 
     The prices come first (they cost microseconds); only when the FFT would
-    win are integer inputs checked for exactness (an O(n) pass; from the
-    dtypes alone when values=False: the data is not in memory)."""
+    win are integer inputs checked for exactness (an O(n) pass; data=False:
+    x's values unknown, see `fft_is_exact_enough`)."""
     if plan.work.kind == "O":   # object elements: their own arithmetic, as scipy
         return "direct"
     t_sep = separable_time(plan)
@@ -293,6 +435,6 @@ def choose_method(plan, allow_fft=True, values=True):
         t_direct, best = t_sep, "separable"
     else:
         best = "direct"
-    if allow_fft and t_fft < t_direct and fft_is_exact_enough(plan, values):
+    if allow_fft and t_fft < t_direct and fft_is_exact_enough(plan, data):
         return "fft"
     return best

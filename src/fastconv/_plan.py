@@ -256,7 +256,7 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     if factors is not None and seps is not None and method == "direct":
         object.__setattr__(plan, "method", "separable")   # sepconvolve's direct method
     elif method == "auto" or (method == "direct" and seps is not None):
-        choice = choose_method(plan, allow_fft=method == "auto", values=not lazy)
+        choice = choose_method(plan, allow_fft=method == "auto", data=not lazy)
         if factors is not None and seps is not None and choice == "direct":
             choice = "separable"
         object.__setattr__(plan, "method", choice)

@@ -15,26 +15,19 @@ checks the input's type, shape and dtype and runs:
   call, with the same results.
 """
 import operator
-import time
 
 import numpy as np
 
 from . import _fftcore
 from ._execute import execute, finish_fft
-from ._fft import _engine_layout, _extend
-from ._method import estimate_times
+from ._fft import engine_input, run_engine
+from ._method import choose_method
 from ._plan import _replace, make_plan, with_method
 from ._validate import as_input_array
 from ._validate import check_out
 from ._window import _layout
 
 __all__ = ["ConvPlan"]
-
-# method='auto': time both methods once at construction when the cost
-# model's prices are within this factor and the cheaper is above this many
-# seconds (else take the model's choice).
-AUTO_TIME_WITHIN = 4.0
-AUTO_TIME_ABOVE = 1e-3
 
 
 class ConvPlan:
@@ -63,12 +56,12 @@ class ConvPlan:
         False (default): convolve, as `convolve`; True: correlate, as
         `correlate`.
     method : {'auto', 'direct', 'fft'}, optional
-        As in `convolve`; 'auto' chooses once, for the shape and dtype:
-        the cost model's choice, or, where its two prices are close, the
-        faster of one timed run of each on zeros (so the plan's method may
-        differ from a one-shot call's, and the results then agree within
-        rounding).  Integer and bool inputs always use 'direct' with 'auto'
-        (a one-shot call may look at the data before choosing the FFT).
+        As in `convolve`; 'auto' chooses once, for the shape and dtype, by
+        the cost model a one-shot call uses (`choose_conv_method`), so a
+        float plan takes the method a one-shot call takes.  For integer
+        inputs the FFT must be exact for every input of the dtype (a
+        one-shot call may look at its data), so a plan can pick 'direct'
+        where a one-shot call picks 'fft'.
     axes, boundary, fillvalue, workers
         As in `convolve`.
 
@@ -126,8 +119,6 @@ class ConvPlan:
                 "ConvPlan takes numeric kernels and inputs; object arrays go through "
                 f"fastconv.convolve/correlate (got in2 dtype {kernel.dtype}, dtype={dtype})")
         template = np.zeros(shape, dtype)
-        if method == "auto" and dtype.kind in "biu":
-            method = "direct"
         self._kind = "correlate" if correlate else "convolve"
         self._kernel = kernel
         self.shape = shape
@@ -136,10 +127,13 @@ class ConvPlan:
         self.boundary = boundary
         self._options = dict(mode=mode, method=method, axes=axes, boundary=boundary,
                              fillvalue=fillvalue, workers=workers)
-        self._base = make_plan(self._kind, template, kernel, **self._options)
-        self._build(template, self._base)
-        if method == "auto" and self.method in ("direct", "fft"):
-            self._settle_auto(template)
+        auto = method == "auto"
+        if auto:    # the one-shot rule, but not from the template's data
+            self._options["method"] = "direct"
+        plan = make_plan(self._kind, template, kernel, **self._options)
+        if auto and plan.method == "direct":
+            plan = with_method(plan, choose_method(plan, data=False))
+        self._build(template, plan)
         self._options["method"] = self.method
 
     def _build(self, template, plan):
@@ -157,35 +151,12 @@ class ConvPlan:
                 self._plan = _replace(plan, kernel=kw.transpose(np.argsort(order)))
             self._run = self._execute
 
-    def _settle_auto(self, template):
-        """'auto': where the cost model's two prices are close (within
-        AUTO_TIME_WITHIN) and the call is not tiny, time one run of each
-        method on the template and keep the faster - a plan is made to be
-        reused, so one trial run each is cheap against its calls."""
-        t_direct, t_fft = estimate_times(self._base)
-        lo, hi = sorted((t_direct, t_fft))
-        if lo < AUTO_TIME_ABOVE or hi > AUTO_TIME_WITHIN * lo:
-            return
-        times = {}
-        for method in ("fft", "direct"):
-            self._build(template, with_method(self._base, method))
-            start = time.perf_counter()
-            self._run(template, None)
-            times[method] = time.perf_counter() - start
-        if times["direct"] > times["fft"]:
-            self._build(template, with_method(self._base, "fft"))
-
     def _setup_engine(self, plan, template):
-        conv_axes = [a for a, c in enumerate(plan.conv) if c]
-        x, offsets = template, plan.offsets
-        if not plan.zero_fill:
-            x, offsets = _extend(x, plan, conv_axes, offsets)
-        if not _engine_layout(plan, x):
+        x, offsets, engine = engine_input(plan, template)
+        if not engine:
             return False
-        dt = plan.fft_dtype
-        kw = np.require(plan.kernel, dt, ["C", "A"])
+        kw = np.require(plan.kernel, plan.fft_dtype, ["C", "A"])
         self._engine = _fftcore.KernelPlan(kw, x.shape, tuple(offsets), plan.shape)
-        self._conv_axes = conv_axes
         return True
 
     # -- per call ----------------------------------------------------------
@@ -218,16 +189,12 @@ class ConvPlan:
 
     def _fft(self, in1, out):
         plan = self._plan
-        dt = plan.fft_dtype
-        x = in1
-        if not plan.zero_fill:
-            x = _extend(x, plan, self._conv_axes, plan.offsets)[0]
-        xw = np.require(x, dt, ["C", "A"])
-        direct_out = (out is not None and out.dtype == dt == plan.result
+        x, offsets = engine_input(plan, in1)[:2]
+        direct_out = (out is not None and out.dtype == plan.fft_dtype == plan.result
                       and out.flags.c_contiguous and out.flags.aligned
                       and not np.may_share_memory(out, in1))
-        res = out if direct_out else np.empty(plan.shape, dtype=dt)
-        self._engine.run(xw, res, plan.threads)
+        res = out if direct_out else np.empty(plan.shape, dtype=plan.fft_dtype)
+        run_engine(plan, x, offsets, res, self._engine)
         return finish_fft(plan, res, out, stacklevel=4)
 
     def __repr__(self):

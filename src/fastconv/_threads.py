@@ -13,9 +13,11 @@ Order of precedence for one call:
 
 ``workers`` follows scipy.fft: a positive count, or a negative number
 counting back from the number of CPUs (-1 = all of them); no more threads
-than available CPUs are started, whatever the count.  Problems smaller
-than ``SERIAL_MACS`` multiply-adds run on one thread (threads would only add
-overhead), and when several Python threads call fastconv at once the cores
+than available CPUs are started, whatever the count.  Problems whose
+predicted one-thread time (the cost model's price, `_method.py`) is under
+``PARALLEL_MIN_SECONDS`` run on one thread, for the direct and the FFT
+method alike (starting and joining threads would cost more than they
+save; on a loaded machine much more), and when several Python threads call fastconv at once the cores
 are shared out between the calls instead of each call taking them all, so
 nesting fastconv in a thread pool does not oversubscribe the machine.
 Results never depend on the thread count.
@@ -33,10 +35,12 @@ import threading
 
 from . import _direct
 
-__all__ = ["set_workers", "get_workers", "resolve_workers", "thread_share",
-           "available_cpus", "SERIAL_MACS"]
+__all__ = ["set_workers", "get_workers", "resolve_workers", "thread_share", "threads_for",
+           "available_cpus", "PARALLEL_MIN_SECONDS"]
 
-SERIAL_MACS = 2_000_000
+# Work predicted to take less than this on one thread runs on one thread
+# (the one thread-count rule of both executors and of the cost model).
+PARALLEL_MIN_SECONDS = 2e-4
 
 _context_workers = contextvars.ContextVar("fastconv_workers", default=None)
 _active_lock = threading.Lock()
@@ -136,10 +140,41 @@ def set_workers(workers):
         _context_workers.reset(token)
 
 
+def threads_for(requested, seconds):
+    """Threads worth starting for work of `seconds` on one thread (before
+    sharing with other calls): 1 below PARALLEL_MIN_SECONDS, else
+    `requested` (at most the CPUs)."""
+    if requested <= 1 or seconds < PARALLEL_MIN_SECONDS:
+        return 1
+    return min(requested, available_cpus())
+
+
+class _Serial:
+    """thread_share's answer for work that runs on one thread (no count of
+    calls in flight to keep, no lock to take)."""
+
+    def __enter__(self):
+        return 1
+
+    def __exit__(self, *exc):
+        return False
+
+
+_SERIAL = _Serial()
+
+
+def thread_share(requested, seconds):
+    """Context manager: the threads one call may use now - `threads_for`,
+    shared with the other multi-threaded fastconv calls in flight.
+    `seconds`: the work's predicted time on one thread."""
+    n = threads_for(requested, seconds)
+    if n == 1 or not _direct.openmp_info()[0]:
+        return _SERIAL
+    return _shared(n)
+
+
 @contextlib.contextmanager
-def thread_share(requested, macs):
-    """Threads one call may use now: `requested`, reduced for small problems
-    and shared with the other fastconv calls in flight."""
+def _shared(n):
     global _active_calls
     with _active_lock:
         _active_calls += 1
@@ -147,13 +182,8 @@ def thread_share(requested, macs):
     try:
         # never more threads than CPUs: the work is CPU-bound, and thousands
         # of OpenMP threads can fail to start (libgomp then aborts)
-        n = min(requested, available_cpus())
-        if macs < SERIAL_MACS:
-            n = 1
-        elif active > 1:
+        if active > 1:
             n = max(1, min(n, available_cpus() // active))
-        if not _direct.openmp_info()[0]:
-            n = 1
         yield n
     finally:
         with _active_lock:

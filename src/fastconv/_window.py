@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _direct, _memory
 from ._direct import PAD_MIN_COLS, UNIT_MIN_COLS, UNIT_ROWS
+from ._method import PAD_COLUMNS_ABOVE, direct_seconds
 from ._threads import thread_share
 
 __all__ = ["run_direct", "BOUNDARY_CODES"]
@@ -26,6 +27,8 @@ def _to_work(a, wd):
     bits, so a native-order array is only viewed, not converted.  The
     result is aligned for its type (the C code reads it as such).
     """
+    if a.dtype == wd and a.flags.c_contiguous and a.flags.aligned:
+        return a
     if (a.dtype.kind == "i" and wd.kind == "u" and a.dtype.itemsize == wd.itemsize
             and a.dtype.isnative):
         a = a.view(wd)
@@ -52,6 +55,9 @@ def _layout(plan):
     kernel shape, out shape, offsets) in the core's layout.
     """
     batch = plan.paired
+    if len(batch) >= 2 and not any(batch):      # (the common case, quickly)
+        return (list(range(len(batch))), tuple(batch), plan.x.shape, plan.kernel.shape,
+                plan.shape, plan.offsets)
     order = [a for a in range(len(batch)) if batch[a]] + \
         [a for a in range(len(batch)) if not batch[a]]
     lead = sum(batch)
@@ -75,8 +81,8 @@ def writes_into(plan, out):
 
 
 # Zero-padding the columns pays when the border columns' multiply-adds
-# (scalar code) exceed this many times the input's size (the copy).
-PAD_COLUMNS_ABOVE = 4
+# (scalar code) exceed this many times the input's size (the copy); the
+# constant lives with the cost model, which prices it (_method._row_factor).
 
 
 def zero_edges(plan):
@@ -108,8 +114,7 @@ def zero_edges(plan):
     if border_macs > PAD_COLUMNS_ABOVE * math.prod(xshape) and plan.edges is None:
         return "pad"
     k = plan.kernel
-    finite = k.dtype.kind not in "fc" or bool(np.isfinite(k).all())
-    if (finite and L - left - right >= PAD_MIN_COLS
+    if (_finite(k) and L - left - right >= PAD_MIN_COLS
             and left + PAD_MIN_COLS <= min(L, UNIT_MIN_COLS)
             and right + PAD_MIN_COLS <= min(L, UNIT_MIN_COLS)):
         return "simd"
@@ -137,8 +142,9 @@ def run_direct(plan, dest=None):
     order, batch, xshape, kshape, oshape, offsets = _layout(plan)
     taps = math.prod(n for n, b in zip(kshape, batch) if not b)   # per output
     fill = np.asarray(plan.fill).astype(wd).reshape(1)
-    xw = _to_work(plan.x.transpose(order), wd)
-    kw = _to_work(plan.kernel.transpose(order), wd)
+    identity = order == list(range(len(order)))
+    xw = _to_work(plan.x if identity else plan.x.transpose(order), wd)
+    kw = _to_work(plan.kernel if identity else plan.kernel.transpose(order), wd)
     edges = zero_edges(plan)
     if edges == "pad":
         xw, xshape, offsets = _pad_columns(xw, xshape, kshape, oshape, offsets)
@@ -149,7 +155,8 @@ def run_direct(plan, dest=None):
     out = result.reshape(oshape)    # the core writes every element
     # no output column reads outside the rows (e.g. after _pad_columns)
     borderless = offsets[-1] >= 0 and offsets[-1] + oshape[-1] + kshape[-1] - 1 <= xshape[-1]
-    with thread_share(plan.threads, out.size * taps) as nthreads:
+    seconds = direct_seconds(plan, out.size * taps) if plan.threads > 1 else 0.0
+    with thread_share(plan.threads, seconds) as nthreads:
         rows, cols = _units(oshape, nthreads, taps, borderless)
         _direct.correlate_window(xw.reshape(-1), xshape, kw.reshape(-1), kshape,
                                  out.reshape(-1), oshape, offsets, batch,
@@ -157,7 +164,7 @@ def run_direct(plan, dest=None):
                                  out.nbytes >= STREAM_MIN_BYTES, edges == "simd")
     if dest is not None:
         return dest
-    if order != list(range(len(order))):    # back to the caller's axis order
+    if not identity:    # back to the caller's axis order
         result = np.ascontiguousarray(result.transpose(np.argsort(order)))
     return _from_work(result, plan.result)
 
@@ -175,6 +182,14 @@ UNIT_MACS = 4_000_000
 
 # The narrowest column block of a borderless row split between threads.
 NARROW_COLS = 16
+
+
+def _finite(k):
+    """No element of `k` is inf or NaN (one sum when that proves it)."""
+    if k.dtype.kind not in "fc":
+        return True
+    with np.errstate(all="ignore"):
+        return bool(np.isfinite(k.sum())) or bool(np.isfinite(k).all())
 
 
 def _units(shape, nthreads, taps, borderless=False):

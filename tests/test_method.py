@@ -1,0 +1,109 @@
+"""The cost model's rules that the executors share (fastconv._method,
+fastconv._threads): one thread-count rule for both methods and the model,
+prices kept per geometry, the integer 2-norm bound, narrow rows."""
+import math
+
+import numpy as np
+import pytest
+
+import fastconv
+from fastconv import _direct, _method, _plan, _threads
+
+
+def plan_of(shape, kshape, dtype=np.float32, mode="same", method="direct", workers=2):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(shape).astype(dtype)
+    k = rng.standard_normal(kshape).astype(dtype)
+    return a, k, _plan.make_plan("convolve", a, k, mode, method, workers=workers)
+
+
+@pytest.fixture
+def shared_calls(monkeypatch):
+    """The thread counts of the calls that started threads (white-box:
+    _threads._shared is entered only by multi-threaded work)."""
+    seen = []
+    real = _threads._shared
+
+    def record(n):
+        seen.append(n)
+        return real(n)
+    monkeypatch.setattr(_threads, "_shared", record)
+    return seen
+
+
+@pytest.mark.parametrize("method", ["direct", "fft"])
+def test_small_problems_start_no_threads(method, shared_calls):
+    """workers=2 on work priced under PARALLEL_MIN_SECONDS: one thread,
+    for the direct and the FFT executor alike."""
+    a, k, plan = plan_of((40, 40), (5, 5), method=method)
+    t_one = (_method.direct_seconds(plan, _method._direct_macs(plan, False)) if method == "direct"
+             else _method.fft_seconds(plan))
+    assert t_one < _threads.PARALLEL_MIN_SECONDS
+    fastconv.convolve(a, k, "same", method=method, workers=2)
+    assert shared_calls == []
+
+
+@pytest.mark.parametrize("method", ["direct", "fft"])
+def test_large_problems_start_threads(method, shared_calls):
+    if not _direct.openmp_info()[0] or _threads.available_cpus() < 2:
+        pytest.skip("needs OpenMP and 2 CPUs")
+    a, k, plan = plan_of((700, 700), (31, 31), method=method)
+    t_one = (_method.direct_seconds(plan, _method._direct_macs(plan, False)) if method == "direct"
+             else _method.fft_seconds(plan))
+    assert t_one >= _threads.PARALLEL_MIN_SECONDS
+    out2 = fastconv.convolve(a, k, "same", method=method, workers=2)
+    assert shared_calls and shared_calls[0] == 2
+    np.testing.assert_array_equal(out2, fastconv.convolve(a, k, "same", method=method,
+                                                          workers=1))
+
+
+def test_model_prices_the_threads_the_executors_start(monkeypatch):
+    """The model divides by the threads `threads_for` grants: below the
+    threshold workers=2 is priced as workers=1; with the threshold at 0 the
+    direct price halves."""
+    _, _, p1 = plan_of((64, 64), (9, 9), workers=1)
+    _, _, p2 = plan_of((64, 64), (9, 9), workers=2)
+    assert _method.estimate_times(p1) == _method.estimate_times(p2)
+    if _threads.available_cpus() >= 2:
+        monkeypatch.setattr(_threads, "PARALLEL_MIN_SECONDS", 0.0)
+        d1 = _method.estimate_times(p1)[0] - _method.DIRECT_OVERHEAD
+        d2 = _method.estimate_times(p2)[0] - _method.DIRECT_OVERHEAD
+        assert d2 == pytest.approx(d1 / 2)
+
+
+def test_prices_cached_per_geometry_are_the_prices():
+    _, _, plan = plan_of((30, 30, 30), (9, 9, 9), mode="valid")
+    first = _method.estimate_times(plan)
+    _method._prices.clear()
+    assert _method.estimate_times(plan) == first
+    _, _, other = plan_of((30, 30, 30), (9, 9, 9), mode="full")
+    assert _method.estimate_times(other) != first
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.uint8, np.int32, bool])
+def test_norm_is_an_upper_bound_within_2_percent(dtype):
+    rng = np.random.default_rng(1)
+    for n in (1, 1000, (1 << 16) + 7, 3 * (1 << 20) + 5):
+        if dtype is bool:
+            a = rng.integers(0, 2, n).astype(bool)
+        else:
+            info = np.iinfo(dtype)
+            a = rng.integers(max(info.min, -2**20), min(info.max, 2**20), n, dtype=dtype)
+        exact = math.sqrt(int((a.astype(np.int64) ** 2).sum()))
+        got = _method._norm(a)
+        assert exact <= got <= 1.02 * exact + 1e-12
+
+
+def test_narrow_rows_are_priced_as_scalar_code():
+    """Rows narrower than a SIMD vector run in scalar code: the per-MAC
+    price of a 3-D 'valid' window with 14-output rows is W times that of
+    a wide 2-D one (W = vector elements)."""
+    _, _, narrow = plan_of((22, 22, 22), (9, 9, 9), mode="valid", workers=1)
+    _, _, wide = plan_of((1024, 1024), (9, 9), mode="valid", workers=1)
+    w = _method._VECTOR_BYTES.get(_direct.isa_name(), 16) // 4
+    if w <= 14:
+        pytest.skip("vectors of at most 14 float32: the rows are SIMD here")
+    per_narrow = _method.direct_seconds(narrow, 1)
+    per_wide = _method.direct_seconds(wide, 1)
+    assert per_narrow == pytest.approx(w * _method.SECONDS_PER_MAC["f4"])
+    assert per_wide < 1.1 * _method.SECONDS_PER_MAC["f4"]
