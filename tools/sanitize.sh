@@ -38,8 +38,10 @@
 #           fails the run, with a stack.
 #     Default selection: everything except tests marked slow, and except
 #     tests/test_memory.py (RSS/peak bounds are meaningless with ASan's
-#     shadow memory and quarantine) and tests/test_scipy_suite.py (scipy's
-#     own suite: long, and it exercises the same paths as test_direct.py).
+#     shadow memory and quarantine), tests/test_scipy_suite.py (scipy's
+#     own suites: long, and they exercise the same paths as test_direct.py
+#     and test_ndimage.py) and tests/test_dask.py (a cluster of worker
+#     processes; its blocks run the same core as test_direct.py).
 #     It runs once per ISA in $ISAS (FASTCONV_ISA=...), the first time in full,
 #     then test_direct.py and test_properties.py only.
 #
@@ -120,7 +122,8 @@ for isa in $ISAS; do
     if [[ $# -gt 0 ]]; then
         args=("$@")
     elif [[ $first == 1 ]]; then
-        args=(tests -m "not slow" --ignore=tests/test_memory.py --ignore=tests/test_scipy_suite.py)
+        args=(tests -m "not slow" --ignore=tests/test_memory.py --ignore=tests/test_scipy_suite.py
+              --ignore=tests/test_dask.py)
     else
         args=(tests/test_direct.py tests/test_properties.py -m "not slow")
     fi
