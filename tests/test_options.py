@@ -442,8 +442,8 @@ def test_maxlag_long_signals_split_between_threads(dtype):
           np.full(one.shape, np.abs(a.astype(float)).sum() * np.abs(b.astype(float)).max() + 1))
 
 
-def test_direct_border_rows_use_the_vector_kernel():
-    # the border rows of small images (_row's SIMD call, with every boundary)
+def test_direct_border_rows_every_boundary():
+    # the border rows of small images, under every boundary
     rng = np.random.default_rng(20)
     a = rng.standard_normal((5, 40, 70))
     k = rng.standard_normal((1, 9, 7))

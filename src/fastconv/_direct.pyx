@@ -219,28 +219,7 @@ cdef void _row(T* out, int64_t x0, int64_t x1, const T* xrow, int64_t n,
         hi = x1
     if hi < lo:
         hi = lo
-    cdef fc_band band
-    if hi > lo and _simd_type(xrow) != FC_NONE:
-        # the SIMD kernel, one kernel row, adding to out (border rows of an
-        # image: scalar code here cost a third of a 256^2 5x5 'same')
-        band.out = out + lo
-        band.ldo = x1
-        band.inp = xrow + s + lo
-        band.ldi = n
-        band.k = krow
-        band.kh = 1
-        band.kw = m
-        band.rows = 1
-        band.cols = hi - lo
-        band.accumulate = 1
-        band.stream = 0
-        band.edge_before = 0
-        band.edge_after = 0
-        band.row_start = lo
-        fc_corr2d_valid(_simd_type(xrow), &band)
-        t0 = hi
-    else:
-        t0 = lo
+    t0 = lo
     while t0 < hi:
         t1 = t0 + TILE
         if t1 > hi:

@@ -42,7 +42,7 @@ from . import _direct, _fft
 from ._threads import threads_for
 
 __all__ = ["choose_method", "estimate_times", "overlap_macs", "fft_is_exact_enough",
-           "separable_time", "direct_seconds", "fft_seconds"]
+           "separable_time", "separable_seconds", "direct_seconds", "fft_seconds"]
 
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
 # work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i'.
@@ -409,14 +409,21 @@ def estimate_times(plan):
     return t_direct, t_fft
 
 
+def separable_seconds(plan):
+    """Predicted one-thread time of the separable passes of `plan` (which
+    has factors; no fixed overhead)."""
+    taps = sum(SEP_BOX_TAPS if b else f.size for f, b in zip(plan.factors, plan.box))
+    per_tap = SECONDS_PER_SEP_TAP.get(_class(plan.work), SECONDS_PER_SEP_TAP["f8"])
+    return math.prod(plan.shape) * taps * per_tap
+
+
 def separable_time(plan):
-    """Seconds the separable passes are priced at (None: no factors)."""
+    """Seconds the separable passes are priced at (None: no factors), on
+    the threads the executor would start (`_threads.threads_for`)."""
     if not plan.factors:
         return None
-    taps = sum(SEP_BOX_TAPS if b else f.size for f, b in zip(plan.factors, plan.box))
-    threads = plan.threads if math.prod(plan.shape) * taps >= SERIAL_MACS else 1
-    per_tap = SECONDS_PER_SEP_TAP.get(_class(plan.work), SECONDS_PER_SEP_TAP["f8"])
-    return math.prod(plan.shape) * taps * per_tap / threads + SEP_OVERHEAD
+    t1 = separable_seconds(plan)
+    return t1 / threads_for(plan.threads, t1) + SEP_OVERHEAD
 
 
 def choose_method(plan, allow_fft=True, data=True):
@@ -431,7 +438,10 @@ def choose_method(plan, allow_fft=True, data=True):
     if math.prod(plan.shape) * plan.kernel.size * MAX_SECONDS_PER_MAC < FFT_OVERHEAD:
         return "direct"   # (tiny problems: no need to price the FFT)
     t_direct, t_fft = estimate_times(plan)
-    if t_sep is not None and t_sep < t_direct:
+    # separable or dense direct: decided on one thread's prices, so that the
+    # choice - and with it the rounding - never depends on the thread count
+    if t_sep is not None and (separable_seconds(plan) + SEP_OVERHEAD
+                              < _geometry_prices(plan)[2] + DIRECT_OVERHEAD):
         t_direct, best = t_sep, "separable"
     else:
         best = "direct"

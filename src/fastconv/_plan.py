@@ -239,7 +239,7 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     if not lazy:
         _check_sizes(x, kernel, shape, work)
     seps, box = None, ()
-    if method in ("auto", "direct") and not swapped and not lazy and all(
+    if method in ("auto", "direct") and not swapped and all(
             kernel.shape[a] == 1 for a in range(ndim) if not conv[a]):
         if factors is not None:
             seps = _given_factors(factors, correlate, work)

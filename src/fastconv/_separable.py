@@ -32,6 +32,7 @@ import math
 import numpy as np
 
 from . import _direct, _memory, _sepcore
+from ._method import separable_seconds
 from ._threads import thread_share
 from ._window import BOUNDARY_CODES, _from_work, _to_work
 
@@ -87,9 +88,8 @@ def run_separable(plan):
     bnd = BOUNDARY_CODES[plan.boundary]
     fused = len(conv_axes) >= 2 and conv_axes[-2:] == [ndim - 2, ndim - 1]
     single = conv_axes[:-2] if fused else conv_axes
-    taps = sum(f.size for f in factors.values())
     with np.errstate(all="ignore"), \
-            thread_share(plan.threads, math.prod(plan.shape) * taps) as nthreads:
+            thread_share(plan.threads, separable_seconds(plan)) as nthreads:
         for a in single:   # one pass each, in place on the array's layout
             L = plan.shape[a]
             nxt = _memory.empty(cur.shape[:a] + (L,) + cur.shape[a + 1:], wd)
