@@ -38,7 +38,8 @@ from ._threads import resolve_workers
 from ._validate import (as_input_array, check_allocation, check_boundary,
                         check_broadcast, check_dtype, check_fillvalue,
                         check_maxlag, check_method, check_mode, check_out,
-                        check_same_ndim, check_valid_shapes, fft_numbers,
+                        check_object_product, check_same_ndim, check_valid_shapes,
+                        fft_numbers,
                         normalize_axes)
 
 __all__ = ["Plan", "make_plan", "filter_plan"]
@@ -139,13 +140,14 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     dask array: `in1` is then a stand-in of its shape and dtype, see
     dask.py): its values are never read (the integer FFT exactness check
     goes by the dtype only), nothing is allocated for the whole result (no
-    memory check), `in1` stays ``x`` (no swap with a larger kernel), and
-    kernels are not factored (the blocks run the direct core).
+    memory check) and `in1` stays ``x`` (no swap with a larger kernel).
     """
     correlate, two_d, fft_func = _KINDS[kind]
     threads = resolve_workers(workers)
     in1 = as_input_array(in1, "in1")
     in2 = as_input_array(in2, "in2")
+    if in1.ndim == 0 and in2.ndim == 0:
+        check_object_product(in1, in2)   # (scipy multiplies them first)
     if two_d and (in1.ndim != 2 or in2.ndim != 2):
         raise ValueError(
             f"{kind} inputs must both be 2-D arrays; got in1.shape={in1.shape} "

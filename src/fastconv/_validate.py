@@ -10,7 +10,8 @@ import os
 import numpy as np
 
 __all__ = [
-    "InputTypeError", "FlagTypeError", "ElementArithmeticError", "fft_numbers", "check_object_magnitudes", "as_input_array", "check_mode", "check_method", "check_boundary",
+    "InputTypeError", "FlagTypeError", "ElementArithmeticError", "DimensionError",
+    "check_object_product", "fft_numbers", "check_object_magnitudes", "as_input_array", "check_mode", "check_method", "check_boundary",
     "check_same_ndim", "check_valid_shapes", "normalize_axes",
     "check_fillvalue", "check_allocation", "check_dtype", "check_out",
     "check_maxlag", "check_broadcast", "check_mask", "MODES", "BOUNDARIES",
@@ -111,6 +112,25 @@ def check_object_magnitudes(in1, in2):
                     f"{type(exc).__name__}: {exc}") from None
 
 
+def check_object_product(in1, in2):
+    """Two 0-d inputs, one of objects: scipy multiplies them before looking
+    at any other argument, so elements that do not multiply (a dict ...)
+    raise its TypeError first; fastconv's error is that class too."""
+    if "O" not in (in1.dtype.kind, in2.dtype.kind):
+        return
+    try:
+        np.multiply(in1, in2)
+    except (TypeError, ValueError) as exc:
+        raise ElementArithmeticError(
+            "the elements of in1 and in2 (0-d, objects) could not be multiplied: "
+            f"{type(exc).__name__}: {exc}") from None
+
+
+class DimensionError(ValueError, IndexError):
+    """in1 and in2 of different ndim: the ValueError of scipy's convolution
+    functions, and the IndexError scipy's choose_conv_method raises there."""
+
+
 def _flag_error(value, message):
     try:
         hash(value)
@@ -148,7 +168,7 @@ def check_boundary(boundary):
 
 def check_same_ndim(in1, in2):
     if in1.ndim != in2.ndim:
-        raise ValueError(
+        raise DimensionError(
             "in1 and in2 should have the same dimensionality; got "
             f"in1.ndim={in1.ndim} (shape {in1.shape}) and in2.ndim={in2.ndim} "
             f"(shape {in2.shape})")
