@@ -277,9 +277,11 @@ def _one_d(plan):
     return sum(c and x.shape[a] + k.shape[a] > 2 for a, c in enumerate(plan.conv)) <= 1
 
 
-# Bytes of one SIMD vector of the direct kernels, by instruction set.
-# (PAD_COLUMNS_ABOVE: _window's rule for copying x with zero columns.)
+# _window.zero_edges copies x with zero columns added (every output then in
+# the SIMD band) when the border columns' multiply-adds (scalar code) exceed
+# this many times the input's size (the copy); _row_factor prices the same.
 PAD_COLUMNS_ABOVE = 4
+# Bytes of one SIMD vector of the direct kernels, by instruction set.
 _VECTOR_BYTES = {"avx512": 64, "avx2": 32}
 
 
@@ -417,12 +419,13 @@ def separable_seconds(plan):
     return math.prod(plan.shape) * taps * per_tap
 
 
-def separable_time(plan):
+def separable_time(plan, t1=None):
     """Seconds the separable passes are priced at (None: no factors), on
-    the threads the executor would start (`_threads.threads_for`)."""
+    the threads the executor would start (`_threads.threads_for`); `t1`:
+    `separable_seconds(plan)` when the caller has it."""
     if not plan.factors:
         return None
-    t1 = separable_seconds(plan)
+    t1 = separable_seconds(plan) if t1 is None else t1
     return t1 / threads_for(plan.threads, t1) + SEP_OVERHEAD
 
 
@@ -434,17 +437,16 @@ def choose_method(plan, allow_fft=True, data=True):
     x's values unknown, see `fft_is_exact_enough`)."""
     if plan.work.kind == "O":   # object elements: their own arithmetic, as scipy
         return "direct"
-    t_sep = separable_time(plan)
     if math.prod(plan.shape) * plan.kernel.size * MAX_SECONDS_PER_MAC < FFT_OVERHEAD:
         return "direct"   # (tiny problems: no need to price the FFT)
     t_direct, t_fft = estimate_times(plan)
+    best = "direct"
     # separable or dense direct: decided on one thread's prices, so that the
     # choice - and with it the rounding - never depends on the thread count
-    if t_sep is not None and (separable_seconds(plan) + SEP_OVERHEAD
-                              < _geometry_prices(plan)[2] + DIRECT_OVERHEAD):
-        t_direct, best = t_sep, "separable"
-    else:
-        best = "direct"
+    if plan.factors:
+        t_sep1 = separable_seconds(plan)
+        if t_sep1 + SEP_OVERHEAD < _geometry_prices(plan)[2] + DIRECT_OVERHEAD:
+            t_direct, best = separable_time(plan, t_sep1), "separable"
     if allow_fft and t_fft < t_direct and fft_is_exact_enough(plan, data):
         return "fft"
     return best

@@ -80,11 +80,6 @@ def writes_into(plan, out):
             and _layout(plan)[0] == list(range(out.ndim)))
 
 
-# Zero-padding the columns pays when the border columns' multiply-adds
-# (scalar code) exceed this many times the input's size (the copy); the
-# constant lives with the cost model, which prices it (_method._row_factor).
-
-
 def zero_edges(plan):
     """How the core computes a zero-fill plan's border columns (the outputs
     whose taps reach past the ends of the core's last axis): 'pad' (x is
