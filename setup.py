@@ -10,8 +10,12 @@ which bring -g, and the extension stripped at link on Linux).
 The micro-kernels are compiled once per instruction set and element type
 (csrc/fc_types.h lists the types; csrc/fc_kernels_<isa>.c is compiled with
 -DFC_UNIT=<a row>), and every C file of every extension goes to a pool of
-compiler processes (setuptools' -j only builds extensions side by side).
-An object newer than its source and the C headers is reused.
+compiler processes (setuptools' -j only builds extensions side by side),
+the longest first.  The Cython modules are translated to C inside that pool
+(one at a time, while the compilers run), not before it, and their C is
+glue around the C kernels: it is compiled at -O1 (_direct, whose border
+loops are scalar code in the .pyx, at -O2).  An object newer than its source
+and the C headers is reused.
 
 Environment switches
 --------------------
@@ -27,6 +31,7 @@ import platform
 import re
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -144,10 +149,19 @@ class BuildExt(build_ext):
         return jobs
 
     def _compile_all(self, jobs):
-        """Compile every job in a pool of compiler processes; return the
-        object files by extension name."""
+        """Compile every job in a pool of compiler processes, the longest
+        first; return the object files by extension name.  A .pyx source
+        is first translated to C (under a lock: Cython's compiler is not
+        thread-safe; the other threads' compilers run meanwhile)."""
+        cython_lock = threading.Lock()
+
         def run(job):
             outdir, src, ext, macros, flags = job
+            if src.endswith(".pyx"):
+                with cython_lock:
+                    src = _cythonize(ext, src, self.force)
+                if not DEBUG and self.compiler.compiler_type != "msvc":
+                    flags = flags + (["-O2"] if ext.name == "fastconv._direct" else ["-O1"])
             obj = self.compiler.object_filenames([src], output_dir=outdir)[0]
             deps = [src] + CSRC_HEADERS + list(ext.depends or [])
             if (not self.force and os.path.exists(obj) and
@@ -159,15 +173,37 @@ class BuildExt(build_ext):
                 extra_postargs=ext.extra_compile_args + flags)[0]
 
         for job in jobs:
-            os.makedirs(os.path.dirname(self.compiler.object_filenames([job[1]], output_dir=job[0])[0]),
+            src = job[1][:-4] + ".c" if job[1].endswith(".pyx") else job[1]
+            os.makedirs(os.path.dirname(self.compiler.object_filenames([src], output_dir=job[0])[0]),
                         exist_ok=True)
         n = int(os.environ.get("FASTCONV_BUILD_JOBS", 0)) or (
             self.parallel if isinstance(self.parallel, int) and self.parallel > 1 else os.cpu_count() or 1)
         objects = {ext.name: [] for ext in self.extensions}
+        order = sorted(jobs, key=_job_seconds, reverse=True)
         with ThreadPoolExecutor(max_workers=n) as pool:
-            for job, obj in zip(jobs, pool.map(run, jobs)):
+            for job, obj in zip(order, pool.map(run, order)):
                 objects[job[2].name].append(obj)
         return objects
+
+
+def _job_seconds(job):
+    """A rough compile time of a job (seconds on one core of the 2-core
+    machine of issue 15's measurement), to start the longest first."""
+    src, macros = job[1], job[3]
+    if src.endswith(".pyx"):
+        return 25 if job[2].name == "fastconv._direct" else 8   # Cython, then the C compiler
+    if macros:   # a kernel unit: float and complex rows are the long ones
+        return 6 if "FC_K_UINT" in macros[0][1] else 12
+    return 10 if "fc_sep_" in src else 4 if "fc_fft_" in src else 1
+
+
+def _cythonize(ext, pyx, force):
+    """Translate `pyx` (a source of `ext`) to C, unless its C is up to date;
+    return the C file's path."""
+    one = Extension(ext.name, sources=[pyx], include_dirs=ext.include_dirs)
+    cythonize([one], compiler_directives=directives, force=force, quiet=True,
+              compile_time_env={"FASTCONV_DEBUG": DEBUG})
+    return pyx[:-4] + ".c"
 
 
 directives = {
@@ -238,8 +274,7 @@ extensions.append(Extension(
 ))
 
 setup(
-    ext_modules=cythonize(extensions, compiler_directives=directives,
-                          compile_time_env={"FASTCONV_DEBUG": DEBUG}),
+    ext_modules=extensions,
     cmdclass={"build_ext": BuildExt},
     package_dir={"": "src"},
 )

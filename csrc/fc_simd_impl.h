@@ -651,32 +651,24 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
             stream = 0;   /* no memory for it: ordinary stores */
     }
 #endif
-    /* Small kernel widths get their own copy with the tap loop unrolled:
-       float and complex only.  Measured against the generic copy
-       (2048^2 'same', interleaved; generic time / unrolled time, AVX-512 |
-       AVX2): float32 3x3 1.01 | 1.05, 5x5 1.07 | 1.06, 7x7 1.02 | 1.10;
-       float64 1.09 | 1.06, 1.14 | 1.05, 0.93 | 1.11; complex64 1024^2 5x5
-       1.07 | 1.02, complex128 1.06 | 1.16.  Integers keep only the 3x3
-       copy (uint8 3x3 1.07 | 1.03, and 1.14 against the build that had
-       every copy; 5x5 1.03 | 0.93; int16 3x3 0.97 | 1.07, 5x5 1.00 |
-       0.89): half their code. */
-    switch (FC_KIND == FC_K_UINT && kw != 3 ? 0 : kw) {
-    case 3:
+    /* Small kernel widths get their own copy with the tap loop unrolled,
+       where the unit's FC_COPIES (fc_simd_unit.h, from the instruction
+       set's list) has the width's bit: only the copies that a measured row
+       pays for, as each copy costs compile time (issue 15: a 3-width copy
+       set is 60-80% of a unit's).  An `if` on a constant, so the copies
+       not listed are not compiled. */
+    if (FC_WIDTH_COPY(3) && kw == 3)
         FC_FN(run)(out, ldo, in, ldi, k, kh, 3, rows, cols, accumulate, stream, scratch, lds,
                    padl, padr, pt);
-        break;
-    case 5:
+    else if (FC_WIDTH_COPY(5) && kw == 5)
         FC_FN(run)(out, ldo, in, ldi, k, kh, 5, rows, cols, accumulate, stream, scratch, lds,
                    padl, padr, pt);
-        break;
-    case 7:
+    else if (FC_WIDTH_COPY(7) && kw == 7)
         FC_FN(run)(out, ldo, in, ldi, k, kh, 7, rows, cols, accumulate, stream, scratch, lds,
                    padl, padr, pt);
-        break;
-    default:
+    else
         FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rows, cols, accumulate, stream, scratch, lds,
                    padl, padr, pt);
-    }
 #if FC_ODD_STREAM
     free(mem);
     if (stream)

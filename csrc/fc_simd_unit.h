@@ -44,6 +44,18 @@
 #define FC_BC FC_C
 #define FC_B1 FC_C1
 #endif
+/* The kernel widths with an unrolled copy in this unit (bit w: kw == w),
+   from the instruction set's FC_COPIES_<type> lists (fc_kernels_<isa>.c). */
+#if FC_CPLX
+#define FC_COPIES (sizeof(FC_S) == 4 ? FC_COPIES_C64 : FC_COPIES_C128)
+#elif FC_KIND == FC_K_REAL
+#define FC_COPIES (sizeof(FC_S) == 4 ? FC_COPIES_F32 : FC_COPIES_F64)
+#else
+#define FC_COPIES (sizeof(FC_S) == 1 ? FC_COPIES_U8 : sizeof(FC_S) == 2 ? FC_COPIES_U16 : FC_COPIES_UWIDE)
+#endif
+#define FC_WIDTH_COPY(w) ((FC_COPIES >> (w)) & 1)
+#define FC_W357 ((1 << 3) | (1 << 5) | (1 << 7))
+
 _Static_assert(FC_UNIT_ROWS % FC_BR == 0, "work units must be whole row blocks (fc_kernels.h)");
 
 #include "fc_simd_impl.h"
