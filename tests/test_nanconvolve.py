@@ -368,3 +368,17 @@ def test_sparse_dense_switch(monkeypatch):
     kneg[4, 4] = -0.5
     assert_same(nanconvolve(a, kneg), astropy_convolve(a, kneg))
     assert calls == []
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_empty_window_with_a_zero_tap_on_one_side(method, weights):
+    """A window whose only valid sample lies under the zero tap is empty:
+    the doubtful windows are read with the kernel flipped, as the
+    convolution reads them (an FFT weight of ~1e-17 must not give 0 or inf)."""
+    a = np.array([np.nan, -0.36, np.nan, 1.22, np.nan, -0.37, np.nan, np.nan, np.nan])
+    k = np.array([0.0, 0.55, 0.52])
+    for boundary in BOUNDARIES:
+        assert_same(nanconvolve(a, k, boundary=boundary, method=method),
+                    reference(a, k, boundary))
+        assert_same(nanconvolve(a, k[::-1], boundary=boundary, method=method),
+                    reference(a, k[::-1], boundary))

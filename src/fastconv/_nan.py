@@ -142,11 +142,12 @@ def _empty_windows(doubt, shape, valid, kernel, mode, bound, vfill, conv):
         vp = np.lib.stride_tricks.sliding_window_view(
             _padded_validity(valid, kernel, mode, bound, vfill), kernel.shape)
         axes = tuple(range(1, 1 + kernel.ndim))
+        nzw = nz[(slice(None, None, -1),) * kernel.ndim]    # as a window reads it
         empty = np.zeros(shape, bool)
         step = max(1, (1 << 22) // kernel.size)
         for s in range(0, len(doubt[0]), step):
             sel = tuple(ix[s:s + step] for ix in doubt)
-            empty[sel] = ~np.any(vp[sel].astype(bool) & nz, axis=axes)
+            empty[sel] = ~np.any(vp[sel].astype(bool) & nzw, axis=axes)
         return empty
     if nz.all():
         return box_sums(_padded_validity(valid, kernel, mode, bound, vfill),
