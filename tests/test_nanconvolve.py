@@ -251,3 +251,134 @@ def test_bad_input_matches_astropy_refusals():
             astropy_convolve(*args, **kw)
         with pytest.raises(ValueError):
             fastconv.nanconvolve(*args, **kw)
+
+
+# --- the sparse weights (sum(k) less the taps on invalid samples) --------
+
+@pytest.fixture(params=["sparse", "dense"])
+def weights(request, monkeypatch):
+    """Force the weights' path: sparse (kernel sum less the scattered taps
+    of the invalid samples) or dense (a convolution of the validity); the
+    result must not depend on it beyond rounding."""
+    from fastconv import _nan
+    price = 0.0 if request.param == "sparse" else np.inf
+    monkeypatch.setattr(_nan, "SPARSE_SECONDS_PER_ROW", price)
+    monkeypatch.setattr(_nan, "SPARSE_SECONDS_PER_TAP", price)
+    return request.param
+
+
+def sparse_calls(monkeypatch):
+    """A list that records each call of the sparse weights' pass."""
+    from fastconv import _nan
+    calls = []
+    real = _nan.nan_reweight
+
+    def spy(*args):
+        calls.append(args[2].shape[0])
+        return real(*args)
+    monkeypatch.setattr(_nan, "nan_reweight", spy)
+    return calls
+
+
+def nan_patterns(shape, rng):
+    """Scattered, clustered (holes larger than the kernel), on the edges and
+    corners, and a single invalid sample."""
+    a = rng.standard_normal(shape)
+    scattered = a.copy()
+    scattered[rng.random(shape) < 0.03] = np.nan
+    clustered = scattered.copy()
+    clustered[tuple(slice(n // 4, n // 4 + max(1, n // 3)) for n in shape)] = np.nan
+    edges = a.copy()
+    for ax in range(a.ndim):
+        edges[(slice(None),) * ax + (0,)] = np.where(
+            rng.random(edges[(slice(None),) * ax + (0,)].shape) < 0.5, np.nan, 1.0)
+        edges[(slice(None),) * ax + (-1,)] = np.nan
+    single = a.copy()
+    single[(0,) * a.ndim] = np.nan
+    return {"scattered": scattered, "clustered": clustered, "edges": edges,
+            "single": single}
+
+
+@pytest.mark.parametrize("shape,kshape", [((97,), (7,)), ((40, 37), (9, 5)),
+                                          ((12, 9, 14), (3, 5, 5)), ((6, 30), (13, 3))])
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+def test_sparse_and_dense_weights_vs_reference(shape, kshape, boundary, weights):
+    rng = np.random.default_rng(len(shape) * 100 + kshape[0])
+    k = rng.random(kshape) + 0.05
+    k0 = k.copy()
+    k0.flat[1] = 0.0
+    if boundary is None and any(n <= q - 1 for n, q in zip(shape, kshape)):
+        return
+    for name, a in nan_patterns(shape, rng).items():
+        for method in METHODS:
+            for kern in (k, k0):
+                for fill in (0.0, 2.0):
+                    ours = nanconvolve(a, kern, boundary=boundary, fill_value=fill,
+                                       method=method)
+                    assert_same(ours, reference(a, kern, boundary, fill), rtol=1e-9,
+                                atol=1e-11)
+            ours = nanconvolve(a, k, boundary=boundary, normalize_kernel=False,
+                               preserve_nan=True, method=method)
+            theirs = reference(a, k, boundary, normalize_kernel=False)
+            theirs[np.isnan(a)] = np.nan
+            assert_same(ours, theirs, rtol=1e-9, atol=1e-11)
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+def test_sparse_weights_direct_and_fft_same_pattern(boundary, weights, monkeypatch):
+    """Holes larger than the kernel, NaN on the edges, a mask: the same NaN
+    pattern from both methods on either weights' path, and the same as the
+    other path."""
+    calls = sparse_calls(monkeypatch)
+    rng = np.random.default_rng(9)
+    a = rng.standard_normal((90, 96))     # (invalid samples: under 1/8, listed)
+    a[5:20, 10:30] = np.nan
+    a[:, 0] = np.nan
+    a[-1, 30:] = np.nan
+    a[rng.random(a.shape) < 0.03] = np.nan
+    mask = rng.random(a.shape) < 0.01
+    k = np.exp(-np.add.outer(np.arange(-4, 5) ** 2, np.arange(-3, 4) ** 2) / 6.0)
+    k[0, 0] = 0.0
+    d = nanconvolve(a, k, boundary=boundary, mask=mask, method="direct")
+    f = nanconvolve(a, k, boundary=boundary, mask=mask, method="fft")
+    assert np.isnan(d).any()
+    assert_same(d, f, rtol=1e-9, atol=1e-11)
+    assert_same(d, astropy_convolve(a, k, boundary=boundary, mask=mask))
+    assert len(calls) == (2 if weights == "sparse" else 0)
+
+
+def test_sparse_dense_switch(monkeypatch):
+    """The sparse weights for few invalid samples and a small kernel, the
+    convolution of the validity for many; both sides agree with astropy."""
+    calls = sparse_calls(monkeypatch)
+    rng = np.random.default_rng(12)
+    k = rng.random((9, 9)) + 0.1
+    for frac, sparse in ((0.01, True), (0.6, False)):
+        a = data((300, 280), rng, frac)
+        del calls[:]
+        for boundary in BOUNDARIES:
+            assert_same(nanconvolve(a, k, boundary=boundary, method="direct"),
+                        astropy_convolve(a, k, boundary=boundary))
+        assert len(calls) == (4 if sparse else 0)
+    a = data((300, 280), rng, 0.01)
+    del calls[:]
+    # NaN fill (outside is missing), negative taps: the dense weights
+    assert_same(nanconvolve(a, k, fill_value=np.nan), reference(a, k, "fill", np.nan))
+    kneg = k.copy()
+    kneg[4, 4] = -0.5
+    assert_same(nanconvolve(a, kneg), astropy_convolve(a, kneg))
+    assert calls == []
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_empty_window_with_a_zero_tap_on_one_side(method, weights):
+    """A window whose only valid sample lies under the zero tap is empty:
+    the doubtful windows are read with the kernel flipped, as the
+    convolution reads them (an FFT weight of ~1e-17 must not give 0 or inf)."""
+    a = np.array([np.nan, -0.36, np.nan, 1.22, np.nan, -0.37, np.nan, np.nan, np.nan])
+    k = np.array([0.0, 0.55, 0.52])
+    for boundary in BOUNDARIES:
+        assert_same(nanconvolve(a, k, boundary=boundary, method=method),
+                    reference(a, k, boundary))
+        assert_same(nanconvolve(a, k[::-1], boundary=boundary, method=method),
+                    reference(a, k[::-1], boundary))

@@ -7,19 +7,27 @@ each output of ``nan_treatment='interpolate'`` is::
     top = conv(d, k)            weight = conv(v, k)        count = conv(v, k != 0)
     out = top / weight          (out = the sample itself where count == 0)
 
-(times ``sum(k)`` when ``normalize_kernel=False``).  ``top`` and ``weight``
-are two convolution plans run by the existing executors (direct or FFT, the
-method model's choice for ``top``, the same for both).  Whether a window
-holds a valid sample under a nonzero tap is decided from ``count``, an
-exact integer: box sums of ``v`` (`_boxsum`) when no tap is zero, else a
-third plan of 0/1 values rounded to integers.  So the direct and FFT
-methods give the same NaN pattern; the FFT's rounding cannot turn an empty
-window into a tiny nonzero weight.
+(times ``sum(k)`` when ``normalize_kernel=False``).  ``top`` is a
+convolution plan run by the existing executors (direct or FFT, the method
+model's choice).  ``weight`` is either a second plan of the same method
+(dense), or, when few samples are invalid and the kernel has no negative
+tap, ``sum(k)`` less the taps that fall on invalid samples, scattered from
+the list of invalid samples (sparse, `_sparse_origins`; every sample
+outside the array is then valid or the image of an invalid one); the
+cheaper by the cost model, never by the thread count.  Whether a window
+holds a valid sample under a nonzero tap is decided exactly where the
+weight does not prove it (|weight| <= tau): the doubtful windows are
+gathered and counted, or, when they are many, all are (box sums of ``v``,
+`_boxsum`, when no tap is zero, else a plan of 0/1 values rounded to
+integers).  So the direct and FFT methods, and the dense and sparse
+weights, give the same NaN pattern; rounding cannot turn an empty window
+into a tiny nonzero weight.
 
 Boundaries: astropy's None ('same' outputs whose window leaves the array
 are 0; here the plans run in 'valid' mode), 'fill' (``fill_value``; a NaN
 fill is an invalid sample), 'wrap', 'extend' (fastconv's 'nearest').
 """
+import math
 import warnings
 
 import numpy as np
@@ -27,7 +35,8 @@ import numpy as np
 from ._boxsum import box_sums
 from ._execute import execute
 from ._memory import empty as cached_empty
-from ._nanpass import nan_divide, nan_split
+from ._method import direct_seconds, fft_seconds
+from ._nanpass import nan_divide, nan_reweight, nan_split
 from ._plan import make_plan
 from ._validate import as_input_array, check_mask, check_method
 
@@ -118,36 +127,116 @@ def _padded_validity(valid, kernel, mode, bound, vfill):
     return np.pad(v8, widths, mode=_PAD_MODE[bound])
 
 
-def _empty_windows(weight, valid, kernel, mode, bound, vfill, conv):
+def _empty_windows(doubt, shape, valid, kernel, mode, bound, vfill, conv):
     """Where no valid sample lies under a nonzero tap, decided exactly.
 
-    |weight| > tau proves a valid sample is there: tau = 2**-20 sum|k| is
-    far above the rounding error of either method (direct: taps u sum|k|;
-    FFT: a few u log2(tile) sum|k|).  The few outputs at or below tau are
-    counted exactly (their windows gathered), or, when they are many, all
-    outputs are (box sums of the validity when no tap is zero, else a plan
-    of 0/1 values rounded to integers)."""
-    tau = 2.0 ** -20 * float(np.abs(kernel).sum())
-    doubt = np.abs(weight) <= tau
-    ndoubt = int(np.count_nonzero(doubt))
-    if ndoubt == 0:
-        return doubt
+    `doubt`: the indices (a tuple of arrays) of the outputs whose weight
+    does not prove a valid sample there, |weight| <= tau (tau = 2**-20
+    sum|k|, far above the rounding error of either method and of the
+    sparse weights: direct, taps u sum|k|; FFT, a few u log2(tile) sum|k|);
+    their windows are gathered and counted.  None when they are many: all
+    outputs are counted (box sums of the validity when no tap is zero, else
+    a plan of 0/1 values rounded to integers)."""
     nz = kernel != 0
-    if ndoubt * kernel.size <= 4 * weight.size + 4096:
+    if doubt is not None:
         vp = np.lib.stride_tricks.sliding_window_view(
             _padded_validity(valid, kernel, mode, bound, vfill), kernel.shape)
-        idx = np.nonzero(doubt)
         axes = tuple(range(1, 1 + kernel.ndim))
-        empty = np.zeros(weight.shape, bool)
+        nzw = nz[(slice(None, None, -1),) * kernel.ndim]    # as a window reads it
+        empty = np.zeros(shape, bool)
         step = max(1, (1 << 22) // kernel.size)
-        for s in range(0, ndoubt, step):
-            sel = tuple(ix[s:s + step] for ix in idx)
-            empty[sel] = ~np.any(vp[sel].astype(bool) & nz, axis=axes)
+        for s in range(0, len(doubt[0]), step):
+            sel = tuple(ix[s:s + step] for ix in doubt)
+            empty[sel] = ~np.any(vp[sel].astype(bool) & nzw, axis=axes)
         return empty
     if nz.all():
         return box_sums(_padded_validity(valid, kernel, mode, bound, vfill),
                         kernel.shape)[0] == 0
     return np.rint(conv(valid.astype(np.float64), nz.astype(np.float64), vfill)) == 0
+
+
+def _gather_limit(size, ksize):
+    """The most doubtful outputs worth gathering one by one (`_empty_windows`)."""
+    return (4 * size + 4096) // ksize
+
+
+def _origins(bad, shape, kshape, mode, bound):
+    """Where each invalid sample's kernel block sits in the output frame
+    (``fc_nan_reweight``'s origins): (points, ndim) int64 sorted by the
+    first axis.  Samples read through the boundary ('wrap', 'extend') are
+    invalid again at their images outside the array."""
+    pts = np.stack(np.unravel_index(bad, shape), axis=1)
+    if mode == "same" and bound in ("wrap", "nearest"):
+        extra = False
+        for ax, (n, m) in enumerate(zip(shape, kshape)):
+            h = m // 2
+            if h == 0:
+                continue
+            parts = [pts]
+            c = pts[:, ax]
+            if bound == "wrap":
+                for j in range(1, -(-h // n) + 1):
+                    for t in (c - j * n, c + j * n):
+                        sel = (t >= -h) & (t < n + h)
+                        if sel.any():
+                            q = pts[sel]
+                            q[:, ax] = t[sel]
+                            parts.append(q)
+            else:
+                for edge, steps in ((0, range(-h, 0)), (n - 1, range(n, n + h))):
+                    q0 = pts[c == edge]
+                    for t in (steps if len(q0) else ()):
+                        q = q0.copy()
+                        q[:, ax] = t
+                        parts.append(q)
+            if len(parts) > 1:
+                pts = np.concatenate(parts)
+                extra = True
+        if extra:
+            pts = pts[np.argsort(pts[:, 0], kind="stable")]
+    shift = np.array([m // 2 if mode == "same" else m - 1 for m in kshape], np.int64)
+    pts -= shift
+    return np.ascontiguousarray(pts)
+
+
+# Sparse weights (`_sparse_origins`): one-thread seconds per kernel row
+# and per tap scattered into the weight deficits (fc_nan_reweight; 2048^2
+# with 1% invalid, 9x9, 31x31 and 101x101 kernels, measured at load ~19 on
+# 2 cores and scaled by 0.6, the ratio of the direct model's price to the
+# direct kernels' time in the same run).
+SPARSE_SECONDS_PER_ROW = 5e-9
+SPARSE_SECONDS_PER_TAP = 3e-10
+# The deficits are summed in strips of this many doubles (L2-resident).
+_STRIP_DOUBLES = 1 << 15
+
+
+def _valid(a, mask):
+    inv = np.isnan(a)
+    if mask is not None:
+        inv |= mask
+    return ~inv
+
+
+def _sparse_origins(bad, shape, kernel, mode, bound, vfill, plan, method):
+    """The origins of the sparse weights (`_origins`) when they are cheaper
+    than a convolution of the validity, else None.
+
+    ``weight = sum(k) - (the taps on invalid samples)`` holds where every
+    sample outside the array is valid (not a NaN fill); the kernel has no
+    negative tap, so that no window's weight is a cancellation the dense
+    sum would not make.  The choice depends on the data (how many samples
+    are invalid), never on the threads."""
+    if bad is None or (mode == "same" and bound == "fill" and vfill != 1.0) \
+            or kernel.min() < 0:
+        return None
+    dense = (fft_seconds(plan) if method == "fft"
+             else direct_seconds(plan, math.prod(plan.shape) * kernel.size))
+    rows = kernel.size // kernel.shape[-1]
+    per_point = rows * (SPARSE_SECONDS_PER_ROW + kernel.shape[-1] * SPARSE_SECONDS_PER_TAP)
+    if len(bad) * per_point >= dense:
+        return None
+    pts = _origins(bad, shape, kernel.shape, mode, bound)
+    return pts if len(pts) * per_point < dense else None
 
 
 def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="interpolate",
@@ -214,12 +303,21 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     result_dtype = array.dtype if array.dtype.kind == "f" else np.dtype(np.float64)
     a = np.ascontiguousarray(array, dtype=np.float64)
     pair = cached_empty((2,) + a.shape, np.float64)     # (a cached buffer)
-    d, v = pair[0], pair[1]                              # data, validity
+    d, v = pair[0], pair[1]                              # data, validity (if needed)
     m8 = None if mask is None else np.ascontiguousarray(mask).view(np.uint8).reshape(-1)
-    nbad, nonfinite = nan_split(a.reshape(-1), m8, d.reshape(-1), v.reshape(-1))
-    invalid = v == 0 if (nbad and (preserve_nan or nan_treatment == "fill")) else None
+    where = np.empty(a.size // 8 + 16, np.int64)         # the invalid samples
+    nbad, nonfinite = nan_split(a.reshape(-1), m8, d.reshape(-1), where)
+    bad = where[:nbad] if nbad <= len(where) else None   # (None: too many listed)
+
+    def invalid():
+        """The invalid samples: flat indices, or a boolean array."""
+        if bad is not None:
+            return bad
+        inv = np.isnan(a)
+        return inv if mask is None else np.logical_or(inv, mask, out=inv)
+
     if nan_treatment == "fill" and nbad:
-        d[invalid] = fill_value
+        d.reshape(-1)[invalid().reshape(-1)] = fill_value
         nonfinite = nonfinite or not np.isfinite(fill_value)
     interpolate = nan_treatment == "interpolate" and (
         nbad > 0 or (boundary == "fill" and np.isnan(fill_value)))
@@ -247,43 +345,67 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
         return execute(make_plan("convolve", x, k, mode, method, axes=axes, boundary=bound,
                                  fillvalue=fill, workers=workers))
 
+    scale = 1.0 if normalize_kernel else ksum
+    tau = 2.0 ** -20 * float(np.abs(kernel).sum())
+    origins = (_sparse_origins(bad, a.shape, kernel, mode, bound, vfill, plan, method)
+               if interpolate else None)
     holes = False
-    if interpolate and method == "fft" and (dfill == vfill or vfill == 1.0 and dfill == 0.0):
-        # one FFT plan for both (the kernel's spectrum and the tiles shared);
-        # a fill of 1 for the validity becomes a zero fill for the invalidity
-        flip = dfill != vfill
-        if flip:
-            np.subtract(1.0, v, out=v)
-        both = conv(pair, kernel[None], dfill, axes=tuple(range(1, pair.ndim)))
-        if flip:
-            np.subtract(1.0, v, out=v)
-            np.subtract(ksum, both[1], out=both[1])
-        top, weight = both[0], both[1]
-    else:
+    if not interpolate:
         top = execute(plan)
-        weight = conv(v, kernel, vfill) if interpolate else None
-    if interpolate:
-        tau = 2.0 ** -20 * float(np.abs(kernel).sum())
-        ndoubt = nan_divide(top.reshape(-1), weight.reshape(-1),
-                            1.0 if normalize_kernel else ksum, tau)
+        res = np.divide(top, ksum, out=top) if normalize_kernel else top
+    elif origins is not None:
+        # the weights as the kernel's sum less the taps on invalid samples
+        res = execute(plan)
+        doubt = np.empty(_gather_limit(res.size, kernel.size), np.int64)
+        buf = np.empty(max(_STRIP_DOUBLES, math.prod(res.shape[1:])))
+        ndoubt = nan_reweight(res, kernel, origins, ksum, scale, tau, buf, doubt)
+        if ndoubt:
+            doubt = np.unravel_index(doubt[:ndoubt], res.shape) if ndoubt <= len(doubt) \
+                else None
+    else:
+        v[...] = 1.0
+        v.reshape(-1)[invalid().reshape(-1)] = 0.0
+        if method == "fft" and (dfill == vfill or vfill == 1.0 and dfill == 0.0):
+            # one FFT plan for both (the kernel's spectrum and the tiles shared);
+            # a fill of 1 for the validity becomes a zero fill for the invalidity
+            flip = dfill != vfill
+            if flip:
+                np.subtract(1.0, v, out=v)
+            both = conv(pair, kernel[None], dfill, axes=tuple(range(1, pair.ndim)))
+            if flip:
+                np.subtract(1.0, v, out=v)
+                np.subtract(ksum, both[1], out=both[1])
+            top, weight = both[0], both[1]
+        else:
+            top = execute(plan)
+            weight = conv(v, kernel, vfill)
+        ndoubt = nan_divide(top.reshape(-1), weight.reshape(-1), scale, tau)
         res = top
         if ndoubt:
-            empty = _empty_windows(weight, v != 0, kernel, mode, bound, vfill, conv)
-            if empty.any():
-                centre = a[_inner(a.shape, kernel.shape)] if mode == "valid" else a
-                cv = v[_inner(a.shape, kernel.shape)] if mode == "valid" else v
-                res[empty] = np.where(cv[empty] != 0, centre[empty], np.nan)
-                if not normalize_kernel:
-                    res[empty] *= ksum
-                holes = bool(np.isnan(res[empty]).any())
-    else:
-        res = np.divide(top, ksum, out=top) if normalize_kernel else top
+            doubt = np.abs(weight) <= tau
+            doubt = np.nonzero(doubt) if ndoubt <= _gather_limit(weight.size, kernel.size) \
+                else None
+    if interpolate and ndoubt:
+        valid = v != 0 if origins is None else _valid(a, mask)
+        empty = _empty_windows(doubt, res.shape, valid, kernel, mode, bound, vfill, conv)
+        if empty.any():
+            inner = _inner(a.shape, kernel.shape)
+            centre = a[inner] if mode == "valid" else a
+            cv = valid[inner] if mode == "valid" else valid
+            res[empty] = np.where(cv[empty], centre[empty], np.nan)
+            if not normalize_kernel:
+                res[empty] *= ksum
+            holes = bool(np.isnan(res[empty]).any())
     if mode == "valid":
-        full = np.zeros(a.shape)
-        full[_inner(a.shape, kernel.shape)] = res
+        full = cached_empty(a.shape, np.float64)
+        inner = _inner(a.shape, kernel.shape)
+        full[inner] = res
+        for ax, sl in enumerate(inner):     # the borders (windows leaving the array)
+            full[(slice(None),) * ax + (slice(0, sl.start),)] = 0.0
+            full[(slice(None),) * ax + (slice(sl.stop, None),)] = 0.0
         res = full
-    if preserve_nan and invalid is not None:
-        res[invalid] = np.nan
+    if preserve_nan and nbad:
+        res.reshape(-1)[invalid().reshape(-1)] = np.nan
     elif interpolate and holes:
         warnings.warn(
             "nanconvolve: some outputs have no valid sample under the kernel and "
