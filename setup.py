@@ -15,7 +15,7 @@ the longest first.  The Cython modules are translated to C inside that pool
 (one at a time, while the compilers run), not before it, and their C is
 glue around the C kernels: it is compiled at -O1 (_direct, whose border
 loops are scalar code in the .pyx, at -O2).  An object newer than its source
-and the C headers is reused.
+and its extension's `depends` (the headers it includes) is reused.
 
 Environment switches
 --------------------
@@ -66,8 +66,6 @@ ISA_VARIANTS = [
     ("avx2", ["-mavx2", "-mfma"], "FC_HAVE_AVX2"),
     ("avx512", ["-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512dq", "-mfma"], "FC_HAVE_AVX512"),
 ]
-
-CSRC_HEADERS = sorted(glob.glob("csrc/*.h"))
 
 _OMP_PROBE = "#include <omp.h>\nint main(void){int n=0;\n#pragma omp parallel\n{n=omp_get_num_threads();}\nreturn n<0;}\n"
 
@@ -163,7 +161,7 @@ class BuildExt(build_ext):
                 if not DEBUG and self.compiler.compiler_type != "msvc":
                     flags = flags + (["-O2"] if ext.name == "fastconv._direct" else ["-O1"])
             obj = self.compiler.object_filenames([src], output_dir=outdir)[0]
-            deps = [src] + CSRC_HEADERS + list(ext.depends or [])
+            deps = [src] + list(ext.depends or [])   # (each extension lists its headers)
             if (not self.force and os.path.exists(obj) and
                     max(map(os.path.getmtime, deps)) < os.path.getmtime(obj)):
                 return obj   # up to date
@@ -222,7 +220,9 @@ extensions = [
         sources=["src/fastconv/_direct.pyx", "csrc/fc_dispatch.c"],
         include_dirs=[np.get_include(), "csrc"],
         # (compiled per ISA and element type by BuildExt._kernel_units)
-        depends=CSRC_HEADERS + sorted(glob.glob("csrc/fc_kernels_*.c")),
+        depends=["csrc/" + h for h in ("fc_boundary.h", "fc_kernels.h", "fc_types.h",
+                                        "fc_simd_unit.h", "fc_simd_impl.h")]
+        + sorted(glob.glob("csrc/fc_kernels_*.c")),
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
     Extension(
