@@ -34,3 +34,15 @@ def child_env(*extra_paths, **variables):
     env["PYTHONPATH"] = os.pathsep.join(
         [str(p) for p in extra_paths] + [root] + [p for p in [env.get("PYTHONPATH")] if p])
     return env
+
+
+def exploding(shape, chunks, calls):
+    """A lazy dask array (float64) whose every block raises when computed,
+    after noting its chunk location in `calls`: for laziness tests."""
+    import dask.array as da
+
+    def block(block_info=None):
+        calls.append(block_info[None]["chunk-location"])
+        raise AssertionError("a block was computed")
+    return da.map_blocks(block, chunks=chunks, dtype=np.float64,
+                         meta=np.empty((0,) * len(shape)))

@@ -17,7 +17,7 @@ import fastconv  # noqa: E402
 import fastconv.dask as fd  # noqa: E402
 from fastconv._chunked import source_index  # noqa: E402
 
-from helpers import child_env, rand  # noqa: E402
+from helpers import child_env, exploding, rand  # noqa: E402
 
 BOUNDARIES = ["fill", "wrap", "symm", "reflect", "nearest"]
 SYNC = {"scheduler": "sync"}
@@ -245,17 +245,9 @@ def test_dask_kernel_and_unknown_chunks_rejected():
         fd.convolve(d[d > 3], np.ones(3))
 
 
-def _exploding(shape, chunks, calls):
-    def block(block_info=None):
-        calls.append(block_info[None]["chunk-location"])
-        raise AssertionError("a block was computed")
-    return da.map_blocks(block, chunks=chunks, dtype=np.float64,
-                         meta=np.empty((0,) * len(shape)))
-
-
 def test_lazy_graph_reads_nothing():
     calls = []
-    x = _exploding((40, 40), ((10,) * 4, (10,) * 4), calls)
+    x = exploding((40, 40), ((10,) * 4, (10,) * 4), calls)
     for fn in ("convolve", "correlate"):
         for mode, b in itertools.product(["full", "same", "valid"], BOUNDARIES):
             getattr(fd, fn)(x, np.ones((5, 4)), mode, boundary=b)
@@ -332,6 +324,22 @@ def test_distributed_cluster(client):
     got = client.compute(fd.fftconvolve(d, k, "same")).result()
     np.testing.assert_allclose(got, fastconv.fftconvolve(a, k, "same"), atol=1e-10)
     assert len(client.scheduler_info()["workers"]) == 2
+
+
+def test_ndimage_on_the_cluster(client):
+    """fastconv.dask.ndimage through the worker processes: bit-identical to
+    in-memory fastconv.ndimage ('wrap' across chunks, an origin)."""
+    import fastconv.dask.ndimage as fdn
+    import fastconv.ndimage as fn
+
+    rng = np.random.default_rng(15)
+    a = rng.standard_normal((90, 200)).astype(np.float32)
+    d = da.from_array(a, chunks=(25, 64))
+    for name, args, kw in [("gaussian_filter", (2.0,), {"mode": "wrap"}),
+                           ("uniform_filter", (4,), {"origin": 1, "mode": "mirror"}),
+                           ("sobel", (), {"mode": "constant", "cval": 1.0})]:
+        got = client.compute(getattr(fdn, name)(d, *args, **kw)).result()
+        np.testing.assert_array_equal(got, getattr(fn, name)(a, *args, **kw))
 
 
 def _random_blocks(size, chunk, seed):

@@ -36,6 +36,7 @@ echo "== stubtest fastconv"
 # The stub alone on MYPYPATH (copied from the package python imports): stubtest
 # then compares the public API only, not the unannotated private modules.
 pkg=$("$PY" -c 'import fastconv, os; print(os.path.dirname(os.path.abspath(fastconv.__file__)))')
-mkdir "$cache/stubs" "$cache/stubs/fastconv"
+mkdir "$cache/stubs" "$cache/stubs/fastconv" "$cache/stubs/fastconv/dask"
 cp "$pkg"/*.pyi "$pkg/py.typed" "$cache/stubs/fastconv/"
+cp "$pkg"/dask/*.pyi "$cache/stubs/fastconv/dask/"
 MYPYPATH="$cache/stubs" "$PY" -m mypy.stubtest fastconv

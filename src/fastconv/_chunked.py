@@ -38,7 +38,7 @@ from ._window import PAD_MIN_COLS, _layout, zero_edges
 # instruction set's SIMD kernel (a multiple of their vectors' lengths).
 SIMD_ALIGN = 64
 
-__all__ = ["lazy_result", "source_index"]
+__all__ = ["lazy_result", "source_index", "halo_array", "assemble"]
 
 
 def source_index(i, n, boundary):
@@ -180,14 +180,20 @@ def _take(block, index):
     return out
 
 
+def assemble(ext_shape, places, pieces):
+    """A block's input from its pieces (zeros where no piece goes: a zero
+    fill held in the block)."""
+    if len(pieces) == 1 and pieces[0].shape == ext_shape:
+        return pieces[0]
+    x = np.zeros(ext_shape, dtype=pieces[0].dtype)
+    for place, piece in zip(places, pieces):
+        x[place] = piece
+    return x
+
+
 def _run_block(plan, ext_shape, places, *pieces):
     """Assemble the block's input from its pieces and execute its plan."""
-    if len(pieces) == 1 and pieces[0].shape == ext_shape:
-        x = pieces[0]
-    else:   # (zeros where no piece goes: a zero fill held in the block)
-        x = np.zeros(ext_shape, dtype=pieces[0].dtype)
-        for place, piece in zip(places, pieces):
-            x[place] = piece
+    x = assemble(ext_shape, places, pieces)
     return execute(_replace(plan, x=x, sources=(x, plan.kernel)))
 
 
@@ -200,7 +206,6 @@ def lazy_result(plan, arr, threads):
     each task running `threads` threads."""
     import dask.array as da
     from dask.base import tokenize
-    from dask.highlevelgraph import HighLevelGraph
 
     base = _replace(plan, x=None, sources=(), out=None, threads=threads)
     if plan.method == "empty":
@@ -217,15 +222,32 @@ def lazy_result(plan, arr, threads):
             for a in range(ndim)]
     token = tokenize(arr.name, plan.kernel, plan.offsets, plan.shape, plan.boundary,
                      plan.fill, plan.result, plan.work, plan.method, plan.conv, threads)
-    name, piece_name = "fastconv-" + token, "fastconv-halo-" + token
+    name = "fastconv-" + token
+
+    def task(blocks, ext_shape, places, keys):
+        bplan = _replace(base, shape=tuple(b[0] for b in blocks),
+                         offsets=tuple(b[1] for b in blocks),
+                         kernel=base.kernel[tuple(b[2] for b in blocks)])
+        return (_run_block, bplan, ext_shape, places) + tuple(keys)
+    return halo_array(arr, axes, name, task, plan.result)
+
+
+def halo_array(arr, axes, name, task, dtype):
+    """The dask array `name` of one task per output block, built from the
+    per-axis blocks `axes` (`_axis_blocks`' tuples: out length, ..., runs,
+    block input length): ``task(blocks, ext_shape, places, keys)`` gives the
+    block's task, which receives its input's pieces (the dask keys `keys`,
+    to be put at `places` of an array of `ext_shape`)."""
+    import dask.array as da
+    from dask.highlevelgraph import HighLevelGraph
+
+    ndim = arr.ndim
+    piece_name = name.replace("-", "-halo-", 1)
     whole = [[int(b) for b in arr.chunks[a]] for a in range(ndim)]
     dsk = {}
     for out_idx in product(*(range(len(b)) for b in axes)):
         blocks = [axes[a][i] for a, i in enumerate(out_idx)]
         ext_shape = tuple(b[4] for b in blocks)
-        bplan = _replace(base, shape=tuple(b[0] for b in blocks),
-                         offsets=tuple(b[1] for b in blocks),
-                         kernel=base.kernel[tuple(b[2] for b in blocks)])
         places, keys = [], []
         for k, combo in enumerate(product(*(b[3] for b in blocks))):
             chunk = tuple(r[0] for r in combo)
@@ -238,7 +260,7 @@ def lazy_result(plan, arr, threads):
                 key = (piece_name,) + out_idx + (k,)
                 dsk[key] = (_take, (arr.name,) + chunk, local)
                 keys.append(key)
-        dsk[(name,) + out_idx] = (_run_block, bplan, ext_shape, places) + tuple(keys)
+        dsk[(name,) + out_idx] = task(blocks, ext_shape, places, keys)
     chunks = tuple(tuple(b[0] for b in axes[a]) for a in range(ndim))
     graph = HighLevelGraph.from_collections(name, dsk, dependencies=[arr])
-    return da.Array(graph, name, chunks, meta=np.empty((0,) * ndim, dtype=plan.result))
+    return da.Array(graph, name, chunks, meta=np.empty((0,) * ndim, dtype=dtype))

@@ -30,6 +30,8 @@ exactly.  ndimage's N-D correlate skips taps of weight <= DBL_EPSILON; where a
 non-finite input under such a tap made a sum NaN here, that sum is recomputed
 the same way.
 """
+from contextvars import ContextVar
+
 import numpy as np
 
 from ._execute import execute
@@ -37,7 +39,18 @@ from ._ndi_arith import DBL_EPSILON, exact_at, near_integer, store
 from ._plan import filter_plan
 from ._separable import plan_passes
 
-__all__ = ["correlate_axes", "correlate_nd", "MODES"]
+__all__ = ["correlate_axes", "correlate_nd", "MODES", "RECORD"]
+
+# A list set here (fastconv.dask.ndimage, on a stand-in of its input) is
+# given each pass's geometry, (axis, taps, origin, boundary, box), one list
+# per call of the two operations: that is how far an output reads per axis.
+RECORD = ContextVar("fastconv_ndi_record", default=None)
+
+
+def _record(passes):
+    calls = RECORD.get()
+    if calls is not None:
+        calls.append(passes)
 
 # scipy.ndimage mode -> fastconv boundary (filters: 'grid-wrap' is 'wrap',
 # 'grid-constant' is 'constant'; README "boundary=").
@@ -141,6 +154,8 @@ def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=
     (ndimage's running-sum filters divide the window sum by the size).
     The first pass reads `input`, the later ones `output` (as ndimage).
     """
+    _record([(ax, len(w), o, m, divisors is not None)
+             for w, ax, m, o in zip(kernels, axes, modes, origins)])
     # Floating outputs run on the separable executor (float64 sums, as
     # ndimage's C): all axes in one plan when that is what ndimage's passes
     # compute (the intermediate stays float64 where ndimage rounds it into
@@ -189,6 +204,7 @@ def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=
 
 def correlate_nd(input, weights, mode, cval, origins, output):
     """Correlate `input` with the N-D float64 `weights` into `output`."""
+    _record([(a, n, o, mode, False) for a, (n, o) in enumerate(zip(weights.shape, origins))])
     offsets = [-(n // 2 + o) for n, o in zip(weights.shape, origins)]
     r = _run(input, weights, weights.shape, offsets, mode, cval, output, None)
     store(output, r)

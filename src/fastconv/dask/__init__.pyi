@@ -6,6 +6,7 @@ from dask.array import Array
 from numpy.typing import ArrayLike, DTypeLike
 
 from fastconv import _Axes, _Boundary, _Method, _Mode, _Scalar
+from fastconv.dask import ndimage as ndimage
 
 __all__ = ["convolve", "correlate", "convolve2d", "correlate2d", "fftconvolve",
            "oaconvolve"]

@@ -26,11 +26,25 @@ values of their dtype).  ``out=`` is not taken (use ``dask.array.store``).
 """
 import numpy as np
 
-from ._chunked import lazy_result
-from ._plan import make_plan
+from .._chunked import lazy_result
+from .._plan import make_plan
 
 __all__ = ["convolve", "correlate", "convolve2d", "correlate2d", "fftconvolve",
            "oaconvolve"]
+
+
+def as_dask(x, name):
+    """`x` as a dask array of known chunk sizes and a numeric dtype."""
+    import dask.array as da
+
+    arr = x if isinstance(x, da.Array) else da.asarray(x)
+    if any(np.isnan(c) for cs in arr.chunks for c in cs):
+        raise ValueError(
+            f"{name} has unknown chunk sizes (chunks={arr.chunks}); call "
+            f"{name}.compute_chunk_sizes() first")
+    if arr.dtype.kind == "O":
+        raise TypeError(f"{name} is a dask array of dtype object; pass a numeric dask array")
+    return arr
 
 
 def _lazy(kind, in1, in2, mode="full", method="auto", axes=None, boundary="fill",
@@ -42,13 +56,7 @@ def _lazy(kind, in1, in2, mode="full", method="auto", axes=None, boundary="fill"
         raise TypeError(
             "in2 must be an in-memory array (the kernel), not a dask array; got "
             f"a dask array of shape {in2.shape}: call .compute() on it first")
-    arr = in1 if isinstance(in1, da.Array) else da.asarray(in1)
-    if any(np.isnan(c) for cs in arr.chunks for c in cs):
-        raise ValueError(
-            f"in1 has unknown chunk sizes (chunks={arr.chunks}); call "
-            "in1.compute_chunk_sizes() first")
-    if arr.dtype.kind == "O":
-        raise TypeError("in1 is a dask array of dtype object; pass a numeric dask array")
+    arr = as_dask(in1, "in1")
     # a stand-in with in1's shape and dtype that holds no data
     stand_in = np.broadcast_to(np.zeros((), dtype=arr.dtype), arr.shape)
     plan = make_plan(kind, stand_in, in2, mode, method, axes, boundary, fillvalue,
@@ -251,3 +259,6 @@ def oaconvolve(in1, in2, mode="full", axes=None, *, dtype=None, workers=None):
     array([ 1.,  1.,  1.,  1.,  1.,  1.,  1.,  1., -8.])
     """
     return _lazy("oaconvolve", in1, in2, mode, "oa", axes, dtype=dtype, workers=workers)
+
+
+from . import ndimage  # noqa: E402  (fastconv.dask.ndimage: scipy.ndimage's filters)
