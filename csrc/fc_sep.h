@@ -18,9 +18,12 @@
  * (m + 2 B) u W, u the unit round-off and W the sum of |values| over the
  * m + B rows since the restart, whatever the size of the image; restarts
  * sit at fixed rows, so the result does not depend on how rows are shared
- * among threads.  Horizontal: sums of 1, 2, 4, ... samples by doubling
- * (vector passes over the row buffer), added for the set bits of m: about
- * 2 log2(m) additions per output, error at most 2 log2(m) u W.  Integers
+ * among threads.  Horizontal: the same scheme along the row buffer, restarted
+ * at every output column c with c % B == 0 (a vector of columns at a time
+ * by prefix sums of the updates, fc_sep_impl.h fc_sep_hbox): a sum of at
+ * most m + B terms, error at most 3 (m + B) u W, W the sum of |values| over
+ * the m + B samples from the restart column.  Both take a constant number
+ * of operations per output whatever m.  Integers
  * (wrapping unsigned arithmetic) are exact.
  */
 #ifndef FC_SEP_H

@@ -7,6 +7,19 @@
 #include "fc_boundary.h"
 #include "fc_sep.h"
 
+/* the row-buffer columns [lo, hi) of [0, W) that read input columns inside
+   the row (the others fold through the boundary rule) */
+static inline void fc_sep_interior(const struct fc_sep_geom *g, int64_t W, int64_t *lo,
+                                   int64_t *hi)
+{
+    *lo = -g->offx > 0 ? -g->offx : 0;
+    *hi = g->nx - g->offx < W ? g->nx - g->offx : W;
+    if (*hi < *lo)
+        *hi = *lo;
+    if (*lo > W)
+        *lo = *hi = W;
+}
+
 #define SEP_T float
 #define SEP_TN f32
 #include "fc_sep_impl.h"

@@ -132,44 +132,101 @@ static inline void SEP_FN(fc_sep_hsum)(const SEP_T *restrict t, const SEP_T *w, 
     }
 }
 
-/* horizontal box sums out[c] = w0 * sum_{j<m} t[c + j], c in [0, n), by
-   doubling: p_s[c] = sum of s samples from c (s = 1, 2, 4, ...: one
-   vector pass each) and the sums of the set bits of m added up; about
-   2 log2(m) vector additions per output, a summation tree of that depth
-   (error at most 2 log2(m) u sum|t|).  t is n + m - 1 long; a, b are
-   scratch of that length. */
-static void SEP_FN(fc_sep_hbox)(const SEP_T *restrict t, SEP_T w0, int64_t m,
-                                SEP_T *restrict out, int64_t n, SEP_T *restrict a,
-                                SEP_T *restrict b)
+/* horizontal box sums out[c] = w0 * S(c), S(c) = sum_{j<m} t[c + j], c in
+   [0, n), by running sums restarted at every column c with c % B == 0
+   (B = FC_SEP_RESTART, a multiple of every vector length): S(c0) summed
+   afresh (the restarts of a row summed together, independent chains), then
+   S(c + 1) = S(c) + d(c), d(c) = t[c + m] - t[c], a vector of VL columns at
+   a time: the inclusive prefix sums of its d by log2(VL) shifted additions
+   (GCC's __builtin_shuffle; other compilers: one column at a time), the
+   carry S broadcast.  A constant number of operations per output whatever
+   m.  Every S is a sum of at most m + B terms (m samples, B rounded d), so
+   its error is at most 3 (m + B) u W, W the sum of |t| over the m + B
+   samples from the restart column (fc_sep.h); restarts sit at fixed
+   columns of the output row.  t is n + m - 1 long; fresh: scratch of
+   n / B + 1 values. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define SEP_SCAN 1
+/* shuffle indices: integer lanes of SEP_T's width */
+typedef __typeof__(__builtin_choose_expr(
+    sizeof(SEP_T) == 1, (int8_t)0, __builtin_choose_expr(
+    sizeof(SEP_T) == 2, (int16_t)0, __builtin_choose_expr(
+    sizeof(SEP_T) == 4, (int32_t)0, (int64_t)0)))) SEP_FN(fc_sep_lane);
+typedef SEP_FN(fc_sep_lane) SEP_FN(fc_sep_idx) __attribute__((vector_size(SEP_VBYTES)));
+static const SEP_FN(fc_sep_lane) SEP_FN(fc_sep_iota)[64] = {
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+    22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,
+    43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63};
+/* x moved up by k lanes (lane i gets x[i - k]; zeros enter): lane i of
+   (zeros, x) at VL - k + i */
+#define SEP_UP(x, k)                                                                   \
+    __builtin_shuffle((SEP_FN(fc_sep_vec)){0}, (x),                                    \
+                      *(const SEP_FN(fc_sep_idx) *)SEP_FN(fc_sep_iota) + (SEP_VL - (k)))
+/* inclusive prefix sums of the lanes of d (at most 64 lanes) */
+static inline SEP_FN(fc_sep_vec) SEP_FN(fc_sep_prefix)(SEP_FN(fc_sep_vec) d)
 {
-    const int64_t L = n + m - 1;
-    const SEP_T *p = t;
-    int64_t size = 1, off = 0, have = 0;
-    SEP_T *acc = out;
-    for (;;) {
-        if (m & size) {
-            if (!have)
-                for (int64_t c = 0; c < n; c++)
-                    acc[c] = p[c + off];
-            else
-                for (int64_t c = 0; c < n; c++)
-                    acc[c] += p[c + off];
-            have = 1;
-            off += size;
-        }
-        if (2 * size > m)
-            break;
-        /* p2[c] = p[c] + p[c + size] for c < L - 2 size + 1 */
-        SEP_T *q = (p == a) ? b : a;
-        int64_t len = L - 2 * size + 1;
-        for (int64_t c = 0; c < len; c++)
-            q[c] = p[c] + p[c + size];
-        p = q;
-        size *= 2;
-    }
-    for (int64_t c = 0; c < n; c++)
-        out[c] = w0 * acc[c];
+    d += SEP_UP(d, 1);
+    if (SEP_VL > 2)
+        d += SEP_UP(d, 2);
+    if (SEP_VL > 4)
+        d += SEP_UP(d, 4);
+    if (SEP_VL > 8)
+        d += SEP_UP(d, 8);
+    if (SEP_VL > 16)
+        d += SEP_UP(d, 16);
+    if (SEP_VL > 32)
+        d += SEP_UP(d, 32);
+    return d;
 }
+#endif
+static void SEP_FN(fc_sep_hbox)(const SEP_T *restrict t, SEP_T w0, int64_t m,
+                                SEP_T *restrict out, int64_t n, SEP_T *restrict fresh)
+{
+    const int64_t B = FC_SEP_RESTART, nb = (n + B - 1) / B;
+#ifdef SEP_SCAN
+    for (int64_t b = 0; b < nb; b++) {   /* VL lanes of partial sums, then their total */
+        typedef SEP_FN(fc_sep_vec) V;
+        const SEP_T *p = t + b * B;
+        V acc = (V){0};
+        int64_t j = 0;
+        for (; j + SEP_VL <= m; j += SEP_VL)
+            acc += *(const V *)(p + j);
+        SEP_T s = SEP_FN(fc_sep_prefix)(acc)[SEP_VL - 1];
+        for (; j < m; j++)
+            s += p[j];
+        fresh[b] = s;
+    }
+#else
+    for (int64_t b = 0; b < nb; b++)
+        fresh[b] = t[b * B];
+    for (int64_t j = 1; j < m; j++)
+        for (int64_t b = 0; b < nb; b++)
+            fresh[b] += t[b * B + j];
+#endif
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t c = b * B, e = c + B < n ? c + B : n;
+        SEP_T s = fresh[b];
+#ifdef SEP_SCAN
+        typedef SEP_FN(fc_sep_vec) V;
+        V carry = (V){0} + s;
+        const SEP_FN(fc_sep_idx) last = (SEP_FN(fc_sep_idx)){0} + (SEP_VL - 1);
+        for (; c + SEP_VL <= e && c + SEP_VL < n; c += SEP_VL) {   /* (t[c + VL - 1 + m] exists) */
+            V d = *(const V *)(t + c + m) - *(const V *)(t + c);
+            d = SEP_FN(fc_sep_prefix)(d);
+            *(V *)(out + c) = w0 * (carry + SEP_UP(d, 1));
+            carry += __builtin_shuffle(d, last);
+        }
+        s = carry[0];
+#endif
+        for (; c < e; c++) {
+            out[c] = w0 * s;
+            if (c + 1 < n)
+                s += t[c + m] - t[c];
+        }
+    }
+}
+#undef SEP_SCAN
+#undef SEP_UP
 
 /* the column values of row pointer p read at input column j (folded) */
 static inline SEP_T SEP_FN(fc_sep_at)(const SEP_I *p, int64_t j, SEP_T fill)
@@ -179,17 +236,13 @@ static inline SEP_T SEP_FN(fc_sep_at)(const SEP_I *p, int64_t j, SEP_T fill)
 
 /* the vertical pass T(y, t), t in [0, W): weights w over the rows `rows`
    (fill rows point at `fillrow`); interior columns vectorised, the border
-   ones folded */
+   ones read at their folded columns jx[t] (-1: the fill value) */
 static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_I *const *rows,
                                 const SEP_T *w, int64_t m, SEP_T fill, SEP_T *restrict T,
-                                int64_t W, int R)
+                                int64_t W, int R, const int64_t *jx)
 {
-    int64_t lo = -g->offx > 0 ? -g->offx : 0;
-    int64_t hi = g->nx - g->offx < W ? g->nx - g->offx : W;
-    if (hi < lo)
-        hi = lo;
-    if (lo > W)
-        lo = hi = W;
+    int64_t lo, hi;
+    fc_sep_interior(g, W, &lo, &hi);
     if (R == SEP_R)
         SEP_FN(fc_sep_vsumR)(rows, g->offx + lo, w, m, T + lo, W, hi - lo);
     else
@@ -199,7 +252,7 @@ static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_I *const 
             t = hi;
         if (t >= W)
             break;
-        int64_t j = fc_fold(g->offx + t, g->nx, g->bnd_x);
+        int64_t j = jx[t];
         for (int r = 0; r < R; r++) {
             SEP_T acc = w[0] * SEP_FN(fc_sep_at)(rows[r], j, fill);
             for (int64_t i = 1; i < m; i++)
@@ -209,12 +262,35 @@ static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_I *const 
     }
 }
 
+/* one step of the vertical running sums: S[t] += a(t) - b(t) (row a in,
+   row b out), then Ty[t] = u0 * S[t], t in [0, W) (columns as fc_sep_vrow) */
+static void SEP_FN(fc_sep_vstep)(const struct fc_sep_geom *g, const SEP_I *a, const SEP_I *b,
+                                 SEP_T fill, SEP_T u0, SEP_T *restrict S, SEP_T *restrict Ty,
+                                 int64_t W, const int64_t *jx)
+{
+    int64_t lo, hi;
+    fc_sep_interior(g, W, &lo, &hi);
+    const SEP_I *pa = a + g->offx, *pb = b + g->offx;
+    for (int64_t t = lo; t < hi; t++) {
+        S[t] += (SEP_T)pa[t] - (SEP_T)pb[t];
+        Ty[t] = u0 * S[t];
+    }
+    for (int64_t t = 0; t < W; t++) {
+        if (t == lo)
+            t = hi;
+        if (t >= W)
+            break;
+        S[t] += SEP_FN(fc_sep_at)(a, jx[t], fill) - SEP_FN(fc_sep_at)(b, jx[t], fill);
+        Ty[t] = u0 * S[t];
+    }
+}
+
 /* the horizontal pass of one row buffer into an output row */
 static inline void SEP_FN(fc_sep_hpass)(const struct fc_sep_geom *g, const SEP_T *T,
-                                        const SEP_T *v, SEP_T *orow, SEP_T *ha, SEP_T *hb)
+                                        const SEP_T *v, SEP_T *orow, SEP_T *ha)
 {
     if (g->box_x && g->mv > 1)
-        SEP_FN(fc_sep_hbox)(T, v[0], g->mv, orow, g->ox, ha, hb);
+        SEP_FN(fc_sep_hbox)(T, v[0], g->mv, orow, g->ox, ha);
     else
         SEP_FN(fc_sep_hsum)(T, v, g->mv, orow, g->ox);
 }
@@ -224,20 +300,23 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
 {
     const int64_t W = g->ox + g->mv - 1, mu = g->mu, nx = g->nx;
     const int direct_out = g->mv == 1 && v[0] == (SEP_T)1;
-    SEP_T *T = malloc(sizeof(SEP_T) * (size_t)((SEP_R + 3) * W + 1));
+    SEP_T *T = malloc(sizeof(SEP_T) * (size_t)((SEP_R + 2) * W + 1));
     const SEP_I **rows = malloc(sizeof(SEP_I *) * (size_t)(mu + SEP_R));
     SEP_I *fillrow = malloc(sizeof(SEP_I) * (size_t)(nx + 1));   /* (fill fits SEP_I) */
-    if (!T || !rows || !fillrow) {
+    int64_t *jx = malloc(sizeof(int64_t) * (size_t)(W + 1));     /* folded columns */
+    if (!T || !rows || !fillrow || !jx) {
         free(T);
         free(rows);
         free(fillrow);
+        free(jx);
         return -1;
     }
+    for (int64_t t = 0; t < W; t++)
+        jx[t] = fc_fold(g->offx + t, nx, g->bnd_x);
     SEP_T *S = T + SEP_R * W;
-    SEP_T *ha = T + (SEP_R + 1) * W, *hb = T + (SEP_R + 2) * W;
+    SEP_T *ha = T + (SEP_R + 1) * W;
     for (int64_t c = 0; c < nx; c++)
         fillrow[c] = (SEP_I)fill;
-    const SEP_T one = 1;
     if (!(g->box_y && mu > 1)) {
         /* SEP_R rows at a time (the last ones of the band one by one) */
         for (int64_t y = r0; y < r1;) {
@@ -246,17 +325,14 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
                 int64_t r = fc_fold(y + g->offy + i, g->ny, g->bnd_y);
                 rows[i] = r < 0 ? fillrow : x + r * nx;
             }
-            SEP_FN(fc_sep_vrow)(g, rows, u, mu, fill, direct_out ? out + y * g->ox : T, W, R);
+            SEP_FN(fc_sep_vrow)(g, rows, u, mu, fill, direct_out ? out + y * g->ox : T, W, R, jx);
             if (!direct_out)
                 for (int r = 0; r < R; r++) {
-                    SEP_FN(fc_sep_hpass)(g, T + r * W, v, out + (y + r) * g->ox, ha, hb);
+                    SEP_FN(fc_sep_hpass)(g, T + r * W, v, out + (y + r) * g->ox, ha);
                 }
             y += R;
         }
-        free(T);
-        free(rows);
-        free(fillrow);
-        return 0;
+        goto done;
     }
     /* running sums of mu rows in S, restarted at fixed rows */
     for (int64_t y = r0; y < r1; y++) {
@@ -268,10 +344,11 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
                start between restarts) */
             int64_t ys = y - y % FC_SEP_RESTART;
             const SEP_I *pr[1];
+            const SEP_T one = 1;
             for (int64_t i = 0; i < mu; i++) {
                 int64_t r = fc_fold(ys + g->offy + i, g->ny, g->bnd_y);
                 pr[0] = r < 0 ? fillrow : x + r * nx;
-                SEP_FN(fc_sep_vrow)(g, pr, &one, 1, fill, i ? Ty : S, W, 1);
+                SEP_FN(fc_sep_vrow)(g, pr, &one, 1, fill, i ? Ty : S, W, 1, jx);
                 if (i)
                     for (int64_t c = 0; c < W; c++)
                         S[c] += Ty[c];
@@ -281,22 +358,20 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
         for (; yy <= y; yy++) {   /* one row in, one row out */
             int64_t rin = fc_fold(yy + g->offy + mu - 1, g->ny, g->bnd_y);
             int64_t rout = fc_fold(yy + g->offy - 1, g->ny, g->bnd_y);
-            const SEP_I *two[2] = {rin < 0 ? fillrow : x + rin * nx,
-                                   rout < 0 ? fillrow : x + rout * nx};
-            SEP_T w2[2] = {1, (SEP_T)0 - (SEP_T)1};
-            SEP_FN(fc_sep_vrow)(g, two, w2, 2, fill, Ty, W, 1);
-            for (int64_t c = 0; c < W; c++)
-                S[c] += Ty[c];
+            SEP_FN(fc_sep_vstep)(g, rin < 0 ? fillrow : x + rin * nx,
+                                 rout < 0 ? fillrow : x + rout * nx, fill, u[0], S, Ty, W, jx);
         }
-        SEP_T u0 = u[0];
-        for (int64_t c = 0; c < W; c++)
-            Ty[c] = u0 * S[c];
+        if (y % FC_SEP_RESTART == 0)   /* (a restart row: no step above) */
+            for (int64_t c = 0; c < W; c++)
+                Ty[c] = u[0] * S[c];
         if (!direct_out)
-            SEP_FN(fc_sep_hpass)(g, T, v, orow, ha, hb);
+            SEP_FN(fc_sep_hpass)(g, T, v, orow, ha);
     }
+done:
     free(T);
     free(rows);
     free(fillrow);
+    free(jx);
     return 0;
 }
 

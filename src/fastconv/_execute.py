@@ -42,7 +42,7 @@ def execute(plan):
 
 def _deliver(res, out):
     """`res` itself, or copied into the caller's `out` (returned)."""
-    if out is None:
+    if out is None or res is out:
         return res
     np.copyto(out, res, casting="same_kind")
     return out

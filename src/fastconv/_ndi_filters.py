@@ -6,7 +6,8 @@ Every filter of ``fastconv.ndimage`` reduces to one of
   uniform, sobel, prewitt, the Laplacians' second derivatives).  Today it
   runs one direct pass per axis through fastconv's plans and executor
   For floating outputs it is one separable plan (`_separable.plan_passes`,
-  float64 sums); integer and bool outputs run one direct pass per axis
+  float64 sums; its last pass writes into `output` itself when `output`
+  has the work dtype and C order); integer and bool outputs run one direct pass per axis
   (`_plan.filter_plan` + `_execute.execute`), storing each pass into the
   output as scipy.ndimage does (so they are truncated between passes,
   exactly like scipy).
@@ -136,10 +137,12 @@ def _float32_taps(w):
     """The float64 taps `w` rounded to float32, the rounding of their sum put
     back into the largest tap: a Gaussian's taps then still sum to 1 to
     float32's precision, so the filter keeps an image's total (scipy's
-    test_gauss03: within 1.5 of 5e7), which taps rounded one by one do not."""
+    test_gauss03: within 1.5 of 5e7), which taps rounded one by one do not.
+    Equal taps (a uniform filter's) are only rounded, so that they stay
+    equal and run as running sums."""
     w = np.asarray(w, np.float64)
     t = w.astype(np.float32)
-    if t.size:
+    if t.size and not np.all(w == w[0]):
         i = int(np.argmax(np.abs(w)))
         t[i] = np.float32(float(t[i]) + (w.sum() - t.astype(np.float64).sum()))
     return t
@@ -181,10 +184,15 @@ def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=
         else:
             groups = [[i] for i in range(len(axes))]
         for g in groups:
+            # the last plan writes into `output` itself when it can (the
+            # separable executor's _dest), else its result is stored there
+            into = output if g is groups[-1] and output.dtype == work else None
             plan = plan_passes(x, [factors[i] for i in g], [axes[i] for i in g],
                                [offsets[i] for i in g], modes[g[0]], cval,
-                               dtype=work, running=divisors is not None)
-            store(output, execute(plan))
+                               dtype=work, running=divisors is not None, out=into)
+            r = execute(plan)
+            if r is not output:
+                store(output, r)
             x = output
         return output
     x = input

@@ -72,9 +72,22 @@ def _input(x, xshape, wd, fill):
     return _to_work(np.broadcast_to(x, xshape), wd)
 
 
+def _dest(plan, shape, wd):
+    """Where the last pass writes: the caller's ``out`` itself when it can
+    take the work dtype's values as they are (C order, the result dtype is
+    the work dtype, no memory shared with the inputs), else a new buffer."""
+    out = plan.out
+    if (out is not None and out.shape == shape and out.dtype == wd == plan.result
+            and out.flags.c_contiguous and out.flags.aligned and out.flags.writeable
+            and not any(np.may_share_memory(out, a) for a in plan.sources)):
+        return out
+    return _memory.empty(shape, wd)
+
+
 def run_separable(plan):
     """Execute a plan with ``method == 'separable'``; returns the result
-    (result dtype)."""
+    (result dtype), which is ``plan.out`` itself when the passes could write
+    into it (`_dest`)."""
     wd = plan.work
     ndim = len(plan.shape)
     conv_axes = [a for a, c in enumerate(plan.conv) if c]
@@ -92,7 +105,9 @@ def run_separable(plan):
             thread_share(plan.threads, separable_seconds(plan)) as nthreads:
         for a in single:   # one pass each, in place on the array's layout
             L = plan.shape[a]
-            nxt = _memory.empty(cur.shape[:a] + (L,) + cur.shape[a + 1:], wd)
+            shape = cur.shape[:a] + (L,) + cur.shape[a + 1:]
+            nxt = _dest(plan, shape, wd) if a == single[-1] and not fused else \
+                _memory.empty(shape, wd)
             if a == ndim - 1:    # along rows: a horizontal pass of every row
                 rows = math.prod(cur.shape[:-1])
                 _run(cur.reshape(1, rows, cur.shape[-1]), one, factors[a], fill,
@@ -108,7 +123,7 @@ def run_separable(plan):
             ay, ax = ndim - 2, ndim - 1
             ny, nx = cur.shape[-2], cur.shape[-1]
             Ly, Lx = plan.shape[ay], plan.shape[ax]
-            nxt = _memory.empty(cur.shape[:-2] + (Ly, Lx), wd)
+            nxt = _dest(plan, cur.shape[:-2] + (Ly, Lx), wd)
             _run(cur.reshape(-1, ny, nx), factors[ay], factors[ax], fill, nxt.reshape(-1, Ly, Lx),
                  plan.offsets[ay], plan.offsets[ax], bnd, box[ay], box[ax], nthreads)
             cur = nxt

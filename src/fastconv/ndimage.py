@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from . import _memory
 from ._ndi_filters import MODES, correlate_axes, correlate_nd
 
 __all__ = ["correlate", "convolve", "correlate1d", "convolve1d", "uniform_filter",
@@ -135,6 +136,12 @@ def _axis(axis, ndim):
     return operator.index(axis) % ndim
 
 
+def _new(shape, dtype):
+    """A new output array; every filter writes all of its elements, so a
+    cached buffer (`_memory.empty`: pages already mapped) serves."""
+    return _memory.empty(shape, np.dtype(dtype))
+
+
 def _output(output, input, complex_output=False):
     """scipy.ndimage's `output` argument: None, a dtype (or type, or string)
     or an array of input's shape; a new zeroed array or the given one."""
@@ -142,14 +149,14 @@ def _output(output, input, complex_output=False):
     if output is None:
         dtype = np.promote_types(input.dtype, np.complex64) if complex_output \
             else np.dtype(input.dtype.name)
-        return np.zeros(shape, dtype=dtype)
+        return _new(shape, dtype)
     if isinstance(output, (type, np.dtype)):
         if complex_output and np.dtype(output).kind != "c":
             warnings.warn("promoting specified output dtype to complex",
                           stacklevel=4)
             output = np.promote_types(output, np.complex64)
         _check_type(np.dtype(output), "output")
-        return np.zeros(shape, dtype=output)
+        return _new(shape, output)
     if isinstance(output, str):
         dtype = np.dtype(output)
         if complex_output and dtype.kind != "c":
@@ -157,7 +164,7 @@ def _output(output, input, complex_output=False):
         if not issubclass(dtype.type, np.number):
             raise RuntimeError(f"output must have numeric dtype; got output={output!r}")
         _check_type(dtype, "output")
-        return np.zeros(shape, dtype=dtype)
+        return _new(shape, dtype)
     output = np.asarray(output)
     if output.shape != shape:
         raise RuntimeError(f"output shape not correct: output.shape={output.shape}, "
