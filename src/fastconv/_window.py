@@ -55,17 +55,15 @@ def _band_source(plan, wd, kshape, batch, edges):
     back (a uint8 image summed in float32 reads a quarter of the bytes).
     Only for a 'fill' boundary (a unit then reads no row or column outside
     its reach) and one kernel plane (the summed leading axes of extent 1),
-    and for widening conversions that are numpy's astype: integers to
-    float or to unsigned integers at least as wide, float to a wider float.
+    and for the widening conversions (to a wider type: integers to float or
+    unsigned integers, float to a wider float), numpy's astype.
     The converted values are the same, so are the results (bit for bit)."""
     x = plan.x.dtype
     if plan.boundary != "fill" or edges == "pad" or x == wd:
         return 0
-    if x.kind == "i" and wd.kind == "u" and x.itemsize == wd.itemsize:
-        return 0                                # (a view, `_to_work`)
-    if _cv_code(wd) not in _CV_WORK or wd.itemsize < x.itemsize:
-        return 0
-    if x.kind == "f" and not (wd.kind == "f" and wd.itemsize > x.itemsize):
+    if _cv_code(wd) not in _CV_WORK or wd.itemsize <= x.itemsize:
+        return 0            # (same width: no conversion, or a view, `_to_work`)
+    if x.kind == "f" and wd.kind != "f":
         return 0
     if math.prod(k for k, b in zip(kshape[:-2], batch[:-2]) if not b) != 1:
         return 0
