@@ -12,7 +12,7 @@ import pytest
 from fastconv import (convolve, convolve2d, correlate, correlate2d, correlation_lags,
                       fftconvolve, oaconvolve)
 
-from reference import abs_bound, ref_convolve, ref_correlate
+from reference import abs_bound, ref_convolve, ref_convolve2d, ref_correlate
 
 ndimage = pytest.importorskip("scipy.ndimage")
 
@@ -277,6 +277,82 @@ def test_dtype_signed_and_mixed():
         np.testing.assert_array_equal(correlate(a, k, method=method, dtype=np.int16),
                                       np.correlate(a.astype(np.int64), k.astype(np.int64),
                                                    "full").astype(np.int16))
+
+
+def _int_image(rng, shape, dtype):
+    if np.dtype(dtype) == np.bool_:
+        return rng.integers(0, 2, shape).astype(bool)
+    info = np.iinfo(dtype)
+    return rng.integers(info.min, info.max, shape, endpoint=True, dtype=dtype)
+
+
+# (image dtype, kernel dtype and shape, result dtype): uint8 images summed
+# in float32 (int32/float32 results), with negative taps, with a kernel too
+# big for 16-bit sums and one too big for float32 (float64 or uint32 work),
+# int8/int16/bool images, an int64 result (float64 work)
+UNIT_CONVERSION_CASES = [
+    (np.uint8, np.uint8, (5, 5), np.int32),
+    (np.uint8, np.uint8, (5, 5), np.float32),
+    (np.uint8, np.int8, (3, 7), np.int32),
+    (np.uint8, np.int16, (9, 9), np.int32),       # 255 * sum|k| > 2**24
+    (np.uint8, np.int16, (1, 11), np.int64),
+    (np.int8, np.int8, (7, 1), np.int32),
+    (np.int16, np.int8, (4, 5), np.int32),
+    (np.bool_, np.uint8, (3, 3), np.int16),
+    (np.uint16, np.uint8, (3, 3), np.float64),
+]
+
+
+@pytest.mark.parametrize("xdt,kdt,kshape,rdt", UNIT_CONVERSION_CASES)
+def test_dtype_widening_converted_unit_by_unit(xdt, kdt, kshape, rdt):
+    """Integer images widened to the work dtype by each work unit (and float
+    sums cast to int32/int64 in place), against an int64 reference: every
+    mode, fill boundaries with zero and nonzero fill values and the folding
+    boundaries, workers 1 and 2 bit-identical, wide rows (SIMD bands, zero
+    edges) and a 1-D signal split into column blocks."""
+    from fastconv import _window
+    rng = np.random.default_rng(20)
+    x = _int_image(rng, (30, 2100), xdt)
+    k = _int_image(rng, kshape, kdt)
+    x64, k64 = x.astype(np.int64), k.astype(np.int64)
+    for mode in MODES:
+        for boundary, fill in (("fill", 0), ("fill", 3), ("wrap", 0), ("symm", 0)):
+            exp = ref_convolve2d(x64, k64, mode, boundary=boundary, fillvalue=fill)
+            outs = [convolve2d(x, k, mode, boundary=boundary, fillvalue=fill, dtype=rdt,
+                               workers=w) for w in (1, 2)]
+            assert outs[0].dtype == rdt
+            np.testing.assert_array_equal(outs[0], exp.astype(rdt))
+            np.testing.assert_array_equal(outs[1], outs[0])
+    signal = _int_image(rng, 9000, xdt)
+    taps = k.reshape(-1)[:7]
+    exp = np.convolve(signal.astype(np.int64), taps.astype(np.int64))
+    for w in (1, 2):
+        np.testing.assert_array_equal(convolve(signal, taps, method="direct", dtype=rdt,
+                                               workers=w), exp.astype(rdt))
+
+
+def test_dtype_uint8_int32_takes_the_unit_conversions():
+    """The benchmark's case (uint8 image, int32 result) runs with the
+    per-unit conversions, batched over axes and into out= as well."""
+    from fastconv import _plan, _window
+    rng = np.random.default_rng(21)
+    img = rng.integers(0, 256, (3, 40, 300), dtype=np.uint8)
+    k = rng.integers(-128, 128, (5, 5), dtype=np.int16)
+    plan = _plan.make_plan("convolve", img[0], k, "same", method="direct", dtype=np.int32)
+    wd = plan.work
+    assert _window._band_source(plan, wd, k.shape, (False, False), None) != 0
+    assert _window._cast_code(wd, plan.result) != 0
+    exp = np.stack([ref_convolve(p.astype(np.int64), k.astype(np.int64), "same")
+                    for p in img])
+    out = np.full(img.shape, -1, np.int32)
+    for w in (1, 2):
+        got = convolve(img, k[None], "same", method="direct", axes=(1, 2), dtype=np.int32,
+                       workers=w, out=out)
+        assert got is out
+        np.testing.assert_array_equal(out, exp)
+    strided = np.zeros((3, 40, 600), np.int64)[:, :, ::2]        # cast into out=
+    convolve(img, k[None], "same", method="direct", axes=(1, 2), dtype=np.int32, out=strided)
+    np.testing.assert_array_equal(strided, exp)
 
 
 @pytest.mark.parametrize("bad,exc", [

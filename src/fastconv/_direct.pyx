@@ -22,7 +22,10 @@ dtypes); only border outputs fold indices.  No padded copy is ever made.
 """
 from cython.parallel cimport prange, threadid
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdlib cimport free, malloc
 from libc.string cimport memset
+
+import numpy as np
 
 cdef extern from "fc_boundary.h" nogil:
     int64_t fc_fold(int64_t i, int64_t n, int mode)
@@ -50,6 +53,13 @@ cdef extern from "fc_kernels.h" nogil:
     int fc_select_isa(const char* requested)
     const char* fc_isa_name()
     const char* fc_isa_available()
+
+cdef extern from "fc_convert.h" nogil:
+    # per-unit conversions (input rows into the work type, output in place)
+    void fc_convert_rows(void* dst, Py_ssize_t ldd, int work_code, const void* src,
+                         Py_ssize_t lds, int src_code, Py_ssize_t rows, Py_ssize_t cols)
+    void fc_cast_inplace(void* p, Py_ssize_t ld, Py_ssize_t rows, Py_ssize_t cols,
+                         int cast_code)
 
 cdef extern from *:
     """
@@ -143,6 +153,21 @@ cdef struct Geometry:
     # (broadcast).  The other leading axes are summed over, folding x's
     # index through the boundary rule.
     bint batch[MAXDIM]
+
+
+cdef struct Convert:
+    # Optional per-unit conversions (csrc/fc_convert.h; codes FC_CV_*):
+    # src_code != 0: x is read from `src` (C-contiguous, x's shape, type
+    # src_code, src_size bytes per element), each unit converting the rows
+    # and columns it reads into its thread's buffer bufs[thread] (work type
+    # work_code); cast_code != 0: each unit casts its output block in place
+    # to that type once computed.
+    const unsigned char* src
+    int src_code
+    size_t src_size
+    int work_code
+    int cast_code
+    char** bufs
 
 
 # ---------------------------------------------------------------- dispatch --
@@ -405,7 +430,7 @@ cdef inline void _zero_rows(T* oplane, int64_t nx, int64_t y0, int64_t y1,
 
 
 cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
-                T fill) noexcept nogil:
+                T fill, const Convert* cv, int tid) noexcept nogil:
     """One work unit: an output plane x a block of rows x a block of columns."""
     cdef int Y = g.ndim - 2
     cdef int X = g.ndim - 1
@@ -420,6 +445,8 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef int64_t y0, y1, x0, x1, ylo, yhi, xlo, xhi
     cdef T* oplane
     cdef const T* kplane
+    cdef Geometry gl
+    cdef int64_t r_lo, r_hi, c_lo, c_hi
 
     cb = u % g.n_col_blocks
     tmp = u // g.n_col_blocks
@@ -434,6 +461,25 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     for d in range(Y - 1, -1, -1):
         oi[d] = tmp % g.oshape[d]
         tmp = tmp // g.oshape[d]
+    if cv.src_code != 0:
+        # x from the source: the rows and columns this unit reads (a 'fill'
+        # boundary, one kernel plane: _window._band_source), converted into
+        # this thread's buffer, which then stands for x (the same element
+        # offsets, with the buffer's row pitch)
+        outside = _plane_offset(g, oi, 0, &xoff, &koff)
+        r_lo = max(0, y0 + sy)
+        r_hi = min(g.xshape[Y], y1 + sy + kh - 1)
+        c_lo = max(0, x0 + sx)
+        c_hi = min(g.xshape[X], x1 + sx + kw - 1)
+        gl = g[0]
+        gl.xstride[Y] = max(1, c_hi - c_lo)
+        x = <const T*>cv.bufs[tid]
+        if not outside and r_lo < r_hi and c_lo < c_hi:
+            fc_convert_rows(cv.bufs[tid], c_hi - c_lo, cv.work_code,
+                            cv.src + (xoff + r_lo * g.xstride[Y] + c_lo) * cv.src_size,
+                            g.xstride[Y], cv.src_code, r_hi - r_lo, c_hi - c_lo)
+            x = x - (xoff + r_lo * gl.xstride[Y] + c_lo)
+        g = &gl
     # the band of rows / columns whose taps all fall inside the input
     ylo = min(max(-sy, y0), y1)
     yhi = max(min(g.xshape[Y] - kh + 1 - sy, y1), ylo)
@@ -497,12 +543,15 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                         xlo - band.done_before, xhi + band.done_after, fill)
         else:
             _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False)
+    if cv.cast_code != 0:
+        fc_cast_inplace(oplane + y0 * nx + x0, nx, y1 - y0, x1 - x0, cv.cast_code)
 
 
 def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                      oshape, starts, batch, int mode, const T[::1] fill,
                      rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False,
-                     bint pad_edges=False):
+                     bint pad_edges=False, src=None, int src_code=0, int work_code=0,
+                     int cast_code=0):
     """out[y] = sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
 
     All arrays are flat views of C-contiguous arrays with the given shapes
@@ -517,13 +566,24 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     columns of the band rows (the caller decides, `_window.pad_edges`; only
     with a zero fill, and only when every unit that has a row's first (last)
     column has the whole left (right) border and at least PAD_MIN_COLS band
-    columns).  Runs without the GIL.
+    columns).  `src` (with `src_code`, `work_code`: see Convert and
+    csrc/fc_convert.h): x's elements in another type, C-contiguous with
+    x's shape (x itself is then not read), converted unit by unit; only for
+    a 'fill' boundary and a kernel with one plane (summed leading axes of
+    extent 1).  `cast_code`: each unit casts its output block in place (out
+    then holds the results in that type).  Runs without the GIL.
     """
     cdef Geometry g
     cdef int d
     cdef int64_t u, stride, n_units, n_out_planes
     cdef T fv = fill[0]
     cdef int ndim = len(xshape)
+    cdef Convert cv
+    cdef const unsigned char[::1] src_bytes
+    cdef int nbufs = max(1, nthreads)
+    cdef size_t buf_bytes = 0
+    cdef char* bufmem = NULL
+    cdef char* bufptrs[256]
     g.ndim = ndim
     g.mode = mode
     g.stream = stream
@@ -557,6 +617,28 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     # Zero-filled border columns by the SIMD kernel (fc_kernels.h): the
     # caller's decision (_window.pad_edges), for a zero fill only.
     g.pad_edges = pad_edges and mode == FC_FILL and fv == 0
+    cv.src_code = 0
+    cv.cast_code = cast_code
+    cv.work_code = work_code
+    cv.bufs = bufptrs
+    if src is not None and src_code != 0:
+        src_bytes = src.reshape(-1).view(np.uint8)
+        cv.src = &src_bytes[0]
+        cv.src_code = src_code
+        cv.src_size = src.dtype.itemsize
+        nbufs = min(nbufs, 256)
+        # a unit reads at most rows_per_unit + kh - 1 rows of at most
+        # 2 cols_per_unit + kw - 1 columns (the last column block is the
+        # widest)
+        buf_bytes = <size_t>(min(g.xshape[ndim - 2], g.rows_per_unit + g.kshape[ndim - 2] - 1) *
+                             min(g.xshape[ndim - 1], 2 * g.cols_per_unit + g.kshape[ndim - 1] - 1))
+        buf_bytes = (buf_bytes * sizeof(T) + 127) // 128 * 128
+        bufmem = <char*>malloc(buf_bytes * nbufs + 128)
+        if bufmem == NULL:
+            raise MemoryError()
+        for d in range(nbufs):
+            bufptrs[d] = bufmem + (128 - <size_t><void*>bufmem % 128) % 128 + d * buf_bytes
+        nthreads = nbufs
     cdef T* po = &out[0]
     cdef const T* px = &x[0]
     cdef const T* pk = &k[0]
@@ -573,7 +655,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
         for u in prange(n_units, nogil=True, num_threads=nthreads,
                         schedule="dynamic", chunksize=1):
             if pstop[0] == 0:
-                _unit(po, px, pk, &g, u, fv)
+                _unit(po, px, pk, &g, u, fv, &cv, threadid())
                 if threadid() == 0 and fc_now() - plast[0] > SIGNAL_CHECK_INTERVAL:
                     plast[0] = fc_now()
                     with gil:
@@ -582,7 +664,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     else:
         with nogil:
             for u in range(n_units):
-                _unit(po, px, pk, &g, u, fv)
+                _unit(po, px, pk, &g, u, fv, &cv, 0)
                 if fc_now() - last_check > SIGNAL_CHECK_INTERVAL:
                     last_check = fc_now()
                     with gil:
@@ -590,5 +672,6 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                             stop = 1
                     if stop:
                         break
+    free(bufmem)
     if stop:
         _raise_pending()

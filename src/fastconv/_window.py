@@ -35,6 +35,50 @@ def _to_work(a, wd):
     return np.require(a.astype(wd, copy=False), requirements=["C", "A"])
 
 
+# Codes of csrc/fc_convert.h (FC_CV_TYPES): (kind, itemsize) -> code.
+_CV_CODES = {("b", 1): 1, ("u", 1): 1, ("i", 1): 2, ("u", 2): 3, ("i", 2): 4, ("u", 4): 5,
+             ("i", 4): 6, ("u", 8): 7, ("i", 8): 8, ("f", 4): 9, ("f", 8): 10}
+_CV_WORK = {3, 5, 7, 9, 10}     # (FC_CV_WORK: uint16/32/64, float32/64)
+
+
+def _cv_code(dt):
+    return _CV_CODES.get((dt.kind, dt.itemsize), 0) if dt.isnative else 0
+
+
+def _band_source(plan, wd, kshape, batch, edges):
+    """The code of x's dtype when the core converts x unit by unit into the
+    work dtype `wd` (csrc/fc_convert.h), else 0 (x is converted whole first,
+    `_to_work`, or needs no conversion).
+
+    Each unit converts only the input rows and columns it reads, into a
+    buffer that stays in cache: no full-size copy of x goes to memory and
+    back (a uint8 image summed in float32 reads a quarter of the bytes).
+    Only for a 'fill' boundary (a unit then reads no row or column outside
+    its reach) and one kernel plane (the summed leading axes of extent 1),
+    and for the widening conversions (to a wider type: integers to float or
+    unsigned integers, float to a wider float), numpy's astype.
+    The converted values are the same, so are the results (bit for bit)."""
+    x = plan.x.dtype
+    if plan.boundary != "fill" or edges == "pad" or x == wd:
+        return 0
+    if _cv_code(wd) not in _CV_WORK or wd.itemsize <= x.itemsize:
+        return 0            # (same width: no conversion, or a view, `_to_work`)
+    if x.kind == "f" and wd.kind != "f":
+        return 0
+    if math.prod(k for k, b in zip(kshape[:-2], batch[:-2]) if not b) != 1:
+        return 0
+    return _cv_code(x)
+
+
+def _cast_code(wd, result):
+    """The code of `result` when the core casts each unit's output block in
+    place from the work dtype (float32 -> int32, float64 -> int64: integer
+    sums, exact, see `_dtypes.exact_float_work`), else 0."""
+    if result.kind == "i" and wd.kind == "f" and result.itemsize == wd.itemsize:
+        return _cv_code(result)
+    return 0
+
+
 def _from_work(out, result):
     if result.kind == "b":
         return out != 0
@@ -76,7 +120,8 @@ def writes_into(plan, out):
     caller checks that `out` shares no memory with the inputs)."""
     wd, result = plan.work, plan.result
     return (out.dtype == result and out.flags.c_contiguous and out.flags.aligned
-            and (result == wd or (result.kind == "i" and wd.kind == "u"))
+            and (result == wd or (result.kind == "i" and wd.kind == "u")
+                 or _cast_code(wd, result))
             and _layout(plan)[0] == list(range(out.ndim)))
 
 
@@ -138,25 +183,37 @@ def run_direct(plan, dest=None):
     taps = math.prod(n for n, b in zip(kshape, batch) if not b)   # per output
     fill = np.asarray(plan.fill).astype(wd).reshape(1)
     identity = order == list(range(len(order)))
-    xw = _to_work(plan.x if identity else plan.x.transpose(order), wd)
+    x = plan.x if identity else plan.x.transpose(order)
     kw = _to_work(plan.kernel if identity else plan.kernel.transpose(order), wd)
     edges = zero_edges(plan)
+    src_code = _band_source(plan, wd, kshape, batch, edges)
+    if src_code:    # (x converted unit by unit, see _band_source)
+        src = np.require(x, requirements=["C", "A"])
+        xw = np.zeros(1, wd)
+    else:
+        src = None
+        xw = _to_work(x, wd)
     if edges == "pad":
         xw, xshape, offsets = _pad_columns(xw, xshape, kshape, oshape, offsets)
+    cast_code = _cast_code(wd, plan.result)
     if dest is not None:
-        result = dest.view(wd)
+        result = dest
     else:   # (in the caller's axis order when that is the core's)
-        result = _memory.empty(tuple(plan.shape[a] for a in order), wd)
-    out = result.reshape(oshape)    # the core writes every element
+        result = _memory.empty(tuple(plan.shape[a] for a in order),
+                               plan.result if cast_code else wd)
+    out = result.view(wd).reshape(oshape)    # the core writes every element
     # no output column reads outside the rows (e.g. after _pad_columns)
     borderless = offsets[-1] >= 0 and offsets[-1] + oshape[-1] + kshape[-1] - 1 <= xshape[-1]
     seconds = direct_seconds(plan, out.size * taps) if plan.threads > 1 else 0.0
     with thread_share(plan.threads, seconds) as nthreads:
         rows, cols = _units(oshape, nthreads, taps, borderless)
+        # (casting in place: the unit's output block must stay in cache)
+        stream = out.nbytes >= STREAM_MIN_BYTES and not cast_code
         _direct.correlate_window(xw.reshape(-1), xshape, kw.reshape(-1), kshape,
                                  out.reshape(-1), oshape, offsets, batch,
                                  BOUNDARY_CODES[plan.boundary], fill, rows, cols, nthreads,
-                                 out.nbytes >= STREAM_MIN_BYTES, edges == "simd")
+                                 stream, edges == "simd", src, src_code, _cv_code(wd),
+                                 cast_code)
     if dest is not None:
         return dest
     if not identity:    # back to the caller's axis order
