@@ -30,6 +30,9 @@
 #define FC_COPIES_U8 (1 << 3)
 #define FC_COPIES_U16 0
 #define FC_COPIES_UWIDE 0
+/* long single rows (maxlag windows): groups of 8-10 output vectors */
+#define FC_LONG_MIN 8
+#define FC_LONG_MAX 10
 /* streaming stores (whole aligned vectors; b->stream) */
 #include <immintrin.h>
 #define FC_STREAM(p, v) _mm512_stream_si512((__m512i *)(void *)(p), (__m512i)(v))

@@ -16,6 +16,8 @@
    the only kernels) 3x3, 5x5 and 7x7 for float and complex, 3x3 for
    integers. */
 #if defined(FC_HAVE_AVX2) || defined(FC_HAVE_AVX512)
+#define FC_LONG_MIN 6   /* (and one group width for long rows, fc_simd_impl.h) */
+#define FC_LONG_MAX 6
 #define FC_COPIES_F32 0
 #define FC_COPIES_F64 0
 #define FC_COPIES_C64 0

@@ -348,18 +348,36 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
    rows it reads are copied into the buffer `pt` (pitch N + kw - 1
    elements) with zeros outside, and it goes through the same FMAs as every
    other vector; xs is vector-aligned in `ob`. */
+/* one vector's elements from s to d (a constant size: one vector move) */
+#define FC_VCOPY(d, s) memcpy((d), (s), (size_t)(FC_N * FC_E) * sizeof(FC_S))
+static const FC_S FC_FN(zeros)[FC_W];
 #define FC_EDGE(NR, xs, st)                                                     \
     do {                                                                        \
         const ptrdiff_t tp = FC_N + kw - 1, lim = cols + kw - 1;                \
         const ptrdiff_t e0 = (xs) < 0 ? -(xs) : 0;        /* first inside */    \
         const ptrdiff_t e1 = lim - (xs) < tp ? lim - (xs) : tp; /* end */       \
         for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                           \
-            const FC_S *irow = in + (r0 + t) * ldi * FC_E;                      \
+            const FC_S *irow = in + ((r0 + t) * ldi + (xs)) * FC_E;             \
             FC_S *trow = pt + t * tp * FC_E;                                    \
-            memset(trow, 0, (size_t)e0 * FC_E * sizeof(FC_S));                  \
-            memcpy(trow + e0 * FC_E, irow + ((xs) + e0) * FC_E,                 \
-                   (size_t)(e1 - e0) * FC_E * sizeof(FC_S));                    \
-            memset(trow + e1 * FC_E, 0, (size_t)(tp - e1) * FC_E * sizeof(FC_S)); \
+            if (e1 - e0 >= FC_N && e0 < FC_N && tp - e1 <= FC_N) {              \
+                /* whole vectors (a call per part cost 10% of a 256-wide    \
+                   'same' batch: 'rep movs' start-up): zeros over [0, N)    \
+                   then the inside over [e0, e1), the last vector ending at \
+                   e1, then zeros over [e1, e1 + N) (into the next row's    \
+                   part, or pt's spare vector) */                           \
+                if (e0 > 0)                                                     \
+                    FC_VCOPY(trow, FC_FN(zeros));                               \
+                for (ptrdiff_t e = e0; e < e1 - FC_N; e += FC_N)                \
+                    FC_VCOPY(trow + e * FC_E, irow + e * FC_E);                 \
+                FC_VCOPY(trow + (e1 - FC_N) * FC_E, irow + (e1 - FC_N) * FC_E); \
+                if (e1 < tp)                                                    \
+                    FC_VCOPY(trow + e1 * FC_E, FC_FN(zeros));                   \
+            } else {                                                            \
+                memset(trow, 0, (size_t)e0 * FC_E * sizeof(FC_S));              \
+                memcpy(trow + e0 * FC_E, irow + e0 * FC_E,                      \
+                       (size_t)(e1 - e0) * FC_E * sizeof(FC_S));                \
+                memset(trow + e1 * FC_E, 0, (size_t)(tp - e1) * FC_E * sizeof(FC_S)); \
+            }                                                                   \
         }                                                                       \
         FC_VT ev[NR][1];                                                        \
         {                                                                       \
@@ -559,6 +577,174 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
 #undef FC_COPYOUT
 }
 
+/* Long single kernel rows of real types (kh == 1, kw > FC_SLIDE_TAPS: a
+   maxlag window, 201 outputs x 10^6 taps).  The same FMAs in the same
+   order as FC_SLIDE's tiles (and FC_SCALAR): per output, tap tile t, then
+   phase s, then j = t + s, t + s + N, ...; only the grouping of the output
+   vectors differs, which never changes a sum.  Per tap tile, the outputs
+   go in groups of FC_LONG_MIN..FC_LONG_MAX vectors, as even as possible:
+   each group keeps that many FMA chains in flight (FMA latency x pipes),
+   where FC_ROWS's leftover blocks of 1-2 vectors (and a ragged tail
+   vector) would wait on one chain each; a ragged end is covered by moving
+   the last group back to end at the last output (its overlapped lanes are
+   the same sums), accumulated in a buffer of its own.  The first group
+   prefetches the next tile of taps and input (from memory: the kernel is
+   read once). */
+#ifndef FC_LONG_MIN   /* (2 x FC_LONG_MAX + 1 registers) */
+#define FC_LONG_MIN 6
+#define FC_LONG_MAX 7
+#endif
+#if FC_KIND == FC_K_REAL && FC_SLIDE1_ON
+#define FC_LONG_STEP(NC, u)                                                     \
+    do {                                                                        \
+        const FC_VT w = k[(q + (u)) * FC_N + s] - (FC_VT){0};                   \
+        if (pfs) {                                                              \
+            __builtin_prefetch(k + FC_SLIDE_TAPS + (q + (u)) * FC_N, 0, 2);     \
+            __builtin_prefetch(src + FC_SLIDE_TAPS + (q + (u)) * FC_N, 0, 2);   \
+        }                                                                       \
+        _Pragma("GCC unroll 16")                                                \
+        for (int c = 0; c < NC; c++)                                            \
+            acc[c] += w * win[((u) + c) % NC];                                  \
+        if (q + (u) + 1 < qe)                                                   \
+            win[(u)] = FC_FN(loadu)(src + (q + (u) + NC) * FC_W + s);           \
+    } while (0)
+/* One group of NC output vectors, taps [0, tw) of a tile: acc_io holds
+   the group's sums (read unless `first`, stored). */
+#define FC_LONG_GROUP(NC)                                                       \
+    static void FC_FN(long##NC)(FC_S *restrict acc_io, const FC_S *restrict src, \
+                                const FC_S *restrict k, ptrdiff_t tw, int first, int pf) \
+    {                                                                           \
+        FC_VT acc[NC];                                                          \
+        for (int c = 0; c < NC; c++)                                            \
+            acc[c] = first ? (FC_VT){0} : FC_FN(loadu)(acc_io + c * FC_W);      \
+        for (ptrdiff_t s = 0; s < FC_N && s < tw; s++) {                        \
+            const ptrdiff_t qe = (tw - s + FC_N - 1) / FC_N;                    \
+            const int pfs = pf && s == 0;                                       \
+            FC_VT win[NC];                                                      \
+            _Pragma("GCC unroll 16")                                            \
+            for (int c = 0; c < NC; c++)                                        \
+                win[c] = FC_FN(loadu)(src + c * FC_W + s);                      \
+            ptrdiff_t q = 0;                                                    \
+            for (; q + NC <= qe; q += NC) {                                     \
+                _Pragma("GCC unroll 16")                                        \
+                for (int u = 0; u < NC; u++)                                    \
+                    FC_LONG_STEP(NC, u);                                        \
+            }                                                                   \
+            _Pragma("GCC unroll 16")                                            \
+            for (int u = 0; u < NC; u++) {                                      \
+                if (q + u >= qe)                                                \
+                    break;                                                      \
+                FC_LONG_STEP(NC, u);                                            \
+            }                                                                   \
+        }                                                                       \
+        for (int c = 0; c < NC; c++)                                            \
+            FC_FN(storeu)(acc_io + c * FC_W, acc[c]);                           \
+    }
+#define FC_LONG_HAS(NC) (FC_LONG_MIN <= (NC) && (NC) <= FC_LONG_MAX)
+#if FC_LONG_HAS(4)
+FC_LONG_GROUP(4)
+#endif
+#if FC_LONG_HAS(5)
+FC_LONG_GROUP(5)
+#endif
+#if FC_LONG_HAS(6)
+FC_LONG_GROUP(6)
+#endif
+#if FC_LONG_HAS(7)
+FC_LONG_GROUP(7)
+#endif
+#if FC_LONG_HAS(8)
+FC_LONG_GROUP(8)
+#endif
+#if FC_LONG_HAS(9)
+FC_LONG_GROUP(9)
+#endif
+#if FC_LONG_HAS(10)
+FC_LONG_GROUP(10)
+#endif
+#if FC_LONG_MIN < 4 || FC_LONG_MAX > 10
+#error "FC_LONG_MIN..FC_LONG_MAX: groups of 4 to 10 vectors"
+#endif
+#define FC_LONG_CASE(NC)                                                        \
+    case NC:                                                                    \
+        FC_FN(long##NC)(acc_io, src, k, tw, first, pf);                         \
+        break;
+
+static void FC_FN(long_group)(ptrdiff_t nc, FC_S *acc_io, const FC_S *src, const FC_S *k,
+                              ptrdiff_t tw, int first, int pf)
+{
+    switch (nc) {
+#if FC_LONG_HAS(4)
+        FC_LONG_CASE(4)
+#endif
+#if FC_LONG_HAS(5)
+        FC_LONG_CASE(5)
+#endif
+#if FC_LONG_HAS(6)
+        FC_LONG_CASE(6)
+#endif
+#if FC_LONG_HAS(7)
+        FC_LONG_CASE(7)
+#endif
+#if FC_LONG_HAS(8)
+        FC_LONG_CASE(8)
+#endif
+#if FC_LONG_HAS(9)
+        FC_LONG_CASE(9)
+#endif
+#if FC_LONG_HAS(10)
+        FC_LONG_CASE(10)
+#endif
+    default:
+        break;
+    }
+}
+
+/* Outputs [0, cols) of one row (cols >= FC_LONG_MIN vectors), all kw taps,
+   in column chunks of about FC_TILE outputs. */
+static void FC_FN(long_row)(FC_S *out, const FC_S *in, const FC_S *k, ptrdiff_t kw,
+                            ptrdiff_t cols, int accumulate)
+{
+    FC_S last[FC_LONG_MAX * FC_W] __attribute__((aligned(64)));
+    const ptrdiff_t nch = (cols + FC_TILE - 1) / FC_TILE;
+    for (ptrdiff_t ch = 0; ch < nch; ch++) {
+        const ptrdiff_t c0 = cols * ch / nch, c1 = cols * (ch + 1) / nch;
+        const ptrdiff_t nv = (c1 - c0 + FC_N - 1) / FC_N;  /* vectors, a ragged one too */
+        ptrdiff_t ng = (nv + FC_LONG_MAX - 1) / FC_LONG_MAX;
+        if (ng == 1 && nv * FC_N > c1 - c0)   /* (one group cannot end at c1) */
+            ng = 2;
+        /* widths: nv split evenly, or (too few vectors for that) groups of
+           FC_LONG_MIN; laid out from c0, the last moved back to end at c1,
+           overlapping the one before */
+        const int even = nv >= ng * FC_LONG_MIN;
+        const ptrdiff_t base = even ? nv / ng : FC_LONG_MIN, extra = even ? nv % ng : 0;
+        const ptrdiff_t wl = base;                        /* the last group's width */
+        const ptrdiff_t xl = c1 - wl * FC_N;              /* and its first output */
+        if (accumulate)
+            memcpy(last, out + xl, (size_t)(wl * FC_W) * sizeof(FC_S));
+        for (ptrdiff_t t = 0; t < kw; t += FC_SLIDE_TAPS) {
+            const ptrdiff_t tw = kw - t < FC_SLIDE_TAPS ? kw - t : FC_SLIDE_TAPS;
+            const int first = t == 0 && !accumulate;
+            ptrdiff_t x = c0;
+            for (ptrdiff_t g = 0; g + 1 < ng; g++) {
+                const ptrdiff_t w = base + (g < extra);
+                FC_FN(long_group)(w, out + x, in + x + t, k + t, tw, first, g == 0);
+                x += w * FC_N;
+            }
+            FC_FN(long_group)(wl, last, in + xl + t, k + t, tw, first, ng == 1);
+        }
+        memcpy(out + xl, last, (size_t)(wl * FC_W) * sizeof(FC_S));
+    }
+}
+#undef FC_LONG_STEP
+#undef FC_LONG_GROUP
+#undef FC_LONG_CASE
+#undef FC_LONG_HAS
+#define FC_LONG 1
+#else
+#define FC_LONG 0
+#endif
+
 void FC_FN(fc_corr2d_valid)(struct fc_band *b)
 {
     FC_S *restrict out = (FC_S *)b->out;
@@ -566,6 +752,14 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
     const FC_S *restrict k = (const FC_S *)b->k;
     const ptrdiff_t ldo = b->ldo, ldi = b->ldi, kh = b->kh, kw = b->kw;
     const ptrdiff_t rows = b->rows, cols = b->cols;
+    if (FC_LONG && kh == 1 && kw > FC_SLIDE_TAPS && cols >= FC_LONG_MIN * FC_N) {
+#if FC_LONG
+        for (ptrdiff_t r = 0; r < rows; r++)
+            FC_FN(long_row)(out + r * ldo, in + r * ldi, k, kw, cols, b->accumulate);
+#endif
+        b->done_before = b->done_after = 0;
+        return;
+    }
     if (FC_SLIDE1 && kh == 1 && kw > FC_SLIDE_TAPS) {
         /* A single-row kernel longer than a tap tile (FC_SLIDE): tile by
            tile over all the outputs, accumulating, so that each tile of
@@ -603,13 +797,14 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
        border code for them.  Whether it does depends only on the
        arguments, not on the addresses (so neither do the results). */
     ptrdiff_t padl = 0, padr = 0;
-    FC_S pt[FC_PADTMP / sizeof(FC_S)] __attribute__((aligned(64)));
+    /* (+ a spare vector: FC_EDGE's zeros past a row end in whole vectors) */
+    FC_S pt[FC_PADTMP / sizeof(FC_S) + FC_W] __attribute__((aligned(64)));
     const ptrdiff_t row_start = b->row_start;
     {
         const size_t es = sizeof(FC_S) * FC_E;
         if (!FC_NARROW && !accumulate && rows > 0 && cols >= 2 * FC_N && row_start >= 0 &&
             (uintptr_t)out % es == 0 &&
-            (size_t)(kh + FC_BR - 1) * (size_t)(FC_N + kw - 1) * es <= sizeof pt) {
+            (size_t)(kh + FC_BR - 1) * (size_t)(FC_N + kw - 1) * es <= FC_PADTMP) {
             const ptrdiff_t cl = row_start % FC_N;
             const ptrdiff_t cr = (FC_N - (row_start + cols) % FC_N) % FC_N;
             padl = cl <= b->edge_before ? cl : 0;
@@ -678,11 +873,15 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
 
 #undef FC_TAPS
 #undef FC_EDGE
+#undef FC_VCOPY
 #undef FC_ODD_STREAM
 #undef FC_SLIDE
 #undef FC_SLIDE_STEP
 #undef FC_SLIDE_TAPS
 #undef FC_SLIDE1
+#undef FC_LONG
+#undef FC_LONG_MIN
+#undef FC_LONG_MAX
 #undef FC_COMPUTE
 #undef FC_BLOCK
 #undef FC_STORE_BLOCK

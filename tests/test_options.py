@@ -518,6 +518,39 @@ def test_maxlag_long_signals_split_between_threads(dtype):
           np.full(one.shape, np.abs(a.astype(float)).sum() * np.abs(b.astype(float)).max() + 1))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.uint8, np.int64])
+@pytest.mark.parametrize("n1,n2", [(5003, 4000), (3000, 7001)])
+def test_maxlag_long_kernel_same_bits_as_full(dtype, n1, n2):
+    # Kernels longer than a tap tile (2048) go through the long-row kernel
+    # (fc_simd_impl.h, FC_LONG: groups of output vectors, the last one moved
+    # back over the one before to end at the last output).  Every output
+    # keeps its tap order, so a maxlag window (a few dozen to a few hundred
+    # outputs, in groups laid out differently, or too few for a group) has
+    # the bits of the same lags of the full result (thousands of outputs,
+    # other groups) and of the 'valid' windows of the padded input, for
+    # every thread count.
+    rng = np.random.default_rng(21)
+    a, b = rand(rng, n1, dtype), rand(rng, n2, dtype)
+    full = correlate(a, b, method="direct", workers=1)
+    close(full, ref_correlate(a, b, "full"), abs_bound(ref_correlate, a, b, "full"))
+    for maxlag in (37, 100, 123, 333):
+        lo = n2 - 1 - maxlag
+        exp = full[lo:lo + 2 * maxlag + 1]
+        for workers in (1, 2):
+            got = correlate(a, b, maxlag=maxlag, method="direct", workers=workers)
+            np.testing.assert_array_equal(got, exp, err_msg=f"maxlag={maxlag} workers={workers}")
+    # a 2-D input of long single kernel rows, rows and columns split between threads
+    x = rand(rng, (3, 2 * n2 + 77), dtype)
+    k = rand(rng, (1, n2), dtype)
+    one = correlate(x, k, "valid", method="direct", workers=1)
+    np.testing.assert_array_equal(one, correlate(x, k, "valid", method="direct", workers=2))
+    for r in range(3):
+        np.testing.assert_array_equal(one[r], correlate(x[r], k[0], "valid", method="direct"))
+        for c0, c1 in ((0, 70), (3, 78), (11, 78)):   # (ragged, too few for a group)
+            np.testing.assert_array_equal(
+                one[r, c0:c1], correlate(x[r, c0:c1 + n2 - 1], k[0], "valid", method="direct"))
+
+
 def test_direct_border_rows_every_boundary():
     # the border rows of small images, under every boundary
     rng = np.random.default_rng(20)

@@ -167,7 +167,11 @@ def _pad_columns(xw, xshape, kshape, oshape, offsets):
     same as the SIMD kernel's: the added zeros contribute exact zeros."""
     n, m, L, s = xshape[-1], kshape[-1], oshape[-1], offsets[-1]
     pad_left, pad_right = max(0, -s), max(0, L + s + m - 1 - n)
-    padded = np.zeros(xshape[:-1] + (n + pad_left + pad_right,), dtype=xw.dtype)
+    # (only the added columns zeroed: np.zeros of a buffer from the heap
+    # writes every byte before the copy writes them again)
+    padded = _memory.empty(xshape[:-1] + (n + pad_left + pad_right,), xw.dtype)
+    padded[..., :pad_left] = 0
+    padded[..., pad_left + n:] = 0
     padded[..., pad_left:pad_left + n] = xw.reshape(xshape)
     return padded, padded.shape, offsets[:-1] + (s + pad_left,)
 
