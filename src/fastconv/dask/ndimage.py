@@ -152,7 +152,9 @@ def _lazy(func, input, args, kwargs):
     before, after, modes, box = _reach(calls, ndim)
     axes = []
     for a in range(ndim):
-        align = SIMD_ALIGN if a == ndim - 1 else (RESTART if box[a] else ROW_ALIGN)
+        # (running sums restart every RESTART samples along rows and columns
+        # alike, and RESTART is a multiple of SIMD_ALIGN)
+        align = RESTART if box[a] else SIMD_ALIGN if a == ndim - 1 else ROW_ALIGN
         axes.append(_axis_blocks(arr.shape[a], arr.chunks[a], before[a], after[a],
                                  modes[a], align))
     name = f"fastconv-{func.__name__}-" + tokenize(arr.name, func.__name__, args, kwargs)
