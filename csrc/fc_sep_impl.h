@@ -15,6 +15,21 @@
 #define SEP_I SEP_T
 #define SEP_I_IS_T 1
 #endif
+/* acc + w * x.  Where the instruction set has FMA the compiler contracts
+   the vector loops' `a += w * v` into one rounding; the scalar loops (row
+   tails, border columns) say so explicitly, so that a column gets the same
+   bits whichever loop computes it (its place in the row decides that: a
+   block of a dask array has other tails than the whole array).  Integers
+   wrap as before. */
+#ifndef SEP_MADD
+#ifdef __FMA__
+#define SEP_MADD(acc, w, x)                                                     \
+    _Generic((acc), float: __builtin_fmaf((w), (x), (acc)),                    \
+             double: __builtin_fma((w), (x), (acc)), default: (acc) + (w) * (x))
+#else
+#define SEP_MADD(acc, w, x) ((acc) + (w) * (x))
+#endif
+#endif
 /* columns per accumulator block: 4 vectors (horizontal), 2 vectors for
    each of SEP_R rows (vertical) */
 #define SEP_CH (4 * SEP_VBYTES / (int)sizeof(SEP_T))
@@ -36,7 +51,7 @@ static inline void SEP_FN(fc_sep_vsum)(const SEP_I *const *rows, int64_t off, co
             const SEP_I *q = rows[i] + off + c;
             SEP_T wi = w[i];
             for (int k = 0; k < SEP_CH; k++)
-                acc[k] += wi * (SEP_T)q[k];
+                acc[k] = SEP_MADD(acc[k], wi, (SEP_T)q[k]);
         }
         for (int k = 0; k < SEP_CH; k++)
             out[c + k] = acc[k];
@@ -44,7 +59,7 @@ static inline void SEP_FN(fc_sep_vsum)(const SEP_I *const *rows, int64_t off, co
     for (; c < n; c++) {
         SEP_T acc = w[0] * (SEP_T)rows[0][off + c];
         for (int64_t i = 1; i < m; i++)
-            acc += w[i] * (SEP_T)rows[i][off + c];
+            acc = SEP_MADD(acc, w[i], (SEP_T)rows[i][off + c]);
         out[c] = acc;
     }
 }
@@ -95,7 +110,7 @@ static inline void SEP_FN(fc_sep_vsumR)(const SEP_I *const *rows, int64_t off, c
         for (int64_t cc = c; cc < n; cc++) {
             SEP_T acc = w[0] * (SEP_T)rows[r][off + cc];
             for (int64_t i = 1; i < m; i++)
-                acc += w[i] * (SEP_T)rows[r + i][off + cc];
+                acc = SEP_MADD(acc, w[i], (SEP_T)rows[r + i][off + cc]);
             out[r * os + cc] = acc;
         }
 }
@@ -127,7 +142,7 @@ static inline void SEP_FN(fc_sep_hsum)(const SEP_T *restrict t, const SEP_T *w, 
     for (; c < n; c++) {
         SEP_T acc = w[0] * t[c];
         for (int64_t j = 1; j < m; j++)
-            acc += w[j] * t[c + j];
+            acc = SEP_MADD(acc, w[j], t[c + j]);
         out[c] = acc;
     }
 }
@@ -256,7 +271,7 @@ static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_I *const 
         for (int r = 0; r < R; r++) {
             SEP_T acc = w[0] * SEP_FN(fc_sep_at)(rows[r], j, fill);
             for (int64_t i = 1; i < m; i++)
-                acc += w[i] * SEP_FN(fc_sep_at)(rows[r + i], j, fill);
+                acc = SEP_MADD(acc, w[i], SEP_FN(fc_sep_at)(rows[r + i], j, fill));
             T[r * W + t] = acc;
         }
     }

@@ -27,14 +27,13 @@ function on the chunk plus that halo and keeps the chunk's outputs:
 * block starts sit where the whole array's SIMD vectors (last axis,
   `SIMD_ALIGN`), row groups (`ROW_ALIGN`) and running-sum restarts (box
   axes, `_separable.RESTART`) start, so each output is computed by the same
-  code in the same order as on the whole array: for 1-D and 2-D input the
-  values are bit-identical to ``fastconv.ndimage`` on the whole array
-  (every filter, mode and dtype; tests/test_dask_ndimage.py).  With 3 or
-  more dimensions a pass along an axis other than the last two is
-  vectorised over the flattened later axes, which a block lays out
-  differently: floating values then agree to rounding (the same taps in the
-  same order, some with a fused multiply-add where the whole array's
-  scalar tail has none, or the reverse); integer outputs are exact always.
+  code in the same order as on the whole array: the values are
+  bit-identical to ``fastconv.ndimage`` on the whole array (every filter,
+  mode and dtype, 1-D to 3-D; tests/test_dask_ndimage.py).  A pass along an
+  axis other than the last two runs over the flattened later axes, whose
+  row tails and border columns a block lays out differently; the separable
+  passes' scalar loops round as their vector loops do (csrc/fc_sep_impl.h,
+  SEP_MADD), so the same taps in the same order give the same bits.
 """
 import inspect
 
@@ -191,7 +190,7 @@ def _docstring(name):
     return f"""Lazy `fastconv.ndimage.{name}` of a dask array (``scipy.ndimage.{name}``).
 
     The values, shape and dtype of ``fastconv.ndimage.{name}`` on the whole
-    array (bit for bit for 1-D and 2-D input, to rounding beyond); any
+    array (bit for bit); any
     chunking; the mode applies at the array's true edges only.
 
 {params}    Returns
