@@ -210,13 +210,6 @@ SPARSE_SECONDS_PER_TAP = 3e-10
 _STRIP_DOUBLES = 1 << 15
 
 
-def _valid(a, mask):
-    inv = np.isnan(a)
-    if mask is not None:
-        inv |= mask
-    return ~inv
-
-
 def _sparse_origins(bad, shape, kernel, mode, bound, vfill, plan, method):
     """The origins of the sparse weights (`_origins`) when they are cheaper
     than a convolution of the validity, else None.
@@ -386,7 +379,11 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
             doubt = np.nonzero(doubt) if ndoubt <= _gather_limit(weight.size, kernel.size) \
                 else None
     if interpolate and ndoubt:
-        valid = v != 0 if origins is None else _valid(a, mask)
+        if origins is None:
+            valid = v != 0
+        else:   # (no validity array was written: from the listed samples)
+            valid = np.ones(a.shape, bool)
+            valid.reshape(-1)[invalid().reshape(-1)] = False
         empty = _empty_windows(doubt, res.shape, valid, kernel, mode, bound, vfill, conv)
         if empty.any():
             inner = _inner(a.shape, kernel.shape)

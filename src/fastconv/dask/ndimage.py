@@ -190,8 +190,8 @@ def _docstring(name):
     return f"""Lazy `fastconv.ndimage.{name}` of a dask array (``scipy.ndimage.{name}``).
 
     The values, shape and dtype of ``fastconv.ndimage.{name}`` on the whole
-    array (bit for bit); any
-    chunking; the mode applies at the array's true edges only.
+    array (bit for bit); any chunking; the mode applies at the array's true
+    edges only.
 
 {params}    Returns
     -------
