@@ -43,7 +43,9 @@
 #     and test_ndimage.py) and tests/test_dask.py (a cluster of worker
 #     processes; its blocks run the same core as test_direct.py).
 #     It runs once per ISA in $ISAS (FASTCONV_ISA=...), the first time in full,
-#     then test_direct.py and test_properties.py only.
+#     then only the tests of the code FASTCONV_ISA switches (the direct and
+#     FFT kernels): test_direct.py, test_properties.py, test_options.py (the
+#     dtype= conversions, batching, maxlag) and test_fftcore.py.
 #
 # Exit status: 0 when every run passed with no sanitizer report.
 set -euo pipefail
@@ -125,7 +127,8 @@ for isa in $ISAS; do
         args=(tests -m "not slow" --ignore=tests/test_memory.py --ignore=tests/test_scipy_suite.py
               --ignore=tests/test_dask.py)
     else
-        args=(tests/test_direct.py tests/test_properties.py -m "not slow")
+        args=(tests/test_direct.py tests/test_properties.py tests/test_options.py
+              tests/test_fftcore.py -m "not slow")
     fi
     first=0
     echo "== FASTCONV_ISA=$isa pytest ${args[*]}"
