@@ -4,6 +4,7 @@
    real and unsigned rows of fc_types.h (complex kernels stay dense). */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "fc_boundary.h"
 #include "fc_sep.h"
 

@@ -394,29 +394,35 @@ done:
 /* (float rows: the float32 instantiation's passes, in this same file) */
 #define SEP_F32(name) SEP_NAME3(name, f32, SEP_ISA)
 /* the uint8 outputs o[0, n) of the float sums s (fc_sep.h fc_sep_rows_u8):
-   64 columns cast at once; a block holding a sum within tol of an integer
-   other than 0 is looked at again column by column, and those sums are
-   recomputed in float64 (fc_sep_ndi_u8) from their window of m samples:
-   rows[i][c] (a vertical pass), else t[c + i] */
+   cast at once, a byte near[c] set for each sum within tol of an integer
+   other than 0 (a = |s - trunc(s)|, exact); those (found 32 bytes at a
+   time, when the row has any) are recomputed in float64 (fc_sep_ndi_u8)
+   from their window of m samples: rows[i][c] (a vertical pass), else
+   t[c + i]. */
 static void SEP_FN(fc_sep_u8store)(const float *s, int64_t n, uint8_t *restrict o, float tol,
                                    const float *const *rows, const float *t,
-                                   const double *w64, int64_t m, int sym, double *vals)
+                                   const double *w64, int64_t m, int sym, double *vals,
+                                   uint8_t *restrict near)
 {
-    for (int64_t c0 = 0; c0 < n; c0 += 64) {
-        int64_t c1 = c0 + 64 < n ? c0 + 64 : n;
-        int near = 0;
-        for (int64_t c = c0; c < c1; c++) {   /* (a: |s - trunc(s)|, exact) */
-            int32_t k = (int32_t)s[c];
-            float a = __builtin_fabsf(s[c] - (float)k);
-            o[c] = (uint8_t)k;
-            near |= ((a <= tol) & (k != 0)) | (a >= 1.0f - tol);
-        }
-        if (!near)
+    int any = 0;
+    for (int64_t c = 0; c < n; c++) {
+        int32_t k = (int32_t)s[c];
+        float a = __builtin_fabsf(s[c] - (float)k);
+        int f = ((a <= tol) & (k != 0)) | (a >= 1.0f - tol);
+        o[c] = (uint8_t)k;
+        near[c] = (uint8_t)f;
+        any |= f;
+    }
+    if (!any)
+        return;
+    for (int64_t c0 = 0; c0 < n; c0 += 32) {
+        uint64_t w[4] = {1, 0, 0, 0};
+        if (c0 + 32 <= n)
+            memcpy(w, near + c0, 32);
+        if (!(w[0] | w[1] | w[2] | w[3]))
             continue;
-        for (int64_t c = c0; c < c1; c++) {
-            int32_t k = (int32_t)s[c];
-            float a = __builtin_fabsf(s[c] - (float)k);
-            if (!((a <= tol && k != 0) || a >= 1.0f - tol))
+        for (int64_t c = c0; c < c0 + 32 && c < n; c++) {
+            if (!near[c])
                 continue;
             for (int64_t i = 0; i < m; i++)
                 vals[i] = rows ? (double)rows[i][c] : (double)t[c + i];
@@ -461,7 +467,7 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
     const int64_t W = nx + mv - 1, K = mu + SEP_R, offx = hp ? hp->off : 0;
     float *T = malloc(sizeof(float) * (size_t)(SEP_R * nx + 2 * W + 1));
     float *ring = vp ? malloc(sizeof(float) * (size_t)(K * nx + 1)) : NULL;
-    uint8_t *mid = malloc((size_t)(SEP_R * nx + 1));
+    uint8_t *mid = malloc((size_t)((SEP_R + 1) * nx + 1)), *nearb = mid + SEP_R * nx;
     int64_t *tag = malloc(sizeof(int64_t) * (size_t)K);
     const float **rows = malloc(sizeof(float *) * (size_t)K);
     int64_t *jx = malloc(sizeof(int64_t) * (size_t)(W + 1));
@@ -498,7 +504,8 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
                 SEP_F32(fc_sep_vsum)(rows, 0, vp->w, mu, T, nx);
             for (int r = 0; r < R; r++)
                 SEP_FN(fc_sep_u8store)(T + r * nx, nx, hp ? mid + r * nx : out + (y + r - r0) * nx,
-                                       vp->tol, rows + r, NULL, vp->w64, mu, vp->sym, vals);
+                                       vp->tol, rows + r, NULL, vp->w64, mu, vp->sym, vals,
+                                       nearb);
         }
         if (hp)
             for (int r = 0; r < R; r++) {
@@ -506,7 +513,7 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
                                      fill, hrow, W);
                 SEP_F32(fc_sep_hsum)(hrow, hp->w, mv, h, nx);
                 SEP_FN(fc_sep_u8store)(h, nx, out + (y + r - r0) * nx, hp->tol, NULL, hrow,
-                                       hp->w64, mv, hp->sym, vals);
+                                       hp->w64, mv, hp->sym, vals, nearb);
             }
         y += R;
     }
