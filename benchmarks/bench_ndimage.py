@@ -5,7 +5,7 @@ Every row is measured in this one run, interleaved (medians of rounds that
 alternate the compared calls), on one thread (fastconv.set_workers(1),
 cv2.setNumThreads(1)) unless the row says workers=2.
 
-    PYTHONPATH=src python benchmarks/bench_ndimage.py [--repeats N] [--size N]
+    PYTHONPATH=src python benchmarks/bench_ndimage.py [--repeats N] [--size N] [--only TEXT]
 
 Rows (2048^2 unless said):
 * gaussian_filter, sigma 1, 2, 4, 8, float32 and uint8, mode 'reflect',
@@ -41,6 +41,10 @@ def _one_thread(fn, workers=1):
     return call
 
 
+def _wanted(label, opts):
+    return opts.only in label
+
+
 def _row(label, t, flops):
     ms = {k: v * 1e3 for k, v in t.items()}
     fc = ms["fastconv"]
@@ -57,6 +61,9 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--size", type=int, default=2048)
     ap.add_argument("--skip-scipy", action="store_true", help="no scipy columns (faster)")
+    ap.add_argument("--only", default="",
+                    help="run only the rows whose label contains this text "
+                         "(e.g. 'gaussian_filter uint8')")
     opts = ap.parse_args(argv)
     if cv2 is not None:
         cv2.setNumThreads(1)
@@ -70,6 +77,8 @@ def main(argv=None):
     for dt, img in images.items():
         for sigma in (1, 2, 4, 8):
             r = int(4.0 * sigma + 0.5)
+            if not _wanted(f"gaussian_filter {dt} sigma={sigma}", opts):
+                continue
             calls = {"fastconv": _one_thread(lambda: fndi.gaussian_filter(img, sigma))}
             if not opts.skip_scipy:
                 calls["scipy"] = lambda: sndi.gaussian_filter(img, sigma)
@@ -81,6 +90,8 @@ def main(argv=None):
 
     img = images["float32"]
     for size in (3, 15, 63):
+        if not _wanted(f"uniform_filter float32 size={size}", opts):
+            continue
         calls = {"fastconv": _one_thread(lambda: fndi.uniform_filter(img, size))}
         if not opts.skip_scipy:
             calls["scipy"] = lambda: sndi.uniform_filter(img, size)
@@ -92,6 +103,8 @@ def main(argv=None):
     vol = rng.random((512, 512, 64), dtype=np.float32)
     w9 = rng.random(9)
     for axis in range(3):
+        if not _wanted(f"correlate1d 512x512x64 f32 axis={axis}", opts):
+            continue
         calls = {"fastconv": _one_thread(lambda: fndi.correlate1d(vol, w9, axis=axis))}
         if not opts.skip_scipy:
             calls["scipy"] = lambda: sndi.correlate1d(vol, w9, axis=axis)
@@ -100,6 +113,8 @@ def main(argv=None):
 
     for sigma in (1, 2, 4, 8):
         r = int(4.0 * sigma + 0.5)
+        if not _wanted(f"gaussian_filter float32 sigma={sigma} workers=2", opts):
+            continue
         calls = {"fastconv": _one_thread(lambda: fndi.gaussian_filter(img, sigma), 2),
                  "workers=1": _one_thread(lambda: fndi.gaussian_filter(img, sigma), 1)}
         _row(f"gaussian_filter float32 sigma={sigma} workers=2", interleaved(calls, opts.repeats),

@@ -50,6 +50,34 @@ enum fc_sep_type { FC_SEP_F32 = 0, FC_SEP_F64, FC_SEP_U8, FC_SEP_U16, FC_SEP_U32
 /* rows [r0, r1) of one plane; returns 0, or -1 when out of memory */
 int fc_sep_rows(int type, const struct fc_sep_geom *g, const void *x, const void *u,
                 const void *v, const void *fill, void *out, int64_t r0, int64_t r1);
+/* 1-D passes of a uint8 plane into a uint8 output as scipy.ndimage stores
+   an integer output (fastconv.ndimage): a vertical pass (vp; NULL: none)
+   and then a horizontal pass (hp; NULL: none) on its uint8 result, rows
+   [r0, r1) of the output (of the input's shape; `out` points at row r0).
+   A pass sums in float32 (w: its float32 taps, off: its window offset; the
+   fill value an integer 0..255) and stores a sum s as (uint8_t)(int32_t)s,
+   which is ndimage's cast of its float64 sum unless an integer other than 0
+   lies within `tol` of s (tol bounds the difference of the two sums,
+   _ndi_filters.py): those sums are recomputed from the float64 taps w64 in
+   ndimage's order (fc_sep_ndi_u8; sym: ndimage's symmetry of w64).  g:
+   ny, nx, bnd_y, bnd_x.  Returns 0, or -1 when out of memory. */
+struct fc_sep_u8pass {
+    const float *w;
+    const double *w64;
+    int64_t m, off;
+    int sym;
+    float tol;
+};
+int fc_sep_rows_u8(const struct fc_sep_geom *g, const uint8_t *x, float fill,
+                   const struct fc_sep_u8pass *vp, const struct fc_sep_u8pass *hp,
+                   uint8_t *out, int64_t r0, int64_t r1);
+/* scipy.ndimage's correlate1d sum of the m values `vals` (the window, in
+   order) with the float64 taps w: a symmetric (sym 1) or antisymmetric
+   (-1) odd kernel pairs the taps about the centre, outermost pair first,
+   else the sum starts from the last tap and adds the others in order; no
+   fused multiply-add (fc_sep.c is built without one), as ndimage's
+   baseline x86-64 build.  Then its C cast to uint8 (through int32). */
+uint8_t fc_sep_ndi_u8(const double *vals, const double *w, int64_t m, int sym);
 /* 0 baseline, 1 AVX2, 2 AVX-512 (as fc_kernels.h); returns the one in use */
 int fc_sep_select(int isa);
 #endif

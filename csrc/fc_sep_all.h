@@ -4,6 +4,7 @@
    real and unsigned rows of fc_types.h (complex kernels stay dense). */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "fc_boundary.h"
 #include "fc_sep.h"
 
@@ -55,7 +56,9 @@ static inline void fc_sep_interior(const struct fc_sep_geom *g, int64_t W, int64
 #define SEP_T float
 #define SEP_I uint8_t
 #define SEP_TN f32u8
+#define SEP_U8OUT 1     /* and its uint8-output pass (fc_sep_rows_u8) */
 #include "fc_sep_impl.h"
+#undef SEP_U8OUT
 #undef SEP_I
 #undef SEP_TN
 #define SEP_I uint16_t
@@ -102,4 +105,12 @@ int SEP_ENTRY_NAME(fc_sep_rows, SEP_ISA)(int type, const struct fc_sep_geom *g, 
     case FC_SEP_F64_U16: SEP_CALL2(f64u16, double, uint16_t);
     default: return -1;
     }
+}
+
+int SEP_ENTRY_NAME(fc_sep_u8rows, SEP_ISA)(const struct fc_sep_geom *g, const uint8_t *x,
+                                           float fill, const struct fc_sep_u8pass *vp,
+                                           const struct fc_sep_u8pass *hp, uint8_t *out,
+                                           int64_t r0, int64_t r1)
+{
+    return SEP_ENTRY_NAME(fc_sep_u8rows_f32u8, SEP_ISA)(g, x, fill, vp, hp, out, r0, r1);
 }

@@ -390,6 +390,147 @@ done:
     return 0;
 }
 
+#ifdef SEP_U8OUT
+/* (float rows: the float32 instantiation's passes, in this same file) */
+#define SEP_F32(name) SEP_NAME3(name, f32, SEP_ISA)
+/* the uint8 outputs o[0, n) of the float sums s (fc_sep.h fc_sep_rows_u8):
+   cast at once, a byte near[c] set for each sum within tol of an integer
+   other than 0 (a = |s - trunc(s)|, exact); those (found 32 bytes at a
+   time, when the row has any) are recomputed in float64 (fc_sep_ndi_u8)
+   from their window of m samples: rows[i][c] (a vertical pass), else
+   t[c + i]. */
+static void SEP_FN(fc_sep_u8store)(const float *s, int64_t n, uint8_t *restrict o, float tol,
+                                   const float *const *rows, const float *t,
+                                   const double *w64, int64_t m, int sym, double *vals,
+                                   uint8_t *restrict near)
+{
+    int any = 0;
+    for (int64_t c = 0; c < n; c++) {
+        int32_t k = (int32_t)s[c];
+        float a = __builtin_fabsf(s[c] - (float)k);
+        int f = ((a <= tol) & (k != 0)) | (a >= 1.0f - tol);
+        o[c] = (uint8_t)k;
+        near[c] = (uint8_t)f;
+        any |= f;
+    }
+    if (!any)
+        return;
+    for (int64_t c0 = 0; c0 < n; c0 += 32) {
+        uint64_t w[4] = {1, 0, 0, 0};
+        if (c0 + 32 <= n)
+            memcpy(w, near + c0, 32);
+        if (!(w[0] | w[1] | w[2] | w[3]))
+            continue;
+        for (int64_t c = c0; c < c0 + 32 && c < n; c++) {
+            if (!near[c])
+                continue;
+            for (int64_t i = 0; i < m; i++)
+                vals[i] = rows ? (double)rows[i][c] : (double)t[c + i];
+            o[c] = fc_sep_ndi_u8(vals, w64, m, sym);
+        }
+    }
+}
+
+/* floats f[t] = p[off + t] for t in [lo, hi) (a loop the compiler
+   vectorises: GCC's vector conversion from uint8 lanes goes lane by lane),
+   else p[jx[t]] (jx[t] < 0 or no row p: the fill value), t in [0, W) */
+static void SEP_FN(fc_sep_u8row)(const uint8_t *p, int64_t off, int64_t lo, int64_t hi,
+                                 const int64_t *jx, float fill, float *restrict f, int64_t W)
+{
+    if (!p) {
+        for (int64_t t = 0; t < W; t++)
+            f[t] = fill;
+        return;
+    }
+    for (int64_t t = lo; t < hi; t++)
+        f[t] = (float)p[off + t];
+    for (int64_t t = 0; t < W; t++) {
+        if (t == lo)
+            t = hi;
+        if (t >= W)
+            break;
+        f[t] = jx[t] < 0 ? fill : (float)p[jx[t]];
+    }
+}
+
+/* fc_sep.h fc_sep_rows_u8.  The input rows of the vertical pass are
+   converted to float once each, into a ring of K = mu + SEP_R rows (a row's
+   slot: its unfolded index mod K, so the mu + R - 1 rows of R output rows
+   never share one); its uint8 results go to `mid` (R rows), which the
+   horizontal pass reads at once. */
+static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, float fill,
+                                 const struct fc_sep_u8pass *vp,
+                                 const struct fc_sep_u8pass *hp, uint8_t *out, int64_t r0,
+                                 int64_t r1)
+{
+    const int64_t nx = g->nx, mu = vp ? vp->m : 1, mv = hp ? hp->m : 1;
+    const int64_t W = nx + mv - 1, K = mu + SEP_R, offx = hp ? hp->off : 0;
+    float *T = malloc(sizeof(float) * (size_t)(SEP_R * nx + 2 * W + 1));
+    float *ring = vp ? malloc(sizeof(float) * (size_t)(K * nx + 1)) : NULL;
+    uint8_t *mid = malloc((size_t)((SEP_R + 1) * nx + 1)), *nearb = mid + SEP_R * nx;
+    int64_t *tag = malloc(sizeof(int64_t) * (size_t)K);
+    const float **rows = malloc(sizeof(float *) * (size_t)K);
+    int64_t *jx = malloc(sizeof(int64_t) * (size_t)(W + 1));
+    double *vals = malloc(sizeof(double) * (size_t)((mu > mv ? mu : mv) + 1));
+    int rc = -1;
+    if (!T || (vp && !ring) || !mid || !tag || !rows || !jx || !vals)
+        goto done;
+    float *hrow = T + SEP_R * nx, *h = hrow + W;
+    int64_t lo = -offx > 0 ? -offx : 0, hi = nx - offx < W ? nx - offx : W;
+    if (hi < lo)
+        hi = lo;
+    if (lo > W)
+        lo = hi = W;
+    for (int64_t t = 0; t < W; t++)
+        jx[t] = fc_fold(offx + t, nx, g->bnd_x);
+    for (int64_t k = 0; k < K; k++)
+        tag[k] = INT64_MIN;
+    for (int64_t y = r0; y < r1;) {
+        int R = r1 - y >= SEP_R ? SEP_R : 1;
+        if (vp) {
+            for (int64_t i = 0; i < mu + R - 1; i++) {
+                int64_t yi = y + vp->off + i, k = ((yi % K) + K) % K;
+                if (tag[k] != yi) {
+                    int64_t r = fc_fold(yi, g->ny, g->bnd_y);
+                    SEP_FN(fc_sep_u8row)(r < 0 ? NULL : x + r * nx, 0, 0, nx, NULL, fill,
+                                         ring + k * nx, nx);
+                    tag[k] = yi;
+                }
+                rows[i] = ring + k * nx;
+            }
+            if (R == SEP_R)
+                SEP_F32(fc_sep_vsumR)(rows, 0, vp->w, mu, T, nx, nx);
+            else
+                SEP_F32(fc_sep_vsum)(rows, 0, vp->w, mu, T, nx);
+            for (int r = 0; r < R; r++)
+                SEP_FN(fc_sep_u8store)(T + r * nx, nx, hp ? mid + r * nx : out + (y + r - r0) * nx,
+                                       vp->tol, rows + r, NULL, vp->w64, mu, vp->sym, vals,
+                                       nearb);
+        }
+        if (hp)
+            for (int r = 0; r < R; r++) {
+                SEP_FN(fc_sep_u8row)(vp ? mid + r * nx : x + (y + r) * nx, offx, lo, hi, jx,
+                                     fill, hrow, W);
+                SEP_F32(fc_sep_hsum)(hrow, hp->w, mv, h, nx);
+                SEP_FN(fc_sep_u8store)(h, nx, out + (y + r - r0) * nx, hp->tol, NULL, hrow,
+                                       hp->w64, mv, hp->sym, vals, nearb);
+            }
+        y += R;
+    }
+    rc = 0;
+done:
+    free(T);
+    free(ring);
+    free(mid);
+    free(tag);
+    free(rows);
+    free(jx);
+    free(vals);
+    return rc;
+}
+#undef SEP_F32
+#endif
+
 #undef SEP_CAT3
 #undef SEP_NAME3
 #undef SEP_FN

@@ -178,6 +178,53 @@ def test_integer_outputs_exact_where_truncation_shows():
         _same(fndi.uniform_filter(img, 3), sndi.uniform_filter(img, 3))
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_uint8_passes_exact(mode):
+    """uint8 in and out: float32 passes whose sums near an integer are
+    recomputed in ndimage's order (csrc/fc_sep.h fc_sep_rows_u8), exact on
+    random, binary and adversarial images (sums landing on integers and
+    halves), every order, origin, cval, 2-D (the passes fused) and 3-D."""
+    rng = np.random.default_rng(12)
+    images = [rng.integers(0, 256, (67, 150)).astype(np.uint8),
+              (rng.integers(0, 2, (40, 70)) * 255).astype(np.uint8),
+              rng.integers(0, 256, (6, 9, 40)).astype(np.uint8)]
+    for x in images:
+        cval = int(rng.integers(0, 256))
+        for order in range(4):
+            for sigma in (0.7, 1.0, (2.5, 1.2, 0.8)[: x.ndim]):
+                _same(fndi.gaussian_filter(x, sigma, order=order, mode=mode, cval=cval),
+                      sndi.gaussian_filter(x, sigma, order=order, mode=mode, cval=cval))
+        for w in ([0.5, 0.5], [0.25, 0.5, 0.25], [1, 0, -1], [0.1, 0.2, 0.3, 0.4]):
+            for axis in range(x.ndim):
+                for origin in (-1, 0):
+                    _same(fndi.correlate1d(x, w, axis, mode=mode, cval=cval, origin=origin),
+                          sndi.correlate1d(x, w, axis, mode=mode, cval=cval, origin=origin))
+        for f in ("sobel", "prewitt", "laplace"):
+            _same(getattr(fndi, f)(x, mode=mode), getattr(sndi, f)(x, mode=mode))
+    for c in range(256):        # c * (sum of weights) rounds below c for some c
+        img = np.full((9, 70), c, np.uint8)
+        _same(fndi.gaussian_filter(img, 1.3, mode=mode), sndi.gaussian_filter(img, 1.3, mode=mode))
+
+
+def test_uint8_passes_workers_and_outputs():
+    import fastconv
+    x = np.random.default_rng(5).integers(0, 256, (300, 257)).astype(np.uint8)
+    want = sndi.gaussian_filter(x, 2.0)
+    for workers in (1, 2):
+        with fastconv.set_workers(workers):
+            _same(fndi.gaussian_filter(x, 2.0), want)
+    strided = np.zeros((300, 514), np.uint8)[:, ::2]
+    fndi.gaussian_filter(x, 2.0, output=strided)
+    _same(strided, want)
+    y = x.copy()
+    fndi.gaussian_filter(y, 2.0, output=y)
+    _same(y, want)
+    _same(fndi.gaussian_filter(x, 2.0, mode=["wrap", "nearest"]),
+          sndi.gaussian_filter(x, 2.0, mode=["wrap", "nearest"]))
+    _same(fndi.gaussian_filter(x, 1.0, mode="constant", cval=2.5),
+          sndi.gaussian_filter(x, 1.0, mode="constant", cval=2.5))
+
+
 @pytest.mark.parametrize("out", [np.int8, np.uint8, np.int16, np.uint16, np.int32,
                                  np.uint32, np.int64, np.uint64, bool])
 def test_casts_out_of_range_and_nan_as_scipy(out):

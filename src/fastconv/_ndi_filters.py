@@ -7,10 +7,13 @@ Every filter of ``fastconv.ndimage`` reduces to one of
   runs one direct pass per axis through fastconv's plans and executor
   For floating outputs it is one separable plan (`_separable.plan_passes`,
   float64 sums; its last pass writes into `output` itself when `output`
-  has the work dtype and C order); integer and bool outputs run one direct pass per axis
-  (`_plan.filter_plan` + `_execute.execute`), storing each pass into the
-  output as scipy.ndimage does (so they are truncated between passes,
-  exactly like scipy).
+  has the work dtype and C order); uint8 input into a uint8 output runs
+  the separable executor's uint8 passes (`_correlate_u8`: float32 sums, the
+  ones near an integer recomputed in ndimage's order, the last two axes
+  band by band); other integer and bool outputs run one direct pass per
+  axis (`_plan.filter_plan` + `_execute.execute`).  Both store each pass
+  into the output as scipy.ndimage does (so they are truncated between
+  passes, exactly like scipy).
 * `correlate_nd` -- one N-D kernel (``correlate``/``convolve``).
 
 Both take validated arguments in scipy.ndimage's terms (modes already mapped
@@ -36,9 +39,9 @@ from contextvars import ContextVar
 import numpy as np
 
 from ._execute import execute
-from ._ndi_arith import DBL_EPSILON, exact_at, near_integer, store
+from ._ndi_arith import DBL_EPSILON, exact_at, near_integer, store, symmetry
 from ._plan import filter_plan
-from ._separable import plan_passes
+from ._separable import plan_passes, u8_passes
 
 __all__ = ["correlate_axes", "correlate_nd", "MODES", "RECORD"]
 
@@ -195,6 +198,8 @@ def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=
                 store(output, r)
             x = output
         return output
+    if _u8_direct(input, output, kernels, modes, cval, divisors):
+        return _correlate_u8(input, kernels, axes, modes, cval, origins, output)
     x = input
     for i, (w, ax, mode, origin) in enumerate(zip(kernels, axes, modes, origins)):
         kshape = [1] * x.ndim
@@ -207,6 +212,63 @@ def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=
             r = r / r.dtype.type(divisors[i])
         store(output, r)
         x = output
+    return output
+
+
+# uint8 passes run in float32 while 255 * sum|w| stays below this (the
+# float32 sums then tell integers apart to well within `_u8_tol`)
+U8_MAX_GAIN = 2.0**20
+
+
+def _u8_direct(input, output, kernels, modes, cval, divisors):
+    """True when `_correlate_u8` computes these passes: uint8 in and out
+    (not the uniform filters' running sums), a fill value that is a uint8
+    value, finite taps of moderate gain."""
+    if input.dtype != np.uint8 or output.dtype != np.uint8 or input.size == 0 \
+            or divisors is not None:
+        return False
+    if "fill" in modes and not (np.isfinite(cval) and cval == int(cval) and 0 <= cval <= 255):
+        return False
+    return all(np.all(np.isfinite(w)) and 255.0 * float(np.abs(w).sum()) < U8_MAX_GAIN
+               for w in kernels)
+
+
+def _u8_tol(w):
+    """A bound on |float32 sum - ndimage's float64 sum| of the m taps `w`
+    over samples in [0, 255] (W = 255 sum|w|): in any order, with or without
+    fused multiply-adds, a float32 sum of m products is within
+    m u / (1 - m u) * (1 + u) * W of the sum of its float32 taps' products,
+    which is within u W of the exact sum (u = 2**-24, the taps' rounding);
+    ndimage's float64 sum is within m * 2**-53 * W of it.  (m + 2) u W
+    covers the three, with a quarter more for room."""
+    return 1.25 * (len(w) + 2) * 2.0**-24 * 255.0 * float(np.abs(w).sum())
+
+
+def _correlate_u8(input, kernels, axes, modes, cval, origins, output):
+    """uint8 passes into a uint8 output (csrc/fc_sep.h fc_sep_rows_u8): each
+    pass reads the previous one's uint8 result, as ndimage's passes read
+    `output`, and gives ndimage's values exactly."""
+    x = np.ascontiguousarray(input)
+    kernels = [np.asarray(w, np.float64) for w in kernels]
+    offsets = [-(len(w) // 2 + o) for w, o in zip(kernels, origins)]
+    n, nd = len(axes), input.ndim
+    # the last two passes together when they are the last two axes in order
+    pair = n >= 2 and nd >= 2 and list(axes[-2:]) == [nd - 2, nd - 1] and \
+        modes[-1] == modes[-2]
+    i = 0
+    while i < n:
+        two = pair and i == n - 2
+        direct = (i + two == n - 1 and output.flags.c_contiguous and output.flags.writeable
+                  and not np.may_share_memory(output, x)
+                  and not np.may_share_memory(output, input))
+        dest = output if direct else np.empty(x.shape, np.uint8)
+        k = 2 if two else 1
+        x = u8_passes(x, [(axes[j], kernels[j], offsets[j], symmetry(kernels[j]),
+                           _u8_tol(kernels[j])) for j in range(i, i + k)],
+                      modes[i], cval, dest)
+        i += k
+    if x is not output:
+        np.copyto(output, x)
     return output
 
 

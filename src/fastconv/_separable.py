@@ -32,11 +32,11 @@ import math
 import numpy as np
 
 from . import _direct, _memory, _sepcore
-from ._method import separable_seconds
-from ._threads import thread_share
+from ._method import SECONDS_PER_SEP_TAP, separable_seconds
+from ._threads import resolve_workers, thread_share
 from ._window import BOUNDARY_CODES, _from_work, _to_work
 
-__all__ = ["run_separable", "plan_passes", "RESTART"]
+__all__ = ["run_separable", "plan_passes", "RESTART", "u8_passes"]
 
 _sepcore.select_isa(_direct.isa_name())
 RESTART = _sepcore.RESTART   # running sums restart every RESTART samples
@@ -147,3 +147,32 @@ def plan_passes(x, factors, axes, offsets, boundary="fill", fillvalue=0, *, shap
     from ._plan import make_separable_plan
     return make_separable_plan(x, factors, axes, offsets, boundary, fillvalue, shape, dtype,
                                running, workers, out)
+
+
+def u8_passes(x, passes, boundary, fill, dest):
+    """1-D passes of the C-contiguous uint8 array `x` into the C-contiguous
+    uint8 array `dest` (x's shape) as scipy.ndimage stores integer outputs
+    (csrc/fc_sep.h fc_sep_rows_u8): float32 sums cast to uint8, those within
+    `tol` of an integer recomputed from the float64 taps in ndimage's order.
+    `passes`: one or two (axis, float64 taps in correlation order, window
+    offset, ndimage's symmetry of the taps, tol); two only along the last
+    two axes in order (done row band by row band: the uint8 rows between
+    them stay in cache).  `fill`: an integer 0..255 (boundary 'fill')."""
+    specs = [(np.ascontiguousarray(w, dtype=np.float32), np.ascontiguousarray(w, np.float64),
+              int(off), int(sym), float(tol)) for _, w, off, sym, tol in passes]
+    axis = passes[0][0]
+    if len(passes) == 2:            # the last two axes: (planes, ny, nx)
+        planes, ny, nx = math.prod(x.shape[:-2]), x.shape[-2], x.shape[-1]
+        vertical, horizontal = specs
+    elif axis == x.ndim - 1:        # along rows: a horizontal pass
+        planes, ny, nx = 1, math.prod(x.shape[:-1]), x.shape[-1]
+        vertical, horizontal = None, specs[0]
+    else:                           # a vertical pass over (outer, n, inner) planes
+        planes, ny, nx = math.prod(x.shape[:axis]), x.shape[axis], math.prod(x.shape[axis + 1:])
+        vertical, horizontal = specs[0], None
+    seconds = x.size * sum(len(s[0]) for s in specs) * SECONDS_PER_SEP_TAP["f4"]
+    with thread_share(resolve_workers(None), seconds) as nthreads:
+        _sepcore.run_planes_u8(x.reshape(planes, ny, nx), dest.reshape(planes, ny, nx),
+                               float(fill), BOUNDARY_CODES[boundary], vertical, horizontal,
+                               _band_rows(planes, ny, nthreads), nthreads)
+    return dest
