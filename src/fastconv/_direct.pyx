@@ -474,6 +474,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef const T* kplane
     cdef Geometry gl
     cdef int64_t r_lo, r_hi, c_lo, c_hi
+    cdef const unsigned char* xsrc
 
     cb = u % g.n_col_blocks
     tmp = u // g.n_col_blocks
@@ -490,9 +491,11 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
         tmp = tmp // g.oshape[d]
     if cv.pairs != NULL:
         # exact integer unit (_window._pair_taps): its whole block at once
-        outside = _plane_offset(g, oi, 0, &xoff, &koff)
+        xsrc = NULL
+        if not _plane_offset(g, oi, 0, &xoff, &koff):
+            xsrc = cv.src + xoff * cv.src_size
         fc_pairs_unit(<int32_t*>(oplane + y0 * nx + x0), nx, y1 - y0, x1 - x0,
-                      NULL if outside else cv.src + xoff * cv.src_size, cv.src_code,
+                      xsrc, cv.src_code,
                       g.xstride[Y], g.xshape[Y], g.xshape[X], y0 + sy, x0 + sx,
                       cv.pairs + koff // (kh * kw) * kh * cv.kwp, kh, cv.kwp,
                       cv.pairs_fill, cv.bufs[tid])
