@@ -4,7 +4,8 @@ out= in a loop, correlate(maxlag=).  Ratios are measured in this one run,
 interleaved (medians of rounds that alternate the compared calls), on one
 thread unless a row says otherwise.
 
-    PYTHONPATH=src python benchmarks/bench_options.py [--repeats N]
+    PYTHONPATH=src python benchmarks/bench_options.py [--repeats N] [--only dtype,...]
+        [--clock process]
 
 Rows:
 * batch: 64 x 256^2 float32, 5x5 'same' with axes=(1, 2), against one
@@ -22,11 +23,14 @@ Rows:
 import argparse
 import statistics
 import sys
-from time import perf_counter
+from time import perf_counter, process_time
 
 import numpy as np
 
 import fastconv
+
+
+CLOCK = perf_counter
 
 
 def interleaved(calls, repeats):
@@ -36,9 +40,9 @@ def interleaved(calls, repeats):
     samples = {n: [] for n in calls}
     for _ in range(repeats):
         for name, fn in calls.items():
-            t0 = perf_counter()
+            t0 = CLOCK()
             fn()
-            samples[name].append(perf_counter() - t0)
+            samples[name].append(CLOCK() - t0)
     return {n: statistics.median(s) for n, s in samples.items()}
 
 
@@ -50,14 +54,34 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--no-scipy", action="store_true", help="skip the maxlag peer")
+    ap.add_argument("--only", default="batch,dtype,out,maxlag",
+                    help="comma-separated rows to run (batch, dtype, out, maxlag)")
+    ap.add_argument("--clock", choices=("wall", "process"), default="wall",
+                    help="process: CPU seconds of this process (time.process_time), "
+                         "less disturbed by a loaded machine (rows on one thread only)")
     opts = ap.parse_args(argv)
-    rng = np.random.default_rng(0)
+    global CLOCK
+    CLOCK = process_time if opts.clock == "process" else perf_counter
+    only = set(opts.only.split(","))
+    if not only <= {"batch", "dtype", "out", "maxlag"}:
+        ap.error(f"--only: unknown rows {sorted(only - {'batch', 'dtype', 'out', 'maxlag'})}")
     w = {"workers": 1}
     rows = []
+    # (each row its own data, whichever rows run)
+    image = np.random.default_rng(1).standard_normal((2048, 2048)).astype(np.float32)
+    if "batch" in only:
+        _batch_rows(rows, np.random.default_rng(0), image, w, opts)
+    if "dtype" in only:
+        _dtype_rows(rows, np.random.default_rng(2), w, opts)
+    if "out" in only:
+        _out_rows(rows, image, w, opts)
+    if "maxlag" in only:
+        _maxlag_rows(rows, np.random.default_rng(3), w, opts)
+    return _print(rows)
 
-    # batch
+
+def _batch_rows(rows, rng, image, w, opts):
     batch = rng.standard_normal((64, 256, 256)).astype(np.float32)
-    image = rng.standard_normal((2048, 2048)).astype(np.float32)
     k3 = rng.standard_normal((1, 5, 5)).astype(np.float32)
     t = interleaved({
         "batch": lambda: fastconv.convolve(batch, k3, "same", method="direct", axes=(1, 2), **w),
@@ -67,7 +91,9 @@ def main(argv=None):
                  f"{t['image'] / t['batch']:.2f} of one 2048^2 image's throughput"
                  f" ({t['image'] * 1e3:.2f} ms)", t["image"] / t["batch"] >= 0.9))
 
-    # dtype= on uint8
+
+
+def _dtype_rows(rows, rng, w, opts):
     img8 = rng.integers(0, 256, (2048, 2048), dtype=np.uint8)
     k8 = rng.integers(0, 256, (5, 5), dtype=np.uint8)
     t = interleaved({
@@ -81,9 +107,11 @@ def main(argv=None):
     rows.append(("2048^2 u8 5x5 dtype=float32", t["float32"], gflops(img8.size, 25, t["float32"]),
                  f"wrapping uint8 / float32 = {t['uint8'] / t['float32']:.2f}", None))
 
-    # out= in a loop
+
+
+def _out_rows(rows, image, w, opts):
     out = np.empty_like(image)
-    k2 = k3[0]
+    k2 = np.random.default_rng(4).standard_normal((5, 5)).astype(np.float32)
 
     def loop_out():
         for _ in range(100):
@@ -97,7 +125,9 @@ def main(argv=None):
     rows.append(("100 x 2048^2 f32 5x5 out=", t["out"] / 100, gflops(image.size, 25, t["out"] / 100),
                  f"allocating / out= = {t['alloc'] / t['out']:.2f}", None))
 
-    # maxlag
+
+
+def _maxlag_rows(rows, rng, w, opts):
     a = rng.standard_normal(10**6)
     b = rng.standard_normal(10**6)
     calls = {"maxlag": lambda: fastconv.correlate(a, b, maxlag=100, **w),
@@ -116,6 +146,8 @@ def main(argv=None):
     rows.append(("  the same, workers=2", t["maxlag2"], gflops(201, 10**6, t["maxlag2"]),
                  note, t["scipy"] / t["maxlag2"] >= 20 if "scipy" in t else None))
 
+
+def _print(rows):
     print(f"{'row':40s} {'ms':>9s} {'GF/s':>7s}  ratio")
     for name, s, gf, note, ok in rows:
         flag = "" if ok is None else ("  [target met]" if ok else "  [target MISSED]")

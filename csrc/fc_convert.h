@@ -6,6 +6,8 @@
  * copy: each work unit converts the input rows it reads into a buffer of
  * its thread (which stays in the L2 cache), runs the kernels on it, and
  * casts its own output block in place while it is still in cache.
+ * (uint8 / int8 / bool / int16 images with int16 taps and an int32 result
+ * take the exact integer units of fc_pairs.h instead.)
  *
  * Conversions are numpy's astype (C casts), all widening: integers of at
  * most 16 (32) bits into float32 (float64) and float32 into float64 are

@@ -58,6 +58,16 @@ static int fc_cpu_has(int isa)
     return 0;
 }
 
+/* AVX512_VNNI (vpdpwssd, fc_pairs.c), only where the AVX-512 variant runs. */
+int fc_cpu_has_vnni(void)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && defined(FC_HAVE_AVX512)
+    return fc_cpu_has(FC_ISA_AVX512) && __builtin_cpu_supports("avx512vnni");
+#else
+    return 0;
+#endif
+}
+
 static void fc_use(int isa)
 {
     fc_current = isa;
@@ -101,6 +111,7 @@ int fc_select_isa(const char *requested)
 }
 
 const char *fc_isa_name(void) { return fc_names[fc_current]; }
+int fc_isa_current(void) { return fc_current; }
 const char *fc_isa_available(void) { return fc_available; }
 
 void fc_corr2d_valid(int type, struct fc_band *b)

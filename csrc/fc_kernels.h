@@ -99,5 +99,9 @@ int fc_select_isa(const char *requested);
    and supported by this CPU. */
 const char *fc_isa_name(void);
 const char *fc_isa_available(void);
+/* The ISA in use (enum fc_isa), and whether the CPU has AVX512_VNNI (and
+   the AVX-512 variant is compiled in and supported). */
+int fc_isa_current(void);
+int fc_cpu_has_vnni(void);
 
 #endif

@@ -355,6 +355,101 @@ def test_dtype_uint8_int32_takes_the_unit_conversions():
     np.testing.assert_array_equal(strided, exp)
 
 
+def _spy_pair_taps(monkeypatch):
+    """A list that records, per direct call, whether the exact int16-pair
+    units ran (_window._pair_taps gave taps)."""
+    from fastconv import _window
+    seen, orig = [], _window._pair_taps
+
+    def spy(*args):
+        got = orig(*args)
+        seen.append(got is not None)
+        return got
+    monkeypatch.setattr(_window, "_pair_taps", spy)
+    return seen
+
+
+@pytest.fixture(params=["scalar", "avx2", "avx512bw", "avx512vnni"])
+def pairs_variant(request):
+    """Each loop of csrc/fc_pairs.h that this CPU and the ISA in use allow."""
+    from fastconv import _direct
+    used = _direct.select_pairs(request.param)
+    try:
+        if used != request.param:
+            pytest.skip(f"{request.param} not available here")
+        yield used
+    finally:
+        _direct.select_pairs(None)
+
+
+# (image dtype, kernel shape, tap range, fill): odd and even widths,
+# 1 and > 16, negative taps, int8 / int16 / bool images, negative fills
+PAIR_CASES = [
+    (np.uint8, (5, 5), (0, 256), 0),
+    (np.uint8, (1, 1), (-100, 100), 7),
+    (np.uint8, (3, 18), (-128, 128), 0),
+    (np.int8, (4, 33), (-128, 128), -5),
+    (np.int16, (2, 6), (-20, 20), -300),
+    (np.bool_, (7, 17), (-300, 300), 1),
+    (np.uint8, (1, 2), (-32768, 32768), 0),     # int16's extreme taps
+]
+
+
+@pytest.mark.parametrize("xdt,kshape,taps,fill", PAIR_CASES)
+def test_dtype_int32_exact_pair_units(monkeypatch, pairs_variant, xdt, kshape, taps, fill):
+    """Narrow integer images with an int32 result run the exact int16-pair
+    units (csrc/fc_pairs.h) on every loop variant: equal to the int64
+    reference in every mode with zero and nonzero fills (borders, unit
+    edges, a row split into column blocks), workers 1 and 2 identical."""
+    seen = _spy_pair_taps(monkeypatch)
+    rng = np.random.default_rng(22)
+    x = _int_image(rng, (29, 2100), xdt)
+    k = rng.integers(*taps, kshape).astype(np.int32)
+    if taps[0] == -2**15:
+        k[0, :2] = (-2**15, 2**15 - 1)
+    for mode in MODES:
+        exp = ref_convolve2d(x.astype(np.int64), k.astype(np.int64), mode, fillvalue=fill)
+        outs = [convolve2d(x, k, mode, fillvalue=fill, dtype=np.int32, workers=w)
+                for w in (1, 2)]
+        np.testing.assert_array_equal(outs[0], exp.astype(np.int32))
+        np.testing.assert_array_equal(outs[1], outs[0])
+    assert seen and all(seen)
+
+
+def test_dtype_int32_pair_units_batched_kernels(monkeypatch, pairs_variant):
+    """One kernel per batch plane (axes=), into out=: each plane's taps."""
+    seen = _spy_pair_taps(monkeypatch)
+    rng = np.random.default_rng(23)
+    img = rng.integers(0, 256, (3, 40, 130), dtype=np.uint8)
+    k = rng.integers(-200, 200, (3, 5, 6)).astype(np.int16)
+    exp = np.stack([ref_convolve(p.astype(np.int64), q.astype(np.int64), "same")
+                    for p, q in zip(img, k)])
+    out = np.empty(img.shape, np.int32)
+    for w in (1, 2):
+        got = convolve(img, k, "same", method="direct", axes=(1, 2), dtype=np.int32,
+                       workers=w, out=out)
+        assert got is out
+        np.testing.assert_array_equal(out, exp)
+    assert seen and all(seen)
+
+
+@pytest.mark.parametrize("xdt,k,fill", [
+    (np.bool_, np.array([[40000, -3], [2, 1]], np.int32), 0),    # a tap beyond int16
+    (np.uint8, np.array([[1, 2, 3]], np.uint8), 40000),         # a fill beyond int16
+    (np.uint16, np.array([[1, 2], [3, 4]], np.uint8), 0),       # x beyond int16
+])
+def test_dtype_int32_pair_units_fall_back(monkeypatch, xdt, k, fill):
+    """Taps, fill or image values outside int16 keep the float32 units."""
+    seen = _spy_pair_taps(monkeypatch)
+    rng = np.random.default_rng(24)
+    x = _int_image(rng, (20, 70), xdt)
+    for mode in ("full", "same"):       # ('valid' reads no fill)
+        exp = ref_convolve2d(x.astype(np.int64), k.astype(np.int64), mode, fillvalue=fill)
+        got = convolve2d(x, k, mode, fillvalue=fill, dtype=np.int32)
+        np.testing.assert_array_equal(got, exp.astype(np.int32))
+    assert seen and not any(seen)
+
+
 @pytest.mark.parametrize("bad,exc", [
     (np.float32, TypeError),     # complex into a real dtype
     ("U3", TypeError), ("not a dtype", TypeError),

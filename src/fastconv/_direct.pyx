@@ -21,7 +21,7 @@ csrc/fc_simd_impl.h) or to a tiled "one tap over many outputs" loop (other
 dtypes); only border outputs fold indices.  No padded copy is ever made.
 """
 from cython.parallel cimport prange, threadid
-from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
@@ -60,6 +60,15 @@ cdef extern from "fc_convert.h" nogil:
                          Py_ssize_t lds, int src_code, Py_ssize_t rows, Py_ssize_t cols)
     void fc_cast_inplace(void* p, Py_ssize_t ld, Py_ssize_t rows, Py_ssize_t cols,
                          int cast_code)
+
+cdef extern from "fc_pairs.h" nogil:
+    # exact integer units on int16 pairs (narrow integer x, int32 result)
+    size_t fc_pairs_buf_bytes(Py_ssize_t rows, Py_ssize_t cols, Py_ssize_t kh, Py_ssize_t kwp)
+    void fc_pairs_unit(int32_t* out, Py_ssize_t ldo, Py_ssize_t rows, Py_ssize_t cols,
+                       const void* src, int src_code, Py_ssize_t lds, Py_ssize_t ny,
+                       Py_ssize_t nx, Py_ssize_t r0, Py_ssize_t c0, const uint32_t* kp,
+                       Py_ssize_t kh, Py_ssize_t kwp, int fill, void* buf)
+    int fc_pairs_select(int variant)
 
 cdef extern from *:
     """
@@ -168,6 +177,13 @@ cdef struct Convert:
     int work_code
     int cast_code
     char** bufs
+    # pairs != NULL: each unit runs fc_pairs_unit instead (csrc/fc_pairs.h):
+    # x's rows widened to int16 pairs in bufs[thread], the taps packed in
+    # pairs (kh x kwp per kernel plane), int32 sums written to the output
+    # (the unit's whole block: no border code, no cast)
+    const uint32_t* pairs
+    int64_t kwp
+    int pairs_fill
 
 
 # ---------------------------------------------------------------- dispatch --
@@ -185,6 +201,17 @@ def isa_name():
 
 def isa_available():
     return fc_isa_available().decode().split(",")
+
+
+PAIRS_VARIANTS = ("scalar", "avx2", "avx512bw", "avx512vnni")
+
+
+def select_pairs(requested=None):
+    """The loop of the exact int16-pair units (csrc/fc_pairs.h): the named
+    one when the ISA in use allows it, else the best it allows (None);
+    returns the name in use."""
+    v = PAIRS_VARIANTS.index(requested) if requested in PAIRS_VARIANTS else -1
+    return PAIRS_VARIANTS[fc_pairs_select(v)]
 
 
 def openmp_info():
@@ -447,6 +474,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef const T* kplane
     cdef Geometry gl
     cdef int64_t r_lo, r_hi, c_lo, c_hi
+    cdef const unsigned char* xsrc
 
     cb = u % g.n_col_blocks
     tmp = u // g.n_col_blocks
@@ -461,6 +489,17 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     for d in range(Y - 1, -1, -1):
         oi[d] = tmp % g.oshape[d]
         tmp = tmp // g.oshape[d]
+    if cv.pairs != NULL:
+        # exact integer unit (_window._pair_taps): its whole block at once
+        xsrc = NULL
+        if not _plane_offset(g, oi, 0, &xoff, &koff):
+            xsrc = cv.src + xoff * cv.src_size
+        fc_pairs_unit(<int32_t*>(oplane + y0 * nx + x0), nx, y1 - y0, x1 - x0,
+                      xsrc, cv.src_code,
+                      g.xstride[Y], g.xshape[Y], g.xshape[X], y0 + sy, x0 + sx,
+                      cv.pairs + koff // (kh * kw) * kh * cv.kwp, kh, cv.kwp,
+                      cv.pairs_fill, cv.bufs[tid])
+        return
     if cv.src_code != 0:
         # x from the source: the rows and columns this unit reads (a 'fill'
         # boundary, one kernel plane: _window._band_source), converted into
@@ -551,7 +590,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                      oshape, starts, batch, int mode, const T[::1] fill,
                      rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False,
                      bint pad_edges=False, src=None, int src_code=0, int work_code=0,
-                     int cast_code=0):
+                     int cast_code=0, pairs=None, int pairs_fill=0):
     """out[y] = sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
 
     All arrays are flat views of C-contiguous arrays with the given shapes
@@ -571,7 +610,12 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     x's shape (x itself is then not read), converted unit by unit; only for
     a 'fill' boundary and a kernel with one plane (summed leading axes of
     extent 1).  `cast_code`: each unit casts its output block in place (out
-    then holds the results in that type).  Runs without the GIL.
+    then holds the results in that type).  `pairs` (with `src`, a uint8 /
+    bool / int8 / int16 x, and `pairs_fill`, the integer fill): the kernel
+    as int16 tap pairs, uint32 of shape (kernel planes, kh, ceil(kw / 2)),
+    for the exact integer units of csrc/fc_pairs.h (out then holds int32
+    sums; the caller proved them exact, _window._pair_taps).  Runs without
+    the GIL.
     """
     cdef Geometry g
     cdef int d
@@ -580,6 +624,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cdef int ndim = len(xshape)
     cdef Convert cv
     cdef const unsigned char[::1] src_bytes
+    cdef const uint32_t[::1] pairs_flat
     cdef int nbufs = max(1, nthreads)
     cdef size_t buf_bytes = 0
     cdef char* bufmem = NULL
@@ -621,6 +666,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cv.cast_code = cast_code
     cv.work_code = work_code
     cv.bufs = bufptrs
+    cv.pairs = NULL
     if src is not None and src_code != 0:
         src_bytes = src.reshape(-1).view(np.uint8)
         cv.src = &src_bytes[0]
@@ -633,6 +679,16 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
         buf_bytes = <size_t>(min(g.xshape[ndim - 2], g.rows_per_unit + g.kshape[ndim - 2] - 1) *
                              min(g.xshape[ndim - 1], 2 * g.cols_per_unit + g.kshape[ndim - 1] - 1))
         buf_bytes = (buf_bytes * sizeof(T) + 127) // 128 * 128
+        if pairs is not None:
+            pairs_flat = pairs.reshape(-1)
+            cv.pairs = &pairs_flat[0]
+            cv.kwp = pairs.shape[pairs.ndim - 1]
+            cv.pairs_fill = pairs_fill
+            buf_bytes = fc_pairs_buf_bytes(
+                min(g.oshape[ndim - 2], g.rows_per_unit), min(g.oshape[ndim - 1],
+                                                             2 * g.cols_per_unit),
+                g.kshape[ndim - 2], cv.kwp)
+            buf_bytes = (buf_bytes + 127) // 128 * 128
         bufmem = <char*>malloc(buf_bytes * nbufs + 128)
         if bufmem == NULL:
             raise MemoryError()

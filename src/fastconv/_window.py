@@ -79,6 +79,46 @@ def _cast_code(wd, result):
     return 0
 
 
+# x dtypes of the exact integer units (csrc/fc_pairs.h): uint8 / bool, int8, int16
+_PAIR_SOURCES = {1, 2, 4}
+
+
+def _pair_taps(plan, kernel, kshape, src_code, cast_code):
+    """(taps, fill): the kernel (of the core's shape `kshape`) packed as
+    int16 tap pairs for the exact integer units of csrc/fc_pairs.h (uint32 (kernel planes, kh, ceil(kw / 2)): the low half
+    k[.., 2p], the high half k[.., 2p + 1], 0 past the last tap) and the
+    fill as an int, or None (the float32 units then run).
+
+    Only where the float32 units would run with an int32 result (x
+    converted unit by unit, `_band_source`; sums cast to int32), for an x of
+    at most 16 bits (uint8, bool, int8, int16), integer taps and fill in
+    int16 range, and int32 sums that cannot overflow: max|x| * sum|k| <
+    2**31, max|x| from x's dtype range and the fill.  Every sum is then an
+    exact integer, the same as the float32 units' (bit for bit)."""
+    if src_code not in _PAIR_SOURCES or cast_code != _CV_CODES[("i", 4)]:
+        return None
+    if kernel.dtype.kind not in "biu":
+        return None
+    fill = np.asarray(plan.fill)
+    if fill.dtype.kind not in "biuf":
+        return None
+    fill = float(fill)
+    if not fill.is_integer() or not -2**15 <= fill < 2**15:
+        return None
+    k = kernel.astype(np.int64)
+    if k.size and (k.min() < -2**15 or k.max() >= 2**15):
+        return None
+    xmax = {1: 255, 2: 128, 4: 2**15}[src_code]
+    if max(xmax, abs(int(fill))) * int(np.abs(k).sum()) >= 2**31:
+        return None
+    kh, kw = kshape[-2], kshape[-1]      # (the core's layout)
+    k = k.reshape(-1, kh, kw)
+    if kw % 2:
+        k = np.concatenate([k, np.zeros((k.shape[0], kh, 1), np.int64)], axis=2)
+    pairs = (k[..., 0::2] & 0xFFFF) | ((k[..., 1::2] & 0xFFFF) << 16)
+    return np.ascontiguousarray(pairs.astype(np.uint32)), int(fill)
+
+
 def _from_work(out, result):
     if result.kind == "b":
         return out != 0
@@ -200,6 +240,10 @@ def run_direct(plan, dest=None):
     if edges == "pad":
         xw, xshape, offsets = _pad_columns(xw, xshape, kshape, oshape, offsets)
     cast_code = _cast_code(wd, plan.result)
+    pairs, pairs_fill = (_pair_taps(plan, plan.kernel if identity else
+                                    plan.kernel.transpose(order), kshape, src_code,
+                                    cast_code)
+                         if src_code else None) or (None, 0)
     if dest is not None:
         result = dest
     else:   # (in the caller's axis order when that is the core's)
@@ -217,7 +261,7 @@ def run_direct(plan, dest=None):
                                  out.reshape(-1), oshape, offsets, batch,
                                  BOUNDARY_CODES[plan.boundary], fill, rows, cols, nthreads,
                                  stream, edges == "simd", src, src_code, _cv_code(wd),
-                                 cast_code)
+                                 cast_code, pairs, pairs_fill)
     if dest is not None:
         return dest
     if not identity:    # back to the caller's axis order
