@@ -16,6 +16,13 @@ float32 rows.  cpu w1 / cpu x: the engine's process CPU time (workers=1)
 and scipy's CPU time over it - steadier than wall time on a shared machine.
 
     PYTHONPATH=src python benchmarks/bench_fft_engine.py [--reps N] [--quick]
+
+--cv2 prints instead the rows of issue 11's cv2 target: fastconv.convolve
+(default method, 'same', workers=1) against cv2.filter2D (flipped kernel,
+BORDER_CONSTANT, cv2.setNumThreads(1)) on 2048^2 and 4096^2, float32 and
+float64, 31x31 and 63x63 kernels; wall and process CPU medians, interleaved.
+
+    PYTHONPATH=src python benchmarks/bench_fft_engine.py --cv2 [--reps N]
 """
 import argparse
 import statistics
@@ -73,12 +80,53 @@ def relerr(a, ref):
     return float(np.abs(a - ref).max() / np.abs(ref).max())
 
 
+CV2_CASES = [(n, dt, k) for n in (2048, 4096) for dt in (np.float32, np.float64)
+             for k in (31, 63)]
+
+
+def cv2_rows(reps):
+    """fastconv.convolve (default method) against cv2.filter2D."""
+    import fastconv
+    if cv2 is None:
+        raise SystemExit("--cv2 needs opencv (cv2)")
+    print(f"fastconv.convolve vs cv2.filter2D, 'same', workers=1, cv2 threads=1, "
+          f"isa={_fftcore.isa_name()}, reps={reps} (interleaved, medians)")
+    print(f"{'case':<22} {'method':>6} {'tile':>9} {'fc ms':>7} {'cv2 ms':>7} {'x':>5} "
+          f"{'fc cpu':>7} {'cv2 cpu':>7} {'cpu x':>6}")
+    rng = np.random.default_rng(0)
+    for n, dt, m in CV2_CASES:
+        x = rng.standard_normal((n, n)).astype(dt)
+        h = rng.standard_normal((m, m)).astype(dt)
+        calls = {"fc": lambda: fastconv.convolve(x, h, "same", workers=1),
+                 "cv2": lambda: cv2_same(x, h)}
+        wall = {c: [] for c in calls}
+        cpu = {c: [] for c in calls}
+        for _ in range(reps):
+            for c, f in calls.items():
+                c0, t0 = time.process_time(), time.perf_counter()
+                f()
+                wall[c].append(time.perf_counter() - t0)
+                cpu[c].append(time.process_time() - c0)
+        w = {c: statistics.median(v) * 1e3 for c, v in wall.items()}
+        u = {c: statistics.median(v) * 1e3 for c, v in cpu.items()}
+        meth = fastconv.choose_conv_method(x, h, "same")
+        tile = "x".join(map(str, _fftcore.tile_shape((m, m), (n, n), dt)))
+        print(f"{n}^2 k{m} {np.dtype(dt).name:<9} {meth:>6} {tile:>9} {w['fc']:7.1f} "
+              f"{w['cv2']:7.1f} {w['cv2'] / w['fc']:5.2f} {u['fc']:7.1f} {u['cv2']:7.1f} "
+              f"{u['cv2'] / u['fc']:6.2f}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="2048^2 31^2 float32/float64 only")
     ap.add_argument("--cases", type=str, default="", help="comma-separated case numbers")
+    ap.add_argument("--cv2", action="store_true",
+                    help="fastconv.convolve vs cv2.filter2D rows (issue 11) only")
     args = ap.parse_args()
+    if args.cv2:
+        cv2_rows(args.reps)
+        return
     cases = CASES
     if args.quick:
         cases = CASES[0:1] + CASES[3:4]

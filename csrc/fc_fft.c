@@ -49,7 +49,7 @@ static ptrdiff_t fc_next_smooth(ptrdiff_t n)
     return best;
 }
 
-/* Passes of one length-n transform (radix 4, 2, 3, 5 as fc_fft_impl.h
+/* Passes of one length-n transform (radix 5, 3, 4, 2 as fc_fft_impl.h
  * factors it), plus one for the copy a single pass needs. */
 static int fc_passes(ptrdiff_t n)
 {

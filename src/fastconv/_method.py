@@ -198,7 +198,7 @@ def _norm(a):
 
 
 def _passes(n):
-    """Passes of one length-n transform of the engine (radix 4, 2, 3, 5;
+    """Passes of one length-n transform of the engine (radix 5, 3, 4, 2;
     a single pass needs a copy), as csrc/fc_fft.c counts them."""
     np_ = 0
     for radix in (4, 2, 3, 5):
