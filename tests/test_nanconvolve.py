@@ -268,15 +268,21 @@ def weights(request, monkeypatch):
 
 
 def sparse_calls(monkeypatch):
-    """A list that records each call of the sparse weights' pass."""
+    """A list that records each call of the sparse weights' pass (on its
+    own, or inside the direct core's units)."""
     from fastconv import _nan
     calls = []
-    real = _nan.nan_reweight
+    real, fused = _nan.nan_reweight, _nan._fused_weights
 
     def spy(*args):
         calls.append(args[2].shape[0])
         return real(*args)
+
+    def spy_fused(plan, bad, *args):
+        calls.append(len(bad))
+        return fused(plan, bad, *args)
     monkeypatch.setattr(_nan, "nan_reweight", spy)
+    monkeypatch.setattr(_nan, "_fused_weights", spy_fused)
     return calls
 
 
@@ -382,3 +388,35 @@ def test_empty_window_with_a_zero_tap_on_one_side(method, weights):
                     reference(a, k, boundary))
         assert_same(nanconvolve(a, k[::-1], boundary=boundary, method=method),
                     reference(a, k[::-1], boundary))
+
+
+@pytest.mark.parametrize("shape,kshape", [((300, 280), (9, 9)), ((60000,), (9,)),
+                                          ((7, 5000), (3, 7)), ((40, 37), (9, 5))])
+@pytest.mark.parametrize("boundary", [None, "fill"])
+def test_sparse_weights_in_units_same_bits_as_separate_passes(shape, kshape, boundary,
+                                                             monkeypatch):
+    """The sparse weights inside the direct core's units (each unit
+    dividing its own sums by their weights) give the bits of the separate
+    passes (convolution, then the weights scattered and the division), at
+    1 and 2 threads, with holes, a mask and an infinite sample."""
+    from fastconv import _nan
+    calls = sparse_calls(monkeypatch)
+    monkeypatch.setattr(_nan, "SPARSE_SECONDS_PER_ROW", 0.0)     # (sparse whatever
+    monkeypatch.setattr(_nan, "SPARSE_SECONDS_PER_TAP", 0.0)     # the cost model says)
+    rng = np.random.default_rng(sum(shape))
+    a = data(shape, rng, 0.02)
+    a[tuple(slice(n // 3, n // 3 + 12) for n in shape)] = np.nan   # (a hole)
+    a[(1,) * a.ndim] = np.inf
+    mask = rng.random(shape) < 0.01
+    k = rng.random(kshape) + 0.05
+    k.flat[0] = 0.0
+    kw = dict(boundary=boundary, fill_value=0.5, mask=mask, method="direct")
+    fused = {w: nanconvolve(a, k, workers=w, **kw) for w in (1, 2)}
+    fused_pn = nanconvolve(a, k, preserve_nan=True, normalize_kernel=False, **kw)
+    assert len(calls) == 3 and calls[0] > 0
+    monkeypatch.setattr(_nan, "nan_units", lambda plan: False)
+    np.testing.assert_array_equal(fused[1], nanconvolve(a, k, workers=1, **kw))
+    np.testing.assert_array_equal(fused[2], fused[1])
+    np.testing.assert_array_equal(
+        fused_pn, nanconvolve(a, k, preserve_nan=True, normalize_kernel=False, **kw))
+    assert len(calls) == 5

@@ -70,6 +70,24 @@ cdef extern from "fc_pairs.h" nogil:
                        Py_ssize_t kh, Py_ssize_t kwp, int fill, void* buf)
     int fc_pairs_select(int variant)
 
+cdef extern from "fc_nanunit.h" nogil:
+    # nanconvolve's sparse-weights route inside the units (float64)
+    struct fc_nan_units:
+        const int64_t* pts
+        const int64_t* rowptr
+        Py_ssize_t xrows
+        const double* kf
+        Py_ssize_t kh, kw
+        double wsum, scale, tau
+        int stream
+        int64_t* doubt
+        Py_ssize_t doubt_cap
+        int64_t* ndoubt
+    void fc_nan_finish(const fc_nan_units* u, double* out, Py_ssize_t ldo, double* top,
+                       Py_ssize_t ldt, Py_ssize_t y0, Py_ssize_t y1, Py_ssize_t x0,
+                       Py_ssize_t x1, Py_ssize_t sy, Py_ssize_t sx, Py_ssize_t ldx,
+                       double* row, int tid)
+
 cdef extern from *:
     """
     #ifdef _OPENMP
@@ -171,6 +189,10 @@ cdef struct Convert:
     # and columns it reads into its thread's buffer bufs[thread] (work type
     # work_code); cast_code != 0: each unit casts its output block in place
     # to that type once computed.
+    # nan != NULL (float64, no src): nanconvolve's sparse weights
+    # (csrc/fc_nanunit.h): each unit's sums go to its thread's block
+    # tops[thread], then divided by their weights into out (rows[thread]:
+    # a row of weights).
     const unsigned char* src
     int src_code
     size_t src_size
@@ -184,6 +206,9 @@ cdef struct Convert:
     const uint32_t* pairs
     int64_t kwp
     int pairs_fill
+    const fc_nan_units* nan
+    char** tops
+    char** rows
 
 
 # ---------------------------------------------------------------- dispatch --
@@ -464,7 +489,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef int64_t oi[MAXDIM]
     cdef int64_t cb, rb, p, q, q0, xoff, koff, tmp
     cdef int d
-    cdef bint outside, store, first
+    cdef bint outside, store, first, pad_before, pad_after
     cdef fc_band band
     cdef int64_t ny = g.oshape[Y], nx = g.oshape[X]
     cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
@@ -475,6 +500,9 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef Geometry gl
     cdef int64_t r_lo, r_hi, c_lo, c_hi
     cdef const unsigned char* xsrc
+    cdef int64_t ldx = g.xstride[Y]
+    cdef T* dplane
+    cdef int64_t dy0, dy1, dx0, dx1, dnx, dsy, dsx
 
     cb = u % g.n_col_blocks
     tmp = u // g.n_col_blocks
@@ -519,6 +547,26 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                             g.xstride[Y], cv.src_code, r_hi - r_lo, c_hi - c_lo)
             x = x - (xoff + r_lo * gl.xstride[Y] + c_lo)
         g = &gl
+    # (the SIMD kernel's zero-filled border columns: only in the unit that
+    # has its rows' first / last column, see correlate_window)
+    pad_before = g.pad_edges and x0 == 0
+    pad_after = g.pad_edges and x1 == nx
+    dplane = oplane
+    dy0, dy1, dx0, dx1, dnx, dsy, dsx = y0, y1, x0, x1, nx, sy, sx
+    if cv.nan != NULL:
+        gl = g[0]
+        g = &gl
+        # nanconvolve: the unit's sums go to this thread's block, as the
+        # window of the output at (y0, x0) (the same sums: each output's
+        # taps in the same order), then fc_nan_finish below
+        gl.oshape[Y] = y1 - y0
+        gl.oshape[X] = x1 - x0
+        gl.start[Y] = sy + y0
+        gl.start[X] = sx + x0
+        gl.stream = False
+        sy, sx, ny, nx = gl.start[Y], gl.start[X], y1 - y0, x1 - x0
+        y0, y1, x0, x1 = 0, ny, 0, nx
+        oplane = <T*>cv.tops[tid]
     # the band of rows / columns whose taps all fall inside the input
     ylo = min(max(-sy, y0), y1)
     yhi = max(min(g.xshape[Y] - kh + 1 - sy, y1), ylo)
@@ -571,8 +619,8 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
             # only in the plane it stores, and only from the whole border
             # of a row (this unit has the row's first / last column); it
             # says how many it did (done_before, done_after).
-            band.edge_before = xlo if g.pad_edges and first and x0 == 0 else 0
-            band.edge_after = nx - xhi if g.pad_edges and first and x1 == nx else 0
+            band.edge_before = xlo if pad_before and first else 0
+            band.edge_after = nx - xhi if pad_after and first else 0
             band.row_start = xlo
             fc_corr2d_valid(_simd_type(x), &band)
             if first:
@@ -584,13 +632,16 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
             _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False)
     if cv.cast_code != 0:
         fc_cast_inplace(oplane + y0 * nx + x0, nx, y1 - y0, x1 - x0, cv.cast_code)
+    if cv.nan != NULL:
+        fc_nan_finish(cv.nan, <double*>dplane, dnx, <double*>oplane, nx, dy0, dy1,
+                      dx0, dx1, dsy, dsx, ldx, <double*>cv.rows[tid], tid)
 
 
 def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                      oshape, starts, batch, int mode, const T[::1] fill,
                      rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False,
                      bint pad_edges=False, src=None, int src_code=0, int work_code=0,
-                     int cast_code=0, pairs=None, int pairs_fill=0):
+                     int cast_code=0, pairs=None, int pairs_fill=0, nan=None):
     """out[y] = sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
 
     All arrays are flat views of C-contiguous arrays with the given shapes
@@ -614,8 +665,14 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     bool / int8 / int16 x, and `pairs_fill`, the integer fill): the kernel
     as int16 tap pairs, uint32 of shape (kernel planes, kh, ceil(kw / 2)),
     for the exact integer units of csrc/fc_pairs.h (out then holds int32
-    sums; the caller proved them exact, _window._pair_taps).  Runs without
-    the GIL.
+    sums; the caller proved them exact, _window._pair_taps).  `nan`
+    (float64, x one plane, no `src`: nanconvolve's sparse weights,
+    csrc/fc_nanunit.h): (pts, rowptr, kf, wsum, scale, tau, doubt,
+    ndoubt), the invalid samples of x as flat indices (ascending) and row
+    pointers, the kernel reversed, the weights' sum, the scale, the doubt
+    threshold, and per thread a row of `doubt` (int64, at least nthreads
+    rows) and a count in `ndoubt` (int64, zeroed): out = sums / weights *
+    scale.  Runs without the GIL.
     """
     cdef Geometry g
     cdef int d
@@ -629,6 +686,14 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cdef size_t buf_bytes = 0
     cdef char* bufmem = NULL
     cdef char* bufptrs[256]
+    cdef char* topptrs[256]
+    cdef char* rowptrs[256]
+    cdef fc_nan_units nanu
+    cdef const int64_t[::1] n_pts, n_rowptr
+    cdef const double[::1] n_kf
+    cdef int64_t[:, ::1] n_doubt
+    cdef int64_t[::1] n_count
+    cdef size_t top_bytes = 0, wide
     g.ndim = ndim
     g.mode = mode
     g.stream = stream
@@ -667,12 +732,31 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cv.work_code = work_code
     cv.bufs = bufptrs
     cv.pairs = NULL
+    cv.tops = topptrs
+    cv.rows = rowptrs
+    cv.nan = NULL
+    if nan is not None and T is double and src_code == 0:
+        n_pts, n_rowptr, n_kf = nan[0], nan[1], nan[2]
+        n_doubt, n_count = nan[6], nan[7]
+        if n_doubt.shape[0] < min(max(1, nthreads), 256) or n_count.shape[0] < n_doubt.shape[0]:
+            raise ValueError("correlate_window: nan's doubt lists: one per thread")
+        nanu.pts = &n_pts[0] if n_pts.shape[0] else NULL
+        nanu.rowptr = &n_rowptr[0]
+        nanu.xrows = n_rowptr.shape[0] - 1
+        nanu.kf = &n_kf[0]
+        nanu.kh = g.kshape[ndim - 2]
+        nanu.kw = g.kshape[ndim - 1]
+        nanu.wsum, nanu.scale, nanu.tau = nan[3], nan[4], nan[5]
+        nanu.stream = stream
+        nanu.doubt = &n_doubt[0, 0]
+        nanu.doubt_cap = n_doubt.shape[1]
+        nanu.ndoubt = &n_count[0]
+        cv.nan = &nanu
     if src is not None and src_code != 0:
         src_bytes = src.reshape(-1).view(np.uint8)
         cv.src = &src_bytes[0]
         cv.src_code = src_code
         cv.src_size = src.dtype.itemsize
-        nbufs = min(nbufs, 256)
         # a unit reads at most rows_per_unit + kh - 1 rows of at most
         # 2 cols_per_unit + kw - 1 columns (the last column block is the
         # widest)
@@ -689,11 +773,22 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                                                              2 * g.cols_per_unit),
                 g.kshape[ndim - 2], cv.kwp)
             buf_bytes = (buf_bytes + 127) // 128 * 128
-        bufmem = <char*>malloc(buf_bytes * nbufs + 128)
+    if cv.src_code != 0 or cv.nan != NULL:
+        nbufs = min(nbufs, 256)
+        if cv.nan != NULL:
+            # a unit's sums and a row of weights (the widest unit: the last
+            # column block)
+            wide = <size_t>min(g.oshape[ndim - 1], 2 * g.cols_per_unit)
+            top_bytes = ((<size_t>min(g.oshape[ndim - 2], g.rows_per_unit) + 1) * wide *
+                         sizeof(T) + 127) // 128 * 128
+        bufmem = <char*>malloc((buf_bytes + top_bytes) * nbufs + 128)
         if bufmem == NULL:
             raise MemoryError()
         for d in range(nbufs):
-            bufptrs[d] = bufmem + (128 - <size_t><void*>bufmem % 128) % 128 + d * buf_bytes
+            bufptrs[d] = (bufmem + (128 - <size_t><void*>bufmem % 128) % 128
+                          + d * (buf_bytes + top_bytes))
+            topptrs[d] = bufptrs[d] + buf_bytes
+            rowptrs[d] = topptrs[d] + (top_bytes - wide * sizeof(T) if top_bytes else 0)
         nthreads = nbufs
     cdef T* po = &out[0]
     cdef const T* px = &x[0]

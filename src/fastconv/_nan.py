@@ -14,7 +14,12 @@ model's choice).  ``weight`` is either a second plan of the same method
 tap, ``sum(k)`` less the taps that fall on invalid samples, scattered from
 the list of invalid samples (sparse, `_sparse_origins`; every sample
 outside the array is then valid or the image of an invalid one); the
-cheaper by the cost model, never by the thread count.  Whether a window
+cheaper by the cost model, never by the thread count.  The sparse weights
+of a direct plan with a 'fill' boundary in 1-D or 2-D are summed inside
+the direct core's units (`_fused_weights`, csrc/fc_nanunit.h: each unit
+divides its sums while they are in cache, and no array of sums or weights
+goes to memory), elsewhere in a pass after the convolution
+(fc_nan_reweight); the two give the same bits.  Whether a window
 holds a valid sample under a nonzero tap is decided exactly where the
 weight does not prove it (|weight| <= tau): the doubtful windows are
 gathered and counted, or, when they are many, all are (box sums of ``v``,
@@ -39,6 +44,7 @@ from ._method import direct_seconds, fft_seconds
 from ._nanpass import nan_divide, nan_reweight, nan_split
 from ._plan import make_plan
 from ._validate import as_input_array, check_mask, check_method
+from ._window import nan_units, run_direct
 
 __all__ = ["nanconvolve"]
 
@@ -210,26 +216,52 @@ SPARSE_SECONDS_PER_TAP = 3e-10
 _STRIP_DOUBLES = 1 << 15
 
 
-def _sparse_origins(bad, shape, kernel, mode, bound, vfill, plan, method):
-    """The origins of the sparse weights (`_origins`) when they are cheaper
-    than a convolution of the validity, else None.
-
-    ``weight = sum(k) - (the taps on invalid samples)`` holds where every
+def _sparse_allowed(kernel, mode, bound, vfill):
+    """``weight = sum(k) - (the taps on invalid samples)`` holds where every
     sample outside the array is valid (not a NaN fill); the kernel has no
     negative tap, so that no window's weight is a cancellation the dense
-    sum would not make.  The choice depends on the data (how many samples
-    are invalid), never on the threads."""
-    if bad is None or (mode == "same" and bound == "fill" and vfill != 1.0) \
-            or kernel.min() < 0:
-        return None
+    sum would not make."""
+    return not (mode == "same" and bound == "fill" and vfill != 1.0) and kernel.min() >= 0
+
+
+def _sparse_pays(npoints, kernel, plan, method):
+    """The sparse weights of `npoints` kernel blocks are cheaper than a
+    convolution of the validity.  The choice depends on the data (how many
+    samples are invalid), never on the threads."""
     dense = (fft_seconds(plan) if method == "fft"
              else direct_seconds(plan, math.prod(plan.shape) * kernel.size))
     rows = kernel.size // kernel.shape[-1]
     per_point = rows * (SPARSE_SECONDS_PER_ROW + kernel.shape[-1] * SPARSE_SECONDS_PER_TAP)
-    if len(bad) * per_point >= dense:
+    return npoints * per_point < dense
+
+
+def _sparse_origins(bad, shape, kernel, mode, bound, vfill, plan, method):
+    """The origins of the sparse weights (`_origins`) when they are cheaper
+    than a convolution of the validity (`_sparse_pays`), else None."""
+    if bad is None or not _sparse_allowed(kernel, mode, bound, vfill) \
+            or not _sparse_pays(len(bad), kernel, plan, method):
         return None
     pts = _origins(bad, shape, kernel.shape, mode, bound)
-    return pts if len(pts) * per_point < dense else None
+    return pts if _sparse_pays(len(pts), kernel, plan, method) else None
+
+
+def _fused_weights(plan, bad, ksum, scale, tau, cap):
+    """Run `plan` (one `_window.nan_units` accepts) with the sparse weights
+    in the direct core's units (each unit divides its sums while they are
+    in cache; no array of weights or sums goes to memory): the result, and
+    the flat indices of its outputs with |weight| <= tau (None: more than
+    `cap`)."""
+    shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
+    rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
+    threads = max(1, plan.threads)
+    doubt = np.empty((threads, cap + 1), np.int64)
+    ndoubt = np.zeros(threads, np.int64)
+    res = run_direct(plan, nan=(bad, rowptr, ksum, scale, tau, doubt, ndoubt))
+    if not ndoubt.any():
+        return res, np.empty(0, np.int64)
+    if ndoubt.sum() > cap:
+        return res, None
+    return res, np.sort(np.concatenate([doubt[t, :n] for t, n in enumerate(ndoubt)]))
 
 
 def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="interpolate",
@@ -340,12 +372,23 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
 
     scale = 1.0 if normalize_kernel else ksum
     tau = 2.0 ** -20 * float(np.abs(kernel).sum())
+    # the sparse weights inside the direct core's units where it can (the
+    # same bits as `origins`' separate passes)
+    fused = (interpolate and bad is not None and a.ndim <= 2 and nan_units(plan)
+             and _sparse_allowed(kernel, mode, bound, vfill)
+             and _sparse_pays(nbad, kernel, plan, method))
     origins = (_sparse_origins(bad, a.shape, kernel, mode, bound, vfill, plan, method)
-               if interpolate else None)
+               if interpolate and not fused else None)
     holes = False
     if not interpolate:
         top = execute(plan)
         res = np.divide(top, ksum, out=top) if normalize_kernel else top
+    elif fused:
+        res, doubt = _fused_weights(plan, bad, ksum, scale, tau,
+                                    _gather_limit(math.prod(plan.shape), kernel.size))
+        ndoubt = doubt is None or len(doubt)
+        if ndoubt and doubt is not None:
+            doubt = np.unravel_index(doubt, res.shape)
     elif origins is not None:
         # the weights as the kernel's sum less the taps on invalid samples
         res = execute(plan)
@@ -379,7 +422,7 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
             doubt = np.nonzero(doubt) if ndoubt <= _gather_limit(weight.size, kernel.size) \
                 else None
     if interpolate and ndoubt:
-        if origins is None:
+        if origins is None and not fused:
             valid = v != 0
         else:   # (no validity array was written: from the listed samples)
             valid = np.ones(a.shape, bool)

@@ -70,6 +70,18 @@ def _band_source(plan, wd, kshape, batch, edges):
     return _cv_code(x)
 
 
+def nan_units(plan):
+    """Whether run_direct can run `plan` with nanconvolve's sparse weights
+    inside its units (``nan=``, csrc/fc_nanunit.h): float64 x, work and
+    result, x one plane (1-D or 2-D), a 'fill' boundary (the caller sees
+    that every sample outside is valid), no padded columns."""
+    _, batch, xshape, _, _, _ = _layout(plan)
+    return (plan.method == "direct" and plan.x.dtype == np.float64
+            and plan.work == np.float64 and plan.result == np.float64
+            and plan.boundary == "fill" and not any(batch) and len(xshape) == 2
+            and plan.x.ndim <= 2 and zero_edges(plan) != "pad")
+
+
 def _cast_code(wd, result):
     """The code of `result` when the core casts each unit's output block in
     place from the work dtype (float32 -> int32, float64 -> int64: integer
@@ -216,11 +228,14 @@ def _pad_columns(xw, xshape, kshape, oshape, offsets):
     return padded, padded.shape, offsets[:-1] + (s + pad_left,)
 
 
-def run_direct(plan, dest=None):
+def run_direct(plan, dest=None, nan=None):
     """Execute a direct-method plan; returns an array of the result dtype.
 
     `dest`: an array the core may write into (see `writes_into`), which is
-    then returned.
+    then returned.  `nan` (a plan `nan_units` accepts): nanconvolve's
+    sparse weights, (pts, rowptr, wsum, scale, tau, doubt, ndoubt) as
+    `_direct.correlate_window` takes them (less the kernel): the result
+    is then the sums divided by the weights, unit by unit.
     """
     wd = plan.work
     order, batch, xshape, kshape, oshape, offsets = _layout(plan)
@@ -231,6 +246,9 @@ def run_direct(plan, dest=None):
     kw = _to_work(plan.kernel if identity else plan.kernel.transpose(order), wd)
     edges = zero_edges(plan)
     src_code = _band_source(plan, wd, kshape, batch, edges)
+    if nan is not None:
+        kf = np.ascontiguousarray(kw.reshape(kshape)[::-1, ::-1])
+        nan = tuple(nan[:2]) + (kf.reshape(-1),) + tuple(nan[2:])
     if src_code:    # (x converted unit by unit, see _band_source)
         src = np.require(x, requirements=["C", "A"])
         xw = np.zeros(1, wd)
@@ -261,7 +279,7 @@ def run_direct(plan, dest=None):
                                  out.reshape(-1), oshape, offsets, batch,
                                  BOUNDARY_CODES[plan.boundary], fill, rows, cols, nthreads,
                                  stream, edges == "simd", src, src_code, _cv_code(wd),
-                                 cast_code, pairs, pairs_fill)
+                                 cast_code, pairs, pairs_fill, nan)
     if dest is not None:
         return dest
     if not identity:    # back to the caller's axis order
