@@ -4,7 +4,7 @@ out= in a loop, correlate(maxlag=).  Ratios are measured in this one run,
 interleaved (medians of rounds that alternate the compared calls), on one
 thread unless a row says otherwise.
 
-    PYTHONPATH=src python benchmarks/bench_options.py [--repeats N]
+    PYTHONPATH=src python benchmarks/bench_options.py [--repeats N] [--only ROW ...]
 
 Rows:
 * batch: 64 x 256^2 float32, 5x5 'same' with axes=(1, 2), against one
@@ -28,6 +28,8 @@ import numpy as np
 
 import fastconv
 
+ROWS = ("batch", "dtype", "out", "maxlag")
+
 
 def interleaved(calls, repeats):
     """name -> median seconds over `repeats` rounds alternating the calls."""
@@ -50,36 +52,41 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--no-scipy", action="store_true", help="skip the maxlag peer")
+    ap.add_argument("--only", nargs="+", choices=ROWS, metavar="ROW",
+                    help=f"run only these rows ({', '.join(ROWS)})")
     opts = ap.parse_args(argv)
     rng = np.random.default_rng(0)
     w = {"workers": 1}
     rows = []
+    run = set(opts.only or ROWS)
 
     # batch
     batch = rng.standard_normal((64, 256, 256)).astype(np.float32)
     image = rng.standard_normal((2048, 2048)).astype(np.float32)
     k3 = rng.standard_normal((1, 5, 5)).astype(np.float32)
-    t = interleaved({
+    t = {} if "batch" not in run else interleaved({
         "batch": lambda: fastconv.convolve(batch, k3, "same", method="direct", axes=(1, 2), **w),
         "image": lambda: fastconv.convolve2d(image, k3[0], "same", **w),
     }, opts.repeats)
-    rows.append(("batch 64x256^2 f32 5x5 axes=(1,2)", t["batch"], gflops(batch.size, 25, t["batch"]),
-                 f"{t['image'] / t['batch']:.2f} of one 2048^2 image's throughput"
-                 f" ({t['image'] * 1e3:.2f} ms)", t["image"] / t["batch"] >= 0.9))
+    if t:
+        rows.append(("batch 64x256^2 f32 5x5 axes=(1,2)", t["batch"], gflops(batch.size, 25, t["batch"]),
+                     f"{t['image'] / t['batch']:.2f} of one 2048^2 image's throughput"
+                     f" ({t['image'] * 1e3:.2f} ms)", t["image"] / t["batch"] >= 0.9))
 
     # dtype= on uint8
     img8 = rng.integers(0, 256, (2048, 2048), dtype=np.uint8)
     k8 = rng.integers(0, 256, (5, 5), dtype=np.uint8)
-    t = interleaved({
+    t = {} if "dtype" not in run else interleaved({
         "int32": lambda: fastconv.convolve2d(img8, k8, "same", dtype=np.int32, **w),
         "uint8": lambda: fastconv.convolve2d(img8, k8, "same", **w),
         "float32": lambda: fastconv.convolve2d(img8, k8, "same", dtype=np.float32, **w),
     }, opts.repeats)
-    rows.append(("2048^2 u8 5x5 dtype=int32", t["int32"], gflops(img8.size, 25, t["int32"]),
-                 f"wrapping uint8 / int32 = {t['uint8'] / t['int32']:.2f}"
-                 f" ({t['uint8'] * 1e3:.2f} ms)", t["uint8"] / t["int32"] >= 1.0))
-    rows.append(("2048^2 u8 5x5 dtype=float32", t["float32"], gflops(img8.size, 25, t["float32"]),
-                 f"wrapping uint8 / float32 = {t['uint8'] / t['float32']:.2f}", None))
+    if t:
+        rows.append(("2048^2 u8 5x5 dtype=int32", t["int32"], gflops(img8.size, 25, t["int32"]),
+                     f"wrapping uint8 / int32 = {t['uint8'] / t['int32']:.2f}"
+                     f" ({t['uint8'] * 1e3:.2f} ms)", t["uint8"] / t["int32"] >= 1.0))
+        rows.append(("2048^2 u8 5x5 dtype=float32", t["float32"], gflops(img8.size, 25, t["float32"]),
+                     f"wrapping uint8 / float32 = {t['uint8'] / t['float32']:.2f}", None))
 
     # out= in a loop
     out = np.empty_like(image)
@@ -93,28 +100,30 @@ def main(argv=None):
         for _ in range(100):
             fastconv.convolve2d(image, k2, "same", **w)
 
-    t = interleaved({"out": loop_out, "alloc": loop_alloc}, max(3, opts.repeats // 5))
-    rows.append(("100 x 2048^2 f32 5x5 out=", t["out"] / 100, gflops(image.size, 25, t["out"] / 100),
-                 f"allocating / out= = {t['alloc'] / t['out']:.2f}", None))
+    if "out" in run:
+        t = interleaved({"out": loop_out, "alloc": loop_alloc}, max(3, opts.repeats // 5))
+        rows.append(("100 x 2048^2 f32 5x5 out=", t["out"] / 100, gflops(image.size, 25, t["out"] / 100),
+                     f"allocating / out= = {t['alloc'] / t['out']:.2f}", None))
 
     # maxlag
-    a = rng.standard_normal(10**6)
-    b = rng.standard_normal(10**6)
-    calls = {"maxlag": lambda: fastconv.correlate(a, b, maxlag=100, **w),
-             "maxlag2": lambda: fastconv.correlate(a, b, maxlag=100, workers=2)}
-    if not opts.no_scipy:
-        import scipy.signal as ss
-        calls["scipy"] = lambda: ss.correlate(a, b)
-    t = interleaved(calls, max(3, opts.repeats // 3))
-    note = (f"scipy.signal.correlate (all lags) / maxlag = {t['scipy'] / t['maxlag']:.1f}"
-            f" ({t['scipy'] * 1e3:.1f} ms)" if "scipy" in t else "")
-    rows.append(("1e6 x 1e6 f64 correlate maxlag=100", t["maxlag"],
-                 gflops(201, 10**6, t["maxlag"]), note,
-                 t["scipy"] / t["maxlag"] >= 20 if "scipy" in t else None))
-    note = (f"scipy.signal.correlate (all lags) / maxlag = {t['scipy'] / t['maxlag2']:.1f}"
-            if "scipy" in t else "")
-    rows.append(("  the same, workers=2", t["maxlag2"], gflops(201, 10**6, t["maxlag2"]),
-                 note, t["scipy"] / t["maxlag2"] >= 20 if "scipy" in t else None))
+    if "maxlag" in run:
+        a = rng.standard_normal(10**6)
+        b = rng.standard_normal(10**6)
+        calls = {"maxlag": lambda: fastconv.correlate(a, b, maxlag=100, **w),
+                 "maxlag2": lambda: fastconv.correlate(a, b, maxlag=100, workers=2)}
+        if not opts.no_scipy:
+            import scipy.signal as ss
+            calls["scipy"] = lambda: ss.correlate(a, b)
+        t = interleaved(calls, max(3, opts.repeats // 3))
+        note = (f"scipy.signal.correlate (all lags) / maxlag = {t['scipy'] / t['maxlag']:.1f}"
+                f" ({t['scipy'] * 1e3:.1f} ms)" if "scipy" in t else "")
+        rows.append(("1e6 x 1e6 f64 correlate maxlag=100", t["maxlag"],
+                     gflops(201, 10**6, t["maxlag"]), note,
+                     t["scipy"] / t["maxlag"] >= 20 if "scipy" in t else None))
+        note = (f"scipy.signal.correlate (all lags) / maxlag = {t['scipy'] / t['maxlag2']:.1f}"
+                if "scipy" in t else "")
+        rows.append(("  the same, workers=2", t["maxlag2"], gflops(201, 10**6, t["maxlag2"]),
+                     note, t["scipy"] / t["maxlag2"] >= 20 if "scipy" in t else None))
 
     print(f"{'row':40s} {'ms':>9s} {'GF/s':>7s}  ratio")
     for name, s, gf, note, ok in rows:
