@@ -1017,3 +1017,40 @@ def test_every_simd_path_matches_reference(isa, tmp_path):
                 bound = abs_bound(ref, a, b, mode)
             assert_matches(res[key], exp, bound, taps_for(a, b, mode, bd),
                            what=f"{isa} {key} {s1} {s2}")
+
+
+@pytest.mark.parametrize("dtype, kshape", [(np.float32, (5, 5)), (np.float64, (3, 7)),
+                                           (np.int32, (4, 3))])
+def test_padded_edge_columns_same_bits_at_every_address(dtype, kshape):
+    """The zero-filled edge columns that the SIMD kernel computes with the
+    band (FC_EDGE, which reads outside each row as zeros) give the same bits
+    wherever the image lies relative to a page, including an image that
+    starts a page (its first edge vector reaches back before it) or ends
+    one (its last one reaches past it); a guard for any change that reads
+    those columns in place instead of through a zeroed buffer."""
+    rng = np.random.default_rng(11)
+    ny, nx = 21, 100
+    item = np.dtype(dtype).itemsize
+    raw = np.zeros(3 * 4096 + ny * nx * item + 4096, np.uint8)
+    base = (-raw.ctypes.data) % 4096 + 4096   # a page start, a page into raw
+    img = rng.integers(-50, 50, (ny, nx)).astype(dtype)
+    k = rng.integers(-5, 5, kshape).astype(dtype)
+    if np.dtype(dtype).kind == "f":
+        img = img + rng.standard_normal((ny, nx)).astype(dtype)
+        k = k + rng.standard_normal(kshape).astype(dtype)
+    first = None
+    n = ny * nx * item
+    for off in [0, item, 7 * item, 60, 64, 4096 - n % 4096, 4096 - n % 4096 - item]:
+        off -= off % item
+        a = raw[base + off:base + off + n].view(dtype).reshape(ny, nx)
+        a[...] = img
+        for workers in (1, 2):
+            got = fastconv.convolve2d(a, k, "same", workers=workers)
+            if first is None:
+                first = got
+                exp = ref_convolve2d(img, k, "same")
+                if np.dtype(dtype).kind == "i":
+                    np.testing.assert_array_equal(got, exp)
+                else:
+                    np.testing.assert_allclose(got, exp, rtol=1e-4, atol=1e-3)
+            assert got.tobytes() == first.tobytes(), (off, workers)
