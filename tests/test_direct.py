@@ -1054,3 +1054,28 @@ def test_padded_edge_columns_same_bits_at_every_address(dtype, kshape):
                 else:
                     np.testing.assert_allclose(got, exp, rtol=1e-4, atol=1e-3)
             assert got.tobytes() == first.tobytes(), (off, workers)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kshape", [(5, 5), (1, 9), (3, 40), (40, 40)])
+def test_batch_edge_vectors_and_narrow_rows(dtype, kshape):
+    """Rows of 100 to 300 outputs, 'same', batched over axis 0: both edge
+    vectors of a row in one block (FC_EDGE_RUN's pair; single kernel rows
+    and kernels whose rows do not fit the buffer twice take the others),
+    the inner vectors in every count modulo the block width (regrouped
+    blocks).  Values against the reference; bits against each image alone
+    and against workers=2."""
+    rng = np.random.default_rng(zlib.crc32(repr((np.dtype(dtype).name, kshape)).encode()))
+    k = rng.standard_normal(kshape).astype(dtype)
+    for nx in (100, 236, 252, 256, 264, 280, 300):
+        ny = 9 if kshape[0] < 40 else 45
+        a = rng.standard_normal((3, ny, nx)).astype(dtype)
+        got = fastconv.convolve(a, k[None], "same", method="direct", axes=(1, 2), workers=1)
+        got2 = fastconv.convolve(a, k[None], "same", method="direct", axes=(1, 2), workers=2)
+        assert got2.tobytes() == got.tobytes(), nx
+        for b in range(a.shape[0]):
+            one = fastconv.convolve(a[b], k, "same", method="direct")
+            assert one.tobytes() == got[b].tobytes(), (nx, b)
+            exp = ref_convolve(a[b], k, "same")
+            assert_matches(one, exp, abs_bound(ref_convolve, a[b], k, "same"),
+                           taps_for(a[b], k, "same"), what=f"{nx} {b}")
