@@ -142,11 +142,9 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
 }
 
 /* acc[NR][NC] = the out block at o + all taps over the input block at src
-   (o, src point at scalars; ldo, ldi count elements; input vector column c
-   starts CS scalars after column c - 1: FC_W, contiguous, except for the
-   zero-filled edge vectors computed together, see FC_EDGE2). */
+   (o, src point at scalars; ldo, ldi count elements). */
 #if FC_CPLX
-#define FC_TAPS(NR, NC, acc, CS)                                                \
+#define FC_TAPS(NR, NC, acc)                                                    \
     for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
         const FC_S *irow = src + t * ldi * 2;                                   \
         _Pragma("GCC unroll 8")                                                 \
@@ -156,7 +154,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
             FC_VT v[NC], s[NC];                                                 \
             _Pragma("GCC unroll 8")                                             \
             for (int c = 0; c < NC; c++) {                                      \
-                v[c] = FC_FN(loadu)(irow + c * (CS) + 2 * j);                   \
+                v[c] = FC_FN(loadu)(irow + c * FC_W + 2 * j);                   \
                 s[c] = __builtin_shufflevector(v[c], v[c], FC_SWAP_IDX);        \
             }                                                                   \
             _Pragma("GCC unroll 8")                                             \
@@ -176,7 +174,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
         }                                                                       \
     }
 #else
-#define FC_TAPS(NR, NC, acc, CS)                                                \
+#define FC_TAPS(NR, NC, acc)                                                    \
     for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
         const FC_S *irow = src + t * ldi;                                       \
         _Pragma("GCC unroll 8")                                                 \
@@ -186,7 +184,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
             FC_VT v[NC];                                                        \
             _Pragma("GCC unroll 8")                                             \
             for (int c = 0; c < NC; c++)                                        \
-                v[c] = FC_FN(loadu)(irow + c * (CS) + j);                       \
+                v[c] = FC_FN(loadu)(irow + c * FC_W + j);                       \
             _Pragma("GCC unroll 8")                                             \
             for (int rr = 0; rr < NR; rr++) {                                   \
                 const ptrdiff_t i = t - rr;                                     \
@@ -263,7 +261,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
         if (FC_SLIDE1 && NR == 1 && kh == 1) {                                  \
             FC_SLIDE(NC, acc)                                                   \
         } else {                                                                \
-            FC_TAPS(NR, NC, acc, FC_W)                                          \
+            FC_TAPS(NR, NC, acc)                                                \
         }                                                                       \
     } while (0)
 
@@ -347,28 +345,26 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
 /* The whole vector of output columns [xs, xs + N) of rows [r0, r0+NR),
    reading the input columns outside [0, cols + kw - 1) as zeros (the
    zero-filled edge columns next to the band, see fc_corr2d_valid): the
-   rows it reads are copied into the buffer `pt` (row t: part `pc` of rows
-   of `np` parts of N + kw - 1 elements; parts copied in their order, row
-   by row) with zeros outside, and it goes
-   through the same FMAs as every other vector; xs is vector-aligned in
-   `ob`. */
+   rows it reads are copied into the buffer `pt` (pitch N + kw - 1
+   elements) with zeros outside, and it goes through the same FMAs as every
+   other vector; xs is vector-aligned in `ob`. */
 /* one vector's elements from s to d (a constant size: one vector move) */
 #define FC_VCOPY(d, s) memcpy((d), (s), (size_t)(FC_N * FC_E) * sizeof(FC_S))
 static const FC_S FC_FN(zeros)[FC_W];
-#define FC_EDGE_COPY(xs, t, pc, np)                                             \
+#define FC_EDGE(NR, xs, st)                                                     \
     do {                                                                        \
         const ptrdiff_t tp = FC_N + kw - 1, lim = cols + kw - 1;                \
         const ptrdiff_t e0 = (xs) < 0 ? -(xs) : 0;        /* first inside */    \
         const ptrdiff_t e1 = lim - (xs) < tp ? lim - (xs) : tp; /* end */       \
-        {                                                                       \
+        for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                           \
             const FC_S *irow = in + ((r0 + t) * ldi + (xs)) * FC_E;             \
-            FC_S *trow = pt + (t * (np) + (pc)) * tp * FC_E;                    \
+            FC_S *trow = pt + t * tp * FC_E;                                    \
             if (e1 - e0 >= FC_N && e0 < FC_N && tp - e1 <= FC_N) {              \
                 /* whole vectors (a call per part cost 10% of a 256-wide    \
                    'same' batch: 'rep movs' start-up): zeros over [0, N)    \
                    then the inside over [e0, e1), the last vector ending at \
-                   e1, then zeros over [e1, e1 + N) (into the next part,    \
-                   written after this one, or pt's spare vector) */         \
+                   e1, then zeros over [e1, e1 + N) (into the next row's    \
+                   part, or pt's spare vector) */                           \
                 if (e0 > 0)                                                     \
                     FC_VCOPY(trow, FC_FN(zeros));                               \
                 for (ptrdiff_t e = e0; e < e1 - FC_N; e += FC_N)                \
@@ -383,55 +379,19 @@ static const FC_S FC_FN(zeros)[FC_W];
                 memset(trow + e1 * FC_E, 0, (size_t)(tp - e1) * FC_E * sizeof(FC_S)); \
             }                                                                   \
         }                                                                       \
-    } while (0)
-/* (the stores of edge vector column c of ev, at xs) */
-#define FC_EDGE_STORE(NR, ev, c, xs, st)                                        \
-    for (int rr = 0; rr < NR; rr++) {                                           \
-        FC_S *o = ob + (rr * ldb + (xs) - xo) * FC_E;                           \
-        if (st)                                                                 \
-            FC_STREAM_STORE(o, ev[rr][c]);                                      \
-        else                                                                    \
-            FC_FN(storeu)(o, ev[rr][c]);                                        \
-    }
-/* FC_EDGE_FILL copies the input of a row block's edge vectors into pt
-   (the left one, xl, in part 0 of 2 when both are there, see pair), and
-   FC_EDGE_RUN computes and stores them after the row's inner blocks: the
-   copy's stores have reached the cache when the vectors are read back
-   (read at once, each unaligned load spanning two just-stored vectors
-   waits for them: store forwarding cannot serve it).  The left and right
-   vectors together are one NR x 2 block of independent FMA chains (input
-   column stride N + kw - 1 in pt): alone, each one's NR chains wait on the
-   FMA latency.  Every output gets the same FMAs in the same order whichever
-   way (FC_TAPS; FC_COMPUTE's FC_SLIDE for single kernel rows, never
-   paired), and which way is taken depends only on the arguments. */
-#define FC_EDGE_FILL(NR, pl, pr, xl, xr, np)                                    \
-    for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
-        if (pl)                                                                 \
-            FC_EDGE_COPY(xl, t, 0, np);                                         \
-        if (pr)                                                                 \
-            FC_EDGE_COPY(xr, t, (np) - 1, np);                                  \
-    }
-#define FC_EDGE_RUN(NR, pl, pr, xl, xr, np, pair, st)                           \
-    do {                                                                        \
-        const ptrdiff_t ldi = (np) * (FC_N + kw - 1);   /* pt's rows */         \
-        if (pair) {                                                             \
+        FC_VT ev[NR][1];                                                        \
+        {                                                                       \
+            const ptrdiff_t ldi = tp;   /* (the buffer's rows) */               \
             const FC_S *src = pt;                                               \
-            FC_VT ev[NR][2];                                                    \
-            for (int rr = 0; rr < NR; rr++)                                     \
-                ev[rr][0] = ev[rr][1] = (FC_VT){0};                             \
-            FC_TAPS(NR, 2, ev, (FC_N + kw - 1) * FC_E)                          \
-            FC_EDGE_STORE(NR, ev, 0, xl, st);                                   \
-            FC_EDGE_STORE(NR, ev, 1, xr, st);                                   \
-        } else {                                                                \
             FC_S *o = ob;   /* (not read: no padding with accumulate) */        \
-            for (int e = 0; e < 2; e++) {                                       \
-                if (!(e ? (pr) : (pl)))                                         \
-                    continue;                                                   \
-                const FC_S *src = pt + (e ? (np) - 1 : 0) * (FC_N + kw - 1) * FC_E; \
-                FC_VT ev[NR][1];                                                \
-                FC_COMPUTE(NR, 1, ev);                                          \
-                FC_EDGE_STORE(NR, ev, 0, e ? (xr) : (xl), st);                  \
-            }                                                                   \
+            FC_COMPUTE(NR, 1, ev);                                              \
+        }                                                                       \
+        for (int rr = 0; rr < NR; rr++) {                                       \
+            FC_S *o = ob + (rr * ldb + (xs) - xo) * FC_E;                       \
+            if (st)                                                             \
+                FC_STREAM_STORE(o, ev[rr][0]);                                  \
+            else                                                                \
+                FC_FN(storeu)(o, ev[rr][0]);                                    \
         }                                                                       \
     } while (0)
 
@@ -479,23 +439,15 @@ static const FC_S FC_FN(zeros)[FC_W];
                 }                                                               \
             }                                                                   \
         }                                                                       \
-        /* the edge vectors (see FC_EDGE_FILL): both in pt when they fit   \
-           (else the left one now), paired unless single kernel rows */    \
-        const int two = phead && ptail && fit2, np = two ? 2 : 1;               \
-        const int pboth = two && !(FC_SLIDE1 && kh == 1);                       \
-        int pl = phead;                                                         \
-        if (phead && ptail && !two) {                                           \
-            FC_EDGE_FILL(NR, 1, 0, x0 - padl, xe, 1);                           \
-            FC_EDGE_RUN(NR, 1, 0, x0 - padl, xe, 1, 0, st);                     \
-            pl = 0;                                                             \
-        }                                                                       \
-        FC_EDGE_FILL(NR, pl, ptail, x0 - padl, xe, np);                         \
+        if (phead)                                                              \
+            FC_EDGE(NR, x0 - padl, st);                                         \
+        if (ptail)                                                              \
+            FC_EDGE(NR, xe, st);                                                \
         ptrdiff_t xm = xb + ((xe - xb) / FC_N) * FC_N;                          \
         if (xm == xb) {   /* (fewer than a vector between the edge vectors) */ \
             for (ptrdiff_t x = xb; x < xe; x++)                                 \
                 for (int rr = 0; rr < NR; rr++)                                 \
                     FC_SCALAR(rr, x);                                           \
-            FC_EDGE_RUN(NR, pl, ptail, x0 - padl, xe, np, pboth, st);   \
             break;                                                              \
         }                                                                       \
         FC_VT tail[NR][1];                                                      \
@@ -506,19 +458,8 @@ static const FC_S FC_FN(zeros)[FC_W];
             const FC_S *src = in + (r0 * ldi + xe - FC_N) * FC_E;               \
             FC_COMPUTE(NR, 1, tail);                                            \
         }                                                                       \
-        /* xf: where the blocks of NC vectors end.  When they would leave 2  \
-           or 3 vectors (blocks of 2 and 1, whose few chains run poorly),   \
-           the last one is left out too, for blocks of 4 (14 = 6 + 4 + 4,   \
-           not 6 + 6 + 2); each output's sums are the same in any block.  \
-           Not for single rows (a block of 4 is then 4 chains). */          \
-        ptrdiff_t xf = xm;                                                      \
-        {                                                                       \
-            const ptrdiff_t nvt = (xm - xb) / FC_N, rem = nvt % NC;             \
-            if (NR > 1 && NC > 4 && nvt > NC && rem > 1 && rem < 4 && NC + rem >= 8) \
-                xf = xm - (NC + rem) * FC_N;                                    \
-        }                                                                       \
         ptrdiff_t x = xb;                                                       \
-        for (; x + NC * FC_N <= xf; x += NC * FC_N) {                           \
+        for (; x + NC * FC_N <= xm; x += NC * FC_N) {                           \
             FC_S *o = ob + (x - xo) * FC_E;                                     \
             const FC_S *src = in + (r0 * ldi + x) * FC_E;                       \
             FC_BLOCK(NR, NC, st);                                               \
@@ -553,7 +494,6 @@ static const FC_S FC_FN(zeros)[FC_W];
                 else                                                            \
                     FC_FN(storeu)(o, tail[rr][0]);                              \
             }                                                                   \
-        FC_EDGE_RUN(NR, pl, ptail, x0 - padl, xe, np, pboth, st);       \
     } while (0)
 
 #if defined(FC_STREAM)
@@ -600,9 +540,6 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
     FC_S *ob;            /* the block's first output row at column xo */
     ptrdiff_t ldb, xo;   /* its row pitch (elements) */
     int stream_b;
-    /* a row's two edge vectors' rows fit in pt (FC_EDGE_FILL) */
-    const int fit2 = (size_t)(2 * (kh + FC_BR - 1)) * (size_t)(FC_N + kw - 1) * FC_E *
-                              sizeof(FC_S) <= FC_PADTMP;
 #define FC_ROWS_TO(NR, NC)                                                      \
     do {                                                                        \
         if (FC_ODD_STREAM && scratch) {                                         \
@@ -860,7 +797,7 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
        border code for them.  Whether it does depends only on the
        arguments, not on the addresses (so neither do the results). */
     ptrdiff_t padl = 0, padr = 0;
-    /* (+ a spare vector: FC_EDGE_COPY's zeros past a row end in whole vectors) */
+    /* (+ a spare vector: FC_EDGE's zeros past a row end in whole vectors) */
     FC_S pt[FC_PADTMP / sizeof(FC_S) + FC_W] __attribute__((aligned(64)));
     const ptrdiff_t row_start = b->row_start;
     {
@@ -935,10 +872,7 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
 }
 
 #undef FC_TAPS
-#undef FC_EDGE_COPY
-#undef FC_EDGE_FILL
-#undef FC_EDGE_RUN
-#undef FC_EDGE_STORE
+#undef FC_EDGE
 #undef FC_VCOPY
 #undef FC_ODD_STREAM
 #undef FC_SLIDE
