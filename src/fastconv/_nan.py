@@ -331,6 +331,11 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     d, v = pair[0], pair[1]                              # data, validity (if needed)
     m8 = None if mask is None else np.ascontiguousarray(mask).view(np.uint8).reshape(-1)
     where = np.empty(a.size // 8 + 16, np.int64)         # the invalid samples
+    # (one pass, ~8 ms of 2048^2.  Measured instead, no faster: the units
+    # copying the rows they read with the NaN set to 0 and listing them
+    # themselves, no pass before; 46.3 vs 45.3 ms, the reads of x then no
+    # longer overlap the kernel's arithmetic; prefetching the next unit's
+    # rows while dividing made it slower still)
     nbad, nonfinite = nan_split(a.reshape(-1), m8, d.reshape(-1), where)
     bad = where[:nbad] if nbad <= len(where) else None   # (None: too many listed)
 
