@@ -89,7 +89,11 @@ def _check(x, h, starts, lengths, tiles=None):
     e = _relerr(got, ref)
     eps = np.finfo(x.dtype).eps
     factor = 4.0 if x.dtype.type in SINGLE else 1.0
-    assert e <= factor * e_sp + 4 * eps, (e, e_sp)
+    # (+6 eps: on short transforms both errors are a few eps and the engines
+    # round differently; over 700 1-D 'same' cases, x of 2-8 and h of 30-79
+    # samples, the worst excess over scipy's error was 4.8 eps (engine before
+    # the radix-10 pass) and 5.0 eps (after), on the baseline ISA, no FMA)
+    assert e <= factor * e_sp + 6 * eps, (e, e_sp)
     return e, e_sp
 
 
