@@ -91,7 +91,14 @@ static void fc_pairs_scalar(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff
     A##1 = DOT(A##1, v1, w);                                                           \
     A##2 = DOT(A##2, v2, w);                                                           \
     A##3 = DOT(A##3, v3, w)
-#define FC_PAIRS_STORE(A, rr, L, STORE)                                                        \
+/* Kernel row ir - J of output row J of the block (when USE) on the loaded
+   vectors v0..v3: tap pair q of it, broadcast, into accumulators A. */
+#define FC_PAIRS_TAP(A, USE, J, VT, SET1)                                              \
+    if (USE) {                                                                         \
+        VT w = SET1((int)kp[(ir - (J)) * kwp + q]);                                    \
+        FC_PAIRS_ACC(A, v0, v1, v2, v3, w);                                            \
+    }
+#define FC_PAIRS_STORE(A, rr, L, STORE)                                                \
     if ((rr) < nr) {                                                                   \
         int32_t *o = out + (r + (rr)) * ldo + c;                                       \
         if (n >= 4 * (L)) {                                                            \
@@ -124,30 +131,18 @@ static void fc_pairs_scalar(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff
                     for (ptrdiff_t q = 0; q < kwp; q++, p += 2) {                      \
                         VT v0 = LOAD(p), v1 = LOAD(p + (L));                           \
                         VT v2 = LOAD(p + 2 * (L)), v3 = LOAD(p + 3 * (L));             \
-                        if (ua) {                                                      \
-                            VT w = SET1((int)kp[ir * kwp + q]);                        \
-                            FC_PAIRS_ACC(a, v0, v1, v2, v3, w);                        \
-                        }                                                              \
-                        if (ub) {                                                      \
-                            VT w = SET1((int)kp[(ir - 1) * kwp + q]);                  \
-                            FC_PAIRS_ACC(b, v0, v1, v2, v3, w);                        \
-                        }                                                              \
-                        if (uc) {                                                      \
-                            VT w = SET1((int)kp[(ir - 2) * kwp + q]);                  \
-                            FC_PAIRS_ACC(c, v0, v1, v2, v3, w);                        \
-                        }                                                              \
-                        if (ud) {                                                      \
-                            VT w = SET1((int)kp[(ir - 3) * kwp + q]);                  \
-                            FC_PAIRS_ACC(d, v0, v1, v2, v3, w);                        \
-                        }                                                              \
+                        FC_PAIRS_TAP(a, ua, 0, VT, SET1)                               \
+                        FC_PAIRS_TAP(b, ub, 1, VT, SET1)                               \
+                        FC_PAIRS_TAP(c, uc, 2, VT, SET1)                               \
+                        FC_PAIRS_TAP(d, ud, 3, VT, SET1)                               \
                     }                                                                  \
                 }                                                                      \
                 ptrdiff_t n = cols - c;                                                \
-                FC_PAIRS_STORE(a, 0, L, STORE)                                                 \
-                FC_PAIRS_STORE(b, 1, L, STORE)                                                 \
+                FC_PAIRS_STORE(a, 0, L, STORE)                                         \
+                FC_PAIRS_STORE(b, 1, L, STORE)                                         \
                 if ((R) > 2) {                                                         \
-                    FC_PAIRS_STORE(c, 2, L, STORE)                                             \
-                    FC_PAIRS_STORE(d, 3, L, STORE)                                             \
+                    FC_PAIRS_STORE(c, 2, L, STORE)                                     \
+                    FC_PAIRS_STORE(d, 3, L, STORE)                                     \
                 }                                                                      \
             }                                                                          \
         }                                                                              \
