@@ -91,15 +91,17 @@ def _cast_code(wd, result):
     return 0
 
 
-# x dtypes of the exact integer units (csrc/fc_pairs.h): uint8 / bool, int8, int16
-_PAIR_SOURCES = {1, 2, 4}
+# x dtypes of the exact integer units (csrc/fc_pairs.h), by conversion code:
+# max |x| of uint8 / bool, int8, int16
+_PAIR_SOURCES = {_CV_CODES[("u", 1)]: 255, _CV_CODES[("i", 1)]: 128, _CV_CODES[("i", 2)]: 2**15}
 
 
 def _pair_taps(plan, kernel, kshape, src_code, cast_code):
     """(taps, fill): the kernel (of the core's shape `kshape`) packed as
-    int16 tap pairs for the exact integer units of csrc/fc_pairs.h (uint32 (kernel planes, kh, ceil(kw / 2)): the low half
-    k[.., 2p], the high half k[.., 2p + 1], 0 past the last tap) and the
-    fill as an int, or None (the float32 units then run).
+    int16 tap pairs for the exact integer units of csrc/fc_pairs.h (uint32
+    (kernel planes, kh, ceil(kw / 2)): the low half k[.., 2p], the high
+    half k[.., 2p + 1], 0 past the last tap) and the fill as an int, or
+    None (the float32 units then run).
 
     Only where the float32 units would run with an int32 result (x
     converted unit by unit, `_band_source`; sums cast to int32), for an x of
@@ -120,7 +122,7 @@ def _pair_taps(plan, kernel, kshape, src_code, cast_code):
     k = kernel.astype(np.int64)
     if k.size and (k.min() < -2**15 or k.max() >= 2**15):
         return None
-    xmax = {1: 255, 2: 128, 4: 2**15}[src_code]
+    xmax = _PAIR_SOURCES[src_code]
     if max(xmax, abs(int(fill))) * int(np.abs(k).sum()) >= 2**31:
         return None
     kh, kw = kshape[-2], kshape[-1]      # (the core's layout)
