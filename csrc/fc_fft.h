@@ -8,7 +8,10 @@
  *
  * where x reads 0 outside [0, xshape) and s = starts (per axis, may be
  * negative) - the same contract as the direct core.  It trusts its
- * arguments (the Python plan validates them) and returns 0, or -1 when
+ * arguments (the Python plan validates them) and returns 0 when every
+ * output is finite, 1 when some output may be NaN or infinite (each value
+ * written is checked in the tile buffer, in L1, where it costs next to
+ * nothing; values of discarded lanes too, so 1 is not proof), or -1 when
  * memory could not be allocated (out is then incomplete).
  *
  * Tile lengths P (per axis, 5-smooth, P >= kshape) come from fc_fft_tiles,
@@ -40,8 +43,8 @@ int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
 /* A reusable plan: geometry, DFT plans and the kernel's spectrum for one
  * kernel, input shape, window and type, made with the instruction set in
  * use at the time (k is read only here).  NULL when memory is short.
- * fc_fft_plan_run then computes out for any x of that shape (0, or -1 when
- * memory is short); runs may be concurrent.  A plan keeps the tile buffers
+ * fc_fft_plan_run then computes out for any x of that shape (0, 1 or -1 as
+ * fc_fft_correlate); runs may be concurrent.  A plan keeps the tile buffers
  * of its last run (per-thread sets for that nthreads) for the next one, so
  * that repeated runs allocate nothing; concurrent runs allocate their own.
  * fc_fft_plan_free releases them. */

@@ -513,6 +513,8 @@ typedef struct {
     FF_T *Nr, *Ni;     /* the N form (d >= 2) */
     FF_T *scr;         /* Stockham scratch */
     FF_T *zero, *trash; /* a line of zeros to read, one to write lanes nobody wants */
+    FF_T *chk;         /* one vector: the sum of 0 * every value written out (NaN
+                          once a non-finite value was written; FF(check)) */
 } FF(bufs);
 
 /* ----------------------------------------------------- tiles of N-D -- */
@@ -707,6 +709,26 @@ static int FF(tile_out)(const FF(ctx) *c, ptrdiff_t t, ptrdiff_t *y0, ptrdiff_t 
     return 1;
 }
 
+/* Fold rows [0, rows) of an S plane (ld scalars per row, a multiple of FW)
+ * into b->chk: each value times 0 is 0, or NaN when the value is NaN or
+ * infinite.  Lanes nobody wants are folded too, which can only give a false
+ * "maybe not finite" (their values come from the same finite input). */
+static void FF(check)(const FF(bufs) *b, const FF_T *s, ptrdiff_t rows, ptrdiff_t ld)
+{
+    const FV z = {0};
+    FV a0 = *(FV *)b->chk, a1 = z;
+    const ptrdiff_t n = rows * (ld / FW);
+    const FV *v = (const FV *)s;
+    ptrdiff_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        a0 += v[i] * z;
+        a1 += v[i + 1] * z;
+    }
+    if (i < n)
+        a0 += v[i] * z;
+    *(FV *)b->chk = a0 + a1;
+}
+
 /* Write the outputs of tile t held by lanes (lines u0 + l along axis d-2,
  * outer indices uo) of the S plane(s). */
 static void FF(write_lanes)(const FF(ctx) *c, const FF(bufs) *b, ptrdiff_t t,
@@ -733,8 +755,12 @@ static void FF(write_lanes)(const FF(ctx) *c, const FF(bufs) *b, ptrdiff_t t,
         q[l] = in ? base + (u0 + l) * ldo : b->trash;
         any |= in;
     }
-    if (any)
+    if (any) {
         FF(store_lines)(q, es, cnt[d - 1], sr, si, FW);
+        FF(check)(b, sr, cnt[d - 1], FW);
+        if (si)
+            FF(check)(b, si, cnt[d - 1], FW);
+    }
 }
 
 /* Inverse DFT (unnormalised; forward with re and im swapped) of the N form
@@ -853,6 +879,8 @@ static void FF(gather1)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
 static void FF(scatter1)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b)
 {
     const ptrdiff_t C = c->C;
+    FF(check)(b, b->Sr, c->B[0], C);
+    FF(check)(b, b->Si, c->B[0], C);
     if (C == FW) {
         int inside = 1;
         FF_T *pr[64], *pi[64];
@@ -1017,6 +1045,7 @@ static void FF(bufs_free)(FF(bufs) *bufs, int n, int shared)
         free(bufs[i].scr);
         free(bufs[i].zero);
         free(bufs[i].trash);
+        free(bufs[i].chk);
     }
     free(bufs);
 }
@@ -1039,7 +1068,9 @@ static FF(bufs) *FF(bufs_new)(const FF(ctx) *c, int n, int shared)
         b->scr = (FF_T *)ff_alloc((size_t)c->sizeS * sizeof(FF_T));
         b->zero = (FF_T *)ff_alloc((size_t)c->sizeZ * sizeof(FF_T));
         b->trash = (FF_T *)ff_alloc((size_t)c->sizeZ * sizeof(FF_T));
-        err = !b->Sr || !b->Si || !b->Nr || !b->Ni || !b->scr || !b->zero || !b->trash;
+        b->chk = (FF_T *)ff_alloc((size_t)FW * sizeof(FF_T));
+        err = !b->Sr || !b->Si || !b->Nr || !b->Ni || !b->scr || !b->zero || !b->trash ||
+              !b->chk;
     }
     if (err) {
         FF(bufs_free)(bufs, n, shared);
@@ -1183,8 +1214,9 @@ void *FF(fc_fft_plan_new)(int cplx, int d, const ptrdiff_t *xshape, const ptrdif
     return c;
 }
 
-/* out = the window of x correlated with the plan's kernel; 0, or -1 when
- * memory is short.  Concurrent runs are fine: the plan is only read, but
+/* out = the window of x correlated with the plan's kernel; 0 when every
+ * output is finite, 1 when some may not be (FF(check)), or -1 when memory is
+ * short.  Concurrent runs are fine: the plan is only read, but
  * for its cache of tile buffers (see FF(cache)). */
 int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
 {
@@ -1204,6 +1236,8 @@ int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
     if (!kept)
         return -1;
     FF(bufs) *bufs = kept->bufs;
+    for (int i = 0; i < kept->n; i++)
+        memset(bufs[i].chk, 0, (size_t)FW * sizeof(FF_T));
 #ifdef _OPENMP
     if (shared) {
 #pragma omp parallel num_threads(nthreads)
@@ -1221,8 +1255,12 @@ int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
     for (ptrdiff_t g = 0; g < ngroups; g++)
         FF(run_group)(&c, g, &bufs[0], 0, 1);
 #endif
+    int maybe_nonfinite = 0;
+    for (int i = 0; i < kept->n; i++)
+        for (int l = 0; l < FW; l++)
+            maybe_nonfinite |= bufs[i].chk[l] != 0;   /* NaN != 0; 0 * finite == +-0 */
     FF(cache_give)((FF(ctx) *)plan, kept);
-    return 0;
+    return maybe_nonfinite;
 }
 
 #undef FV

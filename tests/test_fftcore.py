@@ -341,3 +341,67 @@ def test_engine_tiles_minimise_the_python_tile_cost(dtype):
                     (kshape, lengths, P, Q)
         for a, p0 in enumerate(start_tiles(kshape, lengths)):
             assert kshape[a] <= p0 <= _next_smooth(lengths[a] + kshape[a] - 1, (3, 5))
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs,starts,lengths", [
+    ((3000,), (65,), (-64,), (3064,)),          # 1-D full
+    ((1000,), (7,), (0,), (994,)),              # 1-D valid
+    ((130, 150), (11, 9), (-5, -4), (130, 150)),
+    ((30, 31, 33), (5, 4, 3), (0, 0, 0), (26, 28, 31)),
+])
+def test_engine_reports_non_finite_outputs(dt, xs, hs, starts, lengths):
+    """With check=True the engine says whether every output it wrote was
+    finite: True exactly for finite results here (a NaN or inf in x, or
+    sums overflowing, make some output non-finite), at 1 and 2 threads and
+    through a KernelPlan, with the same bits as without the check."""
+    rng = _rng(31)
+    k = _data(hs, dt, rng)
+    plan = _fftcore.KernelPlan(k, xs, starts, lengths)
+    big = np.finfo(dt).max / 4
+    for case in ("finite", "nan", "inf", "-inf", "overflow"):
+        x = _data(xs, dt, rng)
+        # an element every output window of the valid/same/full cases reads
+        # at least once: the centre
+        centre = tuple(n // 2 for n in xs)
+        if case in ("nan", "inf", "-inf"):
+            x[centre] = float(case)
+        elif case == "overflow":
+            x[...] = big
+        for t in (1, 2):
+            want = np.empty(lengths, dt)
+            _fftcore.correlate_window(x, k, starts, lengths, want, t)
+            got, finite = _fftcore.correlate_window(x, k, starts, lengths,
+                                                    np.empty(lengths, dt), t, check=True)
+            assert np.array_equal(got, want, equal_nan=True)
+            assert finite == bool(np.all(np.isfinite(want))), (case, t)
+            assert finite == (case == "finite"), (case, t)
+            got2, finite2 = plan.run(x, np.empty(lengths, dt), t, check=True)
+            assert np.array_equal(got2, want, equal_nan=True) and finite2 == finite
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_fft_warning_follows_the_result(dt):
+    """convolve(method='fft') warns (scipy's RuntimeWarning) exactly when the
+    result holds a NaN or inf, one-shot and through a ConvPlan."""
+    import warnings
+
+    import fastconv
+    rng = _rng(32)
+    k = _data((9, 9), dt, rng)
+    plan = fastconv.ConvPlan(k, (120, 100), dt, "same", method="fft")
+    for case in ("finite", "nan", "inf", "overflow"):
+        x = _data((120, 100), dt, rng)
+        if case == "nan":
+            x[60, 50] = np.nan
+        elif case == "inf":
+            x[0, 99] = np.inf
+        elif case == "overflow":
+            x[...] = np.finfo(dt).max / 2
+        for f in (lambda: fastconv.convolve(x, k, "same", method="fft"), lambda: plan(x)):
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always")
+                res = f()
+            warned = any("NAN or inf" in str(m.message) for m in w)
+            assert warned == (not np.all(np.isfinite(res))), case
+            assert warned == (case in ("nan", "inf", "overflow")), case

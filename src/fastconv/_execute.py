@@ -36,7 +36,7 @@ def execute(plan):
     elif plan.method == "separable":
         res = run_separable(plan)
     else:
-        return finish_fft(plan, run_fft(plan), out, stacklevel=4)
+        return finish_fft(plan, *run_fft(plan), out, stacklevel=4)
     return _deliver(res, out)
 
 
@@ -48,11 +48,12 @@ def _deliver(res, out):
     return out
 
 
-def finish_fft(plan, res, out, stacklevel):
+def finish_fft(plan, res, finite, out, stacklevel):
     """An FFT result `res` as the caller gets it: scipy's warning when it is
-    not finite (convolve, correlate), cast back to the result dtype, copied
+    not finite (convolve, correlate; `finite` True: the engine saw every
+    element finite, so no check here), cast back to the result dtype, copied
     into `out` (None: returned) unless it is `out` already."""
-    if plan.kind in ("convolve", "correlate"):
+    if plan.kind in ("convolve", "correlate") and not finite:
         with np.errstate(all="ignore"):   # a finite sum proves every element finite
             finite = np.isfinite(res.sum())
         if not finite and not np.all(np.isfinite(res)):

@@ -499,21 +499,26 @@ def engine_input(plan, x):
 def run_engine(plan, xw, offsets, out, engine=None):
     """The C engine on `xw`, `offsets` (from `engine_input`) into `out` (the
     plan's shape, C-contiguous, FFT dtype), with the plan's kernel - or with
-    `engine`, a ``_fftcore.KernelPlan`` made for this plan.  Returns `out`."""
+    `engine`, a ``_fftcore.KernelPlan`` made for this plan.  Returns
+    ``(out, finite)``: finite is True when the engine saw every output
+    finite as it wrote it, False when some may be NaN or infinite."""
     seconds = _method.fft_seconds(plan) if plan.threads > 1 else 0.0
     with thread_share(plan.threads, seconds) as nthreads:
         if engine is not None:
-            return engine.run(xw, out, nthreads)
+            return engine.run(xw, out, nthreads, check=True)
         kw = np.require(plan.kernel, plan.fft_dtype, ["C", "A"])
-        return _fftcore.correlate_window(xw, kw, offsets, plan.shape, out, nthreads)
+        return _fftcore.correlate_window(xw, kw, offsets, plan.shape, out, nthreads,
+                                         check=True)
 
 
 def run_fft(plan):
     """Execute an FFT plan ('fft' or 'oa').
 
-    Returns the result in ``plan.fft_dtype`` (before any cast back to an
-    integer or bool result), or in ``plan.result`` when no axis needs a
-    transform (the inputs are then just multiplied, as scipy does).
+    Returns ``(res, finite)``: the result in ``plan.fft_dtype`` (before any
+    cast back to an integer or bool result), or in ``plan.result`` when no
+    axis needs a transform (the inputs are then just multiplied, as scipy
+    does); finite is the C engine's word on whether every element is finite
+    (`run_engine`), None when numpy.fft computed the result.
 
     The C engine (csrc/fc_fft*, overlap-save tiles; 'fft' and 'oa' alike)
     runs the plan's correlation as it is (`engine_input`, `run_engine`).
@@ -525,6 +530,11 @@ def run_fft(plan):
     x, offsets, engine = engine_input(plan, plan.x)
     if engine:
         return run_engine(plan, x, offsets, np.empty(plan.shape, dtype=plan.fft_dtype))
+    return _numpy_fft(plan, x, offsets), None
+
+
+def _numpy_fft(plan, x, offsets):
+    """run_fft's result when numpy.fft computes it."""
     conv_axes = [a for a, c in enumerate(plan.conv) if c]
     h = plan.kernel[tuple(slice(None, None, -1) if c else slice(None) for c in plan.conv)]
     windows, inside, clipped = [], [], False

@@ -73,11 +73,13 @@ def tile_shape(kshape, lengths, dtype):
 
 
 def correlate_window(cnp.ndarray x, cnp.ndarray k, starts, lengths, cnp.ndarray out,
-                     int nthreads=1, tiles=None):
+                     int nthreads=1, tiles=None, bint check=False):
     """out[y] = sum_j k[j] * x[y + starts + j] for 0 <= y < lengths (see the
     module docstring).  `tiles`: optional tile lengths per axis (5-smooth,
     >= k.shape) instead of the engine's choice (for tests and tuning).
-    Returns `out`."""
+    Returns `out`, or with `check` ``(out, finite)``: finite is True when
+    the engine saw every output finite as it wrote it (False: some output
+    may be NaN or infinite)."""
     cdef Py_ssize_t xs[FC_FFT_MAXDIM]
     cdef Py_ssize_t ks[FC_FFT_MAXDIM]
     cdef Py_ssize_t st[FC_FFT_MAXDIM]
@@ -100,9 +102,15 @@ def correlate_window(cnp.ndarray x, cnp.ndarray k, starts, lengths, cnp.ndarray 
         Pp = P
     with nogil:
         rc = fc_fft_correlate(t, d, xs, xp, ks, kp, st, L, op, Pp, nthreads)
-    if rc != 0:
+    return _result(rc, out, check)
+
+
+cdef _result(int rc, cnp.ndarray out, bint check):
+    """An engine run's return code rc (0: all outputs finite, 1: some may
+    not be, -1: out of memory) as correlate_window / KernelPlan.run return it."""
+    if rc < 0:
         raise MemoryError("fastconv FFT engine: cannot allocate its tile buffers")
-    return out
+    return (out, rc == 0) if check else out
 
 
 cdef class KernelPlan:
@@ -149,17 +157,16 @@ cdef class KernelPlan:
     def __dealloc__(self):
         fc_fft_plan_free(self.pl)
 
-    def run(self, cnp.ndarray x, cnp.ndarray out, int nthreads=1):
+    def run(self, cnp.ndarray x, cnp.ndarray out, int nthreads=1, bint check=False):
         """Write the window of `x` correlated with the plan's kernel into
-        `out` (C-contiguous, the plan's dtype and shapes); returns `out`."""
+        `out` (C-contiguous, the plan's dtype and shapes); returns `out`, or
+        ``(out, finite)`` with `check` (as correlate_window)."""
         cdef const void* xp = cnp.PyArray_DATA(x)
         cdef void* op = cnp.PyArray_DATA(out)
         cdef int rc
         with nogil:
             rc = fc_fft_plan_run(self.pl, xp, op, nthreads)
-        if rc != 0:
-            raise MemoryError("fastconv FFT engine: cannot allocate its tile buffers")
-        return out
+        return _result(rc, out, check)
 
 
 def select_isa(requested=None):

@@ -194,8 +194,8 @@ class ConvPlan:
                       and out.flags.c_contiguous and out.flags.aligned
                       and not np.may_share_memory(out, in1))
         res = out if direct_out else np.empty(plan.shape, dtype=plan.fft_dtype)
-        run_engine(plan, x, offsets, res, self._engine)
-        return finish_fft(plan, res, out, stacklevel=4)
+        res, finite = run_engine(plan, x, offsets, res, self._engine)
+        return finish_fft(plan, res, finite, out, stacklevel=4)
 
     def __repr__(self):
         return (f"ConvPlan({self._kind}, kernel shape {self._kernel.shape}, input "
