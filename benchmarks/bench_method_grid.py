@@ -16,7 +16,13 @@ inputs whose FFT would not be exact (``fft_is_exact_enough``) have no FFT
 option: the best is then the direct time (marked 'x').
 
     PYTHONPATH=src python benchmarks/bench_method_grid.py [--quick] [--json F]
+        [--workers 1|2] [--clock wall|process]
     PYTHONPATH=src python benchmarks/bench_method_grid.py --rescore F
+
+--workers keeps the cases of one worker count; --clock process times by
+the process's CPU time (time.process_time), which other processes on a
+busy machine disturb much less than wall time: use it with --workers 1
+only (with 2 threads it adds up both threads' time).
 
 --rescore re-picks with the current model from the times stored in F
 (no timing; for comparing models on one set of measurements).
@@ -56,7 +62,7 @@ def _geometries():
     return g
 
 
-def cases(quick=False):
+def cases(quick=False, only_workers=None):
     """The geometries crossed with dtype, mode and workers, rotated so that
     every geometry gets 4 of the 30 combinations (all dtypes, modes and both
     worker counts appear for each dimensionality)."""
@@ -67,6 +73,8 @@ def cases(quick=False):
             mode = MODES[(i + 2 * j) % 3]
             workers = 1 + (i + j) % 2
             if quick and (j % 2 or np.prod(s1) > 2_000_000):
+                continue
+            if only_workers is not None and workers != only_workers:
                 continue
             out.append(dict(s1=list(s1), s2=list(s2), dtype=dt, mode=mode, workers=workers))
     # small problems first (a partial run still covers every dimension)
@@ -85,11 +93,14 @@ def _inputs(c, rng):
     return make(tuple(c["s1"])), make(tuple(c["s2"]))
 
 
+CLOCK = time.perf_counter     # --clock process: time.process_time
+
+
 def _call_time(f, number):
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     for _ in range(number):
         f()
-    return (time.perf_counter() - t0) / number
+    return (CLOCK() - t0) / number
 
 
 def _choice_cost(a, k, c, budget=0.05):
@@ -213,7 +224,15 @@ def main():
     p.add_argument("--quick", action="store_true", help="a subset (a few minutes)")
     p.add_argument("--json", default="method_grid.json", help="where to write results")
     p.add_argument("--rescore", metavar="JSON", help="re-pick stored timings, no timing")
+    p.add_argument("--workers", type=int, choices=(1, 2), help="only the cases of this count")
+    p.add_argument("--clock", choices=("wall", "process"), default="wall",
+                   help="wall (default) or process CPU time (with --workers 1)")
     args = p.parse_args()
+    if args.clock == "process":
+        if args.workers != 1:
+            p.error("--clock process needs --workers 1 (CPU time adds up threads)")
+        global CLOCK
+        CLOCK = time.process_time
     if args.rescore:
         with open(args.rescore) as f:
             data = json.load(f)
@@ -222,18 +241,20 @@ def main():
     rng = np.random.default_rng(0)
     results = []
     t0 = time.time()
-    for c in cases(args.quick):
+    for c in cases(args.quick, args.workers):
         r = time_case(c, rng)
         results.append(r)
         print(f"  {len(results)} {r['s1']} {r['s2']} {r['dtype']} {r['mode']} w{r['workers']}"
               f" {r['t']} pick {r['pick']}", file=sys.stderr, flush=True)
         with open(args.json, "w") as f:     # as it goes
-            json.dump(dict(load=os.getloadavg(), results=results), f, indent=1)
+            json.dump(dict(load=os.getloadavg(), clock=args.clock, results=results), f,
+                      indent=1)
     load = os.getloadavg()
     report(results)
-    print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; {time.time() - t0:.0f} s")
+    print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; {time.time() - t0:.0f} s; "
+          f"clock {args.clock}")
     with open(args.json, "w") as f:
-        json.dump(dict(load=load, results=results), f, indent=1)
+        json.dump(dict(load=load, clock=args.clock, results=results), f, indent=1)
 
 
 if __name__ == "__main__":
