@@ -165,6 +165,51 @@ def test_detection_accepts_rounded_outer_product():
         assert resid.max() <= RHO_MAX_ULPS * np.finfo(np.float32).eps / 2
 
 
+def test_quick_rejection_agrees_with_the_exact_test(monkeypatch):
+    """The float64 look at a few corners before the long double test
+    (`_factors._clearly_not_outer`) rejects no kernel the exact test takes:
+    over exact, rounded and slightly perturbed outer products (zeros, tiny
+    and huge values, signs, NaN and inf included), 2-D and 3-D, float32
+    and float64, the answers are the same with and without it."""
+    from fastconv import _factors
+    rng = np.random.default_rng(11)
+    kernels = []
+    for i in range(400):
+        dt = (np.float32, np.float64)[i % 2]
+        shape = [(4, 5), (9, 9), (3, 4, 5), (31, 2)][i % 4]
+        e = 12 if dt == np.float32 else 90          # (products stay in range)
+        fs = [rng.standard_normal(n) * 10.0 ** rng.integers(-e, e) for n in shape]
+        for f in fs:
+            f[rng.random(f.size) < 0.2] = 0
+        k = fs[0].reshape(-1, *([1] * (len(shape) - 1)))
+        for a, f in enumerate(fs[1:], 1):
+            k = k * f.reshape([-1 if b == a else 1 for b in range(len(shape))])
+        k = k.astype(dt)
+        v = i % 5
+        if v == 1:      # one tap off by a few units of rounding
+            j = tuple(rng.integers(0, n) for n in shape)
+            k[j] *= 1 + rng.integers(1, 9) * np.finfo(dt).eps
+        elif v == 2:    # off by much more, at a corner or inside
+            j = (0,) * len(shape) if i % 3 else tuple(n // 2 for n in shape)
+            k[j] += 1e-3 * np.abs(k).max()
+        elif v == 3:
+            k.flat[rng.integers(0, k.size)] = (np.nan, np.inf, -np.inf)[i % 3]
+        elif v == 4:
+            k = rng.standard_normal(shape).astype(dt)
+        kernels.append(k)
+    conv = {2: (True, True), 3: (True, True, True)}
+    quick = [factor_kernel(k, conv[k.ndim], k.dtype, k.dtype) for k in kernels]
+    monkeypatch.setattr(_factors, "_clearly_not_outer", lambda Kf, factors: False)
+    exact = [factor_kernel(k, conv[k.ndim], k.dtype, k.dtype) for k in kernels]
+    taken = 0
+    for q, e in zip(quick, exact):
+        assert (q is None) == (e is None)
+        if e is not None:
+            taken += 1
+            assert all(np.array_equal(a, b) for a, b in zip(q, e))
+    assert 40 < taken < 300     # both answers occur
+
+
 def test_integer_kernels_detected_exactly():
     k = np.outer([1, 2, 1], [1, 0, -1])               # Sobel
     f = factor_kernel(k, (True, True), np.dtype(np.uint16), np.dtype(np.int16))

@@ -118,15 +118,19 @@ def _wrap(f, work):
 
 
 def _factor_float(K, work):
-    Kf = K.astype(np.float64)
-    if not np.all(np.isfinite(Kf)):
+    S, N = sum(K.shape), math.prod(K.shape)
+    if S + 1 > N:       # (rho >= 0: the last rule below rejects it whatever K holds)
         return None
+    Kf = K.astype(np.float64)
+    # (argmax returns the first NaN if there is one, else an inf if any)
     P = np.unravel_index(int(np.argmax(np.abs(Kf))), K.shape)
     piv = Kf[P]
-    if piv == 0:
+    if piv == 0 or not math.isfinite(piv):
         return None
     lines = _lines(Kf, P)
     factors = [lines[0].astype(work)] + [(line / piv).astype(work) for line in lines[1:]]
+    if _clearly_not_outer(Kf, factors):
+        return None
     ld = np.longdouble
     prod = _outer(factors, ld)
     Kl = K.astype(ld)
@@ -136,10 +140,28 @@ def _factor_float(K, work):
         return None
     u = float(np.finfo(work).eps) / 2
     rho = float((resid[nonzero] / np.abs(Kl[nonzero])).max()) if nonzero.any() else 0.0
-    S, N = sum(K.shape), math.prod(K.shape)
     if rho > RHO_MAX_ULPS * u or rho / u + S + 1 > N:
         return None
     return factors
+
+
+def _clearly_not_outer(Kf, factors):
+    """A quick look in float64 before the exact test in long double (most
+    kernels are not outer products, and long double arithmetic is slow):
+    True only when that test must fail.  It compares K with the product of
+    the (float32 or float64) factors at a few corners: a float64 product is
+    within a few 2**-53 of the long double one, and non-zero only where that
+    is; so a zero of K under a non-zero product, or a relative residual
+    above 1e-3 (far above RHO_MAX_ULPS units of rounding of either work
+    type), fails the exact test too.  (Kf: K in float64, finite.)"""
+    fl = [f.tolist() for f in factors]
+    for corner in ((0,) * Kf.ndim, tuple(n - 1 for n in Kf.shape),
+                   tuple((n - 1) * (a % 2) for a, n in enumerate(Kf.shape))):
+        prod = math.prod(f[i] for f, i in zip(fl, corner))
+        k = float(Kf[corner])
+        if abs(k - prod) > 1e-3 * abs(k):   # (k == 0: any non-zero product)
+            return True
+    return False
 
 
 def factor_kernel(kernel, conv, work, result):

@@ -153,9 +153,14 @@ def _layout(plan):
     kernel shape, out shape, offsets) in the core's layout.
     """
     batch = plan.paired
-    if len(batch) >= 2 and not any(batch):      # (the common case, quickly)
-        return (list(range(len(batch))), tuple(batch), plan.x.shape, plan.kernel.shape,
-                plan.shape, plan.offsets)
+    if not any(batch):      # (the common cases, quickly)
+        nd = len(batch)
+        if nd >= 2:
+            return (list(range(nd)), tuple(batch), plan.x.shape, plan.kernel.shape,
+                    plan.shape, plan.offsets)
+        ones = (1,) * (2 - nd)
+        return (list(range(nd)), (False,) * 2, ones + plan.x.shape, ones + plan.kernel.shape,
+                ones + plan.shape, (0,) * (2 - nd) + plan.offsets)
     order = [a for a in range(len(batch)) if batch[a]] + \
         [a for a in range(len(batch)) if not batch[a]]
     lead = sum(batch)
@@ -179,7 +184,7 @@ def writes_into(plan, out):
             and _layout(plan)[0] == list(range(out.ndim)))
 
 
-def zero_edges(plan):
+def zero_edges(plan, layout=None):
     """How the core computes a zero-fill plan's border columns (the outputs
     whose taps reach past the ends of the core's last axis): 'pad' (x is
     copied with zero columns added, `_pad_columns`: long kernels, maxlag
@@ -188,7 +193,8 @@ def zero_edges(plan):
     border code, which skips the taps outside).  The rounding differs (FMA
     against multiply and add), so this is decided once per plan, from the
     plan alone.  A plan's `edges` field holds it to 'scalar' (None here), or
-    to 'simd' where the geometry allows it (never 'pad').
+    to 'simd' where the geometry allows it (never 'pad').  `layout`:
+    ``_layout(plan)``, when the caller has it.
 
     'simd' needs a kernel with no inf or NaN (the SIMD kernel multiplies
     the zeros outside: inf * 0 is NaN, where numpy.convolve skips them) and
@@ -199,7 +205,7 @@ def zero_edges(plan):
     depends on the thread count."""
     if not plan.zero_fill or plan.edges == "scalar":
         return None
-    _, batch, xshape, kshape, oshape, offsets = _layout(plan)
+    _, batch, xshape, kshape, oshape, offsets = layout or _layout(plan)
     n, m, L, s = xshape[-1], kshape[-1], oshape[-1], offsets[-1]
     left = min(max(0, -s), L)
     right = min(max(0, L - (n - m + 1 - s)), L)
@@ -240,13 +246,14 @@ def run_direct(plan, dest=None, nan=None):
     is then the sums divided by the weights, unit by unit.
     """
     wd = plan.work
-    order, batch, xshape, kshape, oshape, offsets = _layout(plan)
+    layout = _layout(plan)
+    order, batch, xshape, kshape, oshape, offsets = layout
     taps = math.prod(n for n, b in zip(kshape, batch) if not b)   # per output
     fill = np.asarray(plan.fill).astype(wd).reshape(1)
     identity = order == list(range(len(order)))
     x = plan.x if identity else plan.x.transpose(order)
     kw = _to_work(plan.kernel if identity else plan.kernel.transpose(order), wd)
-    edges = zero_edges(plan)
+    edges = zero_edges(plan, layout)
     src_code = _band_source(plan, wd, kshape, batch, edges)
     if nan is not None:
         kf = np.ascontiguousarray(kw.reshape(kshape)[::-1, ::-1])
@@ -308,6 +315,8 @@ def _finite(k):
     """No element of `k` is inf or NaN (one sum when that proves it)."""
     if k.dtype.kind not in "fc":
         return True
+    if k.size <= 1024:     # (cheaper than the sum's floating-point state)
+        return bool(np.isfinite(k).all())
     with np.errstate(all="ignore"):
         return bool(np.isfinite(k.sum())) or bool(np.isfinite(k).all())
 
