@@ -7,6 +7,22 @@
 #include <string.h>
 #include "fc_boundary.h"
 #include "fc_sep.h"
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(_M_X64))
+#include <immintrin.h>
+#endif
+
+/* SEP_WIDEN32(p, size): the vector register of int32 lanes of the unsigned
+   integers of `size` (1 or 2) bytes at p, where the instruction set widens
+   them in one instruction (fc_sep_impl.h SEP_LOADV) */
+#if defined(__AVX512F__) && SEP_VBYTES == 64
+#define SEP_WIDEN32(p, size)                                                  \
+    ((size) == 1 ? _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(p))) \
+                 : _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(p))))
+#elif defined(__AVX2__) && SEP_VBYTES == 32
+#define SEP_WIDEN32(p, size)                                                  \
+    ((size) == 1 ? _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(p))) \
+                 : _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(p))))
+#endif
 
 /* the row-buffer columns [lo, hi) of [0, W) that read input columns inside
    the row (the others fold through the boundary rule) */
@@ -54,6 +70,7 @@ static inline void fc_sep_interior(const struct fc_sep_geom *g, int64_t W, int64
 
 /* uint8 / uint16 images read directly by float passes */
 #define SEP_T float
+#define SEP_T_F32 1
 #define SEP_I uint8_t
 #define SEP_TN f32u8
 #define SEP_U8OUT 1     /* and its uint8-output pass (fc_sep_rows_u8) */
@@ -67,6 +84,7 @@ static inline void fc_sep_interior(const struct fc_sep_geom *g, int64_t W, int64
 #undef SEP_I
 #undef SEP_TN
 #undef SEP_T
+#undef SEP_T_F32
 #define SEP_T double
 #define SEP_I uint8_t
 #define SEP_TN f64u8

@@ -70,10 +70,11 @@ static inline void SEP_FN(fc_sep_vsum)(const SEP_I *const *rows, int64_t off, co
 }
 
 /* SEP_R rows at once: out[r * os + c] = sum_i w[i] * rows[r + i][off + c]:
-   each input row is read once per SEP_R output rows, and every output is
-   summed in the same order as by fc_sep_vsum (the same bits).  The
-   accumulators are GCC vector-extension values (SEP_R x 2 vectors), which
-   the compiler keeps in registers for every element type. */
+   each input row rows[k] is loaded once per SEP_R output rows and added
+   into every output row r that reads it (tap i = k - r), so every output
+   is summed in the same order as by fc_sep_vsum, tap 0 first (the same
+   bits).  The accumulators are GCC vector-extension values (SEP_R x 2
+   vectors), which the compiler keeps in registers for every element type. */
 typedef SEP_T SEP_FN(fc_sep_vec) __attribute__((vector_size(SEP_VBYTES), aligned(sizeof(SEP_T))));
 #define SEP_VL (SEP_VBYTES / (int)sizeof(SEP_T))
 #ifdef SEP_I_IS_T
@@ -81,9 +82,68 @@ typedef SEP_T SEP_FN(fc_sep_vec) __attribute__((vector_size(SEP_VBYTES), aligned
 #else
 typedef SEP_I SEP_FN(fc_sep_ivec)
     __attribute__((vector_size(SEP_VL * sizeof(SEP_I)), aligned(sizeof(SEP_I))));
+/* (GCC converts vectors of uint8 / uint16 lanes lane by lane: a float32
+   vector of them goes through the instruction set's widening to int32) */
+#if defined(SEP_WIDEN32) && defined(SEP_T_F32)   /* (int32 lanes as wide as SEP_T's) */
+typedef int32_t SEP_FN(fc_sep_wide) __attribute__((vector_size(SEP_VBYTES)));
+#define SEP_LOADV(ptr, k)                                                                 \
+    __builtin_convertvector((SEP_FN(fc_sep_wide))SEP_WIDEN32((const SEP_I *)(ptr) + (k) * SEP_VL, \
+                                                             sizeof(SEP_I)),                \
+                            SEP_FN(fc_sep_vec))
+#else
 #define SEP_LOADV(ptr, k) \
     __builtin_convertvector(((const SEP_FN(fc_sep_ivec) *)(ptr))[k], SEP_FN(fc_sep_vec))
 #endif
+#endif
+/* the sums of SEP_R output rows at columns [c, c + 2 VL) into a0[r], a1[r] */
+static inline __attribute__((always_inline)) void SEP_FN(fc_sep_vblock)(
+    const SEP_I *const *rows, int64_t off, const SEP_T *w, int64_t m, int64_t c,
+    SEP_FN(fc_sep_vec) *a0, SEP_FN(fc_sep_vec) *a1)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+    /* input rows k < SEP_R (each output row r starts at k = r) */
+    for (int k = 0; k < SEP_R; k++) {
+        const SEP_I *q = rows[k] + off + c;
+        V x0 = SEP_LOADV(q, 0), x1 = SEP_LOADV(q, 1);
+        for (int r = 0; r < SEP_R; r++) {
+            if (k == r) {
+                a0[r] = w[0] * x0;
+                a1[r] = w[0] * x1;
+            } else if (k > r && k - r < m) {
+                a0[r] += w[k - r] * x0;
+                a1[r] += w[k - r] * x1;
+            }
+        }
+    }
+    for (int64_t k = SEP_R; k < m; k++) {   /* rows every output row reads */
+        const SEP_I *q = rows[k] + off + c;
+        V x0 = SEP_LOADV(q, 0), x1 = SEP_LOADV(q, 1);
+        for (int r = 0; r < SEP_R; r++) {
+            a0[r] += w[k - r] * x0;
+            a1[r] += w[k - r] * x1;
+        }
+    }
+    for (int64_t k = m > SEP_R ? m : SEP_R; k < m + SEP_R - 1; k++) {   /* the last rows */
+        const SEP_I *q = rows[k] + off + c;
+        V x0 = SEP_LOADV(q, 0), x1 = SEP_LOADV(q, 1);
+        for (int r = 0; r < SEP_R; r++)
+            if (k - r < m) {
+                a0[r] += w[k - r] * x0;
+                a1[r] += w[k - r] * x1;
+            }
+    }
+}
+
+/* the sum of output row r at column c, one column (the vector loops' bits) */
+static inline SEP_T SEP_FN(fc_sep_vone)(const SEP_I *const *rows, int64_t off, const SEP_T *w,
+                                        int64_t m, int r, int64_t c)
+{
+    SEP_T acc = w[0] * (SEP_T)rows[r][off + c];
+    for (int64_t i = 1; i < m; i++)
+        acc = SEP_MADD(acc, w[i], (SEP_T)rows[r + i][off + c]);
+    return acc;
+}
+
 static inline void SEP_FN(fc_sep_vsumR)(const SEP_I *const *rows, int64_t off, const SEP_T *w,
                                         int64_t m, SEP_T *restrict out, int64_t os, int64_t n)
 {
@@ -91,20 +151,7 @@ static inline void SEP_FN(fc_sep_vsumR)(const SEP_I *const *rows, int64_t off, c
     int64_t c = 0;
     for (; c + 2 * SEP_VL <= n; c += 2 * SEP_VL) {
         V a0[SEP_R], a1[SEP_R];
-        SEP_T w0 = w[0];
-        for (int r = 0; r < SEP_R; r++) {
-            const SEP_I *p = rows[r] + off + c;
-            a0[r] = w0 * SEP_LOADV(p, 0);
-            a1[r] = w0 * SEP_LOADV(p, 1);
-        }
-        for (int64_t i = 1; i < m; i++) {
-            SEP_T wi = w[i];
-            for (int r = 0; r < SEP_R; r++) {
-                const SEP_I *q = rows[r + i] + off + c;
-                a0[r] += wi * SEP_LOADV(q, 0);
-                a1[r] += wi * SEP_LOADV(q, 1);
-            }
-        }
+        SEP_FN(fc_sep_vblock)(rows, off, w, m, c, a0, a1);
         for (int r = 0; r < SEP_R; r++) {
             V *o = (V *)(out + r * os + c);
             o[0] = a0[r];
@@ -112,12 +159,40 @@ static inline void SEP_FN(fc_sep_vsumR)(const SEP_I *const *rows, int64_t off, c
         }
     }
     for (int r = 0; r < SEP_R; r++)
-        for (int64_t cc = c; cc < n; cc++) {
-            SEP_T acc = w[0] * (SEP_T)rows[r][off + cc];
-            for (int64_t i = 1; i < m; i++)
-                acc = SEP_MADD(acc, w[i], (SEP_T)rows[r + i][off + cc]);
-            out[r * os + cc] = acc;
-        }
+        for (int64_t cc = c; cc < n; cc++)
+            out[r * os + cc] = SEP_FN(fc_sep_vone)(rows, off, w, m, r, cc);
+}
+
+/* the sums out[c + k], k in [0, 4 VL), of out[c] = sum_j w[j] * t[c + j]
+   into a[0..3] */
+static inline __attribute__((always_inline)) void SEP_FN(fc_sep_hblock)(
+    const SEP_T *restrict t, const SEP_T *w, int64_t m, SEP_FN(fc_sep_vec) *a)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+    const V *p = (const V *)t;
+    SEP_T w0 = w[0];
+    V a0 = w0 * p[0], a1 = w0 * p[1], a2 = w0 * p[2], a3 = w0 * p[3];
+    for (int64_t j = 1; j < m; j++) {
+        SEP_T wj = w[j];
+        const V *q = (const V *)(t + j);
+        a0 += wj * q[0];
+        a1 += wj * q[1];
+        a2 += wj * q[2];
+        a3 += wj * q[3];
+    }
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
+}
+
+/* one output of the horizontal sums (the vector loop's bits) */
+static inline SEP_T SEP_FN(fc_sep_hone)(const SEP_T *t, const SEP_T *w, int64_t m)
+{
+    SEP_T acc = w[0] * t[0];
+    for (int64_t j = 1; j < m; j++)
+        acc = SEP_MADD(acc, w[j], t[j]);
+    return acc;
 }
 
 /* out[c] = sum_j w[j] * t[c + j], c in [0, n): 4 vector accumulators */
@@ -127,29 +202,14 @@ static inline void SEP_FN(fc_sep_hsum)(const SEP_T *restrict t, const SEP_T *w, 
     typedef SEP_FN(fc_sep_vec) V;
     int64_t c = 0;
     for (; c + 4 * SEP_VL <= n; c += 4 * SEP_VL) {
-        const V *p = (const V *)(t + c);
-        SEP_T w0 = w[0];
-        V a0 = w0 * p[0], a1 = w0 * p[1], a2 = w0 * p[2], a3 = w0 * p[3];
-        for (int64_t j = 1; j < m; j++) {
-            SEP_T wj = w[j];
-            const V *q = (const V *)(t + c + j);
-            a0 += wj * q[0];
-            a1 += wj * q[1];
-            a2 += wj * q[2];
-            a3 += wj * q[3];
-        }
+        V a[4];
+        SEP_FN(fc_sep_hblock)(t + c, w, m, a);
         V *o = (V *)(out + c);
-        o[0] = a0;
-        o[1] = a1;
-        o[2] = a2;
-        o[3] = a3;
+        for (int k = 0; k < 4; k++)
+            o[k] = a[k];
     }
-    for (; c < n; c++) {
-        SEP_T acc = w[0] * t[c];
-        for (int64_t j = 1; j < m; j++)
-            acc = SEP_MADD(acc, w[j], t[c + j]);
-        out[c] = acc;
-    }
+    for (; c < n; c++)
+        out[c] = SEP_FN(fc_sep_hone)(t + c, w, m);
 }
 
 /* horizontal box sums out[c] = w0 * S(c), S(c) = sum_{j<m} t[c + j], c in
@@ -256,11 +316,12 @@ static inline SEP_T SEP_FN(fc_sep_at)(const SEP_I *p, int64_t j, SEP_T fill)
 
 static void SEP_FN(fc_sep_vborder)(const struct fc_sep_geom *g, const SEP_I *const *rows,
                                    const SEP_T *w, int64_t m, SEP_T fill, SEP_T *restrict T,
-                                   int64_t W, int R, const int64_t *jx, int64_t lo, int64_t hi);
+                                   int64_t W, int R, const int64_t *jx, int64_t lo, int64_t hi,
+                                   int copy);
 
 /* the vertical pass T(y, t), t in [0, W): weights w over the rows `rows`
-   (fill rows point at `fillrow`); interior columns vectorised, the border
-   ones read at their folded columns jx[t] (-1: the fill value) */
+   (fill rows point at `fillrow`); interior columns vectorised, then the
+   border ones (fc_sep_vborder: mostly copies of interior ones) */
 static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_I *const *rows,
                                 const SEP_T *w, int64_t m, SEP_T fill, SEP_T *restrict T,
                                 int64_t W, int R, const int64_t *jx)
@@ -271,26 +332,47 @@ static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_I *const 
         SEP_FN(fc_sep_vsumR)(rows, g->offx + lo, w, m, T + lo, W, hi - lo);
     else
         SEP_FN(fc_sep_vsum)(rows, g->offx + lo, w, m, T + lo, hi - lo);
-    SEP_FN(fc_sep_vborder)(g, rows, w, m, fill, T, W, R, jx, lo, hi);
+    SEP_FN(fc_sep_vborder)(g, rows, w, m, fill, T, W, R, jx, lo, hi, 1);
 }
 
-/* the border columns t < lo, t >= hi of the vertical pass (fc_sep_vrow) */
+/* the border columns t < lo, t >= hi of the vertical pass (fc_sep_vrow),
+   which read input column jx[t] (-1: the fill value).  The vertical sums
+   of a column are the same whichever loop computes them (fc_sep_impl.h
+   SEP_MADD), so with `copy` (the interior columns [lo, hi) done) a column
+   that reads an interior one's input column is that column's copy, and a
+   fill column the fill's sum (one per call); the others are summed here. */
 static void SEP_FN(fc_sep_vborder)(const struct fc_sep_geom *g, const SEP_I *const *rows,
                                    const SEP_T *w, int64_t m, SEP_T fill, SEP_T *restrict T,
-                                   int64_t W, int R, const int64_t *jx, int64_t lo, int64_t hi)
+                                   int64_t W, int R, const int64_t *jx, int64_t lo, int64_t hi,
+                                   int copy)
 {
-    (void)g;
+    int have_fill = 0;
+    SEP_T fsum = 0;
     for (int64_t t = 0; t < W; t++) {
         if (t == lo)
             t = hi;
         if (t >= W)
             break;
-        int64_t j = jx[t];
+        int64_t j = jx[t], ti = j - g->offx;
+        if (copy && j >= 0 && ti >= lo && ti < hi) {
+            for (int r = 0; r < R; r++)
+                T[r * W + t] = T[r * W + ti];
+            continue;
+        }
+        if (copy && j < 0 && have_fill) {
+            for (int r = 0; r < R; r++)
+                T[r * W + t] = fsum;
+            continue;
+        }
         for (int r = 0; r < R; r++) {
             SEP_T acc = w[0] * SEP_FN(fc_sep_at)(rows[r], j, fill);
             for (int64_t i = 1; i < m; i++)
                 acc = SEP_MADD(acc, w[i], SEP_FN(fc_sep_at)(rows[r + i], j, fill));
             T[r * W + t] = acc;
+        }
+        if (j < 0) {
+            have_fill = 1;
+            fsum = T[t];
         }
     }
 }
@@ -365,7 +447,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
                    (each T column computed as by fc_sep_vrow: the same bits) */
                 int64_t lo, hi, ox = g->ox, mv = g->mv;
                 fc_sep_interior(g, W, &lo, &hi);
-                SEP_FN(fc_sep_vborder)(g, rows, u, mu, fill, T, W, R, jx, lo, hi);
+                SEP_FN(fc_sep_vborder)(g, rows, u, mu, fill, T, W, R, jx, lo, hi, 0);
                 for (int64_t o0 = 0; o0 < ox; o0 += SEP_COLS) {
                     int64_t o1 = o0 + SEP_COLS < ox ? o0 + SEP_COLS : ox;
                     int64_t a = lo > o0 ? lo : o0, b = hi < o1 + mv - 1 ? hi : o1 + mv - 1;
@@ -429,91 +511,170 @@ done:
 }
 
 #ifdef SEP_U8OUT
-/* (float rows: the float32 instantiation's passes, in this same file) */
-#define SEP_F32(name) SEP_NAME3(name, f32, SEP_ISA)
-/* the uint8 outputs o[0, n) of the float sums s (fc_sep.h fc_sep_rows_u8):
-   cast at once, a byte near[c] set for each sum within tol of an integer
-   other than 0 (a = |s - trunc(s)|, exact); those (found 32 bytes at a
-   time, when the row has any) are recomputed in float64 (fc_sep_ndi_u8)
-   from their window of m samples: rows[i][c] (a vertical pass), else
-   t[c + i]. */
-static void SEP_FN(fc_sep_u8store)(const float *s, int64_t n, uint8_t *restrict o, float tol,
-                                   const float *const *rows, const float *t,
-                                   const double *w64, int64_t m, int sym, double *vals,
-                                   uint8_t *restrict near)
+/* The uint8 passes (fc_sep.h fc_sep_rows_u8), in the instantiation whose
+   SEP_T is float and SEP_I uint8_t: the vertical pass reads the uint8 rows
+   (converted on load, fc_sep_vblock), the horizontal one a float row F of
+   the vertical pass's uint8 results.  A float sum s is cast in registers:
+   k = (int32_t)(s + tol), which is (int32_t)s, and ndimage's cast of its
+   float64 sum, unless (int32_t)(s - tol) differs, i.e. an integer other
+   than 0 lies within about tol of s (truncation changes only there; tol
+   has room for the rounding of s +- tol, _ndi_filters._u8_tol).  Those
+   columns get a byte in `near` and are recomputed in float64 from their
+   window of m samples in ndimage's order (fc_sep_ndi_u8). */
+typedef int32_t SEP_FN(fc_sep_i32v) __attribute__((vector_size(SEP_VBYTES)));
+typedef uint8_t SEP_FN(fc_sep_bytes) __attribute__((vector_size(SEP_VL), aligned(1)));
+
+/* k of the sums s (see above); near bytes (1: recompute) at nb, their OR
+   into *any */
+static inline __attribute__((always_inline)) SEP_FN(fc_sep_i32v)
+SEP_FN(fc_sep_cast)(SEP_FN(fc_sep_vec) s, float tol, uint8_t *nb, SEP_FN(fc_sep_i32v) *any)
 {
-    int any = 0;
-    for (int64_t c = 0; c < n; c++) {
-        int32_t k = (int32_t)s[c];
-        float a = __builtin_fabsf(s[c] - (float)k);
-        int f = ((a <= tol) & (k != 0)) | (a >= 1.0f - tol);
-        o[c] = (uint8_t)k;
-        near[c] = (uint8_t)f;
-        any |= f;
-    }
-    if (!any)
-        return;
+    typedef SEP_FN(fc_sep_i32v) IV;
+    IV k = __builtin_convertvector(s + tol, IV);
+    IV ne = k != __builtin_convertvector(s - tol, IV);
+    *(SEP_FN(fc_sep_bytes) *)nb = __builtin_convertvector(ne, SEP_FN(fc_sep_bytes));
+    *any |= ne;
+    return k;
+}
+
+static inline int32_t SEP_FN(fc_sep_cast1)(float s, float tol, uint8_t *nb)
+{
+    int32_t k = (int32_t)(s + tol);
+    *nb = k != (int32_t)(s - tol);
+    return k;
+}
+
+/* the columns c in [0, n) with near[c] set: dst[c] = ndimage's value of
+   the window rows[i][c] (rows != NULL), else t[c + i], i in [0, m); dst
+   uint8 (f NULL) or float (f) */
+static void SEP_FN(fc_sep_fix)(const uint8_t *near, int64_t n, const uint8_t *const *rows,
+                               const float *t, const double *w64, int64_t m, int sym,
+                               double *vals, uint8_t *o8, float *f)
+{
     for (int64_t c0 = 0; c0 < n; c0 += 32) {
-        uint64_t w[4] = {1, 0, 0, 0};
+        uint64_t b[4] = {1, 0, 0, 0};
         if (c0 + 32 <= n)
-            memcpy(w, near + c0, 32);
-        if (!(w[0] | w[1] | w[2] | w[3]))
+            memcpy(b, near + c0, 32);
+        if (!(b[0] | b[1] | b[2] | b[3]))
             continue;
         for (int64_t c = c0; c < c0 + 32 && c < n; c++) {
             if (!near[c])
                 continue;
             for (int64_t i = 0; i < m; i++)
                 vals[i] = rows ? (double)rows[i][c] : (double)t[c + i];
-            o[c] = fc_sep_ndi_u8(vals, w64, m, sym);
+            uint8_t v = fc_sep_ndi_u8(vals, w64, m, sym);
+            if (f)
+                f[c] = v;
+            else
+                o8[c] = v;
         }
     }
 }
 
-/* floats f[t] = p[off + t] for t in [lo, hi) (a loop the compiler
-   vectorises: GCC's vector conversion from uint8 lanes goes lane by lane),
-   else p[jx[t]] (jx[t] < 0 or no row p: the fill value), t in [0, W) */
-static void SEP_FN(fc_sep_u8row)(const uint8_t *p, int64_t off, int64_t lo, int64_t hi,
-                                 const int64_t *jx, float fill, float *restrict f, int64_t W)
+static inline int SEP_FN(fc_sep_any)(SEP_FN(fc_sep_i32v) any)
 {
-    if (!p) {
-        for (int64_t t = 0; t < W; t++)
-            f[t] = fill;
-        return;
-    }
-    for (int64_t t = lo; t < hi; t++)
-        f[t] = (float)p[off + t];
-    for (int64_t t = 0; t < W; t++) {
-        if (t == lo)
-            t = hi;
-        if (t >= W)
-            break;
-        f[t] = jx[t] < 0 ? fill : (float)p[jx[t]];
-    }
+    int32_t r = 0;
+    for (int k = 0; k < SEP_VL; k++)
+        r |= any[k];
+    return r != 0;
 }
 
-/* fc_sep.h fc_sep_rows_u8.  The input rows of the vertical pass are
-   converted to float once each, into a ring of K = mu + SEP_R rows (a row's
-   slot: its unfolded index mod K, so the mu + R - 1 rows of R output rows
-   never share one); its uint8 results go to `mid` (R rows), which the
-   horizontal pass reads at once. */
+/* the vertical pass of R rows (SEP_R, or 1) of nx columns, rows[i] the
+   uint8 input rows: output row r into o8 + r * nx (uint8; f NULL) or
+   f + r * fs (floats of the uint8 values) */
+static void SEP_FN(fc_sep_u8v)(const uint8_t *const *rows, const struct fc_sep_u8pass *p,
+                               int64_t nx, int R, uint8_t *o8, float *f, int64_t fs,
+                               uint8_t *near, double *vals)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+    typedef SEP_FN(fc_sep_i32v) IV;
+    typedef SEP_FN(fc_sep_bytes) B;
+    const float tol = p->tol, *w = p->w;
+    const int64_t m = p->m;
+    IV any = {0};
+    int64_t c = 0;
+    if (R == SEP_R)
+        for (; c + 2 * SEP_VL <= nx; c += 2 * SEP_VL) {
+            V a0[SEP_R], a1[SEP_R];
+            SEP_FN(fc_sep_vblock)(rows, 0, w, m, c, a0, a1);
+            for (int r = 0; r < SEP_R; r++) {
+                IV k0 = SEP_FN(fc_sep_cast)(a0[r], tol, near + r * nx + c, &any);
+                IV k1 = SEP_FN(fc_sep_cast)(a1[r], tol, near + r * nx + c + SEP_VL, &any);
+                if (f) {   /* (the uint8 values: k mod 256) */
+                    *(V *)(f + r * fs + c) = __builtin_convertvector(k0 & 255, V);
+                    *(V *)(f + r * fs + c + SEP_VL) = __builtin_convertvector(k1 & 255, V);
+                } else {
+                    *(B *)(o8 + r * nx + c) = __builtin_convertvector(k0, B);
+                    *(B *)(o8 + r * nx + c + SEP_VL) = __builtin_convertvector(k1, B);
+                }
+            }
+        }
+    int flagged = SEP_FN(fc_sep_any)(any);
+    for (int r = 0; r < R; r++)
+        for (int64_t cc = c; cc < nx; cc++) {
+            int32_t k = SEP_FN(fc_sep_cast1)(SEP_FN(fc_sep_vone)(rows, 0, w, m, r, cc), tol,
+                                             near + r * nx + cc);
+            flagged |= near[r * nx + cc];
+            if (f)
+                f[r * fs + cc] = (float)(uint8_t)k;
+            else
+                o8[r * nx + cc] = (uint8_t)k;
+        }
+    if (flagged)
+        for (int r = 0; r < R; r++)
+            SEP_FN(fc_sep_fix)(near + r * nx, nx, rows + r, NULL, p->w64, m, p->sym, vals,
+                               o8 + r * nx, f ? f + r * fs : NULL);
+}
+
+/* the horizontal pass of one row: o8[c] from the floats t[c + j] */
+static void SEP_FN(fc_sep_u8h)(const float *t, const struct fc_sep_u8pass *p, int64_t nx,
+                               uint8_t *o8, uint8_t *near, double *vals)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+    typedef SEP_FN(fc_sep_i32v) IV;
+    typedef SEP_FN(fc_sep_bytes) B;
+    const float tol = p->tol;
+    IV any = {0};
+    int64_t c = 0;
+    for (; c + 4 * SEP_VL <= nx; c += 4 * SEP_VL) {
+        V a[4];
+        SEP_FN(fc_sep_hblock)(t + c, p->w, p->m, a);
+        for (int k = 0; k < 4; k++)
+            *(B *)(o8 + c + k * SEP_VL) = __builtin_convertvector(
+                SEP_FN(fc_sep_cast)(a[k], tol, near + c + k * SEP_VL, &any), B);
+    }
+    int flagged = SEP_FN(fc_sep_any)(any);
+    for (; c < nx; c++) {
+        o8[c] = (uint8_t)SEP_FN(fc_sep_cast1)(SEP_FN(fc_sep_hone)(t + c, p->w, p->m), tol,
+                                              near + c);
+        flagged |= near[c];
+    }
+    if (flagged)
+        SEP_FN(fc_sep_fix)(near, nx, NULL, t, p->w64, p->m, p->sym, vals, o8, NULL);
+}
+
+/* fc_sep.h fc_sep_rows_u8: SEP_R rows at a time (the band's last ones one
+   by one), the vertical pass's results as floats in F (a row of E + nx + E
+   samples per output row, column c at E + c), their border columns copied
+   from them (or the fill value), then the horizontal pass of each. */
 static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, float fill,
                                  const struct fc_sep_u8pass *vp,
                                  const struct fc_sep_u8pass *hp, uint8_t *out, int64_t r0,
                                  int64_t r1)
 {
     const int64_t nx = g->nx, mu = vp ? vp->m : 1, mv = hp ? hp->m : 1;
-    const int64_t W = nx + mv - 1, K = mu + SEP_R, offx = hp ? hp->off : 0;
-    float *T = malloc(sizeof(float) * (size_t)(SEP_R * nx + 2 * W + 1));
-    float *ring = vp ? malloc(sizeof(float) * (size_t)(K * nx + 1)) : NULL;
-    uint8_t *mid = malloc((size_t)((SEP_R + 1) * nx + 1)), *nearb = mid + SEP_R * nx;
-    int64_t *tag = malloc(sizeof(int64_t) * (size_t)K);
-    const float **rows = malloc(sizeof(float *) * (size_t)K);
+    const int64_t W = nx + mv - 1, offx = hp ? hp->off : 0;
+    const int64_t E = mv + (offx < 0 ? -offx : offx), fs = nx + 2 * E;
+    float *F = malloc(sizeof(float) * (size_t)(SEP_R * fs + 1));
+    uint8_t *near = malloc((size_t)(SEP_R * nx + 1));
+    uint8_t *fillrow = malloc((size_t)(nx + 1));
+    const uint8_t **rows = malloc(sizeof(uint8_t *) * (size_t)(mu + SEP_R));
     int64_t *jx = malloc(sizeof(int64_t) * (size_t)(W + 1));
     double *vals = malloc(sizeof(double) * (size_t)((mu > mv ? mu : mv) + 1));
     int rc = -1;
-    if (!T || (vp && !ring) || !mid || !tag || !rows || !jx || !vals)
+    if (!F || !near || !fillrow || !rows || !jx || !vals)
         goto done;
-    float *hrow = T + SEP_R * nx, *h = hrow + W;
+    memset(fillrow, (int)fill, (size_t)nx);
     int64_t lo = -offx > 0 ? -offx : 0, hi = nx - offx < W ? nx - offx : W;
     if (hi < lo)
         hi = lo;
@@ -521,52 +682,44 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
         lo = hi = W;
     for (int64_t t = 0; t < W; t++)
         jx[t] = fc_fold(offx + t, nx, g->bnd_x);
-    for (int64_t k = 0; k < K; k++)
-        tag[k] = INT64_MIN;
     for (int64_t y = r0; y < r1;) {
         int R = r1 - y >= SEP_R ? SEP_R : 1;
+        uint8_t *o = out + (y - r0) * nx;
         if (vp) {
             for (int64_t i = 0; i < mu + R - 1; i++) {
-                int64_t yi = y + vp->off + i, k = ((yi % K) + K) % K;
-                if (tag[k] != yi) {
-                    int64_t r = fc_fold(yi, g->ny, g->bnd_y);
-                    SEP_FN(fc_sep_u8row)(r < 0 ? NULL : x + r * nx, 0, 0, nx, NULL, fill,
-                                         ring + k * nx, nx);
-                    tag[k] = yi;
-                }
-                rows[i] = ring + k * nx;
+                int64_t r = fc_fold(y + vp->off + i, g->ny, g->bnd_y);
+                rows[i] = r < 0 ? fillrow : x + r * nx;
             }
-            if (R == SEP_R)
-                SEP_F32(fc_sep_vsumR)(rows, 0, vp->w, mu, T, nx, nx);
-            else
-                SEP_F32(fc_sep_vsum)(rows, 0, vp->w, mu, T, nx);
+            SEP_FN(fc_sep_u8v)(rows, vp, nx, R, o, hp ? F + E : NULL, fs, near, vals);
+        } else {
             for (int r = 0; r < R; r++)
-                SEP_FN(fc_sep_u8store)(T + r * nx, nx, hp ? mid + r * nx : out + (y + r - r0) * nx,
-                                       vp->tol, rows + r, NULL, vp->w64, mu, vp->sym, vals,
-                                       nearb);
+                for (int64_t c = 0; c < nx; c++)
+                    F[r * fs + E + c] = x[(y + r) * nx + c];
         }
         if (hp)
             for (int r = 0; r < R; r++) {
-                SEP_FN(fc_sep_u8row)(vp ? mid + r * nx : x + (y + r) * nx, offx, lo, hi, jx,
-                                     fill, hrow, W);
-                SEP_F32(fc_sep_hsum)(hrow, hp->w, mv, h, nx);
-                SEP_FN(fc_sep_u8store)(h, nx, out + (y + r - r0) * nx, hp->tol, NULL, hrow,
-                                       hp->w64, mv, hp->sym, vals, nearb);
+                float *f = F + r * fs + E;   /* column c at f[c] */
+                for (int64_t t = 0; t < W; t++) {
+                    if (t == lo)
+                        t = hi;
+                    if (t >= W)
+                        break;
+                    f[offx + t] = jx[t] < 0 ? fill : f[jx[t]];
+                }
+                SEP_FN(fc_sep_u8h)(f + offx, hp, nx, o + r * nx, near, vals);
             }
         y += R;
     }
     rc = 0;
 done:
-    free(T);
-    free(ring);
-    free(mid);
-    free(tag);
+    free(F);
+    free(near);
+    free(fillrow);
     free(rows);
     free(jx);
     free(vals);
     return rc;
 }
-#undef SEP_F32
 #endif
 
 #undef SEP_CAT3

@@ -206,6 +206,30 @@ def test_uint8_passes_exact(mode):
         _same(fndi.gaussian_filter(img, 1.3, mode=mode), sndi.gaussian_filter(img, 1.3, mode=mode))
 
 
+@pytest.mark.parametrize("mode", ["reflect", "constant", "wrap", "mirror"])
+def test_uint8_passes_wide_rows(mode):
+    """The uint8 passes' vector blocks, their scalar tails and the cast in
+    registers (csrc/fc_sep_impl.h fc_sep_u8v / fc_sep_u8h): rows of every
+    width around the blocks of 4 vectors (64 + a few columns), kernels
+    shorter and longer than a vector, origins, and images whose sums land
+    on integers (flat patches, ramps), exactly scipy's values."""
+    rng = np.random.default_rng(21)
+    for width in (63, 64, 65, 97, 130, 200):
+        noisy = rng.integers(0, 256, (37, width)).astype(np.uint8)
+        flat = np.repeat(np.repeat(rng.integers(0, 256, (5, 5)), 8, 0), -(-width // 5), 1)
+        flat = flat[:37, :width].astype(np.uint8)
+        ramp = (np.add.outer(np.arange(37), np.arange(width)) % 256).astype(np.uint8)
+        for x in (noisy, flat, ramp):
+            for sigma in (1.0, 3.0, (4.5, 0.6)):
+                _same(fndi.gaussian_filter(x, sigma, mode=mode, cval=7),
+                      sndi.gaussian_filter(x, sigma, mode=mode, cval=7))
+            w = rng.random(9)
+            for origin in (-4, 2, 4):
+                for axis in (0, 1):
+                    _same(fndi.correlate1d(x, w, axis, mode=mode, origin=origin),
+                          sndi.correlate1d(x, w, axis, mode=mode, origin=origin))
+
+
 def test_uint8_passes_workers_and_outputs():
     import fastconv
     x = np.random.default_rng(5).integers(0, 256, (300, 257)).astype(np.uint8)

@@ -240,8 +240,10 @@ def _u8_tol(w):
     m u / (1 - m u) * (1 + u) * W of the sum of its float32 taps' products,
     which is within u W of the exact sum (u = 2**-24, the taps' rounding);
     ndimage's float64 sum is within m * 2**-53 * W of it.  (m + 2) u W
-    covers the three, with a quarter more for room."""
-    return 1.25 * (len(w) + 2) * 2.0**-24 * 255.0 * float(np.abs(w).sum())
+    covers the three, with a quarter more for room, which also covers the
+    rounding of the C passes' s +- tol (at most u (W + tol), fc_sep_impl.h
+    fc_sep_cast) once m >= 3: m counts as 3 at least."""
+    return 1.25 * (max(len(w), 3) + 2) * 2.0**-24 * 255.0 * float(np.abs(w).sum())
 
 
 def _correlate_u8(input, kernels, axes, modes, cval, origins, output):
