@@ -219,12 +219,13 @@ directives = {
 extensions = [
     Extension(
         "fastconv._direct",
-        sources=["src/fastconv/_direct.pyx", "csrc/fc_dispatch.c", "csrc/fc_pairs.c"],
+        sources=["src/fastconv/_direct.pyx", "csrc/fc_dispatch.c", "csrc/fc_pairs.c",
+                 "csrc/fc_nanunit.c"],
         include_dirs=[np.get_include(), "csrc"],
         # (compiled per ISA and element type by BuildExt._kernel_units)
         depends=["csrc/" + h for h in ("fc_boundary.h", "fc_convert.h", "fc_kernels.h",
-                                        "fc_nanunit.h", "fc_pairs.h", "fc_types.h",
-                                        "fc_simd_unit.h",
+                                        "fc_nanunit.h", "fc_nanunit_impl.h", "fc_pairs.h",
+                                        "fc_target.h", "fc_types.h", "fc_simd_unit.h",
                                         "fc_simd_impl.h")]
         + sorted(glob.glob("csrc/fc_kernels_*.c")),
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
@@ -261,7 +262,7 @@ extensions = [
         # nanconvolve's element-wise passes
         sources=["src/fastconv/_nanpass.pyx", "csrc/fc_nanpass.c"],
         include_dirs=["csrc"],
-        depends=["csrc/fc_nanpass.h"],
+        depends=["csrc/fc_nanpass.h", "csrc/fc_nansplit_impl.h", "csrc/fc_target.h"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
 ]

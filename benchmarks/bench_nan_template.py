@@ -8,10 +8,13 @@ Rows (issue 13's targets):
   TM_CCOEFF_NORMED (>= 1.0x), with the agreement with skimage.
 
 Timings are interleaved (one call of each contender per round) and the
-medians are reported; ratios are peer time / fastconv time.  GFLOP/s counts
+medians are reported; ratios are peer time / fastconv time.  --clock
+process times each call by the process's CPU time (time.process_time:
+steadier than wall time on a shared machine; one thread, so the same work).  GFLOP/s counts
 2 x outputs x taps for fastconv's time.
 
     python benchmarks/bench_nan_template.py [--rounds N] [--size N]
+        [--only nan|template] [--clock wall|process]
 """
 import argparse
 import os
@@ -27,13 +30,16 @@ import numpy as np  # noqa: E402
 import fastconv  # noqa: E402
 
 
+_CLOCK = time.perf_counter     # (--clock process: time.process_time)
+
+
 def _interleaved(funcs, rounds):
     times = {name: [] for name in funcs}
     for _ in range(rounds):
         for name, f in funcs.items():
-            t = time.perf_counter()
+            t = _CLOCK()
             f()
-            times[name].append(time.perf_counter() - t)
+            times[name].append(_CLOCK() - t)
     return {name: statistics.median(v) for name, v in times.items()}
 
 
@@ -104,9 +110,14 @@ def main(argv=None):
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--size", type=int, default=2048)
     p.add_argument("--only", choices=("nan", "template"))
+    p.add_argument("--clock", choices=("wall", "process"), default="wall",
+                   help="time by wall clock (default) or by the process's CPU time")
     args = p.parse_args(argv)
+    global _CLOCK
+    _CLOCK = time.process_time if args.clock == "process" else time.perf_counter
     warnings.simplefilter("ignore")
-    print(f"one thread, {args.rounds} interleaved rounds, medians", flush=True)
+    print(f"one thread, {args.rounds} interleaved rounds, medians, {args.clock} clock",
+          flush=True)
     if args.only != "template":
         bench_nanconvolve(args.size, args.rounds)
     if args.only != "nan":

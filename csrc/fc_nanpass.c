@@ -33,10 +33,72 @@ static int split_scan(const double *a, const unsigned char *mask, ptrdiff_t lo,
     return inf;
 }
 
+/* The AVX2 / AVX-512 splits (x86-64, GCC/Clang: target pragmas, no build
+ * flags), chosen by fc_nan_split_select; at least SPLIT_STREAM_MIN doubles
+ * are written by streaming stores (a copy too big to stay in the caches). */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(_M_X64))
+#define FC_SPLIT_X86 1
+#include <immintrin.h>
+#include "fc_target.h"
+#define SPLIT_STREAM_MIN (1 << 20)
+
+FC_TARGET_PUSH("avx2")
+#define SPLIT_ISA avx2
+#define SPLIT_W 4
+#define SPLIT_V __m256d
+#define SPLIT_LOAD(p) _mm256_loadu_pd(p)
+#define SPLIT_NAN(x) (unsigned)_mm256_movemask_pd(_mm256_cmp_pd((x), (x), _CMP_UNORD_Q))
+#define SPLIT_NF(x) SPLIT_NAN(_mm256_sub_pd((x), (x)))
+#define SPLIT_ZERO(x) _mm256_andnot_pd(_mm256_cmp_pd((x), (x), _CMP_UNORD_Q), (x))
+#define SPLIT_STORE(p, v) _mm256_store_pd((p), (v))
+#define SPLIT_STREAM(p, v) _mm256_stream_pd((p), (v))
+#include "fc_nansplit_impl.h"
+#undef SPLIT_ISA
+#undef SPLIT_W
+#undef SPLIT_V
+#undef SPLIT_LOAD
+#undef SPLIT_NAN
+#undef SPLIT_NF
+#undef SPLIT_ZERO
+#undef SPLIT_STORE
+#undef SPLIT_STREAM
+FC_TARGET_POP
+FC_TARGET_PUSH("avx512f")
+#define SPLIT_ISA avx512
+#define SPLIT_W 8
+#define SPLIT_V __m512d
+#define SPLIT_LOAD(p) _mm512_loadu_pd(p)
+#define SPLIT_NAN(x) (unsigned)_mm512_cmp_pd_mask((x), (x), _CMP_UNORD_Q)
+#define SPLIT_NF(x) SPLIT_NAN(_mm512_sub_pd((x), (x)))
+#define SPLIT_ZERO(x) _mm512_maskz_mov_pd((__mmask8)~SPLIT_NAN(x), (x))
+#define SPLIT_STORE(p, v) _mm512_store_pd((p), (v))
+#define SPLIT_STREAM(p, v) _mm512_stream_pd((p), (v))
+#include "fc_nansplit_impl.h"
+FC_TARGET_POP
+#endif
+
+static int split_isa = 0;
+
+int fc_nan_split_select(int isa)
+{
+#ifdef FC_SPLIT_X86
+    split_isa = isa == 1 || isa == 2 ? isa : 0;
+#else
+    (void)isa;
+#endif
+    return split_isa;
+}
+
 ptrdiff_t fc_nan_split(const double *a, const unsigned char *mask, ptrdiff_t n,
                        double *d, int64_t *idx, ptrdiff_t cap, int *nonfinite)
 {
     ptrdiff_t bad = 0;
+#ifdef FC_SPLIT_X86
+    if (!mask && split_isa == 2)
+        return split_vec_avx512(a, n, d, idx, cap, nonfinite, n >= SPLIT_STREAM_MIN);
+    if (!mask && split_isa == 1)
+        return split_vec_avx2(a, n, d, idx, cap, nonfinite, n >= SPLIT_STREAM_MIN);
+#endif
     if (mask) {
         *nonfinite = split_scan(a, mask, 0, n, d, idx, cap, &bad);
         return bad;

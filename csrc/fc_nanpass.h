@@ -6,7 +6,9 @@
  *     invalid = isnan(a[i]) || (mask && mask[i]);  d[i] = invalid ? 0 : a[i];
  *     the flat indices of the first `cap` invalid samples go to idx (which
  *     may be NULL when cap is 0); returns the number of invalid samples;
- *     *nonfinite = 1 when a valid sample is +-inf.
+ *     *nonfinite = 1 when a valid sample is +-inf.  Without a mask, by the
+ *     instruction set fc_nan_split_select chose (0 baseline, 1 AVX2, 2
+ *     AVX-512, the caller checked the CPU has it; the same results).
  * fc_nan_divide(top, weight, n, scale, tau):
  *     top[i] = top[i] / weight[i] * scale;
  *     returns the number of i with |weight[i]| <= tau.
@@ -29,6 +31,7 @@
 
 ptrdiff_t fc_nan_split(const double *a, const unsigned char *mask, ptrdiff_t n,
                        double *d, int64_t *idx, ptrdiff_t cap, int *nonfinite);
+int fc_nan_split_select(int isa);
 ptrdiff_t fc_nan_divide(double *top, const double *weight, ptrdiff_t n, double scale,
                         double tau);
 ptrdiff_t fc_nan_reweight(double *top, int ndim, const ptrdiff_t *shape, const double *k,

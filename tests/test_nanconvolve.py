@@ -390,16 +390,77 @@ def test_empty_window_with_a_zero_tap_on_one_side(method, weights):
                     reference(a, k[::-1], boundary))
 
 
+def isas():
+    from fastconv import _direct
+    return sorted(_direct.isa_available())
+
+
+class isa_selected:
+    """The direct kernels (with the units' division, csrc/fc_nanunit.c) and
+    nan_split on instruction set `isa` inside the block."""
+    def __init__(self, isa):
+        self.isa = isa
+
+    def __enter__(self):
+        from fastconv import _direct, _nanpass
+        self.old = _direct.isa_name()
+        _direct.select_isa(self.isa)
+        assert _direct.isa_name() == self.isa
+        _nanpass.select_isa(self.isa)
+
+    def __exit__(self, *exc):
+        from fastconv import _direct, _nanpass
+        _direct.select_isa(self.old)
+        _nanpass.select_isa(self.old)
+
+
+@pytest.mark.parametrize("isa", isas())
+def test_split_vs_numpy_every_isa(isa):
+    """nan_split (vector loops with lane bits, streaming stores from 2**20
+    samples) against NumPy: the zero-filled copy, the invalid samples in
+    order (the first len(idx) of them), the infinite-sample flag; every
+    alignment of the start and of the end, NaN / inf in the first and last
+    lanes, a mask, and a copy big enough to stream."""
+    from fastconv._nanpass import nan_split
+    rng = np.random.default_rng(7)
+    base = rng.standard_normal((1 << 20) + 40)
+    base[rng.random(base.size) < 0.01] = np.nan
+    base[[0, 7, 8, 15, 16, 17, base.size - 1]] = np.nan
+    with isa_selected(isa):
+        for lo, hi, inf_at, use_mask, cap in [
+                (0, 1000, None, False, 1000), (1, 1000, 3, False, 1000),
+                (3, 997, 996, False, 1000), (5, 29, None, False, 2),
+                (0, 0, None, False, 4), (2, 5, 4, False, 4),
+                (0, 300, None, True, 300), (0, base.size, None, False, base.size),
+                (3, base.size - 1, base.size - 2, False, 100)]:
+            a = base[lo:hi].copy()
+            if inf_at is not None:
+                a[inf_at - lo] = -np.inf if inf_at % 2 else np.inf
+            mask = (rng.random(a.size) < 0.05).view(np.uint8) if use_mask else None
+            invalid = np.isnan(a) if mask is None else np.isnan(a) | (mask != 0)
+            buf = np.full(a.size + 8, 7.0)
+            d = buf[lo % 8:lo % 8 + a.size]     # (every alignment)
+            idx = np.full(cap, -1, np.int64)
+            nbad, nonfinite = nan_split(a, mask, d, idx)
+            np.testing.assert_array_equal(d, np.where(invalid, 0.0, a))
+            assert nbad == invalid.sum()
+            listed = np.flatnonzero(invalid)[:cap]
+            np.testing.assert_array_equal(idx[:len(listed)], listed)
+            assert nonfinite == bool(np.isinf(a[~invalid]).any())
+
+
+@pytest.mark.parametrize("isa", isas())
 @pytest.mark.parametrize("shape,kshape", [((300, 280), (9, 9)), ((60000,), (9,)),
                                           ((7, 5000), (3, 7)), ((40, 37), (9, 5))])
 @pytest.mark.parametrize("boundary", [None, "fill"])
-def test_sparse_weights_in_units_same_bits_as_separate_passes(shape, kshape, boundary,
+def test_sparse_weights_in_units_same_bits_as_separate_passes(isa, shape, kshape, boundary,
                                                              monkeypatch):
     """The sparse weights inside the direct core's units (each unit
-    dividing its own sums by their weights) give the bits of the separate
-    passes (convolution, then the weights scattered and the division), at
-    1 and 2 threads, with holes, a mask and an infinite sample."""
-    from fastconv import _nan
+    dividing its own sums by their weights, the results streamed or not)
+    give the bits of the separate passes (convolution, then the weights
+    scattered and the division), at 1 and 2 threads, with holes, with and
+    without a mask, an infinite sample, on every instruction set."""
+    from fastconv import _nan, _window
     calls = sparse_calls(monkeypatch)
     monkeypatch.setattr(_nan, "SPARSE_SECONDS_PER_ROW", 0.0)     # (sparse whatever
     monkeypatch.setattr(_nan, "SPARSE_SECONDS_PER_TAP", 0.0)     # the cost model says)
@@ -410,13 +471,18 @@ def test_sparse_weights_in_units_same_bits_as_separate_passes(shape, kshape, bou
     mask = rng.random(shape) < 0.01
     k = rng.random(kshape) + 0.05
     k.flat[0] = 0.0
-    kw = dict(boundary=boundary, fill_value=0.5, mask=mask, method="direct")
-    fused = {w: nanconvolve(a, k, workers=w, **kw) for w in (1, 2)}
-    fused_pn = nanconvolve(a, k, preserve_nan=True, normalize_kernel=False, **kw)
-    assert len(calls) == 3 and calls[0] > 0
-    monkeypatch.setattr(_nan, "nan_units", lambda plan: False)
-    np.testing.assert_array_equal(fused[1], nanconvolve(a, k, workers=1, **kw))
-    np.testing.assert_array_equal(fused[2], fused[1])
-    np.testing.assert_array_equal(
-        fused_pn, nanconvolve(a, k, preserve_nan=True, normalize_kernel=False, **kw))
-    assert len(calls) == 5
+    kw = dict(boundary=boundary, fill_value=0.5, method="direct")
+    with isa_selected(isa):
+        fused = {w: nanconvolve(a, k, workers=w, mask=mask, **kw) for w in (1, 2)}
+        fused_pn = nanconvolve(a, k, preserve_nan=True, normalize_kernel=False, **kw)
+        with monkeypatch.context() as m:    # (the results by streaming stores)
+            m.setattr(_window, "STREAM_MIN_BYTES", 0)
+            np.testing.assert_array_equal(
+                nanconvolve(a, k, workers=1, mask=mask, **kw), fused[1])
+        assert len(calls) == 4 and calls[0] > 0
+        monkeypatch.setattr(_nan, "nan_units", lambda plan: False)
+        np.testing.assert_array_equal(fused[1], nanconvolve(a, k, workers=1, mask=mask, **kw))
+        np.testing.assert_array_equal(fused[2], fused[1])
+        np.testing.assert_array_equal(
+                fused_pn, nanconvolve(a, k, preserve_nan=True, normalize_kernel=False, **kw))
+    assert len(calls) == 6

@@ -83,7 +83,7 @@ cdef extern from "fc_nanunit.h" nogil:
         int64_t* doubt
         Py_ssize_t doubt_cap
         int64_t* ndoubt
-    void fc_nan_finish(const fc_nan_units* u, double* out, Py_ssize_t ldo, double* top,
+    void fc_nan_finish(const fc_nan_units* u, double* out, Py_ssize_t ldo, const double* top,
                        Py_ssize_t ldt, Py_ssize_t y0, Py_ssize_t y1, Py_ssize_t x0,
                        Py_ssize_t x1, Py_ssize_t sy, Py_ssize_t sx, Py_ssize_t ldx,
                        double* row, int tid)

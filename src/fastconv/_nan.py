@@ -16,9 +16,9 @@ the list of invalid samples (sparse, `_sparse_origins`; every sample
 outside the array is then valid or the image of an invalid one); the
 cheaper by the cost model, never by the thread count.  The sparse weights
 of a direct plan with a 'fill' boundary in 1-D or 2-D are summed inside
-the direct core's units (`_fused_weights`, csrc/fc_nanunit.h: each unit
-divides its sums while they are in cache, and no array of sums or weights
-goes to memory), elsewhere in a pass after the convolution
+the direct core's units (`_fused_weights`, csrc/fc_nanunit.c: each unit
+divides its sums while they are in cache and streams the results out, and
+no array of sums or weights goes to memory), elsewhere in a pass after the convolution
 (fc_nan_reweight); the two give the same bits.  Whether a window
 holds a valid sample under a nonzero tap is decided exactly where the
 weight does not prove it (|weight| <= tau): the doubtful windows are
@@ -41,12 +41,15 @@ from ._boxsum import box_sums
 from ._execute import execute
 from ._memory import empty as cached_empty
 from ._method import direct_seconds, fft_seconds
+from . import _direct, _nanpass
 from ._nanpass import nan_divide, nan_reweight, nan_split
 from ._plan import make_plan
 from ._validate import as_input_array, check_mask, check_method
 from ._window import nan_units, run_direct
 
 __all__ = ["nanconvolve"]
+
+_nanpass.select_isa(_direct.isa_name())   # (nan_split's, as the direct kernels')
 
 _BOUNDARIES = {None: "fill", "fill": "fill", "wrap": "wrap", "extend": "nearest"}
 _PAD_MODE = {"wrap": "wrap", "nearest": "edge"}   # np.pad names
@@ -331,11 +334,12 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     d, v = pair[0], pair[1]                              # data, validity (if needed)
     m8 = None if mask is None else np.ascontiguousarray(mask).view(np.uint8).reshape(-1)
     where = np.empty(a.size // 8 + 16, np.int64)         # the invalid samples
-    # (one pass, ~8 ms of 2048^2.  Measured instead, no faster: the units
-    # copying the rows they read with the NaN set to 0 and listing them
-    # themselves, no pass before; 46.3 vs 45.3 ms, the reads of x then no
-    # longer overlap the kernel's arithmetic; prefetching the next unit's
-    # rows while dividing made it slower still)
+    # (one pass, ~4.6 ms of 2048^2 with AVX-512 lane masks and streaming
+    # stores, was ~9 ms.  Measured instead, no faster: the units copying the
+    # rows they read with the NaN set to 0 and listing them themselves, no
+    # pass before; 46.3 vs 45.3 ms, the reads of x then no longer overlap the
+    # kernel's arithmetic; prefetching the next unit's rows while dividing
+    # made it slower still)
     nbad, nonfinite = nan_split(a.reshape(-1), m8, d.reshape(-1), where)
     bad = where[:nbad] if nbad <= len(where) else None   # (None: too many listed)
 

@@ -8,6 +8,7 @@ from libc.stdint cimport int64_t
 cdef extern from "fc_nanpass.h" nogil:
     Py_ssize_t fc_nan_split(const double *a, const unsigned char *mask, Py_ssize_t n,
                             double *d, int64_t *idx, Py_ssize_t cap, int *nonfinite)
+    int fc_nan_split_select(int isa)
     Py_ssize_t fc_nan_divide(double *top, const double *weight, Py_ssize_t n,
                              double scale, double tau)
     Py_ssize_t fc_nan_reweight(double *top, int ndim, const Py_ssize_t *shape,
@@ -18,6 +19,12 @@ cdef extern from "fc_nanpass.h" nogil:
 
 cdef enum:
     MAXDIM = 32     # (FC_NAN_MAXDIM)
+
+
+def select_isa(name):
+    """nan_split's instruction set `name` ('baseline', 'avx2', 'avx512'),
+    which the caller has checked this CPU has (_direct.isa_name())."""
+    return fc_nan_split_select({"avx2": 1, "avx512": 2}.get(name, 0))
 
 
 def nan_split(const double[::1] a, const unsigned char[::1] mask, double[::1] d,
