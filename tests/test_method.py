@@ -94,6 +94,57 @@ def test_norm_is_an_upper_bound_within_2_percent(dtype):
         assert exact <= got <= 1.02 * exact + 1e-12
 
 
+def test_norm_stops_early_only_when_the_full_bound_fails_too():
+    rng = np.random.default_rng(2)
+    a = rng.integers(-32768, 32767, 5 * (1 << 16) + 11, dtype=np.int16)
+    full = _method._norm(a)
+    for other, limit in ((2.0, 0.5 * full), (1.0, 0.99 * full), (1.0, 1.01 * full),
+                         (3.0, 10 * full), (0.0, 1.0)):
+        got = _method._norm(a, other, limit)
+        assert got <= full
+        assert (got * other < limit) == (full * other < limit)
+        if got < full:    # stopped early: on a chunk boundary, and failing
+            assert got * other >= limit
+    # the stop comes after the first chunk when that already fails
+    head = _method._norm(a[:1 << 16])
+    assert _method._norm(a, 1.0, head) == head
+
+
+def test_norm_buffer_is_per_thread():
+    import threading
+    rng = np.random.default_rng(3)
+    arrays = [rng.integers(-100 * (i + 1), 100 * (i + 1), 3 * (1 << 16) + i, dtype=np.int32)
+              for i in range(4)]
+    want = [_method._norm(a) for a in arrays]
+    got = [None] * 4
+
+    def run(i):
+        for _ in range(20):
+            v = _method._norm(arrays[i])
+            if v != want[i]:
+                got[i] = v
+                return
+        got[i] = want[i]
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == want
+
+
+def test_short_rows_of_3d_problems_cost_a_row_price():
+    rng = np.random.default_rng(4)
+    a, k = rng.standard_normal((22, 22, 22)), rng.standard_normal((9, 9, 9))
+    plan = _plan.make_plan("convolve", a, k, "full", "direct", workers=1)
+    rows = 30 * 30 * 9 * 9       # output rows x kernel rows
+    macs = 30 ** 3 * 9 ** 3
+    t1 = _method._geometry_prices(plan)[2]
+    assert math.isclose(t1, macs * _method._geometry_prices(plan)[0]
+                        + rows * _method.DIRECT_SECONDS_PER_ROW)
+
+
 def test_narrow_rows_are_priced_as_scalar_code():
     """Rows narrower than a SIMD vector run in scalar code: the per-MAC
     price of a 3-D 'valid' window with 14-output rows is W times that of

@@ -4,14 +4,16 @@ scipy's ``choose_conv_method`` prices scipy's slow direct loop (about
 5e7 MAC/s in N-D), so it sends almost every 2-D problem to the FFT.  fastconv
 prices its own kernels instead:
 
-    t_direct = macs * SECONDS_PER_MAC[dtype] / threads + DIRECT_OVERHEAD
+    t_direct = (macs * SECONDS_PER_MAC[dtype] + rows * DIRECT_SECONDS_PER_ROW) / threads
+               + DIRECT_OVERHEAD
     t_fft    = units * SECONDS_PER_FFT_UNIT[dtype]
                / (1 + FFT_THREAD_GAIN * (threads - 1))
                + outputs * SECONDS_PER_FFT_OUTPUT[integer] + FFT_OVERHEAD
 
 where ``macs`` counts outputs x taps (for 1-D zero-filled windows only the
 products that touch both inputs, the exact overlap count; `_direct_macs`),
-the price per MAC counts how the kernels run each row (`_row_factor`), and
+the price per MAC counts how the kernels run each row (`_row_factor`),
+``rows`` counts the passes of a kernel row over an output row, and
 ``units`` prices the FFT engine's overlap-save tiles the way the engine
 itself does (`tile_cost`, the one statement of the engine's tile cost:
 tiles x tile points x (passes + 6 + cache penalty); 1-D tiles in groups of
@@ -34,6 +36,7 @@ could reach 1/2 (estimated as 8 eps log2(n) |x|_2 |k|_2 >= 1/4), and
 extended precision always go direct.
 """
 import math
+import threading
 from functools import lru_cache
 
 import numpy as np
@@ -63,6 +66,14 @@ SECONDS_PER_FFT_OUTPUT = (0.0, 5e-9)
 FFT_THREAD_GAIN = 0.5
 MAX_SECONDS_PER_MAC = max(SECONDS_PER_MAC.values())
 DIRECT_OVERHEAD = 5e-6
+# Seconds per pass of a kernel row over an output row of the direct kernels
+# (`_direct_row_seconds`): the least-squares fit of the direct times of
+# bench_method_grid.py's workers=1 cases (process time, load 7-10,
+# grid_w1.json of 2026-12-02) gave 3.0e-8 next to 1.13x the MAC prices
+# (and 2.1e-10 s per byte of output, left out: the FFT path writes the same
+# bytes, and pricing them on the direct side alone sent 1-tap problems of
+# 10^7 outputs to the 2x slower product path).
+DIRECT_SECONDS_PER_ROW = 3.0e-8
 # Seconds per output and tap of one separable pass (csrc/fc_sep*.c), by
 # class of the work dtype; a running-sum factor costs SEP_BOX_TAPS taps.
 # float32: benchmarks/bench_separable.py's sep31 row (2048^2, AVX-512, load
@@ -80,6 +91,10 @@ FFT_OVERHEAD = 6e-5
 # ones.  calibrate_method.py measured 0.57 (direct) and, for the tile
 # units, 1.50 (FFT) on a loaded machine (2026-12-01, load 5).
 DIRECT_1D_FACTOR = 0.57
+# ... but not complex ones: bench_method_grid.py's 1-D complex64 cases
+# (10^6 outputs, 8-4096 taps; process time, load 7-10) ran 2.6-4.3x their
+# price with the factor above, 2-D complex64 0.9-2.6x without it.
+DIRECT_1D_COMPLEX_FACTOR = 1.5
 # ... while the kernel stays in cache: 2**15 float64 taps (256 KiB, full)
 # ran at 1.5-1.8e-10 s/MAC by hand with workers 1 and 2 alike
 # (2026-12-01, load 3-5), about 3.5x the N-D price; the FFT 1.3-1.5x faster.
@@ -152,8 +167,10 @@ def fft_is_exact_enough(plan, data=True):
         nx = _norm(x) if x.size < k.size else _max_norm_bound(x)
         if nx * nk < limit:
             return True
-        nx = _norm(x) if x.size >= k.size else nx
-        nk = _norm(k) if k.size > x.size else nk
+        if x.size >= k.size:   # (the larger one last, stopping once it fails)
+            nx = _norm(x, nk, limit)
+        else:
+            nk = _norm(k, nx, limit)
         return nx * nk < limit
     return True
 
@@ -178,22 +195,34 @@ def _max_norm_bound(a):
     return max(-int(a.min()), int(a.max())) * math.sqrt(a.size)
 
 
-def _norm(a):
+_NORM_CHUNK = 1 << 16
+_norm_buffers = threading.local()
+
+
+def _norm(a, other=0.0, limit=math.inf):
     """An upper bound (within 1%) of the 2-norm of an integer or bool array:
-    float32 sums of squares of chunks of 2**16 elements (a float32 copy is
-    half the memory traffic of a float64 one; such a sum of non-negative
-    terms is within 2**16 * 2**-24 < 0.4% of the exact one), added in
-    float64, times 1.01; no copy of a large array (chunks of 1 Mi)."""
+    float32 dot products of chunks of 2**16 elements (a sum of that many
+    non-negative float32 terms, in any order, is within 2**16 * 2**-24 <
+    0.4% of the exact one; each square within 2**-24), added in float64,
+    times 1.01.  The chunks are converted into one float32 buffer kept per
+    thread (fresh multi-MiB copies cost more in page faults than the sums:
+    10^7 int16 took 21 ms that way, 4.5 ms this way).
+
+    Stops early, with the bound of the chunks read so far, once that bound
+    times `other` reaches `limit`: the full bound, never smaller, would fail
+    ``bound * other < limit`` as well, so the caller's answer is the same."""
     flat = a.reshape(-1)
+    buf = getattr(_norm_buffers, "buf", None)
+    if buf is None:
+        buf = _norm_buffers.buf = np.empty(_NORM_CHUNK, np.float32)
     total = 0.0
-    for i in range(0, flat.size, 1 << 20):
-        part = flat[i:i + (1 << 20)].astype(np.float32)
-        n = part.size - part.size % (1 << 16)
-        if n:
-            blocks = part[:n].reshape(-1, 1 << 16)
-            total += float(np.einsum("ij,ij->i", blocks, blocks).astype(np.float64).sum())
-        rest = part[n:].astype(np.float64)
-        total += float(np.dot(rest, rest))
+    for i in range(0, flat.size, _NORM_CHUNK):
+        part = flat[i:i + _NORM_CHUNK]
+        b = buf[:part.size]
+        np.copyto(b, part, casting="unsafe")
+        total += float(np.dot(b, b))
+        if 1.01 * math.sqrt(total) * other >= limit:
+            break
     return 1.01 * math.sqrt(total)
 
 
@@ -321,7 +350,8 @@ def _per_mac(plan, one_d):
     per_mac = SECONDS_PER_MAC.get(_class(plan.work), SECONDS_PER_MAC["f8"])
     if one_d:
         taps = math.prod(n for n, c in zip(plan.kernel.shape, plan.conv) if c)
-        per_mac *= (DIRECT_1D_FACTOR if taps * plan.work.itemsize <= DIRECT_1D_KERNEL_BYTES
+        short = (DIRECT_1D_COMPLEX_FACTOR if plan.work.kind == "c" else DIRECT_1D_FACTOR)
+        per_mac *= (short if taps * plan.work.itemsize <= DIRECT_1D_KERNEL_BYTES
                     else DIRECT_1D_LONG_FACTOR)
     return per_mac * _row_factor(plan)
 
@@ -342,11 +372,24 @@ def _geometry_prices(plan):
     if got is None:
         one_d = _one_d(plan)
         per_mac = _per_mac(plan, one_d)
-        got = (per_mac, _fft_seconds(plan, one_d), _direct_macs(plan, one_d) * per_mac)
+        got = (per_mac, _fft_seconds(plan, one_d),
+               _direct_macs(plan, one_d) * per_mac + _direct_row_seconds(plan))
         if len(_prices) >= _CACHE_SIZE:
             _prices.clear()
         _prices[key] = got
     return got
+
+
+def _direct_row_seconds(plan):
+    """The direct kernels' cost besides the multiply-adds: one
+    DIRECT_SECONDS_PER_ROW per pass of a kernel row over an output row (3-D
+    problems with short rows and few taps ran 4-6x their MAC price; the
+    22^3 * 9^3 float64 'full' case picked direct at 2.6x the FFT's time)."""
+    conv = [a for a, c in enumerate(plan.conv) if c]
+    if not conv:
+        return 0.0
+    rows = math.prod(plan.shape) // max(plan.shape[conv[-1]], 1)
+    return rows * math.prod(plan.kernel.shape[a] for a in conv[:-1]) * DIRECT_SECONDS_PER_ROW
 
 
 def direct_seconds(plan, macs):
