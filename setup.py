@@ -223,7 +223,7 @@ extensions = [
         include_dirs=[np.get_include(), "csrc"],
         # (compiled per ISA and element type by BuildExt._kernel_units)
         depends=["csrc/" + h for h in ("fc_boundary.h", "fc_convert.h", "fc_kernels.h",
-                                        "fc_nanunit.h", "fc_pairs.h", "fc_types.h",
+                                        "fc_nanunit.h", "fc_pairs.h", "fc_row.h", "fc_types.h",
                                         "fc_simd_unit.h",
                                         "fc_simd_impl.h")]
         + sorted(glob.glob("csrc/fc_kernels_*.c")),
