@@ -225,7 +225,8 @@ extensions = [
         # (compiled per ISA and element type by BuildExt._kernel_units)
         depends=["csrc/" + h for h in ("fc_boundary.h", "fc_convert.h", "fc_kernels.h",
                                         "fc_nanunit.h", "fc_nanunit_impl.h", "fc_pairs.h",
-                                        "fc_target.h", "fc_types.h", "fc_simd_unit.h",
+                                        "fc_row.h", "fc_target.h", "fc_types.h",
+                                        "fc_simd_unit.h",
                                         "fc_simd_impl.h")]
         + sorted(glob.glob("csrc/fc_kernels_*.c")),
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],

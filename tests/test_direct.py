@@ -1079,3 +1079,48 @@ def test_batch_edge_vectors_and_narrow_rows(dtype, kshape):
             exp = ref_convolve(a[b], k, "same")
             assert_matches(one, exp, abs_bound(ref_convolve, a[b], k, "same"),
                            taps_for(a[b], k, "same"), what=f"{nx} {b}")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kshape", [(5, 5), (3, 1), (7, 40), (4, 3)])
+def test_border_rows_sum_taps_in_order(dtype, kshape):
+    """The rows of a 'same' / 'full' window whose kernel rows reach past
+    the input's top or bottom (the core's scalar border rows, csrc/fc_row.h
+    for float32/float64: runs of outputs in registers, the one-row tail):
+    each output is the sum of its inside taps in (row, column) order, each
+    product rounded and then added (no fused multiply-add), exactly as a
+    NumPy loop of rounded steps computes it; widths around the run length
+    of 16 and 8 (images at least as wide as the kernel), batched and alone,
+    workers 1 and 2 give the same bits."""
+    rng = np.random.default_rng(zlib.crc32(repr((np.dtype(dtype).name, kshape)).encode()))
+    k = rng.standard_normal(kshape).astype(dtype)
+    kh, kw = kshape
+    for nx in (n for n in (kw + 1, 15, 16, 17, 45, 64, 100) if n >= kw):
+        a = rng.standard_normal((2, 12, nx)).astype(dtype)
+        for mode in ("same", "full"):
+            got = fastconv.correlate(a, k[None], mode, method="direct", axes=(1, 2),
+                                     workers=1)
+            got2 = fastconv.correlate(a, k[None], mode, method="direct", axes=(1, 2),
+                                      workers=2)
+            assert got2.tobytes() == got.tobytes(), (nx, mode)
+            # the window's offsets in the 'full' correlation (scipy's centring)
+            oy = (kh - 1) // 2 if mode == "same" else 0
+            ox = (kw - 1) // 2 if mode == "same" else 0
+            ny_out, nx_out = got.shape[1:]
+            pad = np.zeros((a.shape[0], a.shape[1] + 2 * (kh - 1), nx + 2 * (kw - 1)), dtype)
+            pad[:, kh - 1:kh - 1 + a.shape[1], kw - 1:kw - 1 + nx] = a
+            # border rows: those whose taps reach outside the input's rows
+            rows = [y for y in range(ny_out)
+                    if y + oy < kh - 1 or y + oy > a.shape[1] - 1]
+            for b in range(a.shape[0]):
+                one = fastconv.correlate(a[b], k, mode, method="direct")
+                assert one.tobytes() == got[b].tobytes(), (nx, mode, b)
+                for y in rows:
+                    acc = np.zeros(nx_out, dtype)
+                    for i in range(kh):
+                        r = y + oy + i
+                        if not kh - 1 <= r < kh - 1 + a.shape[1]:
+                            continue
+                        for j in range(kw):
+                            acc = acc + k[i, j] * pad[b, r, ox + j:ox + j + nx_out]
+                    assert acc.tobytes() == got[b, y].tobytes(), (nx, mode, b, y)

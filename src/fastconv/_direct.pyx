@@ -54,6 +54,13 @@ cdef extern from "fc_kernels.h" nogil:
     const char* fc_isa_name()
     const char* fc_isa_available()
 
+cdef extern from "fc_row.h" nogil:
+    # one kernel row over a run of outputs (float, double; border rows)
+    void fc_row_f32(float* out, const float* inp, const float* k, Py_ssize_t m,
+                    Py_ssize_t n)
+    void fc_row_f64(double* out, const double* inp, const double* k, Py_ssize_t m,
+                    Py_ssize_t n)
+
 cdef extern from "fc_convert.h" nogil:
     # per-unit conversions (input rows into the work type, output in place)
     void fc_convert_rows(void* dst, Py_ssize_t ldd, int work_code, const void* src,
@@ -297,6 +304,14 @@ cdef void _row(T* out, int64_t x0, int64_t x1, const T* xrow, int64_t n,
     if hi < lo:
         hi = lo
     t0 = lo
+    if T is float:    # (the same sums, outputs in registers: fc_row.h)
+        if hi > lo:
+            fc_row_f32(out + lo, xrow + s + lo, krow, m, hi - lo)
+        t0 = hi
+    elif T is double:
+        if hi > lo:
+            fc_row_f64(out + lo, xrow + s + lo, krow, m, hi - lo)
+        t0 = hi
     while t0 < hi:
         t1 = t0 + TILE
         if t1 > hi:
