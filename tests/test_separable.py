@@ -376,11 +376,11 @@ def test_ndimage_float32_results_written_into_output():
 @pytest.mark.parametrize("n", [1, 7, 16, 64, 333])
 def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
     """Outputs written by streaming stores (fc_sep_stream, for outputs past
-    _window.STREAM_MIN_BYTES) hold the bits of ordinary stores: a horizontal
+    _separable.STREAM_MIN_BYTES) hold the bits of ordinary stores: a horizontal
     pass alone (fc_sep_rows' row-buffer path), both passes and box sums, at
     output rows that start anywhere in a cache line (out= views shifted by
     0..3 elements), for 1 and 2 threads; and the values of the dense plan."""
-    from fastconv import _window
+    from fastconv import _separable
     rng = np.random.default_rng(n)
     x = rand((45, n), dtype, rng)
     wd = np.dtype(work or dtype)
@@ -390,7 +390,7 @@ def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
         runs = []
         for stream, workers, shift in [(False, 1, 0), (True, 1, 0), (True, 2, 0),
                                        (True, 1, 1), (True, 2, 3)]:
-            monkeypatch.setattr(_window, "STREAM_MIN_BYTES", 0 if stream else 1 << 62)
+            monkeypatch.setattr(_separable, "STREAM_MIN_BYTES", 0 if stream else 1 << 62)
             base = np.full(x.size + 32, 77, wd)
             a = (-base.ctypes.data % 64) // wd.itemsize      # (a line's start)
             buf = base[a:a + x.size + 16]

@@ -34,7 +34,6 @@ import numpy as np
 from . import _direct, _memory, _sepcore
 from ._method import SECONDS_PER_SEP_TAP, separable_seconds
 from ._threads import resolve_workers, thread_share
-from . import _window
 from ._window import BOUNDARY_CODES, _from_work, _to_work
 
 __all__ = ["run_separable", "plan_passes", "RESTART", "u8_passes"]
@@ -55,14 +54,22 @@ def _band_rows(planes, oy, nthreads):
     return max(MIN_BAND_ROWS, -(-oy // per_plane))
 
 
+# The passes write outputs at least this big by streaming stores (and only
+# when their rows are mostly whole 64-byte lines: rows that share lines,
+# each line part streamed and part stored, measured 1.3x slower than
+# ordinary stores on 512^2 x 64 float32).  Higher than the direct kernels'
+# _window.STREAM_MIN_BYTES: here a 2048^2 float32 output (16 MiB) with its
+# input stays in this machine's L3 between calls, and streamed it took
+# +0-10% (uniform_filter 3, 63); a 512^2 x 64 float32 correlate1d along the
+# last axis (64 MiB) took 18.6 -> 15.5 ms CPU.
+STREAM_MIN_BYTES = 32 << 20
+
+
 def _stream(dst):
     """Whether the passes write `dst` (planes, rows, columns) by streaming
-    stores: when it is too big for the cache (_window.STREAM_MIN_BYTES) and
-    its rows are mostly whole 64-byte lines (rows that share lines, each
-    line part streamed and part stored, measured 1.3x slower than ordinary
-    stores on 512^2 x 64 float32)."""
+    stores (STREAM_MIN_BYTES)."""
     row = dst.shape[2] * dst.itemsize
-    return dst.nbytes >= _window.STREAM_MIN_BYTES and \
+    return dst.nbytes >= STREAM_MIN_BYTES and \
         (row >= 1024 or (row % 64 == 0 and dst.ctypes.data % 64 == 0))
 
 
