@@ -533,9 +533,9 @@ static void SEP_FN(fc_sep_u8store)(const float *s, int64_t n, uint8_t *restrict 
     }
 }
 
-/* floats f[t] = p[off + t] for t in [lo, hi) (a loop the compiler
-   vectorises: GCC's vector conversion from uint8 lanes goes lane by lane),
-   else p[jx[t]] (jx[t] < 0 or no row p: the fill value), t in [0, W) */
+/* floats f[t] = p[off + t] for t in [lo, hi), else p[jx[t]] (fc_sep_pad:
+   GCC's vector conversion from uint8 lanes goes lane by lane; jx[t] < 0
+   or no row p: the fill value), t in [0, W) */
 static void SEP_FN(fc_sep_u8row)(const uint8_t *p, int64_t off, int64_t lo, int64_t hi,
                                  const int64_t *jx, float fill, float *restrict f, int64_t W)
 {
@@ -544,15 +544,7 @@ static void SEP_FN(fc_sep_u8row)(const uint8_t *p, int64_t off, int64_t lo, int6
             f[t] = fill;
         return;
     }
-    for (int64_t t = lo; t < hi; t++)
-        f[t] = (float)p[off + t];
-    for (int64_t t = 0; t < W; t++) {
-        if (t == lo)
-            t = hi;
-        if (t >= W)
-            break;
-        f[t] = jx[t] < 0 ? fill : (float)p[jx[t]];
-    }
+    SEP_FN(fc_sep_pad)(p, off, lo, hi, jx, fill, f, W, 0);
 }
 
 /* fc_sep.h fc_sep_rows_u8.  The input rows of the vertical pass are
