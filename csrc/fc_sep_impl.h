@@ -447,8 +447,9 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
             }
             SEP_FN(fc_sep_vrow)(g, rows, u, mu, fill, direct_out ? out + y * g->ox : T, W, R, jx);
             if (!direct_out)
-                for (int r = 0; r < R; r++)
-                    SEP_FN(fc_sep_hout)(g, T + r * W, v, out + (y + r) * g->ox, ha, h);
+                for (int r = 0; r < R; r++) {
+                    SEP_FN(fc_sep_hpass)(g, T + r * W, v, out + (y + r) * g->ox, ha);
+                }
             y += R;
         }
         goto done;
@@ -480,7 +481,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
             for (int64_t c = 0; c < W; c++)
                 Ty[c] = u[0] * S[c];
         if (!direct_out)
-            SEP_FN(fc_sep_hout)(g, T, v, orow, ha, h);
+            SEP_FN(fc_sep_hpass)(g, T, v, orow, ha);
     }
 done:
     if (g->stream)

@@ -377,9 +377,10 @@ def test_ndimage_float32_results_written_into_output():
 def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
     """Outputs written by streaming stores (fc_sep_stream, for outputs past
     _separable.STREAM_MIN_BYTES) hold the bits of ordinary stores: a horizontal
-    pass alone (fc_sep_rows' row-buffer path), both passes and box sums, at
-    output rows that start anywhere in a cache line (out= views shifted by
-    0..3 elements), for 1 and 2 threads; and the values of the dense plan."""
+    pass alone (fc_sep_rows' row-buffer path; weighted and box sums) at output
+    rows that start anywhere in a cache line (out= views shifted by 0..3
+    elements), for 1 and 2 threads; and the values of the dense plan (also
+    for both passes, which are never streamed)."""
     from fastconv import _separable
     rng = np.random.default_rng(n)
     x = rand((45, n), dtype, rng)

@@ -50,8 +50,9 @@ def run_planes(cnp.ndarray x, cnp.ndarray u, cnp.ndarray v, cnp.ndarray fill,
                bint stream=False):
     """x: (planes, ny, nx), out: (planes, oy, ox), C-contiguous; out, u, v
     and fill (one element) in the work dtype, x in it too or a narrower
-    type of DIRECT_INPUTS that holds the fill value.  stream: write the
-    output rows by streaming stores (outputs too big for the cache)."""
+    type of DIRECT_INPUTS that holds the fill value.  stream: a horizontal
+    pass alone (u == [1]) writes the output rows by streaming stores
+    (outputs too big for the cache)."""
     cdef fc_sep_geom g
     cdef int64_t planes = x.shape[0]
     g.ny = x.shape[1]
