@@ -6,6 +6,7 @@ alternate the compared calls), on one thread (fastconv.set_workers(1),
 cv2.setNumThreads(1)) unless the row says workers=2.
 
     PYTHONPATH=src python benchmarks/bench_ndimage.py [--repeats N] [--size N] [--only TEXT]
+        [--clock process]
 
 Rows (2048^2 unless said):
 * gaussian_filter, sigma 1, 2, 4, 8, float32 and uint8, mode 'reflect',
@@ -20,12 +21,14 @@ Rows (2048^2 unless said):
 GFLOP/s counts 2 x outputs x taps of the separable passes.
 """
 import argparse
+from time import process_time
 
 import numpy as np
 import scipy.ndimage as sndi
 
 import fastconv
 import fastconv.ndimage as fndi
+import bench_options
 from bench_options import interleaved   # (this directory: medians of interleaved rounds)
 
 try:
@@ -64,7 +67,13 @@ def main(argv=None):
     ap.add_argument("--only", default="",
                     help="run only the rows whose label contains this text "
                          "(e.g. 'gaussian_filter uint8')")
+    ap.add_argument("--clock", choices=("wall", "process"), default="wall",
+                    help="process: CPU seconds of this process (time.process_time), "
+                         "less disturbed by a loaded machine (meaningless for the "
+                         "workers=2 rows, which then count both threads)")
     opts = ap.parse_args(argv)
+    if opts.clock == "process":
+        bench_options.CLOCK = process_time
     if cv2 is not None:
         cv2.setNumThreads(1)
     rng = np.random.default_rng(0)
@@ -72,7 +81,7 @@ def main(argv=None):
     images = {"float32": rng.random((n, n), dtype=np.float32),
               "uint8": rng.integers(0, 256, (n, n), dtype=np.uint8)}
     print(f"fastconv {fastconv.__version__}; {n}x{n}; one thread; medians of "
-          f"{opts.repeats} interleaved rounds")
+          f"{opts.repeats} interleaved rounds; {opts.clock} clock")
 
     for dt, img in images.items():
         for sigma in (1, 2, 4, 8):

@@ -32,14 +32,16 @@ static inline void fc_sep_stream(void *dst, const void *src, size_t n)
 #ifdef FC_SEP_SVB
     size_t head = (64 - (uintptr_t)d % 64) % 64;
     if (head < n) {
-        memcpy(d, s, head);
+        if (head)
+            memcpy(d, s, head);
         d += head, s += head, n -= head;
         for (; n >= 64; n -= 64, d += 64, s += 64)
             for (int k = 0; k < 64; k += FC_SEP_SVB)
                 FC_SEP_SST(d + k, s + k);
     }
 #endif
-    memcpy(d, s, n);
+    if (n)
+        memcpy(d, s, n);
 }
 static inline void fc_sep_fence(void)
 {
