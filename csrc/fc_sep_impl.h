@@ -341,12 +341,15 @@ static inline void SEP_FN(fc_sep_hpass)(const struct fc_sep_geom *g, const SEP_T
 
 /* fc_sep_hpass, through the row h (ox samples, in L1) and streaming stores
    when g->stream (fc_sep_stream: the output's lines are not read first) */
-static void SEP_FN(fc_sep_hout)(const struct fc_sep_geom *g, const SEP_T *T, const SEP_T *v,
-                                SEP_T *orow, SEP_T *ha, SEP_T *h)
+static inline void SEP_FN(fc_sep_hout)(const struct fc_sep_geom *g, const SEP_T *T,
+                                       const SEP_T *v, SEP_T *orow, SEP_T *ha, SEP_T *h)
 {
-    SEP_FN(fc_sep_hpass)(g, T, v, g->stream ? h : orow, ha);
-    if (g->stream)
-        fc_sep_stream(orow, h, sizeof(SEP_T) * (size_t)g->ox);
+    if (!g->stream) {
+        SEP_FN(fc_sep_hpass)(g, T, v, orow, ha);
+        return;
+    }
+    SEP_FN(fc_sep_hpass)(g, T, v, h, ha);
+    fc_sep_stream(orow, h, sizeof(SEP_T) * (size_t)g->ox);
 }
 
 /* the row buffer f[t] = p[off + t] (t in [lo, hi), a loop the compiler
@@ -356,22 +359,12 @@ static inline void SEP_FN(fc_sep_pad)(const SEP_I *p, int64_t off, int64_t lo, i
                                       const int64_t *jx, SEP_T fill, SEP_T *restrict f,
                                       int64_t W, int add)
 {
-    int64_t c = lo;
-#ifdef SEP_I_IS_T
-    /* (whole vectors: GCC makes the plain copy loop a call of memcpy, which
-       cost 1/8 of a correlate1d along rows of 64 float32) */
-    typedef SEP_FN(fc_sep_vec) V;
-    for (; c + SEP_VL <= hi; c += SEP_VL) {
-        V a = SEP_LOADV(p + off + c, 0);
-        *(V *)(f + c) = add ? *(V *)(f + c) + a : a;
-    }
-#endif
     if (add) {
-        for (; c < hi; c++)
-            f[c] += (SEP_T)p[off + c];
+        for (int64_t t = lo; t < hi; t++)
+            f[t] += (SEP_T)p[off + t];
     } else {
-        for (; c < hi; c++)
-            f[c] = (SEP_T)p[off + c];
+        for (int64_t t = lo; t < hi; t++)
+            f[t] = (SEP_T)p[off + t];
     }
     for (int64_t t = 0; t < W; t++) {
         if (t == lo)
