@@ -24,6 +24,46 @@
                  : _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(p))))
 #endif
 
+/* n bytes from src to dst: dst's whole 64-byte lines by streaming stores
+   (around the caches, without reading the lines first; the widest vectors
+   the including file's instruction set has), the partial lines at the ends
+   by memcpy.  fc_sep_fence() before another thread may read dst. */
+#if defined(__AVX512F__)
+#define FC_SEP_SVB 64
+#define FC_SEP_SST(d, s) _mm512_stream_si512((void *)(d), _mm512_loadu_si512((const void *)(s)))
+#elif defined(__AVX__)
+#define FC_SEP_SVB 32
+#define FC_SEP_SST(d, s) _mm256_stream_si256((__m256i *)(d), _mm256_loadu_si256((const __m256i *)(s)))
+#elif defined(__SSE2__)
+#define FC_SEP_SVB 16
+#define FC_SEP_SST(d, s) _mm_stream_si128((__m128i *)(d), _mm_loadu_si128((const __m128i *)(s)))
+#endif
+static inline void fc_sep_stream(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+#ifdef FC_SEP_SVB
+    size_t head = (64 - (uintptr_t)d % 64) % 64;
+    if (head < n) {
+        if (head)
+            memcpy(d, s, head);
+        d += head, s += head, n -= head;
+        for (; n >= 64; n -= 64, d += 64, s += 64)
+            for (int k = 0; k < 64; k += FC_SEP_SVB)
+                FC_SEP_SST(d + k, s + k);
+    }
+#endif
+    if (n)
+        memcpy(d, s, n);
+}
+static inline void fc_sep_fence(void)
+{
+#ifdef FC_SEP_SVB
+    _mm_sfence();
+#endif
+}
+#undef FC_SEP_SST
+
 /* the row-buffer columns [lo, hi) of [0, W) that read input columns inside
    the row (the others fold through the boundary rule) */
 static inline void fc_sep_interior(const struct fc_sep_geom *g, int64_t W, int64_t *lo,
@@ -97,6 +137,8 @@ static inline void fc_sep_interior(const struct fc_sep_geom *g, int64_t W, int64
 #undef SEP_I
 #undef SEP_TN
 #undef SEP_T
+
+#undef FC_SEP_SVB
 
 #define SEP_ENTRY_CAT(a, b) a##_##b
 #define SEP_ENTRY_NAME(a, b) SEP_ENTRY_CAT(a, b)

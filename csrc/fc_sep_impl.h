@@ -266,15 +266,26 @@ static void SEP_FN(fc_sep_hbox)(const SEP_T *restrict t, SEP_T w0, int64_t m,
 #ifdef SEP_SCAN
     for (int64_t b = 0; b < nb; b++) {   /* VL lanes of partial sums, then their total */
         typedef SEP_FN(fc_sep_vec) V;
+        typedef SEP_FN(fc_sep_idx) I;
         const SEP_T *p = t + b * B;
         V acc = (V){0};
         int64_t j = 0;
         for (; j + SEP_VL <= m; j += SEP_VL)
             acc += *(const V *)(p + j);
-        SEP_T s = SEP_FN(fc_sep_prefix)(acc)[SEP_VL - 1];
-        for (; j < m; j++)
-            s += p[j];
-        fresh[b] = s;
+        if (j < m) {
+            /* the last m - j samples as the first lanes of a vector, the
+               others zero (no serial chain of scalar additions; the same
+               bits whether the whole vector can be read or not) */
+            V tail = (V){0};
+            if (b * B + j + SEP_VL <= n + m - 1) {
+                I keep = *(const I *)SEP_FN(fc_sep_iota) < (I){0} + (SEP_FN(fc_sep_lane))(m - j);
+                tail = (V)(keep & (I) * (const V *)(p + j));
+            } else {
+                memcpy(&tail, p + j, sizeof(SEP_T) * (size_t)(m - j));
+            }
+            acc += tail;
+        }
+        fresh[b] = SEP_FN(fc_sep_prefix)(acc)[SEP_VL - 1];
     }
 #else
     for (int64_t b = 0; b < nb; b++)
@@ -410,12 +421,49 @@ static inline void SEP_FN(fc_sep_hpass)(const struct fc_sep_geom *g, const SEP_T
         SEP_FN(fc_sep_hsum)(T, v, g->mv, orow, g->ox);
 }
 
+/* fc_sep_hpass, through the row h (ox samples, in L1) and streaming stores
+   when g->stream (fc_sep_stream: the output's lines are not read first) */
+static inline void SEP_FN(fc_sep_hout)(const struct fc_sep_geom *g, const SEP_T *T,
+                                       const SEP_T *v, SEP_T *orow, SEP_T *ha, SEP_T *h)
+{
+    if (!g->stream) {
+        SEP_FN(fc_sep_hpass)(g, T, v, orow, ha);
+        return;
+    }
+    SEP_FN(fc_sep_hpass)(g, T, v, h, ha);
+    fc_sep_stream(orow, h, sizeof(SEP_T) * (size_t)g->ox);
+}
+
+/* the row buffer f[t] = p[off + t] (t in [lo, hi), a loop the compiler
+   vectorises), else p[jx[t]] (the folded column; jx[t] < 0: the fill
+   value), t in [0, W); with `add`, f[t] += those values */
+static inline void SEP_FN(fc_sep_pad)(const SEP_I *p, int64_t off, int64_t lo, int64_t hi,
+                                      const int64_t *jx, SEP_T fill, SEP_T *restrict f,
+                                      int64_t W, int add)
+{
+    if (add) {
+        for (int64_t t = lo; t < hi; t++)
+            f[t] += (SEP_T)p[off + t];
+    } else {
+        for (int64_t t = lo; t < hi; t++)
+            f[t] = (SEP_T)p[off + t];
+    }
+    for (int64_t t = 0; t < W; t++) {
+        if (t == lo)
+            t = hi;
+        if (t >= W)
+            break;
+        SEP_T v = SEP_FN(fc_sep_at)(p, jx[t], fill);
+        f[t] = add ? f[t] + v : v;
+    }
+}
+
 static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, const SEP_T *u,
                                const SEP_T *v, SEP_T fill, SEP_T *out, int64_t r0, int64_t r1)
 {
     const int64_t W = g->ox + g->mv - 1, mu = g->mu, nx = g->nx;
     const int direct_out = g->mv == 1 && v[0] == (SEP_T)1;
-    SEP_T *T = malloc(sizeof(SEP_T) * (size_t)((SEP_R + 2) * W + 1));
+    SEP_T *T = malloc(sizeof(SEP_T) * (size_t)((SEP_R + 2) * W + g->ox + 1));
     const SEP_I **rows = malloc(sizeof(SEP_I *) * (size_t)(mu + SEP_R));
     SEP_I *fillrow = malloc(sizeof(SEP_I) * (size_t)(nx + 1));   /* (fill fits SEP_I) */
     int64_t *jx = malloc(sizeof(int64_t) * (size_t)(W + 1));     /* folded columns */
@@ -429,9 +477,28 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
     for (int64_t t = 0; t < W; t++)
         jx[t] = fc_fold(g->offx + t, nx, g->bnd_x);
     SEP_T *S = T + SEP_R * W;
-    SEP_T *ha = T + (SEP_R + 1) * W;
+    SEP_T *ha = T + (SEP_R + 1) * W, *h = T + (SEP_R + 2) * W;
     for (int64_t c = 0; c < nx; c++)
         fillrow[c] = (SEP_I)fill;
+    if (mu == 1 && u[0] == (SEP_T)1 && !direct_out) {
+        /* the horizontal pass alone (the vertical one copies): the input
+           rows laid out in the row buffers SEP_R at a time, with their
+           border columns (the T that fc_sep_vrow gives: the same bits),
+           then each one's horizontal sums */
+        int64_t lo, hi;
+        fc_sep_interior(g, W, &lo, &hi);
+        for (int64_t y = r0; y < r1; y += SEP_R) {
+            int R = r1 - y >= SEP_R ? SEP_R : (int)(r1 - y);
+            for (int r = 0; r < R; r++) {
+                int64_t ry = fc_fold(y + r + g->offy, g->ny, g->bnd_y);
+                SEP_FN(fc_sep_pad)(ry < 0 ? fillrow : x + ry * nx, g->offx, lo, hi, jx, fill,
+                                   T + r * W, W, 0);
+            }
+            for (int r = 0; r < R; r++)
+                SEP_FN(fc_sep_hout)(g, T + r * W, v, out + (y + r) * g->ox, ha, h);
+        }
+        goto done;
+    }
     if (!(g->box_y && mu > 1)) {
         /* SEP_R rows at a time (the last ones of the band one by one) */
         for (int64_t y = r0; y < r1;) {
@@ -477,16 +544,12 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
         if (y == r0 || y % FC_SEP_RESTART == 0) {
             /* a fresh sum at the restart row, then on to y (a band may
                start between restarts) */
-            int64_t ys = y - y % FC_SEP_RESTART;
-            const SEP_I *pr[1];
-            const SEP_T one = 1;
-            for (int64_t i = 0; i < mu; i++) {
+            int64_t ys = y - y % FC_SEP_RESTART, lo, hi;
+            fc_sep_interior(g, W, &lo, &hi);
+            for (int64_t i = 0; i < mu; i++) {   /* S = row 0, then S += row i */
                 int64_t r = fc_fold(ys + g->offy + i, g->ny, g->bnd_y);
-                pr[0] = r < 0 ? fillrow : x + r * nx;
-                SEP_FN(fc_sep_vrow)(g, pr, &one, 1, fill, i ? Ty : S, W, 1, jx);
-                if (i)
-                    for (int64_t c = 0; c < W; c++)
-                        S[c] += Ty[c];
+                SEP_FN(fc_sep_pad)(r < 0 ? fillrow : x + r * nx, g->offx, lo, hi, jx, fill, S,
+                                   W, i > 0);
             }
             yy = ys + 1;
         }
@@ -503,6 +566,8 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
             SEP_FN(fc_sep_hpass)(g, T, v, orow, ha);
     }
 done:
+    if (g->stream)
+        fc_sep_fence();
     free(T);
     free(rows);
     free(fillrow);

@@ -414,3 +414,46 @@ def test_ndimage_float32_results_written_into_output():
         np.testing.assert_array_equal(out, res)
     g = fndi.gaussian_filter(x, 2, output=np.empty_like(x))
     np.testing.assert_allclose(g, ndimage.gaussian_filter(x, 2), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype,work", [(np.float32, None), (np.float64, None),
+                                        (np.int32, None), (np.uint8, np.float32)])
+@pytest.mark.parametrize("n", [1, 7, 16, 64, 333])
+def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
+    """Outputs written by streaming stores (fc_sep_stream, for outputs past
+    _separable.STREAM_MIN_BYTES) hold the bits of ordinary stores: a horizontal
+    pass alone (fc_sep_rows' row-buffer path; weighted and box sums) at output
+    rows that start anywhere in a cache line (out= views shifted by 0..3
+    elements), for 1 and 2 threads; and the values of the dense plan (also
+    for both passes, which are never streamed)."""
+    from fastconv import _separable
+    rng = np.random.default_rng(n)
+    x = rand((45, n), dtype, rng)
+    wd = np.dtype(work or dtype)
+    ks = [rand((5,), wd, rng), rand((9,), wd, rng)]
+    box = [np.full(4, 3, wd), np.full(BOX_MIN_TAPS + 2, 3, wd)]
+    for kk, axes in [(ks[1:], (1,)), (ks, (0, 1)), (box, (0, 1)), (box[1:], (1,))]:
+        runs = []
+        for stream, workers, shift in [(False, 1, 0), (True, 1, 0), (True, 2, 0),
+                                       (True, 1, 1), (True, 2, 3)]:
+            monkeypatch.setattr(_separable, "STREAM_MIN_BYTES", 0 if stream else 1 << 62)
+            base = np.full(x.size + 32, 77, wd)
+            a = (-base.ctypes.data % 64) // wd.itemsize      # (a line's start)
+            buf = base[a:a + x.size + 16]
+            out = buf[shift:shift + x.size].reshape(x.shape)
+            res = fastconv.sepcorrelate(x, kk, "same", axes=axes, boundary="symm",
+                                        out=out, dtype=work, workers=workers)
+            assert res is out
+            assert np.all(buf[:shift] == 77) and np.all(buf[shift + x.size:] == 77)
+            runs.append(res.copy())
+        for r in runs[1:]:
+            assert r.tobytes() == runs[0].tobytes(), (axes, n)
+        dense = _outer(kk, wd) if len(axes) == 2 else np.asarray(kk[0]).reshape(1, -1)
+        ref = fastconv.correlate(x.astype(wd), dense, "same", method="direct",
+                                 boundary="symm") if wd.kind == "f" else None
+        if ref is None:
+            ref = fastconv.correlate(x, dense.astype(dtype), "same", method="direct",
+                                     boundary="symm")
+            np.testing.assert_array_equal(runs[0], ref)
+        else:
+            np.testing.assert_allclose(runs[0], ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())

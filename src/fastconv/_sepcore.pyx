@@ -13,7 +13,7 @@ cnp.import_array()
 cdef extern from "fc_sep.h" nogil:
     struct fc_sep_geom:
         int64_t ny, nx, oy, ox, offy, offx, mu, mv
-        int bnd_y, bnd_x, box_y, box_x
+        int bnd_y, bnd_x, box_y, box_x, stream
     int fc_sep_rows(int type, const fc_sep_geom* g, const void* x, const void* u,
                     const void* v, const void* fill, void* out, int64_t r0, int64_t r1)
     struct fc_sep_u8pass:
@@ -46,10 +46,13 @@ def select_isa(name):
 
 def run_planes(cnp.ndarray x, cnp.ndarray u, cnp.ndarray v, cnp.ndarray fill,
                cnp.ndarray out, int64_t offy, int64_t offx, int bnd_y, int bnd_x,
-               bint box_y, bint box_x, int64_t rows_per_unit, int nthreads):
+               bint box_y, bint box_x, int64_t rows_per_unit, int nthreads,
+               bint stream=False):
     """x: (planes, ny, nx), out: (planes, oy, ox), C-contiguous; out, u, v
     and fill (one element) in the work dtype, x in it too or a narrower
-    type of DIRECT_INPUTS that holds the fill value."""
+    type of DIRECT_INPUTS that holds the fill value.  stream: a horizontal
+    pass alone (u == [1]) writes the output rows by streaming stores
+    (outputs too big for the cache)."""
     cdef fc_sep_geom g
     cdef int64_t planes = x.shape[0]
     g.ny = x.shape[1]
@@ -64,6 +67,7 @@ def run_planes(cnp.ndarray x, cnp.ndarray u, cnp.ndarray v, cnp.ndarray fill,
     g.bnd_x = bnd_x
     g.box_y = box_y
     g.box_x = box_x
+    g.stream = stream
     cdef int typ = TYPE_CODES[x.dtype.char, out.dtype.char]
     cdef char* px = <char*>cnp.PyArray_DATA(x)
     cdef char* po = <char*>cnp.PyArray_DATA(out)
@@ -133,6 +137,7 @@ def run_planes_u8(cnp.ndarray x, cnp.ndarray out, float fill, int bnd, vertical,
     g.ox = g.nx
     g.bnd_y = bnd
     g.bnd_x = bnd
+    g.stream = 0
     cdef uint8_t* px = <uint8_t*>cnp.PyArray_DATA(x)
     cdef uint8_t* po = <uint8_t*>cnp.PyArray_DATA(out)
     cdef int64_t plane = g.ny * g.nx
