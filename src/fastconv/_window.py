@@ -226,11 +226,15 @@ def pad_rows(plan):
     so it is decided from the plan alone, never from the units or the
     block of a chunked array; the kernel must be finite (the zeros are
     multiplied: inf * 0 is NaN, where scipy skips the taps outside).  Only
-    for a core of one plane (2-D, no leading axes): a block of a chunked
-    array whose batch axis is one element long is laid out with other axes
-    than the whole array (`_layout`), which could move the rows' border to
-    the scalar column code or the skipped kernel planes."""
-    return bool(plan.zero_fill) and len(_layout(plan)[2]) == 2 and _finite(plan.kernel)
+    for one kernel plane (leading axes batch or of one tap) of at least two
+    rows and two columns: a block of a chunked array whose batch axis is one
+    element long is laid out with other axes than the whole array
+    (`_layout`); a plane of one column there is the whole array's row, whose
+    border the scalar column code computes."""
+    _, batch, _, kshape, _, _ = _layout(plan)
+    planes = math.prod(k for k, b in zip(kshape[:-2], batch[:-2]) if not b)
+    return (bool(plan.zero_fill) and planes == 1 and kshape[-2] > 1 and kshape[-1] > 1
+            and _finite(plan.kernel))
 
 
 def _pad_columns(xw, xshape, kshape, oshape, offsets):
