@@ -1124,3 +1124,34 @@ def test_border_rows_sum_taps_in_order(dtype, kshape):
                         for j in range(kw):
                             acc = acc + k[i, j] * pad[b, r, ox + j:ox + j + nx_out]
                     assert acc.tobytes() == got[b, y].tobytes(), (nx, mode, b, y)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.int16])
+@pytest.mark.parametrize("kshape", [(15, 15), (31, 23), (5, 40), (40, 5)])
+def test_wide_kernel_border_rows(dtype, kshape):
+    """Wide kernels, 'full' and 'same': the border rows (kernel rows outside
+    the image) go through the SIMD kernel on a copy of their rows with zero
+    rows outside (_direct._pad_rows), in units of at least UNIT_ROWS rows
+    (_window._units).  Values against the reference (exact for integers),
+    bits against workers=2."""
+    rng = np.random.default_rng(zlib.crc32(repr((np.dtype(dtype).name, kshape)).encode()))
+    a = rand((70, 150), dtype, rng, full_range=False)
+    k = rand(kshape, dtype, rng, full_range=False)
+    for mode in ("full", "same"):
+        got = fastconv.convolve(a, k, mode, method="direct", workers=1)
+        got2 = fastconv.convolve(a, k, mode, method="direct", workers=2)
+        assert got2.tobytes() == got.tobytes(), mode
+        assert_matches(got, ref_convolve(a, k, mode), abs_bound(ref_convolve, a, k, mode),
+                       taps_for(a, k, mode), what=f"{kshape} {mode}")
+
+
+def test_wide_kernel_units_whole_row_blocks():
+    """However wide the kernel, a work unit has at least UNIT_ROWS rows (whole
+    SIMD row blocks; a unit of one row went through the single-row code at
+    half the speed), unless the output has fewer rows."""
+    from fastconv._direct import UNIT_ROWS
+    from fastconv._window import _units
+    for taps in (9, 225, 961, 3969, 10 ** 5):
+        for ny in (5, 12, 40, 1024):
+            rows, _ = _units((ny, 1024), 1, taps)
+            assert rows == ny or (rows >= UNIT_ROWS and rows % UNIT_ROWS == 0), (taps, ny, rows)

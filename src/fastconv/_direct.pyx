@@ -23,7 +23,7 @@ dtypes); only border outputs fold indices.  No padded copy is ever made.
 from cython.parallel cimport prange, threadid
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 import numpy as np
 
@@ -171,6 +171,7 @@ cdef struct Geometry:
     int mode                 # FC_FILL, FC_WRAP, ...
     bint stream              # the SIMD kernel may use streaming stores
     bint pad_edges           # the SIMD kernel may compute zero-filled edge columns
+    bint pad_rows            # the SIMD kernel computes the border rows (_pad_rows)
     int64_t n_ker_planes     # product of the kernel's leading extents
     int64_t rows_per_unit
     int64_t cols_per_unit
@@ -455,6 +456,65 @@ cdef void _band_edges(T* oplane, const T* xplane, const T* kplane,
         y += 4 if four else 1
 
 
+
+cdef bint _pad_rows(T* oplane, const T* xplane, const T* kplane, const Geometry* g,
+                    int64_t y0, int64_t y1, int64_t x0, int64_t x1, int64_t xlo,
+                    int64_t xhi, T fill) noexcept nogil:
+    """Border rows [y0, y1) (some kernel rows outside the input) of a zero
+    fill, one kernel plane, added to the output (zeroed before): the input
+    rows they read are copied into a buffer with zero rows outside, and the
+    SIMD kernel runs on it with the whole kernel (columns [xlo, xhi), every
+    tap inside), `_band_edges` on the border columns.  Each output sums its
+    taps in (row, column) order as in the band, the rows outside adding
+    exact zeros (the kernel is finite, _window.pad_rows).  Which code
+    computes an output depends only on its place, not on the units.
+    Returns False (nothing done) if there is no SIMD kernel or no memory."""
+    cdef int Y = g.ndim - 2
+    cdef int X = g.ndim - 1
+    cdef int64_t nx = g.oshape[X], n = g.xshape[X], ldi = g.xstride[Y]
+    cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
+    cdef int64_t sy = g.start[Y], sx = g.start[X]
+    cdef int64_t ra = y0 + sy, rb = y1 + sy + kh - 1   # the input rows read
+    cdef int64_t cl = max(0, x0 + sx), ch = min(n, x1 + sx + kw - 1)   # and columns
+    cdef int64_t r
+    cdef T* buf
+    cdef const T* vplane
+    cdef fc_band band
+    if _simd_type(xplane) == FC_NONE or y1 <= y0:
+        return False
+    if ch <= cl:
+        return True     # (no input column: every tap reads the zero fill)
+    buf = <T*>malloc(<size_t>((rb - ra) * ldi + ch - cl) * sizeof(T))
+    if buf == NULL:
+        return False
+    # buf[0] stands for xplane[ra * ldi + cl]: element (r, c) at vplane[r * ldi + c]
+    vplane = buf - (ra * ldi + cl)
+    for r in range(ra, rb):
+        if 0 <= r < g.xshape[Y]:
+            memcpy(buf + (r - ra) * ldi, xplane + r * ldi + cl, <size_t>(ch - cl) * sizeof(T))
+        else:
+            memset(buf + (r - ra) * ldi, 0, <size_t>(ch - cl) * sizeof(T))
+    if xhi > xlo:
+        band.out = oplane + y0 * nx + xlo
+        band.ldo = nx
+        band.inp = vplane + ra * ldi + xlo + sx
+        band.ldi = ldi
+        band.k = kplane
+        band.kh = kh
+        band.kw = kw
+        band.rows = y1 - y0
+        band.cols = xhi - xlo
+        band.accumulate = True
+        band.stream = False
+        band.edge_before = 0
+        band.edge_after = 0
+        band.row_start = xlo
+        fc_corr2d_valid(_simd_type(xplane), &band)
+    _band_edges(oplane, vplane, kplane, g, y0, y1, x0, x1, xlo, xhi, fill)
+    free(buf)
+    return True
+
+
 cdef bint _plane_offset(const Geometry* g, const int64_t* oi, int64_t q,
                         int64_t* xoff, int64_t* koff) noexcept nogil:
     """Offsets of the input plane and the kernel plane that kernel-plane
@@ -614,8 +674,12 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
             if fill != 0:
                 _plane_rows(oplane, x, kplane, g, y0, y1, x0, x1, fill, True)
             continue
-        _plane_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, fill, False)
-        _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False)
+        if not (g.pad_rows and cv.nan == NULL and
+                _pad_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, xlo, xhi, fill)):
+            _plane_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, fill, False)
+        if not (g.pad_rows and cv.nan == NULL and
+                _pad_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, xlo, xhi, fill)):
+            _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False)
         if q0 >= 0:
             first = store and q == q0   # the plane the kernel stores
             band.out = oplane + ylo * nx + xlo
@@ -656,7 +720,8 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                      oshape, starts, batch, int mode, const T[::1] fill,
                      rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False,
                      bint pad_edges=False, src=None, int src_code=0, int work_code=0,
-                     int cast_code=0, pairs=None, int pairs_fill=0, nan=None):
+                     int cast_code=0, pairs=None, int pairs_fill=0, nan=None,
+                     bint pad_rows=False):
     """out[y] = sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
 
     All arrays are flat views of C-contiguous arrays with the given shapes
@@ -671,7 +736,10 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     columns of the band rows (the caller decides, `_window.pad_edges`; only
     with a zero fill, and only when every unit that has a row's first (last)
     column has the whole left (right) border and at least PAD_MIN_COLS band
-    columns).  `src` (with `src_code`, `work_code`: see Convert and
+    columns).  `pad_rows`: the SIMD kernel computes the border rows too,
+    from a copy of the rows they read with zero rows outside (`_pad_rows`;
+    the caller decides, `_window.pad_rows`: a zero fill and a finite
+    kernel).  `src` (with `src_code`, `work_code`: see Convert and
     csrc/fc_convert.h): x's elements in another type, C-contiguous with
     x's shape (x itself is then not read), converted unit by unit; only for
     a 'fill' boundary and a kernel with one plane (summed leading axes of
@@ -742,6 +810,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     # Zero-filled border columns by the SIMD kernel (fc_kernels.h): the
     # caller's decision (_window.pad_edges), for a zero fill only.
     g.pad_edges = pad_edges and mode == FC_FILL and fv == 0
+    g.pad_rows = pad_rows and mode == FC_FILL and fv == 0
     cv.src_code = 0
     cv.cast_code = cast_code
     cv.work_code = work_code

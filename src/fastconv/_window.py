@@ -221,6 +221,28 @@ def zero_edges(plan, layout=None):
     return None
 
 
+def pad_rows(plan):
+    """Whether the core computes a zero-fill plan's border rows (the outputs
+    whose taps reach past the ends of the core's next-to-last axis) with the
+    SIMD kernel, from a copy of the rows they read with zero rows outside
+    (`_direct._pad_rows`), rather than with the scalar row code: a row
+    block of the SIMD kernel against a multiply and an add per tap and
+    output (a 1024^2 float32 'same' with a 63x63 kernel spent 70 of its
+    150 ms there).  The rounding differs (FMA against multiply and add),
+    so it is decided from the plan alone, never from the units or the
+    block of a chunked array; the kernel must be finite (the zeros are
+    multiplied: inf * 0 is NaN, where scipy skips the taps outside).  Only
+    for one kernel plane (leading axes batch or of one tap) of at least two
+    rows and two columns: a block of a chunked array whose batch axis is one
+    element long is laid out with other axes than the whole array
+    (`_layout`); a plane of one column there is the whole array's row, whose
+    border the scalar column code computes."""
+    _, batch, _, kshape, _, _ = _layout(plan)
+    planes = math.prod(k for k, b in zip(kshape[:-2], batch[:-2]) if not b)
+    return (bool(plan.zero_fill) and planes == 1 and kshape[-2] > 1 and kshape[-1] > 1
+            and _finite(plan.kernel))
+
+
 def _pad_columns(xw, xshape, kshape, oshape, offsets):
     """x with zero columns added on the core's last axis, so that every
     output runs in the SIMD band (`zero_edges` 'pad').  The sums are the
@@ -288,7 +310,7 @@ def run_direct(plan, dest=None, nan=None):
                                  out.reshape(-1), oshape, offsets, batch,
                                  BOUNDARY_CODES[plan.boundary], fill, rows, cols, nthreads,
                                  stream, edges == "simd", src, src_code, _cv_code(wd),
-                                 cast_code, pairs, pairs_fill, nan)
+                                 cast_code, pairs, pairs_fill, nan, pad_rows(plan))
     if dest is not None:
         return dest
     if not identity:    # back to the caller's axis order
@@ -337,7 +359,14 @@ def _units(shape, nthreads, taps, borderless=False):
     planes = math.prod(shape[:-2])
     ny, nx = shape[-2], shape[-1]
     row_macs = max(1, nx * taps)
-    rows = max(1, UNIT_MACS // row_macs)
+    # (at least UNIT_ROWS rows, whole SIMD row blocks, however wide the
+    # kernel: a unit of fewer rows than a row block goes through the
+    # kernel's single-row code, which loads an input vector per FMA where
+    # a row block shares it between its rows: 47x47 and 63x63 float32 ran
+    # at 45 GFLOP/s in units of one row, 23x23 in units of 7 rows, against
+    # 83 for 31x31 in units of 4; the larger unit is still about a
+    # millisecond of work)
+    rows = max(UNIT_ROWS, UNIT_MACS // row_macs)
     if nthreads > 1:
         rows = min(rows, max(1, -(-ny * planes // (8 * nthreads))))
     if rows >= UNIT_ROWS:
