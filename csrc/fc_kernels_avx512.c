@@ -14,8 +14,8 @@
 #define FC_C 4
 #define FC_R32 4
 #define FC_C32 6
-#define FC_R64 4
-#define FC_C64 6
+#define FC_RF64 4
+#define FC_CF64 6
 #define FC_CR 4
 #define FC_CC 3
 #define FC_C1 8

@@ -3,7 +3,7 @@
    translation unit per instruction set and element type, compiled in
    parallel).  The including file sets FC_ISA, FC_VBYTES, FC_TILE and the
    register-block shapes FC_R x FC_C (real; float and double may have
-   their own, FC_R32 x FC_C32 and FC_R64 x FC_C64) and FC_CR x FC_CC
+   their own, FC_R32 x FC_C32 and FC_RF64 x FC_CF64) and FC_CR x FC_CC
    (complex, which needs a swapped copy of every input vector), and
    FC_C1 / FC_CC1, the vectors of a single-row block (1-D signals,
    leftover rows). */
@@ -40,9 +40,9 @@
 #define FC_BR FC_R32   /* float's own block shape */
 #define FC_BC FC_C32
 #define FC_B1 FC_C1
-#elif defined(FC_R64) && FC_KIND == FC_K_REAL && FC_ROW_ARG(FC_ROW_LB, (FC_UNIT)) == 8
-#define FC_BR FC_R64   /* double's own block shape */
-#define FC_BC FC_C64
+#elif defined(FC_RF64) && FC_KIND == FC_K_REAL && FC_ROW_ARG(FC_ROW_LB, (FC_UNIT)) == 8
+#define FC_BR FC_RF64   /* double's own block shape */
+#define FC_BC FC_CF64
 #define FC_B1 FC_C1
 #else
 #define FC_BR FC_R
