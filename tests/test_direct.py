@@ -1082,11 +1082,14 @@ def test_batch_edge_vectors_and_narrow_rows(dtype, kshape):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("kshape", [(5, 5), (3, 1), (7, 40), (4, 3)])
+@pytest.mark.parametrize("kshape", [(3, 1), (6, 1), (11, 1)])
 def test_border_rows_sum_taps_in_order(dtype, kshape):
     """The rows of a 'same' / 'full' window whose kernel rows reach past
     the input's top or bottom (the core's scalar border rows, csrc/fc_row.h
-    for float32/float64: runs of outputs in registers, the one-row tail):
+    for float32/float64: runs of outputs in registers, the one-row tail;
+    kernels of one column: with a zero fill, kernels of 2 x 2 and more run
+    their border rows in the SIMD kernel over zero-padded rows instead,
+    `_window.pad_rows`, test_wide_kernel_border_rows):
     each output is the sum of its inside taps in (row, column) order, each
     product rounded and then added (no fused multiply-add), exactly as a
     NumPy loop of rounded steps computes it; widths around the run length
