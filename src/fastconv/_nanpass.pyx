@@ -34,6 +34,8 @@ def nan_split(const double[::1] a, const unsigned char[::1] mask, double[::1] d,
     of the first len(idx) invalid samples go to idx.  mask may be None."""
     cdef int nonfinite = 0
     cdef Py_ssize_t bad
+    if a.shape[0] == 0:     # (no &a[0] of an empty array: the bounds-checked build)
+        return 0, False
     cdef const unsigned char *m = &mask[0] if mask is not None else NULL
     cdef int64_t *ip = &idx[0] if idx is not None and idx.shape[0] else NULL
     cdef Py_ssize_t cap = idx.shape[0] if ip != NULL else 0
@@ -45,6 +47,8 @@ def nan_split(const double[::1] a, const unsigned char[::1] mask, double[::1] d,
 def nan_divide(double[::1] top, const double[::1] weight, double scale, double tau):
     """top = top / weight * scale in place; the number of |weight| <= tau."""
     cdef Py_ssize_t doubt
+    if top.shape[0] == 0:
+        return 0
     with nogil:
         doubt = fc_nan_divide(&top[0], &weight[0], top.shape[0], scale, tau)
     return doubt
