@@ -221,7 +221,7 @@ def zero_edges(plan, layout=None):
     return None
 
 
-def pad_rows(plan):
+def pad_rows(plan, layout=None):
     """Whether the core computes a zero-fill plan's border rows (the outputs
     whose taps reach past the ends of the core's next-to-last axis) with the
     SIMD kernel, from a copy of the rows they read with zero rows outside
@@ -236,8 +236,9 @@ def pad_rows(plan):
     rows and two columns: a block of a chunked array whose batch axis is one
     element long is laid out with other axes than the whole array
     (`_layout`); a plane of one column there is the whole array's row, whose
-    border the scalar column code computes."""
-    _, batch, _, kshape, _, _ = _layout(plan)
+    border the scalar column code computes.  `layout`: ``_layout(plan)``,
+    when the caller has it."""
+    _, batch, _, kshape, _, _ = layout or _layout(plan)
     planes = math.prod(k for k, b in zip(kshape[:-2], batch[:-2]) if not b)
     return (bool(plan.zero_fill) and planes == 1 and kshape[-2] > 1 and kshape[-1] > 1
             and _finite(plan.kernel))
@@ -310,7 +311,7 @@ def run_direct(plan, dest=None, nan=None):
                                  out.reshape(-1), oshape, offsets, batch,
                                  BOUNDARY_CODES[plan.boundary], fill, rows, cols, nthreads,
                                  stream, edges == "simd", src, src_code, _cv_code(wd),
-                                 cast_code, pairs, pairs_fill, nan, pad_rows(plan))
+                                 cast_code, pairs, pairs_fill, nan, pad_rows(plan, layout))
     if dest is not None:
         return dest
     if not identity:    # back to the caller's axis order
