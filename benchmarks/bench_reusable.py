@@ -6,11 +6,14 @@ Prints ms per image for
 
 - one-shot ``fastconv.convolve(img, k, 'same')`` (default method),
 - one-shot with ``method=<the plan's method>``,
-- ``plan(img)`` and ``plan(img, out=buf)``,
+- ``plan(img)`` and ``plan(img, out=buf)`` for the default plan
+  (planner='estimate': the engine's tiles, one-shot bits) and for
+  ``planner='measure'`` (tiles timed at plan time),
 
-interleaved image by image in one process (the machine is shared: the
-medians are what to read), the ratios, and which method each 'auto' picked.
-Target: one-shot default / plan >= 1.3.
+interleaved image by image in one process, as CPU time of the process
+(time.process_time: the machine is shared, wall time can be twice it) and
+wall time; medians are what to read.  Prints the ratios, which method each
+'auto' picked and the tiles.  Target: one-shot default / plan >= 1.3.
 
     PYTHONPATH=src python benchmarks/bench_reusable.py
 """
@@ -37,9 +40,12 @@ def main():
     base = rng.standard_normal(shape).astype(np.float32)
     w = a.workers
 
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     plan = fastconv.ConvPlan(k, shape, np.float32, "same", workers=w)
-    t_make = time.perf_counter() - t0
+    t_make = time.process_time() - t0
+    t0 = time.process_time()
+    measured = fastconv.ConvPlan(k, shape, np.float32, "same", workers=w, planner="measure")
+    t_measure = time.process_time() - t0
     one_shot_method = make_plan("convolve", base, k, "same", workers=w).method
     buf = np.empty(shape, np.float32)
 
@@ -50,25 +56,34 @@ def main():
             lambda x: fastconv.convolve(x, k, "same", method=plan.method, workers=w),
         "plan(img)": lambda x: plan(x),
         "plan(img, out=buf)": lambda x: plan(x, out=buf),
+        "measured plan(img)": lambda x: measured(x),
+        "measured plan(img, out=buf)": lambda x: measured(x, out=buf),
     }
-    times = {name: [] for name in calls}
+    cpu = {name: [] for name in calls}
+    wall = {name: [] for name in calls}
     for i in range(a.images):
         img = base + np.float32(i)          # a different image each time
         for name, f in calls.items():
-            t = time.perf_counter()
+            c, t = time.process_time(), time.perf_counter()
             f(img)
-            times[name].append(time.perf_counter() - t)
+            wall[name].append(time.perf_counter() - t)
+            cpu[name].append(time.process_time() - c)
 
-    med = {name: 1e3 * float(np.median(v)) for name, v in times.items()}
     print(f"{a.images} images {shape} float32, kernel {k.shape}, 'same', workers={w}")
-    print(f"plan: {plan!r}; made in {1e3 * t_make:.0f} ms")
-    for name, ms in med.items():
-        print(f"  {name:45s} {ms:8.1f} ms/image (median; mean "
-              f"{1e3 * float(np.mean(times[name])):.1f})")
-    names = list(med)
-    print(f"ratio one-shot default / plan(img):          {med[names[0]] / med[names[2]]:.2f}x")
-    print(f"ratio one-shot default / plan(img, out=buf): {med[names[0]] / med[names[3]]:.2f}x")
-    print(f"ratio one-shot same method / plan(img):      {med[names[1]] / med[names[2]]:.2f}x")
+    print(f"plan: {plan!r}, tiles {plan.tiles}; made in {1e3 * t_make:.0f} ms CPU")
+    print(f"planner='measure': tiles {measured.tiles}; made in {1e3 * t_measure:.0f} ms CPU")
+    names = list(calls)
+    med = {}
+    for what, times in (("CPU", cpu), ("wall", wall)):
+        med[what] = {name: 1e3 * float(np.median(v)) for name, v in times.items()}
+        print(f"{what} time, ms/image (median; mean):")
+        for name, ms in med[what].items():
+            print(f"  {name:45s} {ms:8.1f} ({1e3 * float(np.mean(times[name])):.1f})")
+    for i, name in enumerate(names[2:], 2):
+        print(f"ratio one-shot default / {name + ':':30s}" + "".join(
+            f" {med[w][names[0]] / med[w][name]:.2f}x {w}" for w in med))
+    print(f"ratio one-shot same method / plan(img):       " + "".join(
+        f" {med[w][names[1]] / med[w][names[2]]:.2f}x {w}" for w in med))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import pytest
 
 import fastconv
 from fastconv import ConvPlan
+from reference import abs_bound, ref_convolve, ref_correlate
 
 MODES = ("full", "same", "valid")
 BOUNDARIES = ("fill", "wrap", "symm", "reflect", "nearest")
@@ -258,3 +259,89 @@ def test_bad_out_untouched(plan, out, exc):
 def test_bad_construction(args, kwargs, exc, name):
     with pytest.raises(exc, match=name):
         ConvPlan(*args, **kwargs)
+
+
+# ------------------------------------------------------- planner='measure' --
+
+def _close_to_reference(got, x, k, mode, boundary="fill", fillvalue=0, correlate=False):
+    """got equals the slow reference within FFT rounding: 64 eps per unit
+    of sum |x| |k| (the bound of tests/test_fft.py)."""
+    ref_f = ref_correlate if correlate else ref_convolve
+    ref = ref_f(x, k, mode, boundary, fillvalue)
+    bound = abs_bound(ref_f, x, k, mode, boundary, fillvalue)
+    eps = np.finfo(got.dtype).eps
+    assert got.dtype == ref.dtype and got.shape == ref.shape
+    assert np.all(np.abs(got.astype(np.complex128) - ref) <= 64 * eps * (bound + 1))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128])
+def test_measure_matches_one_shot(dtype, workers):
+    """planner='measure': the one-shot result within rounding (and the slow
+    reference), whatever tiles the timing chose; inputs not modified."""
+    rng = np.random.default_rng(11)
+    for shape, kshape, mode, boundary, corr in [
+            ((300, 260), (13, 11), "same", "fill", False),
+            ((200, 90), (9, 21), "full", "symm", True),
+            ((3000,), (101,), "valid", "fill", False),
+            ((40, 36, 30), (5, 3, 4), "same", "wrap", False)]:
+        k = rand(rng, kshape, dtype)
+        kw = dict(mode=mode, boundary=boundary, correlate=corr, method="fft", workers=workers)
+        plan = ConvPlan(k, shape, dtype, planner="measure", **kw)
+        assert plan.planner == "measure" and len(plan.tiles) == len(shape)
+        assert all(kn <= p for kn, p in zip(kshape, plan.tiles))
+        for _ in range(2):
+            x = rand(rng, shape, dtype)
+            x_before = x.copy()
+            got = plan(x)
+            exp = one_shot(kw, x, k)
+            assert got.dtype == exp.dtype and got.shape == exp.shape
+            _close_to_reference(got, x, k, mode, boundary, correlate=corr)
+            np.testing.assert_array_equal(x, x_before)
+            if plan.tiles == ConvPlan(k, shape, dtype, **kw).tiles:   # the engine's own
+                np.testing.assert_array_equal(got, exp)
+
+
+def test_measure_vs_scipy():
+    scipy_signal = pytest.importorskip("scipy.signal")
+    rng = np.random.default_rng(12)
+    k = rand(rng, (31, 31), np.float32)
+    x = rand(rng, (260, 250), np.float32)
+    plan = ConvPlan(k, x.shape, np.float32, "same", planner="measure")
+    assert plan.method == "fft"
+    got = plan(x)
+    exp = scipy_signal.fftconvolve(x.astype(np.float64), k.astype(np.float64), "same")
+    scale = np.abs(x).max() * np.abs(k).sum()
+    assert np.max(np.abs(got - exp)) <= 64 * np.finfo(np.float32).eps * scale
+
+
+def test_measure_same_bits_for_every_workers():
+    """A measured plan's calls with 2 threads equal its engine on one thread."""
+    rng = np.random.default_rng(13)
+    k = rand(rng, (17, 17), np.float32)
+    plan = ConvPlan(k, (500, 470), np.float32, "same", method="fft", workers=2,
+                    planner="measure")
+    x = rand(rng, (500, 470), np.float32)
+    one = np.empty((500, 470), np.float32)
+    plan._engine.run(x, one, 1)
+    np.testing.assert_array_equal(plan(x), one)
+
+
+def test_tiles_attribute():
+    rng = np.random.default_rng(14)
+    k = rand(rng, (9, 9), np.float64)
+    direct = ConvPlan(k, (30, 30), method="direct")
+    assert direct.tiles is None and direct.planner == "estimate"
+    est = ConvPlan(k, (300, 200), method="fft")
+    assert est.tiles == fastconv._fftcore.tile_shape((9, 9), (308, 208), np.float64)
+    # planner is ignored where the engine does not run
+    meas = ConvPlan(k, (30, 30), method="direct", planner="measure")
+    assert meas.tiles is None
+    x = rand(rng, (30, 30), np.float64)
+    np.testing.assert_array_equal(meas(x), direct(x))
+
+
+@pytest.mark.parametrize("planner", ["fast", "MEASURE", None, 1, ("measure",)])
+def test_bad_planner(planner):
+    with pytest.raises(ValueError, match="planner"):
+        ConvPlan(np.ones(3), (5,), planner=planner)

@@ -150,6 +150,8 @@ class ConvPlan:
     mode: _Mode
     boundary: _Boundary
     method: str
+    planner: Literal["estimate", "measure"]
+    tiles: tuple[int, ...] | None
     def __init__(
         self,
         kernel: ArrayLike,
@@ -163,6 +165,7 @@ class ConvPlan:
         boundary: _Boundary = "fill",
         fillvalue: _Scalar = 0,
         workers: int | None = None,
+        planner: Literal["estimate", "measure"] = "estimate",
     ) -> None: ...
     def __call__(self, in1: NDArray[Any], out: NDArray[Any] | None = None) -> NDArray[Any]: ...
     def convolve(self, in1: NDArray[Any], out: NDArray[Any] | None = None) -> NDArray[Any]: ...
