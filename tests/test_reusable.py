@@ -345,3 +345,29 @@ def test_tiles_attribute():
 def test_bad_planner(planner):
     with pytest.raises(ValueError, match="planner"):
         ConvPlan(np.ones(3), (5,), planner=planner)
+
+
+@pytest.mark.parametrize("winner", ["direct", "fft"])
+def test_measure_times_the_methods(monkeypatch, winner):
+    """method='auto' with planner='measure': the method that timed faster
+    (timings faked here: direct is timed first), with its results."""
+    import fastconv._reusable as reusable
+    times = iter([1.0, 2.0] * 20 if winner == "direct" else [2.0, 1.0] * 20)
+    calls = []
+
+    def fake_seconds(run):
+        run()
+        calls.append(1)
+        return next(times)
+
+    monkeypatch.setattr(reusable, "estimate_times", lambda plan: (1e-3, 1.5e-3))
+    monkeypatch.setattr(reusable, "_tile_candidates", lambda K, L, P: [])
+    monkeypatch.setattr(reusable, "_seconds", fake_seconds)
+    rng = np.random.default_rng(15)
+    k = rand(rng, (7, 6), np.float64)
+    plan = ConvPlan(k, (40, 50), np.float64, "same", planner="measure", workers=2)
+    assert plan.method == winner and len(calls) == 2
+    assert (plan.tiles is None) == (winner == "direct")
+    x = rand(rng, (40, 50), np.float64)
+    np.testing.assert_array_equal(plan(x), fastconv.convolve(x, k, "same", method=winner,
+                                                             workers=2))

@@ -14,10 +14,12 @@ checks the input's type, shape and dtype and runs:
   calls swap the two (convolution commutes); the plan then makes a plan per
   call, with the same results.
 
-``planner='measure'`` (FFT engine only) times the engine on random data of
-the plan's shape for tile shapes around the engine's own choice (one
-thread, per axis in turn, `_measure_tiles`) and keeps the fastest; the
-default, 'estimate', takes the engine's tiles, as one-shot calls do.
+``planner='measure'`` times the engine on random data of the plan's shape
+for tile shapes around the engine's own choice (one thread, per axis in
+turn, `_measure_tiles`) and keeps the fastest; with method='auto' it first
+times direct against FFT (`ConvPlan._timed_method`).  The default,
+'estimate', takes the cost model's method and the engine's tiles, as
+one-shot calls do.
 """
 import math
 import operator
@@ -28,7 +30,7 @@ import numpy as np
 from . import _fftcore
 from ._execute import execute, finish_fft
 from ._fft import _next_smooth, engine_input, run_engine
-from ._method import choose_method
+from ._method import choose_method, estimate_times
 from ._plan import _replace, make_plan, with_method
 from ._validate import as_input_array
 from ._validate import check_out
@@ -85,7 +87,11 @@ class ConvPlan:
         project's machine), and return the one-shot result within rounding
         (other tiles round differently), the same bits for every
         `workers`.  The tiles chosen may differ from one plan to the next
-        (timings vary).  Ignored unless the FFT engine runs the plan.
+        (timings vary).  With ``method='auto'`` and float or complex
+        inputs, 'measure' also times the direct method against the FFT (one
+        thread, where the cost model puts them within 4x of each other) and
+        keeps the faster.  Otherwise ignored unless the FFT engine runs
+        the plan.
 
     Raises
     ------
@@ -161,16 +167,36 @@ class ConvPlan:
         plan = make_plan(self._kind, template, kernel, **self._options)
         if auto and plan.method == "direct":
             plan = with_method(plan, choose_method(plan, data=False))
-        self._build(template, plan)
+        if (auto and planner == "measure" and plan.method in ("direct", "fft")
+                and plan.x is template and dtype.kind in "fc" and plan.result.kind in "fc"):
+            plan = with_method(plan, self._timed_method(template, plan))
+        self._build(template, plan, planner)
         self._options["method"] = self.method
 
-    def _build(self, template, plan):
-        """Set the plan, its runner and the engine for `plan`."""
+    def _timed_method(self, template, plan):
+        """planner='measure', method='auto': 'direct' or 'fft', whichever ran
+        faster on random data, on one thread (so that the choice, and with
+        it the rounding, never depends on `workers`); measured only where
+        the cost model puts the two within 4x of each other."""
+        t_direct, t_fft = estimate_times(plan)
+        if max(t_direct, t_fft) > 4 * min(t_direct, t_fft):
+            return plan.method
+        one = make_plan(self._kind, template, self._kernel, **dict(self._options, workers=1))
+        x = _random(template.shape, template.dtype)
+        seconds = {}
+        for method in ("direct", "fft"):
+            self._build(template, with_method(one, method))
+            seconds[method] = _seconds(lambda: self._run(x, None))
+        return min(seconds, key=seconds.get)
+
+    def _build(self, template, plan, planner="estimate"):
+        """Set the plan, its runner and the engine for `plan` (the engine's
+        tiles chosen by `planner`)."""
         self._plan, self._engine, self.tiles = plan, None, None
         self.method = plan.method
         if plan.x is not template:        # kernel and input swapped: per call
             self._run = self._per_call
-        elif plan.method in ("fft", "oa") and self._setup_engine(plan, template):
+        elif plan.method in ("fft", "oa") and self._setup_engine(plan, template, planner):
             self._run = self._fft
         else:
             if plan.method == "direct":   # the kernel once, as the core reads it
@@ -179,12 +205,12 @@ class ConvPlan:
                 self._plan = _replace(plan, kernel=kw.transpose(np.argsort(order)))
             self._run = self._execute
 
-    def _setup_engine(self, plan, template):
+    def _setup_engine(self, plan, template, planner):
         x, offsets, engine = engine_input(plan, template)
         if not engine:
             return False
         kw = np.require(plan.kernel, plan.fft_dtype, ["C", "A"])
-        if self.planner == "measure":
+        if planner == "measure":
             self._engine = _measure_tiles(kw, x.shape, tuple(offsets), plan.shape)
         else:
             self._engine = _fftcore.KernelPlan(kw, x.shape, tuple(offsets), plan.shape)
@@ -283,16 +309,25 @@ def _engine_extra_bytes(tiles, dtype):
     return (2 * 2 * lanes + 2) * math.prod(tiles) * scal
 
 
-def _seconds(engine, x, out):
-    """One thread's CPU seconds for an engine run: the least of 2 runs (the
-    first allocates the tile buffers), or of up to 5 within 50 ms."""
+def _seconds(run):
+    """This thread's CPU seconds for ``run()``: the least of 2 runs (the
+    first allocates the FFT tile buffers), or of up to 5 within 50 ms."""
     best, spent, n = math.inf, 0.0, 0
     while n < 2 or (n < 5 and spent < 0.05):
         t = time.thread_time()
-        engine.run(x, out, 1)
+        run()
         dt = time.thread_time() - t
         best, spent, n = min(best, dt), spent + dt, n + 1
     return best
+
+
+def _random(shape, dtype):
+    """Standard normal data of a float or complex dtype, to time runs on."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape)
+    if dtype.kind == "c":
+        x = x + 1j * rng.standard_normal(shape)
+    return x.astype(dtype)
 
 
 def _measure_tiles(kw, xshape, offsets, lengths):
@@ -300,11 +335,7 @@ def _measure_tiles(kw, xshape, offsets, lengths):
     fastest here: from the engine's own tiles, each axis in turn tries
     `_tile_candidates` (the others fixed at the best so far), within the
     engine's memory cap (3x the output or 4 MiB, or what its own tiles take)."""
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal(xshape)
-    if kw.dtype.kind == "c":
-        x = x + 1j * rng.standard_normal(xshape)
-    x = x.astype(kw.dtype)
+    x = _random(xshape, kw.dtype)
     out = np.empty(lengths, kw.dtype)
     start = _fftcore.tile_shape(kw.shape, lengths, kw.dtype)
     cap = max(3 * out.nbytes, 4 << 20, _engine_extra_bytes(start, kw.dtype))
@@ -313,7 +344,7 @@ def _measure_tiles(kw, xshape, offsets, lengths):
     def seconds(tiles):
         if tiles not in timed:
             eng = _fftcore.KernelPlan(kw, xshape, offsets, lengths, tiles=tiles)
-            timed[tiles] = (_seconds(eng, x, out), eng)
+            timed[tiles] = (_seconds(lambda: eng.run(x, out, 1)), eng)
         return timed[tiles][0]
 
     best = start
