@@ -149,7 +149,7 @@ def _output(output, input, complex_output=False):
     shape = input.shape
     if output is None:
         dtype = np.promote_types(input.dtype, np.complex64) if complex_output \
-            else np.dtype(input.dtype.name)
+            else np.dtype(input.dtype.type)   # (native byte order)
         return _new(shape, dtype)
     if isinstance(output, (type, np.dtype)):
         if complex_output and np.dtype(output).kind != "c":
