@@ -18,7 +18,6 @@ steadier than wall time on a shared machine; one thread, so the same work).  GFL
 """
 import argparse
 import os
-import statistics
 import sys
 import time
 import warnings
@@ -28,19 +27,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 import fastconv  # noqa: E402
-
-
-_CLOCK = time.perf_counter     # (--clock process: time.process_time)
-
-
-def _interleaved(funcs, rounds):
-    times = {name: [] for name in funcs}
-    for _ in range(rounds):
-        for name, f in funcs.items():
-            t = _CLOCK()
-            f()
-            times[name].append(_CLOCK() - t)
-    return {name: statistics.median(v) for name, v in times.items()}
+import bench_options  # noqa: E402  (this directory: medians of interleaved rounds)
+from bench_options import interleaved as _interleaved  # noqa: E402
 
 
 def _row(label, ms_fc, peers, gflop):
@@ -113,8 +101,7 @@ def main(argv=None):
     p.add_argument("--clock", choices=("wall", "process"), default="wall",
                    help="time by wall clock (default) or by the process's CPU time")
     args = p.parse_args(argv)
-    global _CLOCK
-    _CLOCK = time.process_time if args.clock == "process" else time.perf_counter
+    bench_options.CLOCK = time.process_time if args.clock == "process" else time.perf_counter
     warnings.simplefilter("ignore")
     print(f"one thread, {args.rounds} interleaved rounds, medians, {args.clock} clock",
           flush=True)

@@ -293,6 +293,25 @@ def test_gaussian_orders_truncate_radius(order, truncate, radius):
           sndi.gaussian_filter1d(xi, 1.7, order=order, truncate=truncate, radius=radius))
 
 
+def test_gaussian_taps_kept_per_sigma_type():
+    """The Gaussian taps are kept between calls (ndimage._gaussian_taps):
+    a float32 sigma computes them in float32 as scipy does (1.5e-8 away
+    from the float sigma of the same value), so neither call may be
+    answered with the other's taps, and a caller cannot change them."""
+    x = _data((50,), np.float64, np.random.default_rng(5))
+    for sigma in (np.float32(1.3), 1.3, np.float32(1.3), np.float64(1.3)):
+        for order in (0, 2):
+            _same(fndi.gaussian_filter1d(x, sigma, order=order),
+                  sndi.gaussian_filter1d(x, sigma, order=order))
+    assert np.abs(sndi.gaussian_filter1d(x, np.float32(1.3)) - sndi.gaussian_filter1d(x, 1.3)).max() > 0
+    w = fndi._gaussian_weights(1.3, 0, 4.0, None)
+    with pytest.raises(ValueError):
+        w[0] = 1.0
+    x32 = x.astype(np.float32)
+    _same(fndi.gaussian_filter(x32, 1.3), sndi.gaussian_filter(x32, 1.3))
+    _same(fndi.gaussian_filter(x32, 1.3), sndi.gaussian_filter(x32, 1.3))
+
+
 def test_non_finite_input_under_zero_taps():
     """ndimage's N-D correlate skips zero taps (a NaN there does not spread);
     correlate1d does not."""

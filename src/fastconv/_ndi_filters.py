@@ -142,13 +142,24 @@ def _float32_taps(w):
     float32's precision, so the filter keeps an image's total (scipy's
     test_gauss03: within 1.5 of 5e7), which taps rounded one by one do not.
     Equal taps (a uniform filter's) are only rounded, so that they stay
-    equal and run as running sums."""
+    equal and run as running sums.  Read-only; the last _TAPS_KEPT kept."""
     w = np.asarray(w, np.float64)
-    t = w.astype(np.float32)
-    if t.size and not np.all(w == w[0]):
-        i = int(np.argmax(np.abs(w)))
-        t[i] = np.float32(float(t[i]) + (w.sum() - t.astype(np.float64).sum()))
+    key = w.tobytes()
+    t = _taps32.get(key)
+    if t is None:
+        t = w.astype(np.float32)
+        if t.size and not np.all(w == w[0]):
+            i = int(np.argmax(np.abs(w)))
+            t[i] = np.float32(float(t[i]) + (w.sum() - t.astype(np.float64).sum()))
+        t.flags.writeable = False
+        if len(_taps32) >= _TAPS_KEPT:
+            _taps32.clear()
+        _taps32[key] = t
     return t
+
+
+_TAPS_KEPT = 64
+_taps32 = {}
 
 
 def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=None):

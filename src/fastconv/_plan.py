@@ -338,12 +338,15 @@ def make_separable_plan(x, factors, axes, offsets, boundary="fill", fillvalue=0,
     off = [0] * x.ndim
     for i, a in enumerate(axes):
         off[a] = int(offsets[i])
-    kernel = np.lib.stride_tricks.as_strided(np.zeros(1, work), tuple(kshape), [0] * x.ndim)
+    kernel = np.ndarray(tuple(kshape), work, _ZERO, strides=(0,) * x.ndim)   # (zeros)
     return Plan(kind="separable", x=x, kernel=kernel, conv=conv, offsets=tuple(off), shape=shape,
                 boundary=bound, fill=fill, result=result, work=work,
                 fft_dtype=fft_input_dtype(result), method="separable",
                 threads=resolve_workers(workers), out=out, sources=(x, *factors),
                 factors=seps, box=tuple(running and is_box(f) for f in seps))
+
+
+_ZERO = bytes(16)   # the separable plans' stand-in kernel's one element
 
 
 def _native_result(x, factors):

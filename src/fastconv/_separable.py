@@ -80,6 +80,9 @@ def _run(src, u, v, fill, dst, offy, offx, bnd, box_y, box_x, nthreads, stream=F
                         _band_rows(planes, oy, nthreads), nthreads, stream)
 
 
+_ONES = {}   # work dtype char -> [1] (the taps of the axis a 1-D pass leaves alone)
+
+
 def _input(x, xshape, wd, fill):
     """x as the first pass reads it: itself when it is a C-contiguous
     uint8/uint16 array of the output's batch shape and holds the fill value
@@ -89,7 +92,7 @@ def _input(x, xshape, wd, fill):
         with np.errstate(all="ignore"):
             if np.asarray(fill).astype(x.dtype) == fill:
                 return x
-    return _to_work(np.broadcast_to(x, xshape), wd)
+    return _to_work(x if x.shape == xshape else np.broadcast_to(x, xshape), wd)
 
 
 def _dest(plan, shape, wd):
@@ -117,7 +120,10 @@ def run_separable(plan):
     factors = dict(zip(conv_axes, (np.ascontiguousarray(f, dtype=wd) for f in plan.factors)))
     box = dict(zip(conv_axes, plan.box))
     fill = np.asarray(plan.fill).astype(wd).reshape(1)
-    one = np.ones(1, wd)
+    one = _ONES.get(wd.char)
+    if one is None:
+        one = _ONES[wd.char] = np.ones(1, wd)
+        one.flags.writeable = False
     bnd = BOUNDARY_CODES[plan.boundary]
     fused = len(conv_axes) >= 2 and conv_axes[-2:] == [ndim - 2, ndim - 1]
     single = conv_axes[:-2] if fused else conv_axes

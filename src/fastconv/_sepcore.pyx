@@ -44,6 +44,56 @@ def select_isa(name):
     return fc_sep_select({"avx2": 1, "avx512": 2}.get(name, 0))
 
 
+cdef struct _job:
+    # one call's work units: bands of `rows` output rows of every plane
+    const fc_sep_geom* g
+    int typ                  # fc_sep.h element type code; -1: the uint8 passes
+    const char* x
+    char* out
+    int64_t xplane, oplane   # bytes per plane
+    const void* u
+    const void* v
+    const void* fill
+    float fill8              # (the uint8 passes' fill)
+    const fc_sep_u8pass* vp
+    const fc_sep_u8pass* hp
+    int64_t bands, rows
+
+
+cdef int _unit(const _job* j, int64_t t) noexcept nogil:
+    """Work unit t: output rows [r0, r1) of plane t // bands."""
+    cdef int64_t p = t // j.bands
+    cdef int64_t r0 = (t % j.bands) * j.rows
+    cdef int64_t r1 = min(r0 + j.rows, j.g.oy)
+    if j.typ < 0:
+        return fc_sep_rows_u8(j.g, <const uint8_t*>(j.x + p * j.xplane), j.fill8, j.vp, j.hp,
+                              <uint8_t*>(j.out + p * j.oplane) + r0 * j.g.nx, r0, r1)
+    return fc_sep_rows(j.typ, j.g, j.x + p * j.xplane, j.u, j.v, j.fill,
+                       j.out + p * j.oplane, r0, r1)
+
+
+cdef int _run_units(_job* j, int64_t planes, int64_t rows_per_unit, int nthreads) except -1:
+    """Every unit of the job, shared among nthreads threads (dynamic: a
+    unit's rows are computed the same way whoever takes it)."""
+    j.rows = max(1, rows_per_unit)
+    j.bands = (j.g.oy + j.rows - 1) // j.rows
+    cdef int64_t t, n_units = planes * j.bands
+    cdef int failed = 0
+    if nthreads > 1 and n_units > 1:
+        for t in prange(n_units, nogil=True, num_threads=nthreads, schedule="dynamic",
+                        chunksize=1):
+            if _unit(j, t):
+                failed = 1
+    else:
+        with nogil:
+            for t in range(n_units):
+                if _unit(j, t):
+                    failed = 1
+    if failed:
+        raise MemoryError("fastconv: no memory for the separable passes' row buffers")
+    return 0
+
+
 def run_planes(cnp.ndarray x, cnp.ndarray u, cnp.ndarray v, cnp.ndarray fill,
                cnp.ndarray out, int64_t offy, int64_t offx, int bnd_y, int bnd_x,
                bint box_y, bint box_x, int64_t rows_per_unit, int nthreads,
@@ -54,7 +104,6 @@ def run_planes(cnp.ndarray x, cnp.ndarray u, cnp.ndarray v, cnp.ndarray fill,
     pass alone (u == [1]) writes the output rows by streaming stores
     (outputs too big for the cache)."""
     cdef fc_sep_geom g
-    cdef int64_t planes = x.shape[0]
     g.ny = x.shape[1]
     g.nx = x.shape[2]
     g.oy = out.shape[1]
@@ -68,34 +117,17 @@ def run_planes(cnp.ndarray x, cnp.ndarray u, cnp.ndarray v, cnp.ndarray fill,
     g.box_y = box_y
     g.box_x = box_x
     g.stream = stream
-    cdef int typ = TYPE_CODES[x.dtype.char, out.dtype.char]
-    cdef char* px = <char*>cnp.PyArray_DATA(x)
-    cdef char* po = <char*>cnp.PyArray_DATA(out)
-    cdef const void* pu = cnp.PyArray_DATA(u)
-    cdef const void* pv = cnp.PyArray_DATA(v)
-    cdef const void* pf = cnp.PyArray_DATA(fill)
-    cdef int64_t xplane = g.ny * g.nx * x.itemsize
-    cdef int64_t oplane = g.oy * g.ox * out.itemsize
-    cdef int64_t bands = (g.oy + rows_per_unit - 1) // rows_per_unit
-    cdef int64_t n_units = planes * bands
-    cdef int64_t t, p, r0, r1
-    cdef int failed = 0
-    if nthreads > 1 and n_units > 1:
-        for t in prange(n_units, nogil=True, num_threads=nthreads, schedule="dynamic",
-                        chunksize=1):
-            p = t // bands
-            r0 = (t % bands) * rows_per_unit
-            r1 = min(r0 + rows_per_unit, g.oy)
-            if fc_sep_rows(typ, &g, px + p * xplane, pu, pv, pf, po + p * oplane, r0, r1):
-                failed = 1
-    else:
-        with nogil:
-            for p in range(planes):
-                if fc_sep_rows(typ, &g, px + p * xplane, pu, pv, pf, po + p * oplane,
-                               0, g.oy):
-                    failed = 1
-    if failed:
-        raise MemoryError("fastconv: no memory for the separable passes' row buffers")
+    cdef _job j
+    j.g = &g
+    j.typ = TYPE_CODES[x.dtype.char, out.dtype.char]
+    j.x = <const char*>cnp.PyArray_DATA(x)
+    j.out = <char*>cnp.PyArray_DATA(out)
+    j.xplane = g.ny * g.nx * x.itemsize
+    j.oplane = g.oy * g.ox * out.itemsize
+    j.u = cnp.PyArray_DATA(u)
+    j.v = cnp.PyArray_DATA(v)
+    j.fill = cnp.PyArray_DATA(fill)
+    _run_units(&j, x.shape[0], rows_per_unit, nthreads)
 
 
 cdef int _u8pass(tuple spec, fc_sep_u8pass* p, list keep) except -1:
@@ -121,16 +153,16 @@ def run_planes_u8(cnp.ndarray x, cnp.ndarray out, float fill, int bnd, vertical,
     taps, tol); fill: an integer 0..255."""
     cdef fc_sep_geom g
     cdef fc_sep_u8pass vp, hp
-    cdef fc_sep_u8pass* pvp = NULL
-    cdef fc_sep_u8pass* php = NULL
     cdef list keep = []
+    cdef _job j
+    j.vp = NULL
+    j.hp = NULL
     if vertical is not None:
         _u8pass(vertical, &vp, keep)
-        pvp = &vp
+        j.vp = &vp
     if horizontal is not None:
         _u8pass(horizontal, &hp, keep)
-        php = &hp
-    cdef int64_t planes = x.shape[0]
+        j.hp = &hp
     g.ny = x.shape[1]
     g.nx = x.shape[2]
     g.oy = g.ny
@@ -138,31 +170,10 @@ def run_planes_u8(cnp.ndarray x, cnp.ndarray out, float fill, int bnd, vertical,
     g.bnd_y = bnd
     g.bnd_x = bnd
     g.stream = 0
-    cdef uint8_t* px = <uint8_t*>cnp.PyArray_DATA(x)
-    cdef uint8_t* po = <uint8_t*>cnp.PyArray_DATA(out)
-    cdef int64_t plane = g.ny * g.nx
-    cdef int64_t bands = (g.oy + rows_per_unit - 1) // rows_per_unit
-    cdef int64_t t, n_units = planes * bands
-    cdef int failed = 0
-    if nthreads > 1 and n_units > 1:
-        for t in prange(n_units, nogil=True, num_threads=nthreads, schedule="dynamic",
-                        chunksize=1):
-            if _u8_unit(&g, px, po, plane, fill, pvp, php, t, bands, rows_per_unit):
-                failed = 1
-    else:
-        with nogil:
-            for t in range(n_units):
-                if _u8_unit(&g, px, po, plane, fill, pvp, php, t, bands, rows_per_unit):
-                    failed = 1
-    if failed:
-        raise MemoryError("fastconv: no memory for the separable passes' row buffers")
-
-
-cdef int _u8_unit(const fc_sep_geom* g, const uint8_t* x, uint8_t* out, int64_t plane,
-                  float fill, const fc_sep_u8pass* vp, const fc_sep_u8pass* hp, int64_t t,
-                  int64_t bands, int64_t rows_per_unit) noexcept nogil:
-    """Work unit t of run_planes_u8: a band of output rows of one plane."""
-    cdef int64_t p = t // bands
-    cdef int64_t r0 = (t % bands) * rows_per_unit
-    cdef int64_t r1 = min(r0 + rows_per_unit, g.oy)
-    return fc_sep_rows_u8(g, x + p * plane, fill, vp, hp, out + p * plane + r0 * g.nx, r0, r1)
+    j.g = &g
+    j.typ = -1
+    j.x = <const char*>cnp.PyArray_DATA(x)
+    j.out = <char*>cnp.PyArray_DATA(out)
+    j.xplane = j.oplane = g.ny * g.nx
+    j.fill8 = fill
+    _run_units(&j, x.shape[0], rows_per_unit, nthreads)

@@ -9,6 +9,7 @@ exceptions.  This module validates in scipy.ndimage's terms and builds the
 kernels; the work is `_ndi_filters.correlate_axes` (one 1-D kernel per axis)
 or `_ndi_filters.correlate_nd`.
 """
+import functools
 import numbers
 import operator
 import warnings
@@ -148,7 +149,7 @@ def _output(output, input, complex_output=False):
     shape = input.shape
     if output is None:
         dtype = np.promote_types(input.dtype, np.complex64) if complex_output \
-            else np.dtype(input.dtype.name)
+            else np.dtype(input.dtype.type)   # (native byte order)
         return _new(shape, dtype)
     if isinstance(output, (type, np.dtype)):
         if complex_output and np.dtype(output).kind != "c":
@@ -399,7 +400,20 @@ def _gaussian_weights(sigma, order, truncate, radius):
     if not isinstance(lw, numbers.Integral) or lw < 0:
         raise ValueError(f"Radius must be a nonnegative integer; got radius={lw!r}")
     # correlation with the reversed convolution kernel
-    return _gaussian_kernel1d(sigma, order, lw)[::-1]
+    try:
+        return _gaussian_taps(sigma, order, lw)
+    except TypeError:      # (an unhashable sigma or order: not kept)
+        return _gaussian_kernel1d(sigma, order, lw)[::-1]
+
+
+@functools.lru_cache(maxsize=64, typed=True)
+def _gaussian_taps(sigma, order, radius):
+    """`_gaussian_kernel1d` reversed, read-only, kept for repeated calls
+    (typed: a float32 sigma computes in float32, as in scipy, so it is
+    not the float sigma of the same value)."""
+    w = np.ascontiguousarray(_gaussian_kernel1d(sigma, order, radius)[::-1])
+    w.flags.writeable = False
+    return w
 
 
 @_doc
