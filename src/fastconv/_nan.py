@@ -256,7 +256,7 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     `cap`)."""
     # (2048^2 9x9 1% NaN, one thread, process time, load ~5: the units'
     # part costs ~7 ms over the plain convolution, ~3 ms of it scattering
-    # the deficits (vector adds at aligned addresses since: ~1.5 ms less),
+    # the deficits (vector adds at aligned addresses since: ~2 ms less),
     # the rest the division and its streamed stores.  Measured, no faster
     # and not kept: the division by a reciprocal and FMAs (rcp14, Newton
     # steps and Markstein's correction: vdivpd's bits in a quarter of its
