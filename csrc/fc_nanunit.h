@@ -39,7 +39,9 @@ struct fc_nan_units {
     const int64_t *pts;       /* flat indices into x of the invalid samples, ascending */
     const int64_t *rowptr;    /* x's rows + 1 entries: row r's are pts[rowptr[r]..rowptr[r+1]) */
     ptrdiff_t xrows;          /* rows of x */
-    const double *kf;         /* kh x kw: the core's kernel reversed on both axes */
+    const double *kf;         /* the core's kernel reversed on both axes, kh rows of
+                                 8 zeros, the kw taps, zeros to a pitch of kw
+                                 rounded up to 8, plus 16 */
     ptrdiff_t kh, kw;
     double wsum, scale, tau;
     int stream;               /* write the results with streaming stores */

@@ -70,6 +70,7 @@ static void NAN_FN(nan_finish)(const struct fc_nan_units *u, double *out, ptrdif
                                ptrdiff_t ldx, double *def, int tid)
 {
     const ptrdiff_t n = x1 - x0, kh = u->kh, kw = u->kw;
+    const ptrdiff_t kwp = (kw + 7) / 8 * 8 + 16;   /* kf's row pitch (fc_nanunit.h) */
     const double wsum = u->wsum, tau = u->tau;
     for (ptrdiff_t y = y0; y < y1; y++) {
         const double *t = top + (y - y0) * ldt;
@@ -81,10 +82,32 @@ static void NAN_FN(nan_finish)(const struct fc_nan_units *u, double *out, ptrdif
             memset(def, 0, (size_t)n * sizeof(double));
             for (ptrdiff_t r = rlo; r < rhi; r++) {
                 /* kernel row i = r - y - sy; reversed: row kh - 1 - i */
-                const double *kr = u->kf + (kh - 1 - (r - y - sy)) * kw;
+                const double *kr = u->kf + (kh - 1 - (r - y - sy)) * kwp + 8;
                 for (int64_t q = u->rowptr[r]; q < u->rowptr[r + 1]; q++) {
                     /* outputs x + sx + j = c: x = c - sx - kw + 1 + j' */
                     const ptrdiff_t o = (ptrdiff_t)(u->pts[q] - r * ldx) - sx - kw + 1 - x0;
+#ifdef NAN_STREAM
+                    /* whole vectors of def, at addresses aligned to them:
+                       the sample's taps shifted into them, zeros around
+                       (x + 0 is x; def is never -0), so every element's
+                       sum is the same; the vectors of two samples then
+                       overlap whole or not at all (measured: ~2 ms less
+                       of 2048^2 9x9 1% NaN than the scalar loop) */
+                    const ptrdiff_t sh =
+                        (ptrdiff_t)((((uintptr_t)def + (uintptr_t)o * 8) & (NAN_VB - 1)) / 8);
+                    if (o >= sh && o + kw + NAN_VB / 8 - 1 <= n) {
+                        typedef NAN_FN(nan_vd) vd;
+                        double *dd = def + o - sh;
+                        for (ptrdiff_t c = 0; c < sh + kw; c += NAN_VB / 8) {
+                            vd dv, kv;
+                            memcpy(&dv, dd + c, sizeof dv);
+                            memcpy(&kv, kr - sh + c, sizeof kv);
+                            dv += kv;
+                            memcpy(dd + c, &dv, sizeof dv);
+                        }
+                        continue;
+                    }
+#endif
                     const ptrdiff_t lo = o > 0 ? o : 0;
                     const ptrdiff_t hi = o + kw < n ? o + kw : n;
                     double *restrict dd = def + lo;

@@ -254,6 +254,17 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     in cache; no array of weights or sums goes to memory): the result, and
     the flat indices of its outputs with |weight| <= tau (None: more than
     `cap`)."""
+    # (2048^2 9x9 1% NaN, one thread, process time, load ~5: the units'
+    # part costs ~7 ms over the plain convolution, ~3 ms of it scattering
+    # the deficits (vector adds at aligned addresses since: ~2 ms less),
+    # the rest the division and its streamed stores.  Measured, no faster
+    # and not kept: the division by a reciprocal and FMAs (rcp14, Newton
+    # steps and Markstein's correction: vdivpd's bits in a quarter of its
+    # cycles); the deficits of kh output rows at once (a ring of rows: no
+    # sample's load waiting for the store of the row before); plain stores
+    # instead of streamed ones (~2 ms slower).  Left: the divide after the
+    # kernel cannot overlap its arithmetic, as the plain convolution's
+    # streamed stores do)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)

@@ -279,7 +279,11 @@ def run_direct(plan, dest=None, nan=None):
     edges = zero_edges(plan, layout)
     src_code = _band_source(plan, wd, kshape, batch, edges)
     if nan is not None:
-        kf = np.ascontiguousarray(kw.reshape(kshape)[::-1, ::-1])
+        # (reversed, each row 8 zeros, the taps and zeros to a multiple of
+        # 8 taps plus 8, csrc/fc_nanunit.h)
+        kh_, kw_ = kshape[-2], kshape[-1]
+        kf = np.zeros((kh_, -(-kw_ // 8) * 8 + 16))
+        kf[:, 8:8 + kw_] = kw.reshape(kshape)[::-1, ::-1]
         nan = tuple(nan[:2]) + (kf.reshape(-1),) + tuple(nan[2:])
     if src_code:    # (x converted unit by unit, see _band_source)
         src = np.require(x, requirements=["C", "A"])
