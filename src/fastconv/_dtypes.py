@@ -42,7 +42,7 @@ import numpy as np
 
 __all__ = ["result_dtype", "work_dtype", "fft_compute_dtype", "fft_input_dtype",
            "fftconvolve_result_dtype", "is_exact_dtype", "fft_cast_back",
-           "exact_float_work"]
+           "exact_float_work", "exact_float_possible"]
 
 _SIGNED_TO_UNSIGNED = {
     np.dtype(np.int8): np.dtype(np.uint8),
@@ -128,7 +128,7 @@ def exact_float_work(result, x_dtype, kernel, fill):
     wrapping integer arithmetic's.  uint8 images with ``dtype=np.int32``
     take this path."""
     result, x_dtype = np.dtype(result), np.dtype(x_dtype)
-    if result.kind not in "iu" or x_dtype.kind not in "biu" or kernel.dtype.kind not in "biu":
+    if not exact_float_possible(result, x_dtype, kernel.dtype):
         return None
     if x_dtype.kind == "b":
         xmax = 1
@@ -144,3 +144,10 @@ def exact_float_work(result, x_dtype, kernel, fill):
     if bound < 2**53:
         return np.dtype(np.float64)
     return None
+
+
+def exact_float_possible(result, x_dtype, k_dtype):
+    """Whether `exact_float_work` may answer a float work dtype for these
+    dtypes (an integer result of integer or bool inputs); when not, it
+    answers None whatever the kernel's values."""
+    return result.kind in "iu" and x_dtype.kind in "biu" and k_dtype.kind in "biu"
