@@ -13,11 +13,12 @@ method='auto'), on tiny geometries (1-D 100 x 5 taps, 1000 x 31; 2-D
 uint8, complex64.  Each row alternates batches of fastconv calls and scipy
 calls (each batch ~2 ms) and reports the medians of the batch means, in
 microseconds per call, and their ratio fastconv / scipy (below 1: fastconv
-is faster).  Threads: fastconv's default (its one-thread rule runs these
-on one thread anyway).
+is faster).  Threads: fastconv's default, or --workers N (fastconv's
+one-thread rule runs most of these on one thread anyway; the process clock
+counts every thread's time, so rows that start threads look dearer by it).
 
     PYTHONPATH=src python benchmarks/bench_small.py [--quick] [--clock process|wall]
-        [--functions convolve,correlate] [--reps 9] [--json F]
+        [--functions convolve,correlate] [--reps 9] [--workers N] [--json F]
 
 --clock process (default) times by the process's CPU time, which other
 processes on a loaded machine disturb much less than wall time; quote the
@@ -136,6 +137,8 @@ def main(argv=None):
     p.add_argument("--functions", default=",".join(FUNCTIONS),
                    help="comma-separated subset of " + ",".join(FUNCTIONS))
     p.add_argument("--reps", type=int, default=9, help="batches per call (odd: a true median)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="fastconv.set_workers(N) around the run (default: fastconv's default)")
     p.add_argument("--json", default="", help="write the rows to this file")
     args = p.parse_args(argv)
     functions = [f for f in args.functions.split(",") if f]
@@ -144,15 +147,21 @@ def main(argv=None):
         p.error(f"unknown functions {bad}")
     clock = time.process_time if args.clock == "process" else time.perf_counter
     t0 = time.time()
-    rows = run(functions, clock, args.reps, args.quick)
+    if args.workers is None:
+        rows = run(functions, clock, args.reps, args.quick)
+    else:
+        with fastconv.set_workers(args.workers):
+            rows = run(functions, clock, args.reps, args.quick)
     summary(rows)
     load = os.getloadavg()
     print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; {time.time() - t0:.0f} s; "
-          f"clock {args.clock}; fastconv {fastconv.__version__}, scipy "
+          f"clock {args.clock}; workers {args.workers or 'default'}; "
+          f"fastconv {fastconv.__version__}, scipy "
           f"{__import__('scipy').__version__}, numpy {np.__version__}")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(dict(load=load, clock=args.clock, rows=rows), f, indent=1)
+            json.dump(dict(load=load, clock=args.clock, workers=args.workers, rows=rows), f,
+                      indent=1)
 
 
 if __name__ == "__main__":

@@ -130,14 +130,12 @@ def exact_float_work(result, x_dtype, kernel, fill):
     result, x_dtype = np.dtype(result), np.dtype(x_dtype)
     if not exact_float_possible(result, x_dtype, kernel.dtype):
         return None
-    if x_dtype.kind == "b":
-        xmax = 1
+    xmax = max(_max_abs(x_dtype), abs(int(fill)))
+    if kernel.size <= 64:     # (exact Python ints: a microsecond for a few taps)
+        bound = xmax * float(sum(map(abs, kernel.ravel().tolist())))
     else:
-        info = np.iinfo(x_dtype)
-        xmax = max(-int(info.min), int(info.max))
-    xmax = max(xmax, abs(int(fill)))
-    bound = xmax * float(np.abs(kernel.astype(np.float64)).sum())
-    if bound > np.iinfo(result).max:
+        bound = xmax * float(np.abs(kernel.astype(np.float64)).sum())
+    if bound > _iinfo(result)[1]:
         return None
     if bound < 2**24:
         return np.dtype(np.float32)
@@ -151,3 +149,24 @@ def exact_float_possible(result, x_dtype, k_dtype):
     dtypes (an integer result of integer or bool inputs); when not, it
     answers None whatever the kernel's values."""
     return result.kind in "iu" and x_dtype.kind in "biu" and k_dtype.kind in "biu"
+
+
+_IINFO = {}
+
+
+def _iinfo(dt):
+    """(min, max) of integer dtype `dt` as Python ints (np.iinfo costs
+    microseconds a call)."""
+    got = _IINFO.get(dt)
+    if got is None:
+        info = np.iinfo(dt)
+        got = _IINFO[dt] = (int(info.min), int(info.max))
+    return got
+
+
+def _max_abs(dt):
+    """max |value| of integer or bool dtype `dt`."""
+    if dt.kind == "b":
+        return 1
+    lo, hi = _iinfo(dt)
+    return max(-lo, hi)

@@ -205,9 +205,9 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     if work is None:
         work = (exact_float_work(sig.result, x.dtype, kernel, sig.fill)
                 or work_dtype(sig.result, kernel.size))
-    if not lazy and (sig.sizes_checked is None or work != sig.sizes_checked):
-        if _check_sizes(x, kernel, sig.shape, work) and sig.work is not None:
-            sig.sizes_checked = work     # (the shapes alone decided it)
+    if not lazy and work not in sig.sizes_checked:
+        if _check_sizes(x, kernel, sig.shape, work):
+            sig.sizes_checked += (work,)     # (the shapes alone decided it)
     seps, box = None, ()
     if factors is not None:
         if sig.factorable:
@@ -243,14 +243,14 @@ class _Signature:
     """What `make_plan` derives from a call's signature alone (no value of
     the inputs read), every argument in it validated.  Shared by the plans
     of the calls with that signature: nothing in it is ever changed, except
-    `sizes_checked` (the work dtype whose allocations were found possible
+    `sizes_checked` (the work dtypes whose allocations were found possible
     from the shapes alone, see `_check_sizes`)."""
-    __slots__ = ("correlate", "conv_axes", "flip", "conv", "shape", "offsets", "boundary",
+    __slots__ = ("correlate", "flip", "conv", "shape", "offsets", "boundary",
                  "fill", "result", "work", "fft_dtype", "method", "swapped", "factorable",
                  "detect", "surely_direct", "sizes_checked")
 
     def __init__(self, **values):
-        self.work = self.sizes_checked = None
+        self.work, self.sizes_checked = None, ()
         self.offsets, self.swapped, self.factorable, self.detect = (), False, False, False
         self.surely_direct = False
         for name, value in values.items():
@@ -329,8 +329,8 @@ def _signature(kind, in1, in2, mode, method, axes, boundary, fillvalue, maxlag, 
             shape.append(lengths[a])
             full_starts.append(starts[a])
     shape = tuple(shape)
-    sig = _Signature(correlate=correlate, conv_axes=conv_axes,
-                     flip=_flipping(ndim, conv_axes), conv=conv, shape=shape,
+    sig = _Signature(correlate=correlate, flip=_flipping(ndim, conv_axes), conv=conv,
+                     shape=shape,
                      boundary=bound, fill=fill, result=result, fft_dtype=fft_dtype,
                      method=method)
     if ndim == 0 or 0 in shape:
