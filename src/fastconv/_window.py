@@ -266,10 +266,11 @@ def _pad_columns(xw, xshape, kshape, oshape, offsets):
 
 
 class _Geometry:
-    """What run_direct derives from a plan's geometry and dtypes (and the
-    kernel's finiteness) alone, kept per geometry (`_geometry`)."""
-    __slots__ = ("layout", "taps", "identity", "fill", "edges", "src_code", "cast_code",
-                 "cv_code", "pad_rows", "result_shape", "result_dtype", "units", "seconds")
+    """What run_direct derives from a plan's geometry and dtypes alone, kept
+    per geometry (`_geometry`); `borders` per finiteness of the kernel
+    (`_borders`)."""
+    __slots__ = ("layout", "taps", "identity", "fill", "cast_code", "cv_code", "result_shape",
+                 "result_dtype", "units", "seconds", "borders")
 
 
 # Geometries of recent direct plans (`_geometry`'s key) and what they give.
@@ -277,14 +278,13 @@ _geometries = {}
 _GEOMETRY_CACHE_SIZE = 1024
 
 
-def _geometry(plan, finite):
+def _geometry(plan):
     """The plan's `_Geometry`, from the cache when seen before: the
-    decisions of `_layout`, `zero_edges`, `_band_source`, `pad_rows` ...
-    depend only on what the key holds."""
+    decisions of `_layout`, `_cast_code` ... depend only on what the key
+    holds."""
     wd = plan.work
     key = (plan.x.shape, plan.kernel.shape, plan.shape, plan.conv, plan.offsets, plan.boundary,
-           plan.fill.tobytes(), plan.fill.dtype, plan.edges, plan.x.dtype, wd, plan.result,
-           finite)
+           plan.fill.tobytes(), plan.fill.dtype, plan.edges, plan.x.dtype, wd, plan.result)
     g = _geometries.get(key)
     if g is not None:
         return g
@@ -295,19 +295,29 @@ def _geometry(plan, finite):
     g.fill = np.asarray(plan.fill).astype(wd).reshape(1)
     g.fill.flags.writeable = False
     g.identity = order == list(range(len(order)))
-    g.edges = zero_edges(plan, layout, finite)
-    g.src_code = _band_source(plan, wd, kshape, batch, g.edges)
     g.cast_code = _cast_code(wd, plan.result)
     g.cv_code = _cv_code(wd)
-    g.pad_rows = pad_rows(plan, layout, finite)
     g.result_shape = tuple(plan.shape[a] for a in order)
     g.result_dtype = plan.result if g.cast_code else wd
     g.units = {}
+    g.borders = {}
     g.seconds = None
     if len(_geometries) >= _GEOMETRY_CACHE_SIZE:
         _geometries.clear()
     _geometries[key] = g
     return g
+
+
+def _borders(plan, g, finite):
+    """(zero_edges, _band_source, pad_rows) of a plan of geometry `g` whose
+    kernel is `finite` or not, kept in `g`."""
+    got = g.borders.get(finite)
+    if got is None:
+        _, batch, _, kshape, _, _ = g.layout
+        edges = zero_edges(plan, g.layout, finite)
+        got = g.borders[finite] = (edges, _band_source(plan, plan.work, kshape, batch, edges),
+                                   pad_rows(plan, g.layout, finite))
+    return got
 
 
 def run_direct(plan, dest=None, nan=None):
@@ -320,11 +330,13 @@ def run_direct(plan, dest=None, nan=None):
     is then the sums divided by the weights, unit by unit.
     """
     wd = plan.work
-    g = _geometry(plan, _finite(plan.kernel) if plan.zero_fill else True)
+    g = _geometry(plan)
     order, batch, xshape, kshape, oshape, offsets = g.layout
-    identity, edges, src_code, cast_code = g.identity, g.edges, g.src_code, g.cast_code
+    identity, cast_code = g.identity, g.cast_code
     x = plan.x if identity else plan.x.transpose(order)
     kw = _to_work(plan.kernel if identity else plan.kernel.transpose(order), wd)
+    # (the kernel's finiteness from its C-contiguous work copy: the same values)
+    edges, src_code, padded_rows = _borders(plan, g, _finite(kw) if plan.zero_fill else True)
     if nan is not None:
         kf = np.ascontiguousarray(kw.reshape(kshape)[::-1, ::-1])
         nan = tuple(nan[:2]) + (kf.reshape(-1),) + tuple(nan[2:])
@@ -363,7 +375,7 @@ def run_direct(plan, dest=None, nan=None):
                                  out.reshape(-1), oshape, offsets, batch,
                                  BOUNDARY_CODES[plan.boundary], g.fill, units[0], units[1],
                                  nthreads, stream, edges == "simd", src, src_code, g.cv_code,
-                                 cast_code, pairs, pairs_fill, nan, g.pad_rows)
+                                 cast_code, pairs, pairs_fill, nan, padded_rows)
     if dest is not None:
         return dest
     if not identity:    # back to the caller's axis order
@@ -390,8 +402,10 @@ def _finite(k):
     """No element of `k` is inf or NaN (one sum when that proves it)."""
     if k.dtype.kind not in "fc":
         return True
-    if k.size <= 64 and k.itemsize <= 16:   # (Python numbers: a microsecond for a few taps)
-        return all(map(cmath.isfinite, k.ravel().tolist()))
+    if k.size <= 64 and k.itemsize <= (8 if k.dtype.kind == "f" else 16):
+        # (Python numbers: a microsecond for a few taps; long double excluded)
+        return all(map(math.isfinite if k.dtype.kind == "f" else cmath.isfinite,
+                       k.ravel().tolist()))
     if k.size <= 1024:     # (cheaper than the sum's floating-point state)
         return bool(np.isfinite(k).all())
     with np.errstate(all="ignore"):
