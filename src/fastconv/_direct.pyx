@@ -564,7 +564,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef int64_t oi[MAXDIM]
     cdef int64_t cb, rb, p, q, q0, xoff, koff, tmp
     cdef int d
-    cdef bint outside, store, first, pad_before, pad_after
+    cdef bint outside, store, first, pad_before, pad_after, pad_rows
     cdef fc_band band
     cdef int64_t ny = g.oshape[Y], nx = g.oshape[X]
     cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
@@ -626,6 +626,8 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     # has its rows' first / last column, see correlate_window)
     pad_before = g.pad_edges and x0 == 0
     pad_after = g.pad_edges and x1 == nx
+    # (border rows by the SIMD kernel, _pad_rows: not for nanconvolve's units)
+    pad_rows = g.pad_rows and cv.nan == NULL
     dplane = oplane
     dy0, dy1, dx0, dx1, dnx, dsy, dsx = y0, y1, x0, x1, nx, sy, sx
     if cv.nan != NULL:
@@ -674,10 +676,10 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
             if fill != 0:
                 _plane_rows(oplane, x, kplane, g, y0, y1, x0, x1, fill, True)
             continue
-        if not (g.pad_rows and cv.nan == NULL and
+        if not (pad_rows and
                 _pad_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, xlo, xhi, fill)):
             _plane_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, fill, False)
-        if not (g.pad_rows and cv.nan == NULL and
+        if not (pad_rows and
                 _pad_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, xlo, xhi, fill)):
             _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False)
         if q0 >= 0:

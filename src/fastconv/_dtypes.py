@@ -42,7 +42,7 @@ import numpy as np
 
 __all__ = ["result_dtype", "work_dtype", "fft_compute_dtype", "fft_input_dtype",
            "fftconvolve_result_dtype", "is_exact_dtype", "fft_cast_back",
-           "exact_float_work"]
+           "exact_float_work", "exact_float_possible"]
 
 _SIGNED_TO_UNSIGNED = {
     np.dtype(np.int8): np.dtype(np.uint8),
@@ -128,19 +128,45 @@ def exact_float_work(result, x_dtype, kernel, fill):
     wrapping integer arithmetic's.  uint8 images with ``dtype=np.int32``
     take this path."""
     result, x_dtype = np.dtype(result), np.dtype(x_dtype)
-    if result.kind not in "iu" or x_dtype.kind not in "biu" or kernel.dtype.kind not in "biu":
+    if not exact_float_possible(result, x_dtype, kernel.dtype):
         return None
-    if x_dtype.kind == "b":
-        xmax = 1
+    xmax = max(_max_abs(x_dtype), abs(int(fill)))
+    if kernel.size <= 64:     # (exact Python ints: a microsecond for a few taps)
+        bound = xmax * float(sum(map(abs, kernel.ravel().tolist())))
     else:
-        info = np.iinfo(x_dtype)
-        xmax = max(-int(info.min), int(info.max))
-    xmax = max(xmax, abs(int(fill)))
-    bound = xmax * float(np.abs(kernel.astype(np.float64)).sum())
-    if bound > np.iinfo(result).max:
+        bound = xmax * float(np.abs(kernel.astype(np.float64)).sum())
+    if bound > _iinfo(result)[1]:
         return None
     if bound < 2**24:
         return np.dtype(np.float32)
     if bound < 2**53:
         return np.dtype(np.float64)
     return None
+
+
+def exact_float_possible(result, x_dtype, k_dtype):
+    """Whether `exact_float_work` may answer a float work dtype for these
+    dtypes (an integer result of integer or bool inputs); when not, it
+    answers None whatever the kernel's values."""
+    return result.kind in "iu" and x_dtype.kind in "biu" and k_dtype.kind in "biu"
+
+
+_IINFO = {}
+
+
+def _iinfo(dt):
+    """(min, max) of integer dtype `dt` as Python ints (np.iinfo costs
+    microseconds a call)."""
+    got = _IINFO.get(dt)
+    if got is None:
+        info = np.iinfo(dt)
+        got = _IINFO[dt] = (int(info.min), int(info.max))
+    return got
+
+
+def _max_abs(dt):
+    """max |value| of integer or bool dtype `dt`."""
+    if dt.kind == "b":
+        return 1
+    lo, hi = _iinfo(dt)
+    return max(-lo, hi)

@@ -44,7 +44,7 @@ import numpy as np
 from . import _direct, _fft
 from ._threads import threads_for
 
-__all__ = ["choose_method", "estimate_times", "overlap_macs", "fft_is_exact_enough",
+__all__ = ["choose_method", "surely_direct", "estimate_times", "overlap_macs", "fft_is_exact_enough",
            "separable_time", "separable_seconds", "direct_seconds", "fft_seconds"]
 
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
@@ -472,6 +472,15 @@ def separable_time(plan, t1=None):
     return t1 / threads_for(plan.threads, t1) + SEP_OVERHEAD
 
 
+def surely_direct(shape, taps):
+    """Whether a problem of output `shape` and `taps` kernel elements is so
+    small that the direct method wins whatever the values: its multiply-adds
+    at the dearest price cost less than the FFT path's fixed overhead, so
+    neither the FFT nor separable passes are priced (and `_plan.make_plan`
+    does not look for separable factors)."""
+    return math.prod(shape) * taps * MAX_SECONDS_PER_MAC < FFT_OVERHEAD
+
+
 def choose_method(plan, allow_fft=True, data=True):
     """'direct', 'separable' or (`allow_fft`) 'fft' for a non-empty plan.
 
@@ -480,7 +489,7 @@ def choose_method(plan, allow_fft=True, data=True):
     x's values unknown, see `fft_is_exact_enough`)."""
     if plan.work.kind == "O":   # object elements: their own arithmetic, as scipy
         return "direct"
-    if math.prod(plan.shape) * plan.kernel.size * MAX_SECONDS_PER_MAC < FFT_OVERHEAD:
+    if surely_direct(plan.shape, plan.kernel.size):
         return "direct"   # (tiny problems: no need to price the FFT)
     t_direct, t_fft = estimate_times(plan)
     best = "direct"

@@ -29,10 +29,10 @@ from typing import Optional
 
 import numpy as np
 
-from ._dtypes import (exact_float_work, fft_input_dtype, fftconvolve_result_dtype,
-                      result_dtype, work_dtype)
+from ._dtypes import (exact_float_possible, exact_float_work, fft_input_dtype,
+                      fftconvolve_result_dtype, result_dtype, work_dtype)
 from ._factors import SEP_WORK_TYPES, factor_kernel, is_box
-from ._method import choose_method
+from ._method import choose_method, surely_direct
 from ._modes import window
 from ._threads import resolve_workers
 from ._validate import (as_input_array, check_allocation, check_boundary,
@@ -130,11 +130,12 @@ _PLAN_FIELDS = frozenset(f.name for f in fields(Plan))
 _PLAN_DEFAULTS = {f.name: f.default for f in fields(Plan) if f.default is not MISSING}
 
 
-def _flip(a, axes):
-    sl = [slice(None)] * a.ndim
+def _flipping(ndim, axes):
+    """The index that reverses an array of `ndim` dimensions on `axes`."""
+    sl = [slice(None)] * ndim
     for ax in axes:
         sl[ax] = slice(None, None, -1)
-    return a[tuple(sl)]
+    return tuple(sl)
 
 
 def _conv_size(shape, conv_axes):
@@ -156,11 +157,110 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     dask.py): its values are never read (the integer FFT exactness check
     goes by the dtype only), nothing is allocated for the whole result (no
     memory check) and `in1` stays ``x`` (no swap with a larger kernel).
+
+    What depends on the call's signature alone (the function, the inputs'
+    shapes, dtypes and contiguity, and every other argument but `out`,
+    `workers` and `factors`) is checked and derived once per signature
+    (`_signature`) and kept for the calls that repeat it; what depends on
+    the inputs' values (the kernel, integer work dtypes, separable factors,
+    the method when that depends on them) is derived here on every call.
     """
-    correlate, two_d, fft_func = _KINDS[kind]
     threads = resolve_workers(workers)
     in1 = as_input_array(in1, "in1")
     in2 = as_input_array(in2, "in2")
+    key = sig = None
+    if factors is None and in1.dtype.kind != "O" and in2.dtype.kind != "O":
+        key = (kind, in1.shape, in2.shape, in1.dtype, in2.dtype, in1.flags.c_contiguous,
+               in2.flags.c_contiguous, mode, method, axes, boundary, type(fillvalue),
+               fillvalue, maxlag, dtype, lazy)
+        try:
+            sig = _signatures.get(key)
+        except TypeError:   # (an unhashable argument: axes as a list, an array fill ...)
+            key = None
+    if sig is None:
+        sig, in1, in2 = _signature(kind, in1, in2, mode, method, axes, boundary, fillvalue,
+                                   maxlag, dtype, lazy)
+        if key is not None:
+            if len(_signatures) >= _SIGNATURE_CACHE_SIZE:
+                _signatures.clear()
+            _signatures[key] = sig
+    out = check_out(out, sig.shape, sig.result)
+
+    # the correlation kernel: conjugated (correlation) or flipped (convolution)
+    if sig.correlate:
+        # (object elements are not conjugated: numpy's and scipy's rule)
+        kernel = np.conj(in2) if in2.dtype.kind == "c" else in2
+    else:
+        kernel = in2[sig.flip]
+    x = in1
+    common = dict(kind=kind, conv=sig.conv, shape=sig.shape, result=sig.result,
+                  threads=threads, out=out, sources=(in1, in2), fft_dtype=sig.fft_dtype)
+    if sig.method in ("product", "empty"):
+        return Plan(x=x, kernel=kernel, offsets=sig.offsets, boundary="fill", fill=sig.fill,
+                    work=work_dtype(sig.result), method=sig.method, **common)
+    if sig.swapped:
+        # convolution is commutative: stream over the larger array
+        x, kernel = kernel[sig.flip], x[sig.flip]
+    work = sig.work
+    if work is None:
+        work = (exact_float_work(sig.result, x.dtype, kernel, sig.fill)
+                or work_dtype(sig.result, kernel.size))
+    if not lazy and work not in sig.sizes_checked:
+        if _check_sizes(x, kernel, sig.shape, work):
+            sig.sizes_checked += (work,)     # (the shapes alone decided it)
+    seps, box = None, ()
+    if factors is not None:
+        if sig.factorable:
+            seps = _given_factors(factors, sig.correlate, work)
+            box = tuple(is_box(f) for f in seps) if seps else ()
+    elif sig.detect:
+        seps = factor_kernel(kernel, sig.conv, work, sig.result)
+        # running sums in the auto path only where they are exact
+        exact = work.kind in "iu" or sig.result.kind in "iu"
+        box = tuple(exact and is_box(f) for f in seps) if seps else ()
+    method = sig.method
+    plan = Plan(x=x, kernel=kernel, offsets=sig.offsets, boundary=sig.boundary, fill=sig.fill,
+                work=work, method=method, factors=None if seps is None else tuple(seps),
+                box=box, **common)
+    # (priced on the plan itself; set before anyone sees it)
+    if factors is not None and seps is not None and method == "direct":
+        object.__setattr__(plan, "method", "separable")   # sepconvolve's direct method
+    elif method == "auto" or (method == "direct" and seps is not None):
+        choice = ("direct" if sig.surely_direct else
+                  choose_method(plan, allow_fft=method == "auto", data=not lazy))
+        if factors is not None and seps is not None and choice == "direct":
+            choice = "separable"
+        object.__setattr__(plan, "method", choice)
+    return plan
+
+
+# The signatures of recent calls (make_plan's key) and what they give.
+_signatures = {}
+_SIGNATURE_CACHE_SIZE = 1024
+
+
+class _Signature:
+    """What `make_plan` derives from a call's signature alone (no value of
+    the inputs read), every argument in it validated.  Shared by the plans
+    of the calls with that signature: nothing in it is ever changed, except
+    `sizes_checked` (the work dtypes whose allocations were found possible
+    from the shapes alone, see `_check_sizes`)."""
+    __slots__ = ("correlate", "flip", "conv", "shape", "offsets", "boundary",
+                 "fill", "result", "work", "fft_dtype", "method", "swapped", "factorable",
+                 "detect", "surely_direct", "sizes_checked")
+
+    def __init__(self, **values):
+        self.work, self.sizes_checked = None, ()
+        self.offsets, self.swapped, self.factorable, self.detect = (), False, False, False
+        self.surely_direct = False
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+def _signature(kind, in1, in2, mode, method, axes, boundary, fillvalue, maxlag, dtype, lazy):
+    """(`_Signature`, in1, in2) of a call (see make_plan); object inputs
+    come back as the FFT reads them where it will."""
+    correlate, two_d, fft_func = _KINDS[kind]
     if in1.ndim == 0 and in2.ndim == 0:
         check_object_product(in1, in2)   # (scipy multiplies them first)
     if two_d and (in1.ndim != 2 or in2.ndim != 2):
@@ -212,6 +312,7 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
         # (scipy's FFT functions compare only the axes they transform)
         check_valid_shapes(s1, s2, transformed if fft_func else conv_axes)
         bound, fill = "fill", np.zeros((), result)   # 'valid' never reads outside
+    fill.flags.writeable = False     # (shared by the plans of the signature)
 
     # the output window on each convolved axis, the batch extent on the others
     starts, lengths = window(mode, s1, s2, correlate2d_same=(kind == "correlate2d"))
@@ -228,56 +329,33 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
             shape.append(lengths[a])
             full_starts.append(starts[a])
     shape = tuple(shape)
-    out = check_out(out, shape, result)
-
-    # the correlation kernel: conjugated (correlation) or flipped (convolution)
-    if correlate:
-        # (object elements are not conjugated: numpy's and scipy's rule)
-        kernel = np.conj(in2) if in2.dtype.kind == "c" else in2
-    else:
-        kernel = _flip(in2, conv_axes)
-    x = in1
-    common = dict(kind=kind, conv=conv, shape=shape, result=result, threads=threads,
-                  out=out, sources=(in1, in2), fft_dtype=fft_dtype)
+    sig = _Signature(correlate=correlate, flip=_flipping(ndim, conv_axes), conv=conv,
+                     shape=shape,
+                     boundary=bound, fill=fill, result=result, fft_dtype=fft_dtype,
+                     method=method)
     if ndim == 0 or 0 in shape:
-        return Plan(x=x, kernel=kernel, offsets=(0,) * ndim, boundary="fill", fill=fill,
-                    work=work_dtype(result), method="product" if ndim == 0 else "empty",
-                    **common)
+        sig.method = "product" if ndim == 0 else "empty"
+        sig.offsets = (0,) * ndim
+        return sig, in1, in2
 
     zero_fill = bound == "fill" and not fill
-    swapped = (zero_fill and not lazy
-               and _conv_size(kernel.shape, conv_axes) > _conv_size(x.shape, conv_axes))
-    if swapped:
-        # convolution is commutative: stream over the larger array
-        x, kernel = _flip(kernel, conv_axes), _flip(x, conv_axes)
-    offsets = tuple(full_starts[a] - (kernel.shape[a] - 1) if conv[a] else 0
-                    for a in range(ndim))
-    work = exact_float_work(result, x.dtype, kernel, fill) or work_dtype(result, kernel.size)
-    if not lazy:
-        _check_sizes(x, kernel, shape, work)
-    seps, box = None, ()
-    if method in ("auto", "direct") and not swapped and all(
-            kernel.shape[a] == 1 for a in range(ndim) if not conv[a]):
-        if factors is not None:
-            seps = _given_factors(factors, correlate, work)
-            box = tuple(is_box(f) for f in seps) if seps else ()
-        elif kind in _DETECT_FACTORS:
-            seps = factor_kernel(kernel, conv, work, result)
-            # running sums in the auto path only where they are exact
-            exact = work.kind in "iu" or result.kind in "iu"
-            box = tuple(exact and is_box(f) for f in seps) if seps else ()
-    plan = Plan(x=x, kernel=kernel, offsets=offsets, boundary=bound, fill=fill,
-                work=work, method=method, factors=None if seps is None else tuple(seps),
-                box=box, **common)
-    # (priced on the plan itself; set before anyone sees it)
-    if factors is not None and seps is not None and method == "direct":
-        object.__setattr__(plan, "method", "separable")   # sepconvolve's direct method
-    elif method == "auto" or (method == "direct" and seps is not None):
-        choice = choose_method(plan, allow_fft=method == "auto", data=not lazy)
-        if factors is not None and seps is not None and choice == "direct":
-            choice = "separable"
-        object.__setattr__(plan, "method", choice)
-    return plan
+    # (the kernel: in2, flipped or conjugated, make_plan)
+    sig.swapped = swapped = (zero_fill and not lazy
+                             and _conv_size(s2, conv_axes) > _conv_size(s1, conv_axes))
+    kshape, xdtype, kdtype = (s1, in2.dtype, in1.dtype) if swapped else (s2, in1.dtype, in2.dtype)
+    sig.offsets = tuple(full_starts[a] - (kshape[a] - 1) if conv[a] else 0
+                        for a in range(ndim))
+    taps = math.prod(kshape)
+    if not exact_float_possible(result, xdtype, kdtype):
+        sig.work = work_dtype(result, taps)    # (else from the kernel's values)
+    # separable factors: the caller's (sepconvolve), or looked for in the
+    # kernel where they may change the method
+    sig.factorable = (method in ("auto", "direct") and not swapped
+                      and all(kshape[a] == 1 for a in range(ndim) if not conv[a]))
+    # (the one method for tiny problems: `choose_method` needs no factors)
+    sig.surely_direct = result.kind == "O" or surely_direct(shape, taps)
+    sig.detect = sig.factorable and kind in _DETECT_FACTORS and not sig.surely_direct
+    return sig, in1, in2
 
 
 def filter_plan(x, kernel, offsets, boundary, fill, work, workers=None):
@@ -366,8 +444,9 @@ def with_method(plan, method):
 
 def _check_sizes(x, kernel, shape, work):
     """The output and the work copies of the inputs must be allocatable
-    (checked before anything is allocated; inputs may be broadcast views)."""
+    (checked before anything is allocated; inputs may be broadcast views).
+    True when the shapes alone decided it (`check_allocation`)."""
     arrays = [(shape, work.itemsize), (kernel.shape, work.itemsize)]
     if not (x.flags.c_contiguous and x.dtype == work):
         arrays.append((x.shape, work.itemsize))
-    check_allocation(arrays)
+    return check_allocation(arrays)

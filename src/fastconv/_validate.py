@@ -358,7 +358,9 @@ def check_allocation(arrays, what="result"):
 
     `arrays` is a list of (shape, itemsize) to be allocated together.
     ValueError when a byte count overflows 64-bit indexing, MemoryError when
-    together they exceed the memory available.
+    together they exceed the memory available.  Returns True when the
+    answer depended on the shapes alone (not on the free memory: sizes up
+    to CHECK_MEMORY_ABOVE), so that it holds for any later call as well.
     """
     total = 0
     for shape, itemsize in arrays:
@@ -379,6 +381,7 @@ def check_allocation(arrays, what="result"):
             f"the {what} (shape {shape}) and its work arrays would need "
             f"{total / 2**30:.1f} GiB, more than the {avail / 2**30:.1f} GiB of "
             "memory available")
+    return total <= CHECK_MEMORY_ABOVE
 
 
 def check_dtype(dtype, natural):

@@ -3,6 +3,7 @@
 It decides nothing about the call: only how the plan's arrays are laid out
 for the core (axis order, work copies, work units, streaming stores).
 """
+import cmath
 import math
 import os
 
@@ -32,7 +33,8 @@ def _to_work(a, wd):
     if (a.dtype.kind == "i" and wd.kind == "u" and a.dtype.itemsize == wd.itemsize
             and a.dtype.isnative):
         a = a.view(wd)
-    return np.require(a.astype(wd, copy=False), requirements=["C", "A"])
+    a = np.ascontiguousarray(a, dtype=wd)
+    return a if a.flags.aligned else a.copy()
 
 
 # Codes of csrc/fc_convert.h (FC_CV_TYPES): (kind, itemsize) -> code.
@@ -134,6 +136,8 @@ def _pair_taps(plan, kernel, kshape, src_code, cast_code):
 
 
 def _from_work(out, result):
+    if out.dtype == result:
+        return out
     if result.kind == "b":
         return out != 0
     if result.kind == "i" and out.dtype.kind == "u":
@@ -184,7 +188,7 @@ def writes_into(plan, out):
             and _layout(plan)[0] == list(range(out.ndim)))
 
 
-def zero_edges(plan, layout=None):
+def zero_edges(plan, layout=None, finite=None):
     """How the core computes a zero-fill plan's border columns (the outputs
     whose taps reach past the ends of the core's last axis): 'pad' (x is
     copied with zero columns added, `_pad_columns`: long kernels, maxlag
@@ -194,7 +198,8 @@ def zero_edges(plan, layout=None):
     against multiply and add), so this is decided once per plan, from the
     plan alone.  A plan's `edges` field holds it to 'scalar' (None here), or
     to 'simd' where the geometry allows it (never 'pad').  `layout`:
-    ``_layout(plan)``, when the caller has it.
+    ``_layout(plan)``, and `finite`: ``_finite(plan.kernel)``, when the
+    caller has them.
 
     'simd' needs a kernel with no inf or NaN (the SIMD kernel multiplies
     the zeros outside: inf * 0 is NaN, where numpy.convolve skips them) and
@@ -213,15 +218,16 @@ def zero_edges(plan, layout=None):
     border_macs = (left + right) * taps * (math.prod(oshape) // L)
     if border_macs > PAD_COLUMNS_ABOVE * math.prod(xshape) and plan.edges is None:
         return "pad"
-    k = plan.kernel
-    if (_finite(k) and L - left - right >= PAD_MIN_COLS
+    if finite is None:
+        finite = _finite(plan.kernel)
+    if (finite and L - left - right >= PAD_MIN_COLS
             and left + PAD_MIN_COLS <= min(L, UNIT_MIN_COLS)
             and right + PAD_MIN_COLS <= min(L, UNIT_MIN_COLS)):
         return "simd"
     return None
 
 
-def pad_rows(plan, layout=None):
+def pad_rows(plan, layout=None, finite=None):
     """Whether the core computes a zero-fill plan's border rows (the outputs
     whose taps reach past the ends of the core's next-to-last axis) with the
     SIMD kernel, from a copy of the rows they read with zero rows outside
@@ -237,11 +243,11 @@ def pad_rows(plan, layout=None):
     element long is laid out with other axes than the whole array
     (`_layout`); a plane of one column there is the whole array's row, whose
     border the scalar column code computes.  `layout`: ``_layout(plan)``,
-    when the caller has it."""
+    and `finite`: ``_finite(plan.kernel)``, when the caller has them."""
     _, batch, _, kshape, _, _ = layout or _layout(plan)
     planes = math.prod(k for k, b in zip(kshape[:-2], batch[:-2]) if not b)
     return (bool(plan.zero_fill) and planes == 1 and kshape[-2] > 1 and kshape[-1] > 1
-            and _finite(plan.kernel))
+            and (_finite(plan.kernel) if finite is None else finite))
 
 
 def _pad_columns(xw, xshape, kshape, oshape, offsets):
@@ -259,6 +265,61 @@ def _pad_columns(xw, xshape, kshape, oshape, offsets):
     return padded, padded.shape, offsets[:-1] + (s + pad_left,)
 
 
+class _Geometry:
+    """What run_direct derives from a plan's geometry and dtypes alone, kept
+    per geometry (`_geometry`); `borders` per finiteness of the kernel
+    (`_borders`)."""
+    __slots__ = ("layout", "taps", "identity", "fill", "cast_code", "cv_code", "result_shape",
+                 "result_dtype", "units", "seconds", "borders")
+
+
+# Geometries of recent direct plans (`_geometry`'s key) and what they give.
+_geometries = {}
+_GEOMETRY_CACHE_SIZE = 1024
+
+
+def _geometry(plan):
+    """The plan's `_Geometry`, from the cache when seen before: the
+    decisions of `_layout`, `_cast_code` ... depend only on what the key
+    holds."""
+    wd = plan.work
+    key = (plan.x.shape, plan.kernel.shape, plan.shape, plan.conv, plan.offsets, plan.boundary,
+           plan.fill.tobytes(), plan.fill.dtype, plan.edges, plan.x.dtype, wd, plan.result)
+    g = _geometries.get(key)
+    if g is not None:
+        return g
+    g = _Geometry()
+    g.layout = layout = _layout(plan)
+    order, batch, xshape, kshape, oshape, offsets = layout
+    g.taps = math.prod(n for n, b in zip(kshape, batch) if not b)   # per output
+    g.fill = np.asarray(plan.fill).astype(wd).reshape(1)
+    g.fill.flags.writeable = False
+    g.identity = order == list(range(len(order)))
+    g.cast_code = _cast_code(wd, plan.result)
+    g.cv_code = _cv_code(wd)
+    g.result_shape = tuple(plan.shape[a] for a in order)
+    g.result_dtype = plan.result if g.cast_code else wd
+    g.units = {}
+    g.borders = {}
+    g.seconds = None
+    if len(_geometries) >= _GEOMETRY_CACHE_SIZE:
+        _geometries.clear()
+    _geometries[key] = g
+    return g
+
+
+def _borders(plan, g, finite):
+    """(zero_edges, _band_source, pad_rows) of a plan of geometry `g` whose
+    kernel is `finite` or not, kept in `g`."""
+    got = g.borders.get(finite)
+    if got is None:
+        _, batch, _, kshape, _, _ = g.layout
+        edges = zero_edges(plan, g.layout, finite)
+        got = g.borders[finite] = (edges, _band_source(plan, plan.work, kshape, batch, edges),
+                                   pad_rows(plan, g.layout, finite))
+    return got
+
+
 def run_direct(plan, dest=None, nan=None):
     """Execute a direct-method plan; returns an array of the result dtype.
 
@@ -269,15 +330,13 @@ def run_direct(plan, dest=None, nan=None):
     is then the sums divided by the weights, unit by unit.
     """
     wd = plan.work
-    layout = _layout(plan)
-    order, batch, xshape, kshape, oshape, offsets = layout
-    taps = math.prod(n for n, b in zip(kshape, batch) if not b)   # per output
-    fill = np.asarray(plan.fill).astype(wd).reshape(1)
-    identity = order == list(range(len(order)))
+    g = _geometry(plan)
+    order, batch, xshape, kshape, oshape, offsets = g.layout
+    identity, cast_code = g.identity, g.cast_code
     x = plan.x if identity else plan.x.transpose(order)
     kw = _to_work(plan.kernel if identity else plan.kernel.transpose(order), wd)
-    edges = zero_edges(plan, layout)
-    src_code = _band_source(plan, wd, kshape, batch, edges)
+    # (the kernel's finiteness from its C-contiguous work copy: the same values)
+    edges, src_code, padded_rows = _borders(plan, g, _finite(kw) if plan.zero_fill else True)
     if nan is not None:
         # (reversed, each row 8 zeros, the taps and zeros to a multiple of
         # 8 taps plus 8, csrc/fc_nanunit.h)
@@ -293,7 +352,6 @@ def run_direct(plan, dest=None, nan=None):
         xw = _to_work(x, wd)
     if edges == "pad":
         xw, xshape, offsets = _pad_columns(xw, xshape, kshape, oshape, offsets)
-    cast_code = _cast_code(wd, plan.result)
     pairs, pairs_fill = (_pair_taps(plan, plan.kernel if identity else
                                     plan.kernel.transpose(order), kshape, src_code,
                                     cast_code)
@@ -301,21 +359,27 @@ def run_direct(plan, dest=None, nan=None):
     if dest is not None:
         result = dest
     else:   # (in the caller's axis order when that is the core's)
-        result = _memory.empty(tuple(plan.shape[a] for a in order),
-                               plan.result if cast_code else wd)
+        result = _memory.empty(g.result_shape, g.result_dtype)
     out = result.view(wd).reshape(oshape)    # the core writes every element
     # no output column reads outside the rows (e.g. after _pad_columns)
     borderless = offsets[-1] >= 0 and offsets[-1] + oshape[-1] + kshape[-1] - 1 <= xshape[-1]
-    seconds = direct_seconds(plan, out.size * taps) if plan.threads > 1 else 0.0
+    taps = g.taps
+    seconds = 0.0
+    if plan.threads > 1:   # (the price of the work, for the threads worth starting)
+        seconds = g.seconds
+        if seconds is None:
+            seconds = g.seconds = direct_seconds(plan, out.size * taps)
     with thread_share(plan.threads, seconds) as nthreads:
-        rows, cols = _units(oshape, nthreads, taps, borderless)
+        units = g.units.get((nthreads, borderless))
+        if units is None:
+            units = g.units[nthreads, borderless] = _units(oshape, nthreads, taps, borderless)
         # (casting in place: the unit's output block must stay in cache)
         stream = out.nbytes >= STREAM_MIN_BYTES and not cast_code
         _direct.correlate_window(xw.reshape(-1), xshape, kw.reshape(-1), kshape,
                                  out.reshape(-1), oshape, offsets, batch,
-                                 BOUNDARY_CODES[plan.boundary], fill, rows, cols, nthreads,
-                                 stream, edges == "simd", src, src_code, _cv_code(wd),
-                                 cast_code, pairs, pairs_fill, nan, pad_rows(plan, layout))
+                                 BOUNDARY_CODES[plan.boundary], g.fill, units[0], units[1],
+                                 nthreads, stream, edges == "simd", src, src_code, g.cv_code,
+                                 cast_code, pairs, pairs_fill, nan, padded_rows)
     if dest is not None:
         return dest
     if not identity:    # back to the caller's axis order
@@ -342,6 +406,10 @@ def _finite(k):
     """No element of `k` is inf or NaN (one sum when that proves it)."""
     if k.dtype.kind not in "fc":
         return True
+    if k.size <= 64 and k.itemsize <= (8 if k.dtype.kind == "f" else 16):
+        # (Python numbers: a microsecond for a few taps; long double excluded)
+        return all(map(math.isfinite if k.dtype.kind == "f" else cmath.isfinite,
+                       k.ravel().tolist()))
     if k.size <= 1024:     # (cheaper than the sum's floating-point state)
         return bool(np.isfinite(k).all())
     with np.errstate(all="ignore"):
