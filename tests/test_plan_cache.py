@@ -137,3 +137,31 @@ def test_same_plans_with_and_without_kept_signatures():
         assert kept.fill == fresh.fill and not kept.fill.flags.writeable
         f = getattr(fastconv, kind)
         np.testing.assert_array_equal(f(a, b), _fresh(f, a, b))
+
+
+def test_separable_plans_of_one_signature():
+    """fastconv.ndimage's separable plans (_plan.make_separable_plan) keep
+    their signature too: taps of one length with other values, other fill
+    values of one type, other modes and output dtypes, each call answered
+    as scipy.ndimage answers it, and as with nothing kept."""
+    sndi = pytest.importorskip("scipy.ndimage")
+    import fastconv.ndimage as fndi
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((30, 41))
+    xi = rng.integers(0, 200, (30, 41)).astype(np.uint8)
+    for sigma in (1.0, 1.1, 0.9, 1.0):            # one radius (4), other taps
+        for mode, cval in (("constant", 0.0), ("constant", 2.5), ("reflect", 0.0),
+                           ("constant", 2.5), ("wrap", 0.0)):
+            ours = fndi.gaussian_filter(x, sigma, mode=mode, cval=cval)
+            np.testing.assert_allclose(ours, sndi.gaussian_filter(x, sigma, mode=mode, cval=cval),
+                                       rtol=1e-13, atol=1e-13)
+            _plan._separable_signatures.clear()
+            np.testing.assert_array_equal(ours, fndi.gaussian_filter(x, sigma, mode=mode,
+                                                                     cval=cval))
+        for w in (np.array([1.0, 2.0, 1.0]), np.array([1.0, -2.0, 1.0]), np.ones(3)):
+            for out in (np.float32, np.float64):
+                np.testing.assert_allclose(
+                    fndi.correlate1d(x, w, axis=0, output=out),
+                    sndi.correlate1d(x, w, axis=0, output=out), rtol=1e-6, atol=1e-5)
+            np.testing.assert_allclose(fndi.correlate1d(xi, w, output=np.float64),
+                                       sndi.correlate1d(xi, w, output=np.float64))

@@ -391,9 +391,44 @@ def _given_factors(factors, correlate, work):
 def make_separable_plan(x, factors, axes, offsets, boundary="fill", fillvalue=0, shape=None,
                         dtype=None, running=True, workers=None, out=None):
     """The plan of `_separable.plan_passes` (see there): correlation
-    factors and window offsets given per axis, the separable executor."""
+    factors and window offsets given per axis, the separable executor.
+    What the call's signature alone decides (`_separable_signature`) is kept
+    per signature, as `make_plan` does; the factors' values, `out` and the
+    threads are read on every call."""
     x = as_input_array(x, "input")
     factors = [as_input_array(f, "weights") for f in factors]
+    sig = None
+    try:
+        key = (x.shape, x.dtype, tuple((f.shape, f.dtype) for f in factors),
+               axes if isinstance(axes, int) else tuple(axes), tuple(offsets), boundary,
+               type(fillvalue), fillvalue, shape if shape is None else tuple(shape), dtype)
+        sig = _separable_signatures.get(key)
+    except TypeError:   # (an unhashable argument: not kept)
+        key = None
+    if sig is None:
+        sig = _separable_signature(x, factors, axes, offsets, boundary, fillvalue, shape, dtype)
+        if key is not None:
+            if len(_separable_signatures) >= _SIGNATURE_CACHE_SIZE:
+                _separable_signatures.clear()
+            _separable_signatures[key] = sig
+    result, work, shape = sig["result"], sig["work"], sig["shape"]
+    out = check_out(out, shape, result)
+    seps = tuple(np.ascontiguousarray(factors[i]).astype(work) for i in sig["order"])
+    return Plan(kind="separable", x=x, kernel=sig["kernel"], conv=sig["conv"],
+                offsets=sig["offsets"], shape=shape, boundary=sig["boundary"], fill=sig["fill"],
+                result=result, work=work, fft_dtype=sig["fft_dtype"], method="separable",
+                threads=resolve_workers(workers), out=out, sources=(x, *factors),
+                factors=seps, box=tuple(running and is_box(f) for f in seps))
+
+
+# The signatures of recent make_separable_plan calls and what they give.
+_separable_signatures = {}
+
+
+def _separable_signature(x, factors, axes, offsets, boundary, fillvalue, shape, dtype):
+    """What a separable plan takes from its call's signature alone (no value
+    of the inputs read), every argument validated: a dict shared by the
+    plans of that signature, never changed."""
     axes = normalize_axes(axes, x.ndim)
     if len(factors) != len(axes) or len(offsets) != len(axes) or any(f.ndim != 1 or f.size == 0
                                                                       for f in factors):
@@ -403,8 +438,6 @@ def make_separable_plan(x, factors, axes, offsets, boundary="fill", fillvalue=0,
     result = check_dtype(dtype, _native_result(x, factors))
     fill = check_fillvalue(fillvalue, result)
     bound = check_boundary(boundary)
-    out = check_out(out, shape, result)
-    conv = tuple(a in axes for a in range(x.ndim))
     order = sorted(range(len(axes)), key=lambda i: axes[i])
     kshape = [1] * x.ndim
     for i in order:
@@ -412,16 +445,15 @@ def make_separable_plan(x, factors, axes, offsets, boundary="fill", fillvalue=0,
     work = work_dtype(result, math.prod(kshape))
     if work not in SEP_WORK_TYPES:
         raise TypeError(f"the separable passes do not run in {work}; got input dtype {x.dtype}")
-    seps = tuple(np.ascontiguousarray(factors[i]).astype(work) for i in order)
+    fill = np.array(fill)             # (a copy: shared by the plans of the signature)
+    fill.flags.writeable = False
     off = [0] * x.ndim
     for i, a in enumerate(axes):
         off[a] = int(offsets[i])
-    kernel = np.ndarray(tuple(kshape), work, _ZERO, strides=(0,) * x.ndim)   # (zeros)
-    return Plan(kind="separable", x=x, kernel=kernel, conv=conv, offsets=tuple(off), shape=shape,
-                boundary=bound, fill=fill, result=result, work=work,
-                fft_dtype=fft_input_dtype(result), method="separable",
-                threads=resolve_workers(workers), out=out, sources=(x, *factors),
-                factors=seps, box=tuple(running and is_box(f) for f in seps))
+    return {"result": result, "work": work, "shape": shape, "order": order,
+            "conv": tuple(a in axes for a in range(x.ndim)), "offsets": tuple(off),
+            "boundary": bound, "fill": fill, "fft_dtype": fft_input_dtype(result),
+            "kernel": np.ndarray(tuple(kshape), work, _ZERO, strides=(0,) * x.ndim)}
 
 
 _ZERO = bytes(16)   # the separable plans' stand-in kernel's one element
