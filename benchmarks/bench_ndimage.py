@@ -18,6 +18,11 @@ Rows (2048^2 unless said):
 * correlate1d, 9 taps, on a 512 x 512 x 64 float32 volume along each axis,
   against scipy; target >= 10x.
 * gaussian_filter float32 with workers=2 against workers=1; target >= 1.7x.
+  After these rows: numpy's float32 matrix product 1024^3 on 2 BLAS threads
+  against 1 (threadpoolctl), what this machine's second CPU gives
+  compute-bound code in the same minutes (not in the same rounds: OpenBLAS's
+  threads spin on after each product and take the CPU that fastconv's
+  second thread needs).
 GFLOP/s counts 2 x outputs x taps of the separable passes.
 """
 import argparse
@@ -118,14 +123,31 @@ def main(argv=None):
         _row(f"correlate1d 512x512x64 f32 axis={axis}", interleaved(calls, opts.repeats),
              2.0 * vol.size * 9)
 
+    w2 = False
     for sigma in (1, 2, 4, 8):
         r = int(4.0 * sigma + 0.5)
         if not _wanted(f"gaussian_filter float32 sigma={sigma} workers=2", opts):
             continue
+        w2 = True
         calls = {"fastconv": _one_thread(lambda: fndi.gaussian_filter(img, sigma), 2),
                  "workers=1": _one_thread(lambda: fndi.gaussian_filter(img, sigma), 1)}
         _row(f"gaussian_filter float32 sigma={sigma} workers=2", interleaved(calls, opts.repeats),
              2.0 * img.size * 2 * (2 * r + 1))
+    if w2:
+        mm = np.random.default_rng(3).random((1024, 1024), dtype=np.float32)
+        t = interleaved({2: _blas_threads(lambda: mm @ mm, 2),
+                         1: _blas_threads(lambda: mm @ mm, 1)}, opts.repeats)
+        print(f"(numpy matmul 1024^3 float32 right after: 2 BLAS threads against 1 "
+              f"{t[1] * 1e3:.1f} / {t[2] * 1e3:.1f} ms = {t[1] / t[2]:.2f}x)", flush=True)
+
+
+def _blas_threads(fn, n):
+    from threadpoolctl import threadpool_limits
+
+    def call():
+        with threadpool_limits(n):
+            return fn()
+    return call
 
 
 if __name__ == "__main__":
