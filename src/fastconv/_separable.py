@@ -127,8 +127,7 @@ def run_separable(plan):
     bnd = BOUNDARY_CODES[plan.boundary]
     fused = len(conv_axes) >= 2 and conv_axes[-2:] == [ndim - 2, ndim - 1]
     single = conv_axes[:-2] if fused else conv_axes
-    with np.errstate(all="ignore"), \
-            thread_share(plan.threads, separable_seconds(plan)) as nthreads:
+    with thread_share(plan.threads, separable_seconds(plan)) as nthreads:
         for a in single:   # one pass each, in place on the array's layout
             L = plan.shape[a]
             shape = cur.shape[:a] + (L,) + cur.shape[a + 1:]
@@ -144,7 +143,8 @@ def run_separable(plan):
                 _run(cur.reshape(outer, cur.shape[a], inner), factors[a], one, fill,
                      nxt.reshape(outer, L, inner), plan.offsets[a], 0, bnd, box[a], False,
                      nthreads)
-            fill = (fill * factors[a].sum(dtype=wd)).astype(wd)
+            with np.errstate(all="ignore"):   # (an inf or wrapping fill)
+                fill = (fill * factors[a].sum(dtype=wd)).astype(wd)
             cur = nxt
         if fused:   # the last two axes together, band by band
             ay, ax = ndim - 2, ndim - 1
