@@ -173,18 +173,32 @@ def thread_share(requested, seconds):
     return _shared(n)
 
 
-@contextlib.contextmanager
-def _shared(n):
-    global _active_calls
-    with _active_lock:
-        _active_calls += 1
-        active = _active_calls
-    try:
-        # never more threads than CPUs: the work is CPU-bound, and thousands
-        # of OpenMP threads can fail to start (libgomp then aborts)
-        if active > 1:
-            n = max(1, min(n, available_cpus() // active))
-        yield n
-    finally:
+class _shared:
+    """thread_share's answer for work on n > 1 threads: counts the call
+    among those in flight while it runs (a class, not a generator: its
+    entry and exit are serial time beside the threads' work)."""
+    __slots__ = ("n",)
+
+    def __init__(self, n):
+        self.n = n
+
+    def __enter__(self):
+        global _active_calls
+        with _active_lock:
+            _active_calls += 1
+            active = _active_calls
+        if active == 1:
+            return self.n
+        try:
+            # never more threads than CPUs: the work is CPU-bound, and thousands
+            # of OpenMP threads can fail to start (libgomp then aborts)
+            return max(1, min(self.n, available_cpus() // active))
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def __exit__(self, *exc):
+        global _active_calls
         with _active_lock:
             _active_calls -= 1
+        return False
