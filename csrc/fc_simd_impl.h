@@ -145,8 +145,8 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
    (o, src point at scalars; ldo, ldi count elements). */
 /* Width copies of at most FC_UNROLL_MAX taps get the tap loop of the
    full-size block (real and unsigned types) unrolled whole
-   (fc_kernels_<isa>.c sets it where it was measured to pay; 0: none, that
-   loop is then unrolled by 2 as for any other width). */
+   (fc_kernels_<isa>.c sets it where it was measured to pay; 0: none, the
+   copies' loop stays rolled; the generic width's is unrolled by 2). */
 #ifndef FC_UNROLL_MAX
 #define FC_UNROLL_MAX 0
 #endif
@@ -189,14 +189,15 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
             __builtin_prefetch(irow + c * FC_W + FC_PFD, 0, 3);                 \
         /* the tap loop of the full-size block (the bulk of the work)       \
            unrolled: whole in a width copy up to FC_UNROLL_MAX taps (kw a   \
-           constant, see fc_corr2d_valid), else by 2; the other blocks      \
-           keep it rolled (compile time).  The same FMAs in the same        \
-           order. */                                                        \
+           constant, see fc_corr2d_valid), by 2 for the generic width (not  \
+           in the other copies: AVX2's 5x5 / 7x7 copies measured 3-7%       \
+           slower so); the other blocks keep it rolled (compile time).      \
+           The same FMAs in the same order. */                              \
         if (NR == FC_BR && NC == FC_BC && __builtin_constant_p(kw) && kw <= FC_UNROLL_MAX) { \
             _Pragma("GCC unroll 8")                                             \
             for (ptrdiff_t j = 0; j < kw; j++)                                  \
                 FC_TAP_J(NR, NC, acc, j);                                       \
-        } else if (NR == FC_BR && NC == FC_BC) {                                \
+        } else if (NR == FC_BR && NC == FC_BC && !__builtin_constant_p(kw)) {   \
             _Pragma("GCC unroll 2")                                             \
             for (ptrdiff_t j = 0; j < kw; j++)                                  \
                 FC_TAP_J(NR, NC, acc, j);                                       \
