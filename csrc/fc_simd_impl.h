@@ -143,6 +143,13 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
 
 /* acc[NR][NC] = the out block at o + all taps over the input block at src
    (o, src point at scalars; ldo, ldi count elements). */
+/* Width copies of at most FC_UNROLL_MAX taps get the tap loop of the
+   full-size block (real and unsigned types) unrolled whole
+   (fc_kernels_<isa>.c sets it where it was measured to pay; 0: none, the
+   copies' loop stays rolled; the generic width's is unrolled by 2). */
+#ifndef FC_UNROLL_MAX
+#define FC_UNROLL_MAX 0
+#endif
 #if FC_CPLX
 #define FC_TAPS(NR, NC, acc)                                                    \
     for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
@@ -180,7 +187,28 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
         _Pragma("GCC unroll 8")                                                 \
         for (int c = 0; c < NC * (FC_PFD > 0); c++)                             \
             __builtin_prefetch(irow + c * FC_W + FC_PFD, 0, 3);                 \
-        for (ptrdiff_t j = 0; j < kw; j++) {                                    \
+        /* the tap loop of the full-size block (the bulk of the work)       \
+           unrolled: whole in a width copy up to FC_UNROLL_MAX taps (kw a   \
+           constant, see fc_corr2d_valid), by 2 for the generic width (not  \
+           in the other copies: AVX2's 5x5 / 7x7 copies measured 3-7%       \
+           slower so); the other blocks keep it rolled (compile time).      \
+           The same FMAs in the same order. */                              \
+        if (NR == FC_BR && NC == FC_BC && __builtin_constant_p(kw) && kw <= FC_UNROLL_MAX) { \
+            _Pragma("GCC unroll 8")                                             \
+            for (ptrdiff_t j = 0; j < kw; j++)                                  \
+                FC_TAP_J(NR, NC, acc, j);                                       \
+        } else if (NR == FC_BR && NC == FC_BC && !__builtin_constant_p(kw)) {   \
+            _Pragma("GCC unroll 2")                                             \
+            for (ptrdiff_t j = 0; j < kw; j++)                                  \
+                FC_TAP_J(NR, NC, acc, j);                                       \
+        } else {                                                                \
+            for (ptrdiff_t j = 0; j < kw; j++)                                  \
+                FC_TAP_J(NR, NC, acc, j);                                       \
+        }                                                                       \
+    }
+/* tap j of input row t (irow) for the block's rows that it feeds */
+#define FC_TAP_J(NR, NC, acc, j)                                                \
+        do {                                                                    \
             FC_VT v[NC];                                                        \
             _Pragma("GCC unroll 8")                                             \
             for (int c = 0; c < NC; c++)                                        \
@@ -195,8 +223,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
                 for (int c = 0; c < NC; c++)                                    \
                     acc[rr][c] += w * v[c];                                     \
             }                                                                   \
-        }                                                                       \
-    }
+        } while (0)
 #endif
 
 /* Single kernel rows (kh == 1: every 1-D signal), real types: the taps go
@@ -872,6 +899,8 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
 }
 
 #undef FC_TAPS
+#undef FC_TAP_J
+#undef FC_UNROLL_MAX
 #undef FC_EDGE
 #undef FC_VCOPY
 #undef FC_ODD_STREAM

@@ -968,7 +968,10 @@ ISA_CASES = [(dt, s1, s2)
                             # single kernel rows (the sliding-window kernel):
                             # taps a few vectors long with a remainder, and
                             # fewer outputs than a vector ('valid')
-                            ((10007,), (37,)), ((3, 300), (1, 100)), ((9,), (4,))]]
+                            ((10007,), (37,)), ((3, 300), (1, 100)), ((9,), (4,)),
+                            # whole row blocks (their tap loop unrolled: whole
+                            # for a width copy, else by 2, odd and even widths)
+                            ((13, 200), (4, 5)), ((14, 210), (3, 9)), ((12, 205), (4, 10))]]
 
 
 def _available_isas():
@@ -1079,6 +1082,34 @@ def test_batch_edge_vectors_and_narrow_rows(dtype, kshape):
             exp = ref_convolve(a[b], k, "same")
             assert_matches(one, exp, abs_bound(ref_convolve, a[b], k, "same"),
                            taps_for(a[b], k, "same"), what=f"{nx} {b}")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128])
+def test_full_blocks_every_kernel_width(dtype):
+    """Kernel widths 1..12 (and 2..4 rows) on images wide and tall enough
+    for whole SIMD row blocks next to leftover blocks, rows and ragged
+    tails: the full-size block's tap loop is unrolled (whole in the width
+    copies, by 2 otherwise: an odd width leaves one tap over), the other
+    blocks keep it rolled.  Reference values ('valid', 'same'); the same
+    bits for workers 1 and 2, and for the image shifted by a row and by a
+    column ('valid': every output then falls in another block or tail of
+    the split, and must be summed in the same order)."""
+    rng = np.random.default_rng(seed("full blocks", dtype))
+    for kh in (2, 3, 4):
+        for kw in range(1, 13):
+            a = rand((kh + 14, 205 + kw), dtype, rng)
+            k = rand((kh, kw), dtype, rng)
+            for mode in ("valid", "same"):
+                got = fastconv.correlate(a, k, mode, method="direct", workers=1)
+                two = fastconv.correlate(a, k, mode, method="direct", workers=2)
+                assert two.tobytes() == got.tobytes(), (kh, kw, mode)
+                assert_matches(got, ref_correlate(a, k, mode), abs_bound(ref_correlate, a, k, mode),
+                               taps_for(a, k, mode), what=f"{kh}x{kw} {mode}")
+            got = fastconv.correlate(a, k, "valid", method="direct", workers=1)
+            down = fastconv.correlate(a[1:], k, "valid", method="direct", workers=1)
+            right = fastconv.correlate(a[:, 1:], k, "valid", method="direct", workers=1)
+            assert down.tobytes() == got[1:].tobytes(), (kh, kw)
+            assert right.tobytes() == got[:, 1:].tobytes(), (kh, kw)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
