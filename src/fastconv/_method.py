@@ -237,6 +237,17 @@ def _passes(n):
     return 2 if np_ == 1 else np_
 
 
+def engine_extra_bytes(tiles, fft_dtype):
+    """Bytes of the FFT engine's tile buffers for 2 threads and its kernel
+    spectrum with tiles `tiles` ((2 x 2 threads + 2) tiles; 1-D: tiles of
+    64 bytes side by side), as csrc/fc_fft.c's fc_tile_cost counts them
+    for its memory cap."""
+    fft_dtype = np.dtype(fft_dtype)
+    scal = fft_dtype.itemsize // (2 if fft_dtype.kind == "c" else 1)
+    lanes = 64 // scal if len(tiles) == 1 else 1
+    return (2 * 2 * lanes + 2) * math.prod(tiles) * scal
+
+
 def tile_cost(kshape, lengths, tiles, fft_dtype, planner=False):
     """The FFT engine's cost of overlap-save tiles `tiles` (per axis) for a
     kernel of shape `kshape` and an output window `lengths`: transforms x
@@ -273,7 +284,7 @@ def tile_cost(kshape, lengths, tiles, fft_dtype, planner=False):
     if planner:
         groups = math.ceil(ntrans / lanes) if d == 1 else math.ceil(ntrans)
         cost *= 2.0 * math.ceil(groups / 2.0) / groups
-        extra = (2.0 * 2.0 * lanes + 2.0) * points * scal
+        extra = engine_extra_bytes(tiles, fft_dtype)
         if extra > 3.0 * outb and extra > 4.0 * 1048576.0:
             cost *= 100.0
     return cost

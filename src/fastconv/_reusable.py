@@ -30,7 +30,7 @@ import numpy as np
 from . import _fftcore
 from ._execute import execute, finish_fft
 from ._fft import _next_smooth, engine_input, run_engine
-from ._method import choose_method, estimate_times
+from ._method import choose_method, engine_extra_bytes, estimate_times
 from ._plan import _replace, make_plan, with_method
 from ._validate import as_input_array
 from ._validate import check_out
@@ -301,14 +301,6 @@ def _tile_candidates(K, L, P, most=8):
     return found
 
 
-def _engine_extra_bytes(tiles, dtype):
-    """Tile buffers of 2 threads and the kernel spectrum, as csrc/fc_fft.c's
-    fc_tile_cost prices them (1-D: 64 bytes of tiles side by side)."""
-    scal = dtype.itemsize // 2 if dtype.kind == "c" else dtype.itemsize
-    lanes = 64 // scal if len(tiles) == 1 else 1
-    return (2 * 2 * lanes + 2) * math.prod(tiles) * scal
-
-
 def _seconds(run):
     """This thread's CPU seconds for ``run()``: the least of 2 runs (the
     first allocates the FFT tile buffers), or of up to 5 within 50 ms."""
@@ -338,7 +330,7 @@ def _measure_tiles(kw, xshape, offsets, lengths):
     x = _random(xshape, kw.dtype)
     out = np.empty(lengths, kw.dtype)
     start = _fftcore.tile_shape(kw.shape, lengths, kw.dtype)
-    cap = max(3 * out.nbytes, 4 << 20, _engine_extra_bytes(start, kw.dtype))
+    cap = max(3 * out.nbytes, 4 << 20, engine_extra_bytes(start, kw.dtype))
     timed = {}
 
     def seconds(tiles):
@@ -351,7 +343,7 @@ def _measure_tiles(kw, xshape, offsets, lengths):
     for a in range(len(start)):
         for p in _tile_candidates(kw.shape[a], lengths[a], start[a]):
             tiles = best[:a] + (p,) + best[a + 1:]
-            if (_engine_extra_bytes(tiles, kw.dtype) <= cap
+            if (engine_extra_bytes(tiles, kw.dtype) <= cap
                     and seconds(tiles) < 0.99 * seconds(best)):
                 best = tiles
     return timed[best][1] if best in timed else _fftcore.KernelPlan(
