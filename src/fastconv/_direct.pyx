@@ -62,6 +62,10 @@ cdef extern from "fc_row.h" nogil:
                     Py_ssize_t n)
 
 cdef extern from "fc_convert.h" nogil:
+    # the element types' codes: rows (code, numpy kind as a char, itemsize)
+    const int fc_cv_types[][3]
+    enum: FC_CV_NTYPES
+    int fc_cv_is_work(int code)
     # per-unit conversions (input rows into the work type, output in place)
     void fc_convert_rows(void* dst, Py_ssize_t ldd, int work_code, const void* src,
                          Py_ssize_t lds, int src_code, Py_ssize_t rows, Py_ssize_t cols)
@@ -134,6 +138,12 @@ cdef int _raise_pending() except -1:
 # a row split into column blocks gets blocks of at least UNIT_MIN_COLS
 # columns; zero-filled edge columns by the SIMD kernel need a band of at
 # least PAD_MIN_COLS columns (see correlate_window).
+# csrc/fc_convert.h's element type codes: (numpy kind, itemsize) -> code,
+# and the codes of the types it converts into (its work types)
+CV_CODES = {(chr(fc_cv_types[i][1]), fc_cv_types[i][2]): fc_cv_types[i][0]
+            for i in range(FC_CV_NTYPES)}
+CV_WORK = frozenset(c for c in CV_CODES.values() if fc_cv_is_work(c))
+
 UNIT_ROWS = FC_UNIT_ROWS
 UNIT_MIN_COLS = FC_UNIT_MIN_COLS
 PAD_MIN_COLS = FC_PAD_MIN_COLS

@@ -37,10 +37,10 @@ def _to_work(a, wd):
     return a if a.flags.aligned else a.copy()
 
 
-# Codes of csrc/fc_convert.h (FC_CV_TYPES): (kind, itemsize) -> code.
-_CV_CODES = {("b", 1): 1, ("u", 1): 1, ("i", 1): 2, ("u", 2): 3, ("i", 2): 4, ("u", 4): 5,
-             ("i", 4): 6, ("u", 8): 7, ("i", 8): 8, ("f", 4): 9, ("f", 8): 10}
-_CV_WORK = {3, 5, 7, 9, 10}     # (FC_CV_WORK: uint16/32/64, float32/64)
+# Codes of csrc/fc_convert.h (FC_CV_TYPES): (kind, itemsize) -> code, and
+# the work types it converts into.
+_CV_CODES = _direct.CV_CODES
+_CV_WORK = _direct.CV_WORK
 
 
 def _cv_code(dt):
