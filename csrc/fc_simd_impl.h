@@ -63,9 +63,10 @@
 #define FC_PFD ((ptrdiff_t)(768 / sizeof(FC_S)))
 #endif
 #define FC_E ((ptrdiff_t)(FC_CPLX ? 2 : 1))    /* scalars per element */
-/* Bytes of the buffer of a padded edge vector's input rows (kernels that
-   need more get no padded edges: their border columns are a small part of
-   their work). */
+/* Bytes of the buffer of two padded edge vectors' input rows, kh + FC_BR - 1
+   rows of 2N + kw - 1 elements (kernels that need more get no padded
+   edges: the plan then copies x with zero columns, or leaves them to the
+   border code; 32 KiB holds float32 63x63 on AVX-512). */
 #ifndef FC_PADTMP
 #define FC_PADTMP 32768
 #endif
