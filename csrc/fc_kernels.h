@@ -20,10 +20,11 @@
  * those columns exist in `out` and that zero is the right value for the
  * reads outside (a zero-filled border whose first input column is in[0]).
  * On return b->done_before and b->done_after hold how many it computed,
- * for every row: the columns that share the first (last) output's vector,
- * when they are no more than allowed and the kernel can do it (stored, not
- * accumulated; see fc_corr2d_valid in fc_simd_impl.h); else 0.  That
- * depends only on the arguments, not on the addresses.
+ * for every row: all that are allowed, when they include the columns that
+ * share the first (last) output's vector and the rows an edge vector reads
+ * fit its buffer (stored, not accumulated; see fc_corr2d_valid in
+ * fc_simd_impl.h); else 0.  That depends only on the arguments, not on the
+ * addresses; a band of no rows computes nothing but reports it.
  *
  * The same source is compiled for several instruction sets; fc_select_isa()
  * picks the best one the CPU supports, or the one named by the environment

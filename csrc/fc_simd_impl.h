@@ -63,11 +63,12 @@
 #define FC_PFD ((ptrdiff_t)(768 / sizeof(FC_S)))
 #endif
 #define FC_E ((ptrdiff_t)(FC_CPLX ? 2 : 1))    /* scalars per element */
-/* Bytes of the buffer of a padded edge vector's input rows (kernels that
-   need more get no padded edges: their border columns are a small part of
-   their work). */
+/* Bytes of the buffer of two padded edge vectors' input rows, kh + FC_BR - 1
+   rows of 2N + kw - 1 elements (kernels that need more get no padded
+   edges: the plan then copies x with zero columns, or leaves them to the
+   border code; 32 KiB holds float32 63x63 on AVX-512). */
 #ifndef FC_PADTMP
-#define FC_PADTMP 16384
+#define FC_PADTMP 32768
 #endif
 #define FC_N (FC_W / FC_E)                     /* elements per vector */
 
@@ -369,58 +370,127 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
     } while (0)
 #endif
 
-/* The whole vector of output columns [xs, xs + N) of rows [r0, r0+NR),
-   reading the input columns outside [0, cols + kw - 1) as zeros (the
-   zero-filled edge columns next to the band, see fc_corr2d_valid): the
-   rows it reads are copied into the buffer `pt` (pitch N + kw - 1
-   elements) with zeros outside, and it goes through the same FMAs as every
-   other vector; xs is vector-aligned in `ob`. */
+/* The zero-filled edge columns next to the band (see fc_corr2d_valid), of
+   rows [r0, r0+NR): the region [ra, rb) = [-padl, xb) before the band's
+   first block and [xe, cols + padr) after its last, each in whole vectors
+   laid out from the row's start (the last one of a region that is not a
+   whole number of vectors moved back to end at its end), reading the input
+   columns outside [0, cols + kw - 1) as zeros.  Two vectors at a time
+   (an NR x 2 block: as many FMA chains as a block of two), a last odd one
+   alone: the rows they read are copied into the buffer `pt` (pitch
+   2N + kw - 1 elements) with zeros outside, and they go through the same
+   FMAs as every other vector.  Each output is stored once (a moved-back
+   vector stores only its lanes past the others); with `st`, by streaming
+   stores where the vector is aligned (where the row's vectors are).  One
+   function per row-block height, not inlined into each width copy (the
+   edges keep their tap loop rolled: compile time). */
 /* one vector's elements from s to d (a constant size: one vector move) */
 #define FC_VCOPY(d, s) memcpy((d), (s), (size_t)(FC_N * FC_E) * sizeof(FC_S))
-static const FC_S FC_FN(zeros)[FC_W];
-#define FC_EDGE(NR, xs, st)                                                     \
+/* ... in a loop: an empty asm keeps the compiler from turning the loop
+   into a memset / memcpy call (their start-up is the cost avoided) */
+#define FC_VCOPY1(d, s)                                                         \
     do {                                                                        \
-        const ptrdiff_t tp = FC_N + kw - 1, lim = cols + kw - 1;                \
-        const ptrdiff_t e0 = (xs) < 0 ? -(xs) : 0;        /* first inside */    \
-        const ptrdiff_t e1 = lim - (xs) < tp ? lim - (xs) : tp; /* end */       \
+        FC_VCOPY(d, s);                                                         \
+        __asm__ volatile("" : : "r"(d));                                        \
+    } while (0)
+static const FC_S FC_FN(zeros)[FC_W];
+#define FC_EDGE_COPY(NR, xs, nv)                                                    \
+    do {                                                                        \
+        const ptrdiff_t tp = (nv) * FC_N + kw - 1, tw = tp;                     \
+        const ptrdiff_t e0 = (xs) < 0 ? -(xs) : 0;            /* first inside */ \
+        const ptrdiff_t e1 = lim - (xs) < tw ? lim - (xs) : tw; /* end */       \
         for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                           \
             const FC_S *irow = in + ((r0 + t) * ldi + (xs)) * FC_E;             \
             FC_S *trow = pt + t * tp * FC_E;                                    \
-            if (e1 - e0 >= FC_N && e0 < FC_N && tp - e1 <= FC_N) {              \
+            if (e1 - e0 >= FC_N) {                                              \
                 /* whole vectors (a call per part cost 10% of a 256-wide    \
-                   'same' batch: 'rep movs' start-up): zeros over [0, N)    \
-                   then the inside over [e0, e1), the last vector ending at \
-                   e1, then zeros over [e1, e1 + N) (into the next row's    \
-                   part, or pt's spare vector) */                           \
-                if (e0 > 0)                                                     \
-                    FC_VCOPY(trow, FC_FN(zeros));                               \
+                   'same' batch: 'rep movs' start-up): zeros over [0, e0),  \
+                   the inside over [e0, e1), the last vector ending at e1,  \
+                   zeros over [e1, tw); a zero vector may reach past its    \
+                   part, into the next (written after it), the next row's   \
+                   (written later) or pt's spare vector */                  \
+                for (ptrdiff_t e = 0; e < e0; e += FC_N)                        \
+                    FC_VCOPY1(trow + e * FC_E, FC_FN(zeros));                   \
                 for (ptrdiff_t e = e0; e < e1 - FC_N; e += FC_N)                \
-                    FC_VCOPY(trow + e * FC_E, irow + e * FC_E);                 \
+                    FC_VCOPY1(trow + e * FC_E, irow + e * FC_E);                \
                 FC_VCOPY(trow + (e1 - FC_N) * FC_E, irow + (e1 - FC_N) * FC_E); \
-                if (e1 < tp)                                                    \
-                    FC_VCOPY(trow + e1 * FC_E, FC_FN(zeros));                   \
+                for (ptrdiff_t e = e1; e < tw; e += FC_N)                       \
+                    FC_VCOPY1(trow + e * FC_E, FC_FN(zeros));                   \
             } else {                                                            \
-                memset(trow, 0, (size_t)e0 * FC_E * sizeof(FC_S));              \
-                memcpy(trow + e0 * FC_E, irow + e0 * FC_E,                      \
-                       (size_t)(e1 - e0) * FC_E * sizeof(FC_S));                \
-                memset(trow + e1 * FC_E, 0, (size_t)(tp - e1) * FC_E * sizeof(FC_S)); \
+                memset(trow, 0, (size_t)tw * FC_E * sizeof(FC_S));              \
+                if (e1 > e0)                                                    \
+                    memcpy(trow + e0 * FC_E, irow + e0 * FC_E,                  \
+                           (size_t)(e1 - e0) * FC_E * sizeof(FC_S));            \
             }                                                                   \
         }                                                                       \
-        FC_VT ev[NR][1];                                                        \
-        {                                                                       \
-            const ptrdiff_t ldi = tp;   /* (the buffer's rows) */               \
-            const FC_S *src = pt;                                               \
-            FC_S *o = ob;   /* (not read: no padding with accumulate) */        \
-            FC_COMPUTE(NR, 1, ev);                                              \
-        }                                                                       \
-        for (int rr = 0; rr < NR; rr++) {                                       \
-            FC_S *o = ob + (rr * ldb + (xs) - xo) * FC_E;                       \
-            if (st)                                                             \
-                FC_STREAM_STORE(o, ev[rr][0]);                                  \
-            else                                                                \
-                FC_FN(storeu)(o, ev[rr][0]);                                    \
-        }                                                                       \
     } while (0)
+#define FC_EDGE_STORE(NR, v, xs)                                                    \
+    do {                                                                        \
+        const ptrdiff_t vs = (xs) + (v) * FC_N;                                 \
+        const ptrdiff_t l0 = done > vs ? done - vs : 0;                         \
+        const int sv = st && !l0 && (vs + row_start) % FC_N == 0;               \
+        for (int rr = 0; rr < NR; rr++) {                                       \
+            FC_S *o = ob + (rr * ldb + vs - xo) * FC_E;                         \
+            if (l0)                                                             \
+                FC_FN(storepart)(o, ev[rr][v], l0, FC_N);                       \
+            else if (sv)                                                        \
+                FC_STREAM_STORE(o, ev[rr][v]);                                  \
+            else                                                                \
+                FC_FN(storeu)(o, ev[rr][v]);                                    \
+        }                                                                       \
+        done = vs + FC_N;                                                       \
+    } while (0)
+#define FC_EDGE_FN(name, NR)                                                    \
+    static __attribute__((noinline)) void                                       \
+    name(FC_S *ob, ptrdiff_t ldb, ptrdiff_t xo, const FC_S *restrict in, ptrdiff_t ldi, \
+         const FC_S *restrict k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t r0, ptrdiff_t cols, \
+         ptrdiff_t ra, ptrdiff_t rb, ptrdiff_t row_start, int st, FC_S *restrict pt) \
+    {                                                                           \
+        const int accumulate = 0;   /* (FC_COMPUTE: padding only when storing) */ \
+        const ptrdiff_t lim = cols + kw - 1;                                   \
+        ptrdiff_t done = ra;   /* [ra, done) stored */                          \
+        for (ptrdiff_t p = ra; p < rb;) {                                       \
+            if (rb - p >= 2 * FC_N) {                                           \
+                FC_VT ev[NR][2];                                                \
+                FC_EDGE_COPY(NR, p, 2);                                               \
+                {                                                               \
+                    const ptrdiff_t ldi = 2 * FC_N + kw - 1; /* (pt's rows) */  \
+                    const FC_S *src = pt;                                       \
+                    FC_S *o = ob;   /* (not read) */                            \
+                    FC_COMPUTE(NR, 2, ev);                                      \
+                }                                                               \
+                FC_EDGE_STORE(NR, 0, p);                                              \
+                FC_EDGE_STORE(NR, 1, p);                                              \
+                p += 2 * FC_N;                                                  \
+            } else {                                                            \
+                const ptrdiff_t xs = rb - p >= FC_N ? p : rb - FC_N;            \
+                FC_VT ev[NR][1];                                                \
+                FC_EDGE_COPY(NR, xs, 1);                                              \
+                {                                                               \
+                    const ptrdiff_t ldi = FC_N + kw - 1;                        \
+                    const FC_S *src = pt;                                       \
+                    FC_S *o = ob;                                               \
+                    FC_COMPUTE(NR, 1, ev);                                      \
+                }                                                               \
+                FC_EDGE_STORE(NR, 0, xs);                                             \
+                p = xs + FC_N;                                                  \
+            }                                                                   \
+        }                                                                       \
+    }
+FC_EDGE_FN(FC_FN(edges_blk), FC_BR)
+#if FC_BR != 1
+FC_EDGE_FN(FC_FN(edges_row), 1)
+#else
+#define edges_row edges_blk
+#endif
+#define FC_EDGES(NR, st)                                                        \
+    for (int side = 0; side < 2; side++) {                                      \
+        if (!(side ? ptail : phead))                                            \
+            continue;                                                           \
+        (NR == 1 ? FC_FN(edges_row) : FC_FN(edges_blk))(                        \
+            ob, ldb, xo, in, ldi, k, kh, kw, r0, cols, side ? xe : x0 - padl,  \
+            side ? x1 + padr : xb, row_start, st, pt);                          \
+    }
 
 /* Rows [r0, r0+NR) of the tile [x0, x1) (elements): blocks of NC vectors,
    then smaller blocks.  A ragged tail is computed as one vector ending at
@@ -434,12 +504,12 @@ static const FC_S FC_FN(zeros)[FC_W];
            xb is the first vector-aligned column, the columns before it     \
            computed as one vector at x0 (same FMAs, so the same values) of  \
            which only they are stored.  With zero-filled edge columns       \
-           (padl / padr, see fc_corr2d_valid), the band's first and last    \
-           columns are in whole aligned vectors that start padl columns     \
-           before it and end padr after it, computed first. */              \
+           (padl / padr, see fc_corr2d_valid), the band's first hl and last \
+           hr columns are in the edge regions' vectors (FC_EDGES), computed \
+           first. */                                                        \
         const int phead = padl && x0 == 0, ptail = padr && x1 == cols;          \
-        ptrdiff_t xb = phead ? x0 + FC_N - padl : x0;                           \
-        const ptrdiff_t xe = ptail ? x1 - (FC_N - padr) : x1;                   \
+        ptrdiff_t xb = phead ? x0 + hl : x0;                                    \
+        const ptrdiff_t xe = ptail ? x1 - hr : x1;                              \
         int st = 0;                                                             \
         if (stream_b && x1 - x0 >= 2 * FC_N) {                                  \
             const size_t mis = (uintptr_t)(ob + (x0 - xo) * FC_E) % FC_VBYTES;     \
@@ -466,10 +536,7 @@ static const FC_S FC_FN(zeros)[FC_W];
                 }                                                               \
             }                                                                   \
         }                                                                       \
-        if (phead)                                                              \
-            FC_EDGE(NR, x0 - padl, st);                                         \
-        if (ptail)                                                              \
-            FC_EDGE(NR, xe, st);                                                \
+        FC_EDGES(NR, st);                                                       \
         ptrdiff_t xm = xb + ((xe - xb) / FC_N) * FC_N;                          \
         if (xm == xb) {   /* (fewer than a vector between the edge vectors) */ \
             for (ptrdiff_t x = xb; x < xe; x++)                                 \
@@ -562,8 +629,10 @@ static inline __attribute__((always_inline)) void
 FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t ldi,
            const FC_S *restrict k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
            ptrdiff_t cols, int accumulate, int stream, FC_S *restrict scratch, ptrdiff_t lds,
-           ptrdiff_t padl, ptrdiff_t padr, FC_S *restrict pt)
+           ptrdiff_t padl, ptrdiff_t padr, ptrdiff_t row_start, FC_S *restrict pt)
 {
+    /* band columns in the first / last edge vector (FC_ROWS, FC_EDGES) */
+    const ptrdiff_t hl = (FC_N - row_start % FC_N) % FC_N, hr = (row_start + cols) % FC_N;
     FC_S *ob;            /* the block's first output row at column xo */
     ptrdiff_t ldb, xo;   /* its row pitch (elements) */
     int stream_b;
@@ -814,28 +883,33 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
     }
     const int accumulate = b->accumulate != 0;
     /* Zero-filled edge columns (see fc_kernels.h): the vectors are laid
-       out from the start of the row (b->row_start columns before the band), and
-       when the band's first (last) output is not at the start (end) of
-       one, the padl (padr) edge columns that share its vector are computed
-       too, reading the input outside [0, cols + kw - 1) as zero.  The row
-       then needs no partial store (an ordinary store into a line whose
-       other part is streamed, and a part-line read for ownership: measured
-       8% of a 2048^2 float32 3x3 or 5x5 'same' band), and the caller no
-       border code for them.  Whether it does depends only on the
-       arguments, not on the addresses (so neither do the results). */
+       out from the start of the row (b->row_start columns before the band),
+       and all the edge columns allowed before (after) the band are
+       computed too, padl = edge_before (padr = edge_after), reading the
+       input outside [0, cols + kw - 1) as zero (FC_EDGES), when they
+       include the cl (cr) that share the band's first (last) vector and
+       make at least a vector with its band columns.  The row then needs no
+       partial store (an ordinary store into a line whose other part is
+       streamed, and a part-line read for ownership: measured 8% of a
+       2048^2 float32 3x3 or 5x5 'same' band), and the caller no border
+       code for them (a 1024^2 5x63 'same' no padded copy of the input,
+       _window.zero_edges).  Whether it does depends only on the arguments,
+       not on the addresses (so neither do the results); rows == 0 computes
+       nothing but says what it would do (done_before, done_after). */
     ptrdiff_t padl = 0, padr = 0;
-    /* (+ a spare vector: FC_EDGE's zeros past a row end in whole vectors) */
+    /* (+ a spare vector: FC_EDGES' zeros past a row end in whole vectors) */
     FC_S pt[FC_PADTMP / sizeof(FC_S) + FC_W] __attribute__((aligned(64)));
     const ptrdiff_t row_start = b->row_start;
     {
         const size_t es = sizeof(FC_S) * FC_E;
-        if (!FC_NARROW && !accumulate && rows > 0 && cols >= 2 * FC_N && row_start >= 0 &&
+        if (!FC_NARROW && !accumulate && cols >= 2 * FC_N && row_start >= 0 &&
             (uintptr_t)out % es == 0 &&
-            (size_t)(kh + FC_BR - 1) * (size_t)(FC_N + kw - 1) * es <= FC_PADTMP) {
+            (size_t)(kh + FC_BR - 1) * (size_t)(2 * FC_N + kw - 1) * es <= FC_PADTMP) {
             const ptrdiff_t cl = row_start % FC_N;
             const ptrdiff_t cr = (FC_N - (row_start + cols) % FC_N) % FC_N;
-            padl = cl <= b->edge_before ? cl : 0;
-            padr = cr <= b->edge_after ? cr : 0;
+            const ptrdiff_t eb = b->edge_before, ea = b->edge_after;
+            padl = cl <= eb && eb + (FC_N - cl) % FC_N >= FC_N ? eb : 0;
+            padr = cr <= ea && ea + (FC_N - cr) % FC_N >= FC_N ? ea : 0;
         }
         b->done_before = padl;
         b->done_after = padr;
@@ -881,16 +955,16 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
        not listed are not compiled. */
     if (FC_WIDTH_COPY(3) && kw == 3)
         FC_FN(run)(out, ldo, in, ldi, k, kh, 3, rows, cols, accumulate, stream, scratch, lds,
-                   padl, padr, pt);
+                   padl, padr, row_start, pt);
     else if (FC_WIDTH_COPY(5) && kw == 5)
         FC_FN(run)(out, ldo, in, ldi, k, kh, 5, rows, cols, accumulate, stream, scratch, lds,
-                   padl, padr, pt);
+                   padl, padr, row_start, pt);
     else if (FC_WIDTH_COPY(7) && kw == 7)
         FC_FN(run)(out, ldo, in, ldi, k, kh, 7, rows, cols, accumulate, stream, scratch, lds,
-                   padl, padr, pt);
+                   padl, padr, row_start, pt);
     else
         FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rows, cols, accumulate, stream, scratch, lds,
-                   padl, padr, pt);
+                   padl, padr, row_start, pt);
 #if FC_ODD_STREAM
     free(mem);
     if (stream)
@@ -901,8 +975,12 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
 #undef FC_TAPS
 #undef FC_TAP_J
 #undef FC_UNROLL_MAX
-#undef FC_EDGE
+#undef FC_EDGES
+#undef FC_EDGE_FN
+#undef FC_EDGE_COPY
+#undef FC_EDGE_STORE
 #undef FC_VCOPY
+#undef FC_VCOPY1
 #undef FC_ODD_STREAM
 #undef FC_SLIDE
 #undef FC_SLIDE_STEP

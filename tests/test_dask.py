@@ -109,6 +109,25 @@ def test_2d_image_larger_than_the_band():
               fastconv.correlate(a, kern, mode, "direct", boundary=b, fillvalue=fv), True)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64])
+def test_wide_kernel_whole_border_columns(dtype):
+    """Kernels whose zero-filled border columns are several vectors wide,
+    which the whole array's SIMD kernel computes itself (no padded copy,
+    _window.zero_edges 'simd'): the blocks' borders the same way, bit for
+    bit, and the inner blocks' cuts too."""
+    rng = np.random.default_rng(21)
+    a = rng.standard_normal((40, 300)).astype(dtype)
+    for kshape in [(5, 63), (3, 40), (2, 33)]:
+        k = rng.standard_normal(kshape).astype(dtype)
+        for chunks in [(40, 300), (17, 150), (9, 70)]:
+            d = da.from_array(a, chunks=chunks)
+            for mode in ("same", "full"):
+                check(fd.convolve(d, k, mode, "direct"),
+                      fastconv.convolve(a, k, mode, "direct"), True)
+                check(fd.correlate(d, k, mode, "direct"),
+                      fastconv.correlate(a, k, mode, "direct"), True)
+
+
 def test_long_kernel_zero_columns():
     """Long kernels, where the whole-array plan adds zero columns."""
     rng = np.random.default_rng(15)

@@ -971,7 +971,11 @@ ISA_CASES = [(dt, s1, s2)
                             ((10007,), (37,)), ((3, 300), (1, 100)), ((9,), (4,)),
                             # whole row blocks (their tap loop unrolled: whole
                             # for a width copy, else by 2, odd and even widths)
-                            ((13, 200), (4, 5)), ((14, 210), (3, 9)), ((12, 205), (4, 10))]]
+                            ((13, 200), (4, 5)), ((14, 210), (3, 9)), ((12, 205), (4, 10)),
+                            # zero-filled borders several vectors wide
+                            # (the kernel's FC_EDGES: pairs, odd ones, the
+                            # last moved back)
+                            ((9, 150), (3, 40)), ((7, 133), (2, 63))]]
 
 
 def _available_isas():
@@ -1177,6 +1181,51 @@ def test_wide_kernel_border_rows(dtype, kshape):
         assert got2.tobytes() == got.tobytes(), mode
         assert_matches(got, ref_convolve(a, k, mode), abs_bound(ref_convolve, a, k, mode),
                        taps_for(a, k, mode), what=f"{kshape} {mode}")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128])
+@pytest.mark.parametrize("kshape", [(5, 63), (3, 40), (2, 33), (4, 17)])
+def test_wide_kernel_whole_border_columns(dtype, kshape):
+    """Zero-filled border columns several vectors wide ('same', 'full'):
+    the SIMD kernel computes the whole borders itself (FC_EDGES: pairs of
+    edge vectors, an odd one alone, the last moved back where a border is
+    not a whole number of vectors; `_direct.edge_columns`), where the plan
+    used to copy x with zero columns added (`_window._pad_columns`).  The
+    rows whose kernel rows all fall inside the image must be, bit for bit,
+    the 'valid' correlation of the zero-padded image (the padded copy's
+    sums: the same FMAs in the same order; the scalar border code rounds
+    differently), for row lengths ending at every place in a vector;
+    reference values, and the same bits for workers 1 and 2."""
+    from fastconv import _direct
+    rng = np.random.default_rng(zlib.crc32(repr((np.dtype(dtype).name, kshape)).encode()))
+    kh, kw = kshape
+    k = rand(kshape, dtype, rng)
+    kc = np.conj(k[::-1, ::-1])       # (convolve = correlate with this)
+    engaged = False
+    for nx in (130, 133, 150, 197):
+        a = rand((3 * kh + 8, nx), dtype, rng)
+        for mode in ("same", "full"):
+            got = fastconv.convolve(a, k, mode, method="direct", workers=1)
+            two = fastconv.convolve(a, k, mode, method="direct", workers=2)
+            assert two.tobytes() == got.tobytes(), (nx, mode)
+            assert_matches(got, ref_convolve(a, k, mode), abs_bound(ref_convolve, a, k, mode),
+                           taps_for(a, k, mode), what=f"{kshape} {nx} {mode}")
+            ox = (kw - 1) // 2 if mode == "same" else 0
+            oy = (kh - 1) // 2 if mode == "same" else 0
+            left = kw - 1 - ox
+            right = got.shape[1] - (nx - kw + 1) - left
+            engaged |= _direct.edge_columns(a.dtype, kh, kw, nx - kw + 1, left,
+                                            right) == (left, right)
+            pad = np.zeros((a.shape[0], got.shape[1] + kw - 1), a.dtype)
+            pad[:, left:left + nx] = a
+            band = fastconv.correlate(pad, kc, "valid", method="direct", workers=1)
+            # output row y reads image rows y + oy - (kh - 1) ...: inside for
+            # the band rows of the 'valid' correlation
+            y0 = kh - 1 - oy
+            assert band.shape[1] == got.shape[1]
+            inner = got[y0:y0 + band.shape[0]]
+            assert inner.tobytes() == band.tobytes(), (nx, mode)
+    assert engaged, "the kernel computed no whole border"
 
 
 def test_wide_kernel_units_whole_row_blocks():

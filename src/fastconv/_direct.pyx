@@ -257,6 +257,33 @@ def select_pairs(requested=None):
     return PAIRS_VARIANTS[fc_pairs_select(v)]
 
 
+def edge_columns(dtype, kh, kw, cols, before, after):
+    """(done_before, done_after): how many zero-filled edge columns the
+    SIMD kernel in use computes itself (csrc/fc_kernels.h) for a band of
+    `cols` columns of a kh x kw kernel plane of `dtype` with `before` /
+    `after` border columns allowed (the row's whole borders: the band
+    starts `before` columns into its row); (0, 0) without a kernel.  Asked
+    of the kernel with no rows (it computes nothing then)."""
+    cdef fc_band band
+    cdef double dummy[8]
+    dt = np.dtype(dtype)
+    kind = {"f": FC_K_REAL, "c": FC_K_COMPLEX, "u": FC_K_UINT, "i": FC_K_UINT}.get(dt.kind, -1)
+    cdef int t = fc_type_for(kind, dt.itemsize) if kind >= 0 else FC_NONE
+    memset(&band, 0, sizeof(band))
+    band.out = dummy
+    band.inp = dummy
+    band.k = dummy
+    band.kh = kh
+    band.kw = kw
+    band.cols = cols
+    band.ldo = band.ldi = cols + before + after
+    band.edge_before = before
+    band.edge_after = after
+    band.row_start = before
+    fc_corr2d_valid(t, &band)
+    return int(band.done_before), int(band.done_after)
+
+
 def openmp_info():
     """(built with OpenMP, omp_get_max_threads())."""
     return bool(fc_have_openmp()), int(fc_omp_max_threads())
