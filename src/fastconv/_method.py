@@ -101,6 +101,12 @@ DIRECT_1D_COMPLEX_FACTOR = 1.5
 DIRECT_1D_KERNEL_BYTES = 64 * 1024
 DIRECT_1D_LONG_FACTOR = 3.0
 FFT_1D_FACTOR = 1.5
+# ... but complex 1-D transforms ran at 0.59-1.03x, median 0.75x, that
+# price in the workers=1 grids (bench_method_grid.py, 10^4-10^7 outputs,
+# 8-10^4 taps; process time, 2026-12-02), where the direct side's complex
+# price held (0.9-1.7x): [10^7] * [64] complex64 picked direct at 1.25 and
+# 1.44x the FFT's time with 2 workers.
+FFT_1D_COMPLEX_FACTOR = 1.1
 
 
 def _prefix_overlap(P, a, b):
@@ -490,7 +496,7 @@ def _fft_seconds(plan, one_d):
     units *= fft_units(tuple(ks), tuple(ls), plan.fft_dtype)
     per_unit = SECONDS_PER_FFT_UNIT.get(_class(plan.fft_dtype), SECONDS_PER_FFT_UNIT["f8"])
     if one_d:
-        per_unit *= FFT_1D_FACTOR
+        per_unit *= FFT_1D_COMPLEX_FACTOR if plan.fft_dtype.kind == "c" else FFT_1D_FACTOR
     return units * per_unit
 
 
