@@ -8,7 +8,8 @@ method='fft' (interleaved, medians), asks what 'auto' picks, and prints
     ratio = (time of the picked method + cost of the choice) / faster time
 
 and the choice's own cost: median time of ``make_plan(..., 'auto')`` minus
-``make_plan(..., 'direct')``, in microseconds and relative to the call.
+``make_plan(..., 'direct')`` (process CPU time: the choice runs on the
+calling thread), in microseconds and relative to the call.
 
 A method whose predicted time is over 20x the other's and over 1 s is not
 timed: it counts as the slower one (marked '>' in the table).  Integer
@@ -96,24 +97,29 @@ def _inputs(c, rng):
 CLOCK = time.perf_counter     # --clock process: time.process_time
 
 
-def _call_time(f, number):
-    t0 = CLOCK()
+def _call_time(f, number, clock=None):
+    clock = clock or CLOCK
+    t0 = clock()
     for _ in range(number):
         f()
-    return (CLOCK() - t0) / number
+    return (clock() - t0) / number
 
 
 def _choice_cost(a, k, c, budget=0.05):
-    """Median of make_plan('auto') - make_plan('direct'), seconds."""
+    """Median of make_plan('auto') - make_plan('direct'), seconds of the
+    process's CPU time whatever --clock says: make_plan runs on the calling
+    thread alone (no worker threads to add up), and with 2 cores shared by
+    other work the wall-clock difference of two ~50 us calls is mostly
+    their waits (the same case gave 8 and 264 us wall, 5-7 us CPU)."""
     def plan(m):
         return lambda: _plan.make_plan("convolve", a, k, c["mode"], m, workers=c["workers"])
     plan("auto")()
-    t1 = _call_time(plan("auto"), 1)
+    t1 = _call_time(plan("auto"), 1, time.perf_counter)
     number = max(1, min(200, int(2e-3 / max(t1, 1e-7))))
     diffs, t_end = [], time.perf_counter() + budget
     while len(diffs) < 7 or (time.perf_counter() < t_end and len(diffs) < 41):
-        ta = _call_time(plan("auto"), number)
-        td = _call_time(plan("direct"), number)
+        ta = _call_time(plan("auto"), number, time.process_time)
+        td = _call_time(plan("direct"), number, time.process_time)
         diffs.append(ta - td)
     return max(statistics.median(diffs), 0.0)
 

@@ -1238,3 +1238,66 @@ def test_wide_kernel_units_whole_row_blocks():
         for ny in (5, 12, 40, 1024):
             rows, _ = _units((ny, 1024), 1, taps)
             assert rows == ny or (rows >= UNIT_ROWS and rows % UNIT_ROWS == 0), (taps, ny, rows)
+
+
+# ------------------------------------------- one-tap kernels as one row
+ONE_TAP_CASES = [((22, 22, 22), (1, 1, 1), None), ((2000, 5), (1, 1), None),
+                 ((3, 4, 5, 6), (1, 1, 1, 1), None), ((1, 1, 1), (7, 6, 5), None),
+                 ((9, 1, 13), (1, 1, 1), None), ((5, 17, 3), (5, 1, 1), [1, 2]),
+                 ((6, 7, 8), (1, 1, 1), [1, 2]), ((6, 7, 8), (6, 1, 1), [1, 2]),
+                 ((4, 6, 9), (1, 6, 1), [0, 2])]
+
+
+def _one_tap_reference(name, in1, in2, mode, axes):
+    """The slow NumPy reference (axes None), else in1 * in2 (conjugated for
+    correlation) broadcast on the batch axes: with in1 the larger on the
+    convolved axes, every output of a one-tap convolution is that product."""
+    if axes is None:
+        return FUNCS[name][2](in1, in2, mode)
+    rdt = result_dtype(in1, in2)
+    k = np.conj(in2) if name == "correlate" and in2.dtype.kind == "c" else in2
+    with np.errstate(over="ignore"):
+        return np.multiply(in1.astype(rdt), k.astype(rdt), dtype=rdt)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.int32, np.uint64, np.bool_,
+                                   np.float16, np.float32, np.float64, np.complex64,
+                                   np.complex128], ids=lambda d: np.dtype(d).name)
+def test_one_tap_kernels_as_one_row(dtype, monkeypatch):
+    """Where every summed axis is one tap reading x where it writes
+    (`_method.one_tap`), the core gets those axes as one row: the NumPy
+    reference (exact for integers and real products), scipy's result, the
+    same bits as the row-by-row layout, for every mode, both functions,
+    batch axes, 1 and 2 threads."""
+    from fastconv import _plan, _window
+    rng = np.random.default_rng(seed("one-tap", dtype))
+    for s1, s2, axes in ONE_TAP_CASES:
+        a, b = rand(s1, dtype, rng), rand(s2, dtype, rng)
+        if np.dtype(dtype).kind == "f":
+            a.flat[::7] = -0.0
+        for name in ("convolve", "correlate"):
+            func = getattr(fastconv, name)
+            plan = _plan.make_plan(name, a, b, "full", "direct", axes=axes)
+            layout = _window._layout(plan)
+            assert layout[2][-2:] == (1, math.prod(plan.x.shape[d] for d in range(a.ndim)
+                                                  if not plan.paired[d])), layout
+            for mode in MODES:
+                what = f"{name} {s1} {s2} {mode}"
+                got = call_checked(func, a, b, mode, method="direct", axes=axes)
+                exp = _one_tap_reference(name, a, b, mode, axes)
+                if got.dtype.kind == "c":   # (the product's own rounding)
+                    assert_matches(got, exp, np.abs(exp), 1, what=what)
+                else:
+                    np.testing.assert_array_equal(got, exp, err_msg=what)
+                assert got.dtype == exp.dtype
+                two = func(a, b, mode, method="direct", axes=axes, workers=2)
+                assert two.tobytes() == got.tobytes()
+                if axes is None and scipy_supports(name, got.dtype, a, b, mode):
+                    sexp = scipy_call(getattr(scipy_signal, name), a, b, mode, method="direct")
+                    assert_matches(got, sexp, np.abs(sexp), 2, what=what + " vs scipy")
+                # the row-by-row layout (no merge): the same bits
+                with monkeypatch.context() as m:
+                    m.setattr(_window, "one_tap", lambda plan: False)
+                    m.setattr(_window, "_geometries", {})
+                    rows = func(a, b, mode, method="direct", axes=axes)
+                assert rows.tobytes() == got.tobytes(), what

@@ -158,3 +158,36 @@ def test_narrow_rows_are_priced_as_scalar_code():
     per_wide = _method.direct_seconds(wide, 1)
     assert per_narrow == pytest.approx(w * _method.SECONDS_PER_MAC["f4"])
     assert per_wide < 1.1 * _method.SECONDS_PER_MAC["f4"]
+
+
+def test_exact_by_norms_answers_as_the_full_bounds():
+    """`_exact_by_norms` (x's first chunk predicting a failure: the squares
+    summed first, stopping once a lower bound fails) answers as "max|x|
+    sqrt(n) or the 2-norm bound passes", for full-range, small-valued and
+    constant inputs, limits on both sides of each bound."""
+    rng = np.random.default_rng(4)
+    n = 6 * (1 << 16) + 13
+    arrays = [rng.integers(-32768, 32767, n, dtype=np.int16, endpoint=True),
+              rng.integers(-20, 20, n, dtype=np.int16),
+              np.full(n, -32768, np.int16),       # the norm bound above max|x| sqrt(n)
+              np.concatenate([np.full(1 << 16, 30000, np.int32),
+                              rng.integers(-3, 3, n, dtype=np.int32)])]
+    for x in arrays:
+        norm, top = _method._norm(x), _method._max_norm_bound(x)
+        for nk in (1.0, 7.5):
+            for bound in sorted({norm, top, 0.5 * norm, 0.9 * norm, 2 * norm}):
+                for limit in (bound * nk * (1 - 1e-9), bound * nk, bound * nk * (1 + 1e-9)):
+                    want = top * nk < limit or norm * nk < limit
+                    assert _method._exact_by_norms(x, nk, limit) == want, (x[:3], nk, limit)
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.uint8, np.int64])
+def test_small_norm_is_an_upper_bound(dtype):
+    """Arrays of at most _NORM_SMALL elements: one float64 dot product."""
+    rng = np.random.default_rng(5)
+    info = np.iinfo(dtype)
+    for n in (1, 17, _method._NORM_SMALL):
+        a = rng.integers(info.min, info.max, n, dtype=dtype, endpoint=True)
+        exact = math.sqrt(sum(int(v) ** 2 for v in a.tolist()))
+        assert exact <= _method._norm(a) <= 1.011 * exact
+        assert _method._norm(a[::-1].reshape(-1, 1)) == pytest.approx(_method._norm(a), rel=1e-12)

@@ -101,6 +101,12 @@ DIRECT_1D_COMPLEX_FACTOR = 1.5
 DIRECT_1D_KERNEL_BYTES = 64 * 1024
 DIRECT_1D_LONG_FACTOR = 3.0
 FFT_1D_FACTOR = 1.5
+# ... but complex 1-D transforms ran at 0.59-1.03x, median 0.75x, that
+# price in the workers=1 grids (bench_method_grid.py, 10^4-10^7 outputs,
+# 8-10^4 taps; process time, 2026-12-02), where the direct side's complex
+# price held (0.9-1.7x): [10^7] * [64] complex64 picked direct at 1.25 and
+# 1.44x the FFT's time with 2 workers.
+FFT_1D_COMPLEX_FACTOR = 1.1
 
 
 def _prefix_overlap(P, a, b):
@@ -163,15 +169,15 @@ def fft_is_exact_enough(plan, data=True):
             return True
         if not data:   # (x's values unknown: its dtype's bound, k's own norm)
             return _dtype_norm_bound(x) * _norm(k) < limit
-        nk = _norm(k) if k.size <= x.size else _max_norm_bound(k)
-        nx = _norm(x) if x.size < k.size else _max_norm_bound(x)
-        if nx * nk < limit:
+        if x.size < k.size:
+            x, k = k, x    # (the bound is symmetric: x the larger one)
+        # the smaller one's norm, then the larger one's bounds, cheapest
+        # first: its dtype's (free; int16 100^2 * 31^2 passes there), then
+        # max|x| and its norm (`_exact_by_norms`)
+        nk = _norm(k)
+        if _dtype_norm_bound(x) * nk < limit:
             return True
-        if x.size >= k.size:   # (the larger one last, stopping once it fails)
-            nx = _norm(x, nk, limit)
-        else:
-            nk = _norm(k, nx, limit)
-        return nx * nk < limit
+        return _exact_by_norms(x, nk, limit)
     return True
 
 
@@ -196,22 +202,37 @@ def _max_norm_bound(a):
 
 
 _NORM_CHUNK = 1 << 16
+_NORM_SMALL = 4096
 _norm_buffers = threading.local()
 
 
 def _norm(a, other=0.0, limit=math.inf):
     """An upper bound (within 1%) of the 2-norm of an integer or bool array:
-    float32 dot products of chunks of 2**16 elements (a sum of that many
-    non-negative float32 terms, in any order, is within 2**16 * 2**-24 <
-    0.4% of the exact one; each square within 2**-24), added in float64,
-    times 1.01.  The chunks are converted into one float32 buffer kept per
-    thread (fresh multi-MiB copies cost more in page faults than the sums:
-    10^7 int16 took 21 ms that way, 4.5 ms this way).
+    the float32 sum of its squares in chunks (`_square_sum`) times 1.01.
 
     Stops early, with the bound of the chunks read so far, once that bound
     times `other` reaches `limit`: the full bound, never smaller, would fail
-    ``bound * other < limit`` as well, so the caller's answer is the same."""
-    flat = a.reshape(-1)
+    ``bound * other < limit`` as well, so the caller's answer is the same.
+
+    Small arrays (a kernel, mostly) go as one float64 copy and one dot
+    product (2.7 us for 31^2 int16 against 5.5 in chunks; float64 sums are
+    closer still)."""
+    if a.size <= _NORM_SMALL:
+        f = a.astype(np.float64).reshape(-1)
+        return 1.01 * math.sqrt(float(np.dot(f, f)))
+    return 1.01 * math.sqrt(_square_sum(a.reshape(-1),
+                                        lambda t: 1.01 * math.sqrt(t) * other >= limit))
+
+
+def _square_sum(flat, done=None):
+    """The sum of the squares of 1-D integer or bool array `flat`: float32
+    dot products of chunks of 2**16 elements (a sum of that many
+    non-negative float32 terms, in any order, is within 2**16 * 2**-24 <
+    0.4% of the exact one; each square within 2**-24), added in float64;
+    the sum so far once ``done(sum)`` is true.  The chunks are converted
+    into one float32 buffer kept per thread (fresh multi-MiB copies cost
+    more in page faults than the sums: 10^7 int16 took 21 ms that way, 4.5
+    ms this way)."""
     buf = getattr(_norm_buffers, "buf", None)
     if buf is None:
         buf = _norm_buffers.buf = np.empty(_NORM_CHUNK, np.float32)
@@ -221,9 +242,36 @@ def _norm(a, other=0.0, limit=math.inf):
         b = buf[:part.size]
         np.copyto(b, part, casting="unsafe")
         total += float(np.dot(b, b))
-        if 1.01 * math.sqrt(total) * other >= limit:
+        if done is not None and done(total):
             break
-    return 1.01 * math.sqrt(total)
+    return total
+
+
+def _exact_by_norms(x, nk, limit):
+    """Whether max|x| sqrt(x.size) * nk or `_norm(x)` * nk is under `limit`
+    (the bounds of x beyond its dtype's, cheapest first), for an integer x
+    of more than a few elements.
+
+    Where x's first chunk, scaled to its size, predicts a failure (full-range
+    int16 of 10^6 elements and more), the squares are summed first and stop
+    once 0.99 times the root of their float32 sum (below x's norm: the sum
+    is within 0.4%) reaches the limit, which proves both bounds fail: a few
+    chunks read, not the min/max pass over all of x (10^6 int16 * 9^3: 0.4
+    ms -> 0.03 ms).  Otherwise max|x| first (one fast pass), then the norm,
+    stopping once it fails.  The same answer either way."""
+    flat = x.reshape(-1)
+    if flat.size > 2 * _NORM_CHUNK:
+        first = _square_sum(flat[:_NORM_CHUNK])
+        if 0.99 * math.sqrt(first * (flat.size / _NORM_CHUNK)) * nk >= limit:
+            total = _square_sum(flat, lambda t: 0.99 * math.sqrt(t) * nk >= limit)
+            if 0.99 * math.sqrt(total) * nk >= limit:
+                return False
+            if 1.01 * math.sqrt(total) * nk < limit:   # (the whole sum: `_norm`'s bound)
+                return True
+            return _max_norm_bound(x) * nk < limit
+    if _max_norm_bound(x) * nk < limit:
+        return True
+    return _norm(x, nk, limit) * nk < limit
 
 
 def _passes(n):
@@ -317,6 +365,20 @@ def _one_d(plan):
     return sum(c and x.shape[a] + k.shape[a] > 2 for a, c in enumerate(plan.conv)) <= 1
 
 
+def one_tap(plan):
+    """Whether every axis the direct core sums over (all but the plan's
+    paired batch axes) is one tap that reads x where it writes the output
+    (kernel extent 1, offset 0, x's extent the output's): each output is
+    then one product, out[y] = k * x[y], and `_window._layout` hands those
+    axes to the core as one long row (a 22^3 uint8 times a 1^3 kernel in
+    rows of 22 took 2.5-5x the time of the same 10648 outputs in one row:
+    set-up per row and unit).  The same products, the same results bit for
+    bit."""
+    x, k, paired = plan.x.shape, plan.kernel.shape, plan.paired
+    return all(p or (k[a] == 1 and plan.offsets[a] == 0 and x[a] == plan.shape[a])
+               for a, p in enumerate(paired))
+
+
 # _window.zero_edges copies x with zero columns added (every output then in
 # the SIMD band) when the border columns' multiply-adds (scalar code) exceed
 # this many times the input's size (the copy); _row_factor prices the same.
@@ -335,11 +397,14 @@ def _row_factor(plan):
     vector; bands narrower than a vector and border columns go through
     scalar code, about W times slower per multiply-add.  Small 3-D
     problems (rows of 14-30 outputs) run 6-20x slower than the N-D price
-    this way."""
+    this way.  A one-tap plan (`one_tap`) is one row of all its outputs."""
+    W = max(1, _VECTOR_BYTES.get(_direct.isa_name(), 16) // plan.work.itemsize)
+    if one_tap(plan):
+        L = math.prod(n for n, p in zip(plan.shape, plan.paired) if not p)
+        return float(W) if L < W else W * math.ceil(L / W) / L
     a = max((a for a, c in enumerate(plan.conv) if c), default=None)
     if a is None or a != len(plan.conv) - 1:
         return 1.0
-    W = max(1, _VECTOR_BYTES.get(_direct.isa_name(), 16) // plan.work.itemsize)
     L, n, m, s = plan.shape[a], plan.x.shape[a], plan.kernel.shape[a], plan.offsets[a]
     el = min(max(0, -s), L)
     er = min(max(0, L - (n - m + 1 - s)), L)
@@ -395,10 +460,13 @@ def _direct_row_seconds(plan):
     """The direct kernels' cost besides the multiply-adds: one
     DIRECT_SECONDS_PER_ROW per pass of a kernel row over an output row (3-D
     problems with short rows and few taps ran 4-6x their MAC price; the
-    22^3 * 9^3 float64 'full' case picked direct at 2.6x the FFT's time)."""
+    22^3 * 9^3 float64 'full' case picked direct at 2.6x the FFT's time);
+    a one-tap plan is one row per plane of its paired batch axes."""
     conv = [a for a, c in enumerate(plan.conv) if c]
     if not conv:
         return 0.0
+    if one_tap(plan):     # (one row per plane of the paired batch axes)
+        return math.prod(n for n, p in zip(plan.shape, plan.paired) if p) * DIRECT_SECONDS_PER_ROW
     rows = math.prod(plan.shape) // max(plan.shape[conv[-1]], 1)
     return rows * math.prod(plan.kernel.shape[a] for a in conv[:-1]) * DIRECT_SECONDS_PER_ROW
 
@@ -428,7 +496,7 @@ def _fft_seconds(plan, one_d):
     units *= fft_units(tuple(ks), tuple(ls), plan.fft_dtype)
     per_unit = SECONDS_PER_FFT_UNIT.get(_class(plan.fft_dtype), SECONDS_PER_FFT_UNIT["f8"])
     if one_d:
-        per_unit *= FFT_1D_FACTOR
+        per_unit *= FFT_1D_COMPLEX_FACTOR if plan.fft_dtype.kind == "c" else FFT_1D_FACTOR
     return units * per_unit
 
 

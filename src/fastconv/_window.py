@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _direct, _memory
 from ._direct import PAD_MIN_COLS, UNIT_MIN_COLS, UNIT_ROWS
-from ._method import PAD_COLUMNS_ABOVE, direct_seconds
+from ._method import PAD_COLUMNS_ABOVE, direct_seconds, one_tap
 from ._threads import thread_share
 
 __all__ = ["run_direct", "BOUNDARY_CODES"]
@@ -76,12 +76,14 @@ def nan_units(plan):
     """Whether run_direct can run `plan` with nanconvolve's sparse weights
     inside its units (``nan=``, csrc/fc_nanunit.h): float64 x, work and
     result, x one plane (1-D or 2-D), a 'fill' boundary (the caller sees
-    that every sample outside is valid), no padded columns."""
+    that every sample outside is valid), no padded columns, x's rows the
+    core's (not one row for a one-tap kernel, `_method.one_tap`)."""
     _, batch, xshape, _, _, _ = _layout(plan)
     return (plan.method == "direct" and plan.x.dtype == np.float64
             and plan.work == np.float64 and plan.result == np.float64
             and plan.boundary == "fill" and not any(batch) and len(xshape) == 2
-            and plan.x.ndim <= 2 and zero_edges(plan) != "pad")
+            and plan.x.ndim <= 2 and xshape[-1] == plan.x.shape[-1]
+            and zero_edges(plan) != "pad")
 
 
 def _cast_code(wd, result):
@@ -159,15 +161,25 @@ def _layout(plan):
     batch = plan.paired
     if not any(batch):      # (the common cases, quickly)
         nd = len(batch)
-        if nd >= 2:
+        if nd >= 2 and not one_tap(plan):
             return (list(range(nd)), tuple(batch), plan.x.shape, plan.kernel.shape,
                     plan.shape, plan.offsets)
+        if nd >= 2:         # (one row: see _method.one_tap)
+            return (list(range(nd)), (False,) * 2, (1, plan.x.size), (1, 1),
+                    (1, plan.x.size), (0, 0))
         ones = (1,) * (2 - nd)
         return (list(range(nd)), (False,) * 2, ones + plan.x.shape, ones + plan.kernel.shape,
                 ones + plan.shape, (0,) * (2 - nd) + plan.offsets)
     order = [a for a in range(len(batch)) if batch[a]] + \
         [a for a in range(len(batch)) if not batch[a]]
     lead = sum(batch)
+    if len(batch) - lead >= 2 and one_tap(plan):
+        # (the summed axes as one row, see _method.one_tap)
+        rest = math.prod(plan.shape[a] for a in order[lead:])
+        return (order, tuple(batch[a] for a in order[:lead]) + (False, False),
+                tuple(plan.x.shape[a] for a in order[:lead]) + (1, rest),
+                tuple(plan.kernel.shape[a] for a in order[:lead]) + (1, 1),
+                tuple(plan.shape[a] for a in order[:lead]) + (1, rest), (0,) * (lead + 2))
     pad = max(0, 2 - (len(batch) - lead))
 
     def arrange(values, unit):
@@ -176,6 +188,7 @@ def _layout(plan):
 
     return (order, arrange(batch, False), arrange(plan.x.shape, 1),
             arrange(plan.kernel.shape, 1), arrange(plan.shape, 1), arrange(plan.offsets, 0))
+
 
 
 def writes_into(plan, out):
