@@ -42,6 +42,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import _direct, _fft
+from ._kept import keep
 from ._threads import threads_for
 
 __all__ = ["choose_method", "surely_direct", "estimate_times", "overlap_macs", "fft_is_exact_enough",
@@ -450,9 +451,7 @@ def _geometry_prices(plan):
         per_mac = _per_mac(plan, one_d)
         got = (per_mac, _fft_seconds(plan, one_d),
                _direct_macs(plan, one_d) * per_mac + _direct_row_seconds(plan))
-        if len(_prices) >= _CACHE_SIZE:
-            _prices.clear()
-        _prices[key] = got
+        keep(_prices, key, got, _CACHE_SIZE)
     return got
 
 

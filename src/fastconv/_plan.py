@@ -32,6 +32,7 @@ import numpy as np
 from ._dtypes import (exact_float_possible, exact_float_work, fft_input_dtype,
                       fftconvolve_result_dtype, result_dtype, work_dtype)
 from ._factors import SEP_WORK_TYPES, factor_kernel, is_box
+from ._kept import keep
 from ._method import choose_method, surely_direct
 from ._modes import window
 from ._threads import resolve_workers
@@ -181,9 +182,7 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
         sig, in1, in2 = _signature(kind, in1, in2, mode, method, axes, boundary, fillvalue,
                                    maxlag, dtype, lazy)
         if key is not None:
-            if len(_signatures) >= _SIGNATURE_CACHE_SIZE:
-                _signatures.clear()
-            _signatures[key] = sig
+            keep(_signatures, key, sig, _SIGNATURE_CACHE_SIZE)
     out = check_out(out, sig.shape, sig.result)
 
     # the correlation kernel: conjugated (correlation) or flipped (convolution)
@@ -408,9 +407,7 @@ def make_separable_plan(x, factors, axes, offsets, boundary="fill", fillvalue=0,
     if sig is None:
         sig = _separable_signature(x, factors, axes, offsets, boundary, fillvalue, shape, dtype)
         if key is not None:
-            if len(_separable_signatures) >= _SIGNATURE_CACHE_SIZE:
-                _separable_signatures.clear()
-            _separable_signatures[key] = sig
+            keep(_separable_signatures, key, sig, _SIGNATURE_CACHE_SIZE)
     result, work, shape = sig["result"], sig["work"], sig["shape"]
     out = check_out(out, shape, result)
     seps = tuple(np.ascontiguousarray(factors[i]).astype(work) for i in sig["order"])

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import _direct, _memory
 from ._direct import PAD_MIN_COLS, UNIT_MIN_COLS, UNIT_ROWS
+from ._kept import keep
 from ._method import PAD_COLUMNS_ABOVE, direct_seconds, one_tap
 from ._threads import thread_share
 
@@ -322,10 +323,7 @@ def _geometry(plan):
     g.units = {}
     g.borders = {}
     g.seconds = None
-    if len(_geometries) >= _GEOMETRY_CACHE_SIZE:
-        _geometries.clear()
-    _geometries[key] = g
-    return g
+    return keep(_geometries, key, g, _GEOMETRY_CACHE_SIZE)
 
 
 def _borders(plan, g, finite):
