@@ -36,9 +36,11 @@ enum fc_fft_type { FC_FFT_F32 = 1, FC_FFT_F64 = 2, FC_FFT_C64 = 3, FC_FFT_C128 =
 void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P);
 
 /* One call: plan, run, free (tiles P given, or NULL: fc_fft_tiles).  The
- * run's threads compute the kernel spectrum (d >= 2: each takes lines and
- * column blocks of its DFT, as of a tile's) and first touch their own tile
- * buffers, so that the part of the call before the tiles is shared too. */
+ * kernel spectrum (d >= 2) is left to the run: its first thread computes it
+ * while the others start their first tiles' forward DFTs (or, with fewer
+ * tiles than threads, the team together), and every thread first touches
+ * its own tile buffers, so that the call has no serial part before the
+ * tiles but the geometry. */
 int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
                      const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
                      const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads);

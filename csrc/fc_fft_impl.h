@@ -33,8 +33,10 @@
  * Threads: over groups (one transform: tile g, or tiles 2g and 2g + 1), or,
  * with fewer groups than threads, all threads on each group in turn (lines,
  * column blocks and product rows dealt out, barriers between phases).  A
- * one-shot call's kernel spectrum is computed first by the same team, its
- * lines and column blocks dealt out the same way (FF(spectrum), FF(team)).
+ * one-shot call's kernel spectrum is computed in the run: by thread 0 while
+ * the others start their first groups (they wait for it before the
+ * product), or with fewer groups by the team, its lines and column blocks
+ * dealt out as a group's (FF(spectrum), FF(team)).
  *
  * Determinism: the tile geometry P and the pairing of tiles never depend on
  * the thread count, lanes of a vector are independent, and every tile goes
@@ -74,6 +76,15 @@ static void *ff_alloc(size_t bytes)
     if (p)
         memset(p, 0, (bytes + 63) / 64 * 64);
     return p;
+}
+/* Wait until *flag is set (release/acquire), yielding the CPU meanwhile. */
+static void ff_wait_flag(const int *flag)
+{
+    while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE)) {
+#if defined(__unix__) || defined(__APPLE__)
+        sched_yield();
+#endif
+    }
 }
 /* multi-index of flat index f over extents n[0..d) (C order) */
 static inline void ff_unflatten(ptrdiff_t f, int d, const ptrdiff_t *n, ptrdiff_t *idx)
@@ -516,6 +527,8 @@ typedef struct {
     FF_T *Hr, *Hi;                   /* d >= 2: N form values in blocks (product_axis0);
                                         d == 1: P[0] values */
     void *cache;                     /* a plan's buffers kept between runs (FF(cache)) */
+    int *hready;                     /* a run: non-NULL while thread 0 computes H (set
+                                        to 1 when done): wait before the product */
 } FF(ctx);
 
 typedef struct {
@@ -960,6 +973,8 @@ static void FF(run_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b, int 
     }
     FF(forward_group)(c, g, b, tid, nthr);
     FF_BARRIER(nthr);
+    if (c->hready)
+        ff_wait_flag(c->hready);
     FF(product_axis0)(c, b, tid, nthr);
     FF(inverse_group)(c, g, b, tid, nthr);
 }
@@ -995,25 +1010,32 @@ static void FF(spectrum)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
         }
         return;
     }
-    /* g in the N form (rows zeroed by the threads in turn, the taps placed
-       by thread 0), then the forward DFT in place, FW lines at a time */
-    const ptrdiff_t r0 = c->M * tid / nthr, r1 = c->M * (tid + 1) / nthr;
-    memset(b->Nr + r0 * c->ldN, 0, (size_t)((r1 - r0) * c->ldN) * sizeof(FF_T));
-    memset(b->Ni + r0 * c->ldN, 0, (size_t)((r1 - r0) * c->ldN) * sizeof(FF_T));
-    FF_BARRIER(nthr);
-    for (ptrdiff_t j = 0; j < nk && tid == 0; j++) {
-        ff_unflatten(j, d, c->ks, jj);
-        ptrdiff_t m = 0;
-        for (int a = 0; a < d - 1; a++)
-            m = m * c->P[a] + (jj[a] ? c->P[a] - jj[a] : 0);
-        const ptrdiff_t tl = jj[d - 1] ? c->P[d - 1] - jj[d - 1] : 0;
-        b->Nr[m * c->ldN + tl] = c->k[j * es];
-        if (es == 2)
-            b->Ni[m * c->ldN + tl] = c->k[j * es + 1];
-    }
-    FF_BARRIER(nthr);
+    /* g in the N form, then the forward DFT in place, FW lines at a time:
+       the thread that takes lines m0 .. m0 + FW zeroes them and places
+       their taps first (no other thread touches them before the barrier) */
     const FF_T *pr[64], *pi[64];
     for (ptrdiff_t m0 = tid * FW; m0 < c->M; m0 += nthr * FW) {
+        const ptrdiff_t m1 = ff_min(m0 + FW, c->M);
+        memset(b->Nr + m0 * c->ldN, 0, (size_t)((m1 - m0) * c->ldN) * sizeof(FF_T));
+        memset(b->Ni + m0 * c->ldN, 0, (size_t)((m1 - m0) * c->ldN) * sizeof(FF_T));
+        for (ptrdiff_t m = m0; m < m1; m++) {
+            /* line m holds kernel line jj (axes < d-1): jj = (-u) mod P */
+            ptrdiff_t u[FC_FFT_MAXDIM], jrow = 0;
+            int in = 1;
+            ff_unflatten(m, d - 1, c->P, u);
+            for (int a = 0; a < d - 1; a++) {
+                jj[a] = u[a] ? c->P[a] - u[a] : 0;
+                in &= jj[a] < c->ks[a];
+                jrow = jrow * c->ks[a] + jj[a];
+            }
+            for (ptrdiff_t jl = 0; in && jl < c->ks[d - 1]; jl++) {
+                const ptrdiff_t j = jrow * c->ks[d - 1] + jl;
+                const ptrdiff_t tl = jl ? c->P[d - 1] - jl : 0;
+                b->Nr[m * c->ldN + tl] = c->k[j * es];
+                if (es == 2)
+                    b->Ni[m * c->ldN + tl] = c->k[j * es + 1];
+            }
+        }
         for (ptrdiff_t l = 0; l < FW; l++) {
             const int in = m0 + l < c->M;
             pr[l] = in ? b->Nr + (m0 + l) * c->ldN : b->zero;
@@ -1023,16 +1045,18 @@ static void FF(spectrum)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
         FF(fill)(c, b->Si, NULL, pi, 1, 0, c->P[d - 1]);
         FF(block_to_N)(c, b, m0);
     }
-    for (int a = d - 2; a >= 0; a--) {
+    for (int a = d - 2; a >= 1; a--) {
         FF_BARRIER(nthr);
         FF(axis_pass)(c, b, a, b->Nr, b->Ni, c->P, tid, nthr);
     }
     FF_BARRIER(nthr);
-    /* H in product_axis0's block order */
+    /* axis 0 and H in product_axis0's block order, column block by column
+       block (the columns are independent: as axis_pass's blocks) */
     ptrdiff_t inner, width, chunk;
     FF(col_blocks)(c, &inner, &width, &chunk);
     for (ptrdiff_t c0 = tid * chunk; c0 < width; c0 += nthr * chunk) {
         const ptrdiff_t w = ff_min(chunk, width - c0);
+        FF(fft_cols)(&c->plan[0], b->Nr + c0, b->Ni + c0, inner, w, b->scr);
         for (ptrdiff_t r = 0; r < c->P[0]; r++)
             for (ptrdiff_t j = 0; j < w; j++) {
                 c->Hr[c0 * c->P[0] + r * w + j] = b->Nr[r * inner + c0 + j] * scale;
@@ -1265,23 +1289,30 @@ void *FF(fc_fft_plan_new)(int cplx, int d, const ptrdiff_t *xshape, const ptrdif
 }
 
 /* The work of thread tid of a run's team of nthr: zero its fresh buffers,
- * the deferred kernel spectrum (spec) with the whole team, then the groups:
- * dealt out one at a time (each thread on its own N form), or (shared) each
- * by the whole team in turn. */
+ * then the groups: dealt out one at a time (each thread on its own N form),
+ * or (shared) each by the whole team in turn.  A deferred kernel spectrum
+ * (spec) comes first: computed by thread 0 on its N form while the others
+ * start their first groups' forward DFTs (which do not need it; they wait
+ * for it before the product: c->hready), or (shared) by the whole team. */
 static void FF(team)(const FF(ctx) *c, FF(bufs) *bufs, int shared, int fresh, int spec,
                      int tid, int nthr)
 {
     const ptrdiff_t ngroups = c->ngroups;
     if (fresh) {
-        FF(bufs_zero)(c, &bufs[tid], !shared || tid == 0);
-        if (shared || spec)
-            FF_BARRIER(nthr); /* (thread 0 zeroes the N form the team shares) */
+        /* (set 0's N form: shared, or the spectrum's, zeroed by its lines) */
+        FF(bufs_zero)(c, &bufs[tid], tid > 0 ? !shared : !shared && !spec);
+        if (shared && !spec)
+            FF_BARRIER(nthr); /* thread 0 zeroes the N form the team shares */
     }
-    if (spec) {
+    if (spec && shared) {
         FF(bufs) b = bufs[tid];
         b.Nr = bufs[0].Nr;
         b.Ni = bufs[0].Ni;
         FF(spectrum)(c, &b, tid, nthr);
+    } else if (spec && tid == 0) {
+        FF(spectrum)(c, &bufs[0], 0, 1);
+        if (c->hready)
+            __atomic_store_n(c->hready, 1, __ATOMIC_RELEASE);
     }
     if (shared) {
         for (ptrdiff_t g = 0; g < ngroups; g++)
@@ -1306,8 +1337,10 @@ int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
     FF(ctx) c = *(const FF(ctx) *)plan;
     const ptrdiff_t ngroups = c.ngroups;
     const int spec = c.k != NULL;
+    int hready = 0;
     c.x = x;
     c.out = out;
+    c.hready = NULL;
     if (nthreads < 1)
         nthreads = 1;
     /* threads over groups, or (fewer groups than threads, d >= 2) all
@@ -1321,6 +1354,8 @@ int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
         return -1;
     FF(bufs) *bufs = kept->bufs;
     const int fresh = kept->fresh;
+    if (spec && !shared && nthreads > 1)
+        c.hready = &hready;
     for (int i = 0; i < kept->n; i++)
         memset(bufs[i].chk, 0, (size_t)FW * sizeof(FF_T));
 #ifdef _OPENMP
