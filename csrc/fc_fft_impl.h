@@ -1288,12 +1288,17 @@ void *FF(fc_fft_plan_new)(int cplx, int d, const ptrdiff_t *xshape, const ptrdif
     return c;
 }
 
+/* groups per thread up to which the team computes a deferred spectrum */
+#define FF_TEAM_SPECTRUM 8
 /* The work of thread tid of a run's team of nthr: zero its fresh buffers,
  * then the groups: dealt out one at a time (each thread on its own N form),
  * or (shared) each by the whole team in turn.  A deferred kernel spectrum
  * (spec) comes first: computed by thread 0 on its N form while the others
  * start their first groups' forward DFTs (which do not need it; they wait
- * for it before the product: c->hready), or (shared) by the whole team. */
+ * for it before the product: c->hready), or, with few groups (shared, or
+ * up to FF_TEAM_SPECTRUM per thread), by the whole team on thread 0's N
+ * form: there thread 0's late start would be an uneven share of whole
+ * groups, and the team's barriers cost little beside the spectrum. */
 static void FF(team)(const FF(ctx) *c, FF(bufs) *bufs, int shared, int fresh, int spec,
                      int tid, int nthr)
 {
@@ -1304,7 +1309,7 @@ static void FF(team)(const FF(ctx) *c, FF(bufs) *bufs, int shared, int fresh, in
         if (shared && !spec)
             FF_BARRIER(nthr); /* thread 0 zeroes the N form the team shares */
     }
-    if (spec && shared) {
+    if (spec && !c->hready) {
         FF(bufs) b = bufs[tid];
         b.Nr = bufs[0].Nr;
         b.Ni = bufs[0].Ni;
@@ -1354,7 +1359,7 @@ int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
         return -1;
     FF(bufs) *bufs = kept->bufs;
     const int fresh = kept->fresh;
-    if (spec && !shared && nthreads > 1)
+    if (spec && !shared && nthreads > 1 && ngroups > FF_TEAM_SPECTRUM * nthreads)
         c.hready = &hready;
     for (int i = 0; i < kept->n; i++)
         memset(bufs[i].chk, 0, (size_t)FW * sizeof(FF_T));

@@ -207,9 +207,11 @@ def test_threads_bit_identical(dt, xs, hs, tiles):
     ((40, 45, 50), (7, 6, 9), (20, 18, 25)), ((60, 70), (33, 35), (64, 72)),
 ])
 def test_team_spectrum_bit_identical(dt, xs, hs, tiles):
-    """A one-shot call computes the kernel spectrum with its threads (the
-    team shares one N form); a KernelPlan computes it alone at creation.
-    Every thread count gives the plan's bits, within scipy's error."""
+    """A one-shot call computes the kernel spectrum in its run (thread 0
+    while the others start their first tiles; with fewer groups than
+    threads, the team sharing one N form); a KernelPlan computes it alone
+    at creation.  Every thread count gives the plan's bits, within scipy's
+    error."""
     rng = _rng(31)
     x, h = _data(xs, dt, rng), _data(hs, dt, rng)
     win = [_window(n, m, "same") for n, m in zip(xs, hs)]
