@@ -5,6 +5,7 @@
 #include <string.h>
 #if defined(__unix__) || defined(__APPLE__)
 #include <sched.h>
+#include <time.h>
 #endif
 #ifdef _OPENMP
 #include <omp.h>

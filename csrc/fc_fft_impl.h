@@ -77,12 +77,19 @@ static void *ff_alloc(size_t bytes)
         memset(p, 0, (bytes + 63) / 64 * 64);
     return p;
 }
-/* Wait until *flag is set (release/acquire), yielding the CPU meanwhile. */
+/* Wait until *flag is set (release/acquire), yielding the CPU meanwhile,
+ * then (a long wait: the setter was descheduled, on a busy machine)
+ * sleeping 20 us at a time instead of spinning through its time slice. */
 static void ff_wait_flag(const int *flag)
 {
-    while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE)) {
+    for (int i = 0; !__atomic_load_n(flag, __ATOMIC_ACQUIRE); i++) {
 #if defined(__unix__) || defined(__APPLE__)
-        sched_yield();
+        if (i < 200) {
+            sched_yield();
+        } else {
+            const struct timespec ts = {0, 20000};
+            nanosleep(&ts, NULL);
+        }
 #endif
     }
 }
