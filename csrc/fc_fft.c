@@ -11,7 +11,7 @@
 #define FC_FFT_DECLARE(tn, T, isa)                                                   \
     void *fc_fft_plan_new_##tn##_##isa(int, int, const ptrdiff_t *, const ptrdiff_t *,    \
                                        const T *, const ptrdiff_t *, const ptrdiff_t *,   \
-                                       const ptrdiff_t *);                                \
+                                       const ptrdiff_t *, int);                           \
     int fc_fft_plan_run_##tn##_##isa(void *, const T *, T *, int);                        \
     void fc_fft_plan_free_##tn##_##isa(void *);
 #define FC_FFT_DECLARE_ISA(isa)                                                      \
@@ -216,7 +216,7 @@ struct fc_fft_plan {
 #define FC_FFT_BIND(tn, T, isa)                                                      \
     do {                                                                             \
         pl->ctx = fc_fft_plan_new_##tn##_##isa(cplx, d, xshape, kshape, (const T *)k, starts, \
-                                               lengths, P);                          \
+                                               lengths, P, defer);                   \
         pl->run = (int (*)(void *, const void *, void *, int))fc_fft_plan_run_##tn##_##isa; \
         pl->release = fc_fft_plan_free_##tn##_##isa;                                 \
     } while (0)
@@ -228,9 +228,12 @@ struct fc_fft_plan {
             FC_FFT_BIND(f64, double, isa);                                           \
     } while (0)
 
-fc_fft_plan *fc_fft_plan_new(int type, int d, const ptrdiff_t *xshape, const void *k,
-                             const ptrdiff_t *kshape, const ptrdiff_t *starts,
-                             const ptrdiff_t *lengths, const ptrdiff_t *P)
+/* defer: leave the kernel spectrum (d >= 2) to the plan's first run, which
+ * computes it with all its threads (k must then live until that run; the
+ * plan is for that one run: fc_fft_correlate). */
+static fc_fft_plan *fc_fft_plan_make(int type, int d, const ptrdiff_t *xshape, const void *k,
+                                     const ptrdiff_t *kshape, const ptrdiff_t *starts,
+                                     const ptrdiff_t *lengths, const ptrdiff_t *P, int defer)
 {
     ptrdiff_t Pc[FC_FFT_MAXDIM];
     size_t nout = 1;
@@ -267,6 +270,13 @@ fc_fft_plan *fc_fft_plan_new(int type, int d, const ptrdiff_t *xshape, const voi
     return pl;
 }
 
+fc_fft_plan *fc_fft_plan_new(int type, int d, const ptrdiff_t *xshape, const void *k,
+                             const ptrdiff_t *kshape, const ptrdiff_t *starts,
+                             const ptrdiff_t *lengths, const ptrdiff_t *P)
+{
+    return fc_fft_plan_make(type, d, xshape, k, kshape, starts, lengths, P, 0);
+}
+
 int fc_fft_plan_run(const fc_fft_plan *pl, const void *x, void *out, int nthreads)
 {
     if (pl->empty) {
@@ -289,7 +299,9 @@ int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
                      const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
                      const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads)
 {
-    fc_fft_plan *pl = fc_fft_plan_new(type, d, xshape, k, kshape, starts, lengths, P);
+    /* (the spectrum deferred to the run: its threads compute it, and they
+       first touch their buffers, not this thread) */
+    fc_fft_plan *pl = fc_fft_plan_make(type, d, xshape, k, kshape, starts, lengths, P, 1);
     if (!pl)
         return -1;
     const int rc = fc_fft_plan_run(pl, x, out, nthreads);

@@ -35,7 +35,12 @@ enum fc_fft_type { FC_FFT_F32 = 1, FC_FFT_F64 = 2, FC_FFT_C64 = 3, FC_FFT_C128 =
  * L (all >= 1) and element type `type`. */
 void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P);
 
-/* One call: plan, run, free (tiles P given, or NULL: fc_fft_tiles). */
+/* One call: plan, run, free (tiles P given, or NULL: fc_fft_tiles).  The
+ * kernel spectrum (d >= 2) is left to the run: its first thread computes it
+ * while the others start their first tiles' forward DFTs (or, with fewer
+ * tiles than threads, the team together), and every thread first touches
+ * its own tile buffers, so that the call has no serial part before the
+ * tiles but the geometry. */
 int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
                      const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
                      const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads);

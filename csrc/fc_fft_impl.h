@@ -32,7 +32,11 @@
  *
  * Threads: over groups (one transform: tile g, or tiles 2g and 2g + 1), or,
  * with fewer groups than threads, all threads on each group in turn (lines,
- * column blocks and product rows dealt out, barriers between phases).
+ * column blocks and product rows dealt out, barriers between phases).  A
+ * one-shot call's kernel spectrum is computed in the run: by thread 0 while
+ * the others start their first groups (they wait for it before the
+ * product), or with fewer groups by the team, its lines and column blocks
+ * dealt out as a group's (FF(spectrum), FF(team)).
  *
  * Determinism: the tile geometry P and the pairing of tiles never depend on
  * the thread count, lanes of a vector are independent, and every tile goes
@@ -54,7 +58,9 @@ typedef FF_T FV __attribute__((vector_size(FF_VBYTES), aligned(FF_VBYTES)));
 static inline ptrdiff_t ff_min(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
 static inline ptrdiff_t ff_max(ptrdiff_t a, ptrdiff_t b) { return a > b ? a : b; }
 static inline ptrdiff_t ff_roundup(ptrdiff_t a, ptrdiff_t m) { return (a + m - 1) / m * m; }
-static void *ff_alloc(size_t bytes)
+/* 64-byte aligned, whole 64-byte lines; ff_alloc zeroed, ff_alloc_raw not
+ * (its pages are first touched by whoever writes them: the team, in parallel) */
+static void *ff_alloc_raw(size_t bytes)
 {
     void *p = NULL;
     bytes = (bytes + 63) / 64 * 64;
@@ -62,8 +68,30 @@ static void *ff_alloc(size_t bytes)
         bytes = 64;
     if (posix_memalign(&p, 64, bytes) != 0)
         return NULL;
-    memset(p, 0, bytes);
     return p;
+}
+static void *ff_alloc(size_t bytes)
+{
+    void *p = ff_alloc_raw(bytes);
+    if (p)
+        memset(p, 0, (bytes + 63) / 64 * 64);
+    return p;
+}
+/* Wait until *flag is set (release/acquire), yielding the CPU meanwhile,
+ * then (a long wait: the setter was descheduled, on a busy machine)
+ * sleeping 20 us at a time instead of spinning through its time slice. */
+static void ff_wait_flag(const int *flag)
+{
+    for (int i = 0; !__atomic_load_n(flag, __ATOMIC_ACQUIRE); i++) {
+#if defined(__unix__) || defined(__APPLE__)
+        if (i < 200) {
+            sched_yield();
+        } else {
+            const struct timespec ts = {0, 20000};
+            nanosleep(&ts, NULL);
+        }
+#endif
+    }
 }
 /* multi-index of flat index f over extents n[0..d) (C order) */
 static inline void ff_unflatten(ptrdiff_t f, int d, const ptrdiff_t *n, ptrdiff_t *idx)
@@ -506,6 +534,8 @@ typedef struct {
     FF_T *Hr, *Hi;                   /* d >= 2: N form values in blocks (product_axis0);
                                         d == 1: P[0] values */
     void *cache;                     /* a plan's buffers kept between runs (FF(cache)) */
+    int *hready;                     /* a run: non-NULL while thread 0 computes H (set
+                                        to 1 when done): wait before the product */
 } FF(ctx);
 
 typedef struct {
@@ -950,12 +980,19 @@ static void FF(run_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b, int 
     }
     FF(forward_group)(c, g, b, tid, nthr);
     FF_BARRIER(nthr);
+    if (c->hready)
+        ff_wait_flag(c->hready);
     FF(product_axis0)(c, b, tid, nthr);
     FF(inverse_group)(c, g, b, tid, nthr);
 }
 
-/* H = DFT(g) / N with g[t] = k[(-t) mod P] (per axis), using buffers b. */
-static void FF(spectrum)(FF(ctx) *c, const FF(bufs) *b)
+/* H = DFT(g) / N with g[t] = k[(-t) mod P] (per axis), computed by thread
+ * tid of a team of nthr (nthr == 1: alone) with its buffers b, whose N form
+ * (d >= 2) is the one all threads of the team share.  The work is dealt out
+ * as in a group's forward DFT (lines, then column blocks), each line
+ * transformed by the same operations whichever thread takes it, so H does
+ * not depend on nthr.  Ends with the team's barrier.  1-D: nthr must be 1. */
+static void FF(spectrum)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
 {
     const int d = c->d, es = c->es;
     ptrdiff_t nk = 1, N = 1, jj[FC_FFT_MAXDIM];
@@ -980,21 +1017,32 @@ static void FF(spectrum)(FF(ctx) *c, const FF(bufs) *b)
         }
         return;
     }
-    /* g in the N form, then the forward DFT in place, FW lines at a time */
-    memset(b->Nr, 0, (size_t)c->sizeN * sizeof(FF_T));
-    memset(b->Ni, 0, (size_t)c->sizeN * sizeof(FF_T));
-    for (ptrdiff_t j = 0; j < nk; j++) {
-        ff_unflatten(j, d, c->ks, jj);
-        ptrdiff_t m = 0;
-        for (int a = 0; a < d - 1; a++)
-            m = m * c->P[a] + (jj[a] ? c->P[a] - jj[a] : 0);
-        const ptrdiff_t tl = jj[d - 1] ? c->P[d - 1] - jj[d - 1] : 0;
-        b->Nr[m * c->ldN + tl] = c->k[j * es];
-        if (es == 2)
-            b->Ni[m * c->ldN + tl] = c->k[j * es + 1];
-    }
+    /* g in the N form, then the forward DFT in place, FW lines at a time:
+       the thread that takes lines m0 .. m0 + FW zeroes them and places
+       their taps first (no other thread touches them before the barrier) */
     const FF_T *pr[64], *pi[64];
-    for (ptrdiff_t m0 = 0; m0 < c->M; m0 += FW) {
+    for (ptrdiff_t m0 = tid * FW; m0 < c->M; m0 += nthr * FW) {
+        const ptrdiff_t m1 = ff_min(m0 + FW, c->M);
+        memset(b->Nr + m0 * c->ldN, 0, (size_t)((m1 - m0) * c->ldN) * sizeof(FF_T));
+        memset(b->Ni + m0 * c->ldN, 0, (size_t)((m1 - m0) * c->ldN) * sizeof(FF_T));
+        for (ptrdiff_t m = m0; m < m1; m++) {
+            /* line m holds kernel line jj (axes < d-1): jj = (-u) mod P */
+            ptrdiff_t u[FC_FFT_MAXDIM], jrow = 0;
+            int in = 1;
+            ff_unflatten(m, d - 1, c->P, u);
+            for (int a = 0; a < d - 1; a++) {
+                jj[a] = u[a] ? c->P[a] - u[a] : 0;
+                in &= jj[a] < c->ks[a];
+                jrow = jrow * c->ks[a] + jj[a];
+            }
+            for (ptrdiff_t jl = 0; in && jl < c->ks[d - 1]; jl++) {
+                const ptrdiff_t j = jrow * c->ks[d - 1] + jl;
+                const ptrdiff_t tl = jl ? c->P[d - 1] - jl : 0;
+                b->Nr[m * c->ldN + tl] = c->k[j * es];
+                if (es == 2)
+                    b->Ni[m * c->ldN + tl] = c->k[j * es + 1];
+            }
+        }
         for (ptrdiff_t l = 0; l < FW; l++) {
             const int in = m0 + l < c->M;
             pr[l] = in ? b->Nr + (m0 + l) * c->ldN : b->zero;
@@ -1004,19 +1052,25 @@ static void FF(spectrum)(FF(ctx) *c, const FF(bufs) *b)
         FF(fill)(c, b->Si, NULL, pi, 1, 0, c->P[d - 1]);
         FF(block_to_N)(c, b, m0);
     }
-    for (int a = d - 2; a >= 0; a--)
-        FF(axis_pass)(c, b, a, b->Nr, b->Ni, c->P, 0, 1);
-    /* H in product_axis0's block order */
+    for (int a = d - 2; a >= 1; a--) {
+        FF_BARRIER(nthr);
+        FF(axis_pass)(c, b, a, b->Nr, b->Ni, c->P, tid, nthr);
+    }
+    FF_BARRIER(nthr);
+    /* axis 0 and H in product_axis0's block order, column block by column
+       block (the columns are independent: as axis_pass's blocks) */
     ptrdiff_t inner, width, chunk;
     FF(col_blocks)(c, &inner, &width, &chunk);
-    for (ptrdiff_t c0 = 0; c0 < width; c0 += chunk) {
+    for (ptrdiff_t c0 = tid * chunk; c0 < width; c0 += nthr * chunk) {
         const ptrdiff_t w = ff_min(chunk, width - c0);
+        FF(fft_cols)(&c->plan[0], b->Nr + c0, b->Ni + c0, inner, w, b->scr);
         for (ptrdiff_t r = 0; r < c->P[0]; r++)
             for (ptrdiff_t j = 0; j < w; j++) {
                 c->Hr[c0 * c->P[0] + r * w + j] = b->Nr[r * inner + c0 + j] * scale;
                 c->Hi[c0 * c->P[0] + r * w + j] = b->Ni[r * inner + c0 + j] * scale;
             }
     }
+    FF_BARRIER(nthr); /* H complete; the N form free for a group */
 }
 
 /* ---------------------------------------------------------------- entry -- */
@@ -1050,22 +1104,37 @@ static void FF(bufs_free)(FF(bufs) *bufs, int n, int shared)
     free(bufs);
 }
 
+/* Zero buffer set b (its N form too when own): the pages' first touch, by
+ * the thread that uses them. */
+static void FF(bufs_zero)(const FF(ctx) *c, const FF(bufs) *b, int own)
+{
+    memset(b->Sr, 0, (size_t)c->sizeBlk * sizeof(FF_T));
+    memset(b->Si, 0, (size_t)c->sizeBlk * sizeof(FF_T));
+    memset(b->scr, 0, (size_t)c->sizeS * sizeof(FF_T));
+    if (own && c->sizeN) {
+        memset(b->Nr, 0, (size_t)c->sizeN * sizeof(FF_T));
+        memset(b->Ni, 0, (size_t)c->sizeN * sizeof(FF_T));
+    }
+}
+
+/* n buffer sets (shared: one N form for all); the large buffers are not
+ * zeroed here (FF(bufs_zero)), the line of zeros is. */
 static FF(bufs) *FF(bufs_new)(const FF(ctx) *c, int n, int shared)
 {
     FF(bufs) *bufs = (FF(bufs) *)calloc((size_t)n, sizeof(FF(bufs)));
     int err = !bufs;
     for (int i = 0; !err && i < n; i++) {
         FF(bufs) *b = &bufs[i];
-        b->Sr = (FF_T *)ff_alloc((size_t)c->sizeBlk * sizeof(FF_T));
-        b->Si = (FF_T *)ff_alloc((size_t)c->sizeBlk * sizeof(FF_T));
+        b->Sr = (FF_T *)ff_alloc_raw((size_t)c->sizeBlk * sizeof(FF_T));
+        b->Si = (FF_T *)ff_alloc_raw((size_t)c->sizeBlk * sizeof(FF_T));
         if (shared && i > 0) {
             b->Nr = bufs[0].Nr;
             b->Ni = bufs[0].Ni;
         } else {
-            b->Nr = (FF_T *)ff_alloc((size_t)c->sizeN * sizeof(FF_T));
-            b->Ni = (FF_T *)ff_alloc((size_t)c->sizeN * sizeof(FF_T));
+            b->Nr = (FF_T *)ff_alloc_raw((size_t)c->sizeN * sizeof(FF_T));
+            b->Ni = (FF_T *)ff_alloc_raw((size_t)c->sizeN * sizeof(FF_T));
         }
-        b->scr = (FF_T *)ff_alloc((size_t)c->sizeS * sizeof(FF_T));
+        b->scr = (FF_T *)ff_alloc_raw((size_t)c->sizeS * sizeof(FF_T));
         b->zero = (FF_T *)ff_alloc((size_t)c->sizeZ * sizeof(FF_T));
         b->trash = (FF_T *)ff_alloc((size_t)c->sizeZ * sizeof(FF_T));
         b->chk = (FF_T *)ff_alloc((size_t)FW * sizeof(FF_T));
@@ -1086,6 +1155,7 @@ static FF(bufs) *FF(bufs_new)(const FF(ctx) *c, int n, int shared)
 typedef struct {
     FF(bufs) *bufs;
     int n, shared;
+    int fresh;   /* just allocated: not yet zeroed (FF(bufs_zero)) */
 } FF(cache);
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -1112,14 +1182,17 @@ static FF(cache) *FF(cache_take)(FF(ctx) *plan, const FF(ctx) *c, int n, int sha
 #else
     (void)plan;
 #endif
-    if (k && k->n == n && k->shared == shared)
+    if (k && k->n == n && k->shared == shared) {
+        k->fresh = 0;
         return k;
+    }
     FF(cache_free)(k);
     k = (FF(cache) *)malloc(sizeof *k);
     if (!k)
         return NULL;
     k->n = n;
     k->shared = shared;
+    k->fresh = 1;
     k->bufs = FF(bufs_new)(c, n, shared);
     if (!k->bufs) {
         free(k);
@@ -1155,7 +1228,7 @@ void FF(fc_fft_plan_free)(void *plan)
  * fc_fft.h, fc_fft_plan_new); NULL when memory is short. */
 void *FF(fc_fft_plan_new)(int cplx, int d, const ptrdiff_t *xshape, const ptrdiff_t *kshape,
                           const FF_T *k, const ptrdiff_t *starts, const ptrdiff_t *lengths,
-                          const ptrdiff_t *P)
+                          const ptrdiff_t *P, int defer)
 {
     FF(ctx) *c = (FF(ctx) *)calloc(1, sizeof(FF(ctx)));
     if (!c)
@@ -1201,29 +1274,85 @@ void *FF(fc_fft_plan_new)(int cplx, int d, const ptrdiff_t *xshape, const ptrdif
     c->sizeZ = P[d - 1] * 2;
     c->sizeBlk = P[d - 1] * FW;
     const ptrdiff_t hsize = d == 1 ? P[0] : c->sizeN;
-    c->Hr = (FF_T *)ff_alloc((size_t)hsize * sizeof(FF_T));
-    c->Hi = (FF_T *)ff_alloc((size_t)hsize * sizeof(FF_T));
-    FF(bufs) *b = err || !c->Hr || !c->Hi ? NULL : FF(bufs_new)(c, 1, 0);
+    /* (H: written by the spectrum where product_axis0 reads it) */
+    c->Hr = (FF_T *)ff_alloc_raw((size_t)hsize * sizeof(FF_T));
+    c->Hi = (FF_T *)ff_alloc_raw((size_t)hsize * sizeof(FF_T));
+    if (err || !c->Hr || !c->Hi) {
+        FF(fc_fft_plan_free)(c);
+        return NULL;
+    }
+    if (defer && d >= 2)
+        return c; /* the first run's team computes the spectrum from k */
+    FF(bufs) *b = FF(bufs_new)(c, 1, 0);
     if (!b) {
         FF(fc_fft_plan_free)(c);
         return NULL;
     }
-    FF(spectrum)(c, b);
+    FF(bufs_zero)(c, b, 1);
+    FF(spectrum)(c, b, 0, 1);
     FF(bufs_free)(b, 1, 0);
     c->k = NULL;
     return c;
 }
 
+/* groups per thread up to which the team computes a deferred spectrum */
+#define FF_TEAM_SPECTRUM 8
+/* The work of thread tid of a run's team of nthr: zero its fresh buffers,
+ * then the groups: dealt out one at a time (each thread on its own N form),
+ * or (shared) each by the whole team in turn.  A deferred kernel spectrum
+ * (spec) comes first: computed by thread 0 on its N form while the others
+ * start their first groups' forward DFTs (which do not need it; they wait
+ * for it before the product: c->hready), or, with few groups (shared, or
+ * up to FF_TEAM_SPECTRUM per thread), by the whole team on thread 0's N
+ * form: there thread 0's late start would be an uneven share of whole
+ * groups, and the team's barriers cost little beside the spectrum. */
+static void FF(team)(const FF(ctx) *c, FF(bufs) *bufs, int shared, int fresh, int spec,
+                     int tid, int nthr)
+{
+    const ptrdiff_t ngroups = c->ngroups;
+    if (fresh) {
+        /* (set 0's N form: shared, or the spectrum's, zeroed by its lines) */
+        FF(bufs_zero)(c, &bufs[tid], tid > 0 ? !shared : !shared && !spec);
+        if (shared && !spec)
+            FF_BARRIER(nthr); /* thread 0 zeroes the N form the team shares */
+    }
+    if (spec && !c->hready) {
+        FF(bufs) b = bufs[tid];
+        b.Nr = bufs[0].Nr;
+        b.Ni = bufs[0].Ni;
+        FF(spectrum)(c, &b, tid, nthr);
+    } else if (spec && tid == 0) {
+        FF(spectrum)(c, &bufs[0], 0, 1);
+        if (c->hready)
+            __atomic_store_n(c->hready, 1, __ATOMIC_RELEASE);
+    }
+    if (shared) {
+        for (ptrdiff_t g = 0; g < ngroups; g++)
+            FF(run_group)(c, g, &bufs[tid], tid, nthr);
+        return;
+    }
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1) nowait
+#endif
+    for (ptrdiff_t g = 0; g < ngroups; g++)
+        FF(run_group)(c, g, &bufs[tid], 0, 1);
+}
+
 /* out = the window of x correlated with the plan's kernel; 0 when every
  * output is finite, 1 when some may not be (FF(check)), or -1 when memory is
- * short.  Concurrent runs are fine: the plan is only read, but
- * for its cache of tile buffers (see FF(cache)). */
+ * short.  Concurrent runs are fine: the plan is only read, but for its
+ * cache of tile buffers (see FF(cache)) - and but for a plan made with its
+ * spectrum deferred (fc_fft.c's one-shot calls: one run only), whose run
+ * computes it first, with all its threads. */
 int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
 {
     FF(ctx) c = *(const FF(ctx) *)plan;
     const ptrdiff_t ngroups = c.ngroups;
+    const int spec = c.k != NULL;
+    int hready = 0;
     c.x = x;
     c.out = out;
+    c.hready = NULL;
     if (nthreads < 1)
         nthreads = 1;
     /* threads over groups, or (fewer groups than threads, d >= 2) all
@@ -1236,25 +1365,19 @@ int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
     if (!kept)
         return -1;
     FF(bufs) *bufs = kept->bufs;
+    const int fresh = kept->fresh;
+    if (spec && !shared && nthreads > 1 && ngroups > FF_TEAM_SPECTRUM * nthreads)
+        c.hready = &hready;
     for (int i = 0; i < kept->n; i++)
         memset(bufs[i].chk, 0, (size_t)FW * sizeof(FF_T));
 #ifdef _OPENMP
-    if (shared) {
 #pragma omp parallel num_threads(nthreads)
-        {
-            const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
-            for (ptrdiff_t g = 0; g < ngroups; g++)
-                FF(run_group)(&c, g, &bufs[tid], tid, nthr);
-        }
-    } else {
-#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
-        for (ptrdiff_t g = 0; g < ngroups; g++)
-            FF(run_group)(&c, g, &bufs[omp_get_thread_num()], 0, 1);
-    }
+    FF(team)(&c, bufs, shared, fresh, spec, omp_get_thread_num(), omp_get_num_threads());
 #else
-    for (ptrdiff_t g = 0; g < ngroups; g++)
-        FF(run_group)(&c, g, &bufs[0], 0, 1);
+    FF(team)(&c, bufs, shared, fresh, spec, 0, 1);
 #endif
+    if (spec)
+        ((FF(ctx) *)plan)->k = NULL;
     int maybe_nonfinite = 0;
     for (int i = 0; i < kept->n; i++)
         for (int l = 0; l < FW; l++)

@@ -199,6 +199,32 @@ def test_threads_bit_identical(dt, xs, hs, tiles):
         assert np.array_equal(o, outs[0])
 
 
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs,tiles", [
+    # many column blocks and lines (the spectrum's work dealt to the team),
+    # odd and prime extents, a 3-D tile, groups fewer than threads (shared)
+    ((301, 257), (31, 29), (125, 90)), ((97, 211), (13, 61), (75, 64)),
+    ((40, 45, 50), (7, 6, 9), (20, 18, 25)), ((60, 70), (33, 35), (64, 72)),
+])
+def test_team_spectrum_bit_identical(dt, xs, hs, tiles):
+    """A one-shot call computes the kernel spectrum in its run (thread 0
+    while the others start their first tiles; with fewer groups than
+    threads, the team sharing one N form); a KernelPlan computes it alone
+    at creation.  Every thread count gives the plan's bits, within scipy's
+    error."""
+    rng = _rng(31)
+    x, h = _data(xs, dt, rng), _data(hs, dt, rng)
+    win = [_window(n, m, "same") for n, m in zip(xs, hs)]
+    st, L = [w[0] for w in win], [w[1] for w in win]
+    s = [a - (m - 1) for a, m in zip(st, hs)]
+    plan = _fftcore.KernelPlan(np.ascontiguousarray(_flip(h)), xs, s, L, tiles)
+    want = plan.run(x, np.empty(L, dt), 1)
+    for t in (1, 2, 3, 5):
+        assert np.array_equal(_engine_conv(x, h, st, L, nthreads=t, tiles=tiles), want)
+        assert np.array_equal(plan.run(x, np.empty(L, dt), t), want)
+    _check(x, h, st, L, tiles=tiles)
+
+
 @pytest.mark.parametrize("isa", ["baseline", "avx2", "avx512"])
 def test_each_instruction_set(isa):
     before = _fftcore.isa_name()
