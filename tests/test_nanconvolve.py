@@ -487,3 +487,46 @@ def test_sparse_weights_in_units_same_bits_as_separate_passes(isa, shape, kshape
         np.testing.assert_array_equal(
                 fused_pn, nanconvolve(a, k, preserve_nan=True, normalize_kernel=False, **kw))
     assert len(calls) == 6
+
+
+@pytest.mark.parametrize("isa", isas())
+@pytest.mark.parametrize("shape,kshape,boundary", [((203, 1024), (9, 9), "fill"),
+                                                   ((150, 1164), (7, 5), None),
+                                                   ((97, 520), (3, 9), "fill"),
+                                                   ((61, 2048), (9, 9), None)])
+def test_streamed_units_same_bits(isa, shape, kshape, boundary, monkeypatch):
+    """The sparse weights in the units with the results streamed (the
+    output rows here are whole vectors): the bits of the separate passes,
+    at 1 and 2 threads (other unit seams), on every instruction set.  NaN in the
+    first and last rows and columns, at the unit seams and their halo
+    rows, on either side of the band's column edges (16 columns in, then
+    blocks of 48), a hole larger than the kernel (empty windows and
+    doubtful weights inside the band), an infinite sample, a mask."""
+    from fastconv import _nan, _window
+    calls = sparse_calls(monkeypatch)
+    monkeypatch.setattr(_nan, "SPARSE_SECONDS_PER_ROW", 0.0)
+    monkeypatch.setattr(_nan, "SPARSE_SECONDS_PER_TAP", 0.0)
+    monkeypatch.setattr(_window, "STREAM_MIN_BYTES", 0)
+    rng = np.random.default_rng(shape[1] + kshape[0])
+    a = data(shape, rng, 0.01)
+    ny, nx = shape
+    rows = [0, 1, 2, 5, 11, 12, 13, 23, 24, 25, 35, 36, 47, 48, 49, ny - 6, ny - 2, ny - 1]
+    cols = [0, 1, 3, 4, 7, 8, 15, 16, 19, 20, 23, 24, 27, 28, 31, 32, 71, 72, 75, 76,
+            119, 120, nx - 57, nx - 52, nx - 21, nx - 20, nx - 17, nx - 16, nx - 9, nx - 1]
+    a[np.ix_([r for r in rows if r < ny], cols)] = np.nan
+    a[ny // 2:ny // 2 + 12, nx // 2:nx // 2 + 14] = np.nan     # (a hole)
+    a[ny // 3, nx // 3] = -np.inf
+    mask = rng.random(shape) < 0.005
+    k = rng.random(kshape) + 0.05
+    kw = dict(boundary=boundary, fill_value=0.25, method="direct")
+    with isa_selected(isa):
+        fused = {w: nanconvolve(a, k, workers=w, **kw) for w in (1, 2)}
+        fused_mask = nanconvolve(a, k, mask=mask, preserve_nan=True, **kw)
+        assert len(calls) == 3 and min(calls) > 0
+        monkeypatch.setattr(_nan, "nan_units", lambda plan: False)
+        np.testing.assert_array_equal(fused[1], nanconvolve(a, k, workers=1, **kw))
+        np.testing.assert_array_equal(fused[2], fused[1])
+        np.testing.assert_array_equal(
+            fused_mask, nanconvolve(a, k, mask=mask, preserve_nan=True, **kw))
+    assert len(calls) == 5
+    assert np.isnan(fused[1]).any() and np.isinf(fused[1]).any()     # (the hole, the inf)

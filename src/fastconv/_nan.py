@@ -262,9 +262,13 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     # steps and Markstein's correction: vdivpd's bits in a quarter of its
     # cycles); the deficits of kh output rows at once (a ring of rows: no
     # sample's load waiting for the store of the row before); plain stores
-    # instead of streamed ones (~2 ms slower).  Left: the divide after the
-    # kernel cannot overlap its arithmetic, as the plain convolution's
-    # streamed stores do)
+    # instead of streamed ones (~2 ms slower); the units copying their rows
+    # with the NaN set to 0 behind a pass that only lists them (nan_split
+    # writing no data): slower, the list alone costs what the split did
+    # (the pass is bound by reading x) and the copies added ~3 ms,
+    # prefetched a unit ahead or not.  Left: the divide after the kernel
+    # cannot overlap its arithmetic, as the plain convolution's streamed
+    # stores do)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)
