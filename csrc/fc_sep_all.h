@@ -79,7 +79,11 @@ static inline void fc_sep_interior(const struct fc_sep_geom *g, int64_t W, int64
 
 #define SEP_T float
 #define SEP_TN f32
+#if defined(__AVX512F__) && SEP_VBYTES == 64
+#define SEP_TILE16 1   /* (fc_sep_impl.h: bands of 16 rows, float32 only) */
+#endif
 #include "fc_sep_impl.h"
+#undef SEP_TILE16
 #undef SEP_T
 #undef SEP_TN
 #define SEP_T double

@@ -40,6 +40,11 @@
    faster than whole rows, 512 5%; longer vertical kernels (9 taps and up)
    are slower in strips, as they re-read their mu + 3 rows per strip) */
 #define SEP_COLS 128
+#ifdef SEP_TILE16
+#define SEP_TBR 16   /* (rows of a 16-row band) */
+#else
+#define SEP_TBR 0
+#endif
 
 /* out[c] = sum_i w[i] * rows[i][c], c in [0, n) (rows offset already) */
 static inline void SEP_FN(fc_sep_vsum)(const SEP_I *const *rows, int64_t off, const SEP_T *w,
@@ -328,7 +333,7 @@ static inline SEP_T SEP_FN(fc_sep_at)(const SEP_I *p, int64_t j, SEP_T fill)
 static void SEP_FN(fc_sep_vborder)(const struct fc_sep_geom *g, const SEP_I *const *rows,
                                    const SEP_T *w, int64_t m, SEP_T fill, SEP_T *restrict T,
                                    int64_t W, int R, const int64_t *jx, int64_t lo, int64_t hi,
-                                   int copy);
+                                   int copy, int64_t rs, int64_t cs);
 
 /* the vertical pass T(y, t), t in [0, W): weights w over the rows `rows`
    (fill rows point at `fillrow`); interior columns vectorised, then the
@@ -343,7 +348,7 @@ static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_I *const 
         SEP_FN(fc_sep_vsumR)(rows, g->offx + lo, w, m, T + lo, W, hi - lo);
     else
         SEP_FN(fc_sep_vsum)(rows, g->offx + lo, w, m, T + lo, hi - lo);
-    SEP_FN(fc_sep_vborder)(g, rows, w, m, fill, T, W, R, jx, lo, hi, 1);
+    SEP_FN(fc_sep_vborder)(g, rows, w, m, fill, T, W, R, jx, lo, hi, 1, W, 1);
 }
 
 /* the border columns t < lo, t >= hi of the vertical pass (fc_sep_vrow),
@@ -351,11 +356,12 @@ static void SEP_FN(fc_sep_vrow)(const struct fc_sep_geom *g, const SEP_I *const 
    of a column are the same whichever loop computes them (fc_sep_impl.h
    SEP_MADD), so with `copy` (the interior columns [lo, hi) done) a column
    that reads an interior one's input column is that column's copy, and a
-   fill column the fill's sum (one per call); the others are summed here. */
+   fill column the fill's sum (one per call); the others are summed here.
+   Row r's column t is at T[r * rs + t * cs]. */
 static void SEP_FN(fc_sep_vborder)(const struct fc_sep_geom *g, const SEP_I *const *rows,
                                    const SEP_T *w, int64_t m, SEP_T fill, SEP_T *restrict T,
                                    int64_t W, int R, const int64_t *jx, int64_t lo, int64_t hi,
-                                   int copy)
+                                   int copy, int64_t rs, int64_t cs)
 {
     int have_fill = 0;
     SEP_T fsum = 0;
@@ -367,23 +373,23 @@ static void SEP_FN(fc_sep_vborder)(const struct fc_sep_geom *g, const SEP_I *con
         int64_t j = jx[t], ti = j - g->offx;
         if (copy && j >= 0 && ti >= lo && ti < hi) {
             for (int r = 0; r < R; r++)
-                T[r * W + t] = T[r * W + ti];
+                T[r * rs + t * cs] = T[r * rs + ti * cs];
             continue;
         }
         if (copy && j < 0 && have_fill) {
             for (int r = 0; r < R; r++)
-                T[r * W + t] = fsum;
+                T[r * rs + t * cs] = fsum;
             continue;
         }
         for (int r = 0; r < R; r++) {
             SEP_T acc = w[0] * SEP_FN(fc_sep_at)(rows[r], j, fill);
             for (int64_t i = 1; i < m; i++)
                 acc = SEP_MADD(acc, w[i], SEP_FN(fc_sep_at)(rows[r + i], j, fill));
-            T[r * W + t] = acc;
+            T[r * rs + t * cs] = acc;
         }
         if (j < 0) {
             have_fill = 1;
-            fsum = T[t];
+            fsum = T[t * cs];
         }
     }
 }
@@ -458,13 +464,124 @@ static inline void SEP_FN(fc_sep_pad)(const SEP_I *p, int64_t off, int64_t lo, i
     }
 }
 
+#ifdef SEP_TILE16
+/* Bands of 16 output rows of float32 passes with AVX-512 (fc_sep_all.h sets
+   SEP_TILE16 for that instantiation only), both kernels of at least 16 taps
+   (not running sums).  The horizontal pass of fc_sep_hsum loads every tap's
+   vector at an unaligned address (a cache-line split on 15 of 16) and
+   measured load-bound (~1.2 ns per output at 31 taps, the FMA units half
+   idle).  Here it runs as a vertical pass over the transposed band: the
+   vertical sums of 16 rows x 16 columns (16 accumulators, each input row
+   vector loaded once for the 16 rows) are transposed in registers into
+   TT, column t at TT + 16 t (its 16 rows, aligned), then the horizontal
+   sums of 16 columns read TT's aligned vectors, each loaded once for the 16
+   columns, and are transposed back into the output rows.  Every sum is the
+   same chain as fc_sep_vone / fc_sep_hone (tap 0's product, then one fused
+   multiply-add per tap in order), so the bits equal those of the 4-row
+   loops that do the other rows (a band's place decides which loop runs). */
+#define SEP_TB 16
+
+/* a[r] = sum_i w[i] * rows[r + i][off + k], k in [0, 16), r in [0, 16), m >= 16 */
+static inline __attribute__((always_inline)) void SEP_FN(fc_sep_tblock)(
+    const float *const *rows, int64_t off, const float *w, int64_t m, __m512 *a)
+{
+#pragma GCC unroll 16
+    for (int k = 0; k < SEP_TB; k++) {   /* rows k < 16: output rows r <= k */
+        __m512 x = _mm512_loadu_ps(rows[k] + off);
+        a[k] = _mm512_mul_ps(_mm512_set1_ps(w[0]), x);
+#pragma GCC unroll 16
+        for (int r = 0; r < k; r++)
+            a[r] = _mm512_fmadd_ps(_mm512_set1_ps(w[k - r]), x, a[r]);
+    }
+    for (int64_t k = SEP_TB; k < m; k++) {   /* rows every output row reads */
+        __m512 x = _mm512_loadu_ps(rows[k] + off);
+        const float *wk = w + k;
+        /* (the taps read from memory as broadcast operands: kept in
+           registers from step to step, GCC rotates them by broadcasts on
+           the FMA units' port) */
+        __asm__("" : "+r"(wk));
+#pragma GCC unroll 16
+        for (int r = 0; r < SEP_TB; r++)
+            a[r] = _mm512_fmadd_ps(_mm512_set1_ps(wk[-r]), x, a[r]);
+    }
+#pragma GCC unroll 16
+    for (int kk = 0; kk < SEP_TB - 1; kk++) {   /* rows m + kk: output rows r > kk */
+        __m512 x = _mm512_loadu_ps(rows[m + kk] + off);
+        const float *wk = w + m + kk;
+#pragma GCC unroll 16
+        for (int r = kk + 1; r < SEP_TB; r++)
+            a[r] = _mm512_fmadd_ps(_mm512_set1_ps(wk[-r]), x, a[r]);
+    }
+}
+
+/* the 16 x 16 transpose of a[0..15] (lane k of a[r] -> lane r of a[k]) */
+static inline __attribute__((always_inline)) void SEP_FN(fc_sep_tr16)(__m512 *a)
+{
+    __m512 t[SEP_TB];
+    for (int i = 0; i < SEP_TB; i += 2) {
+        t[i] = _mm512_unpacklo_ps(a[i], a[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(a[i], a[i + 1]);
+    }
+    for (int i = 0; i < SEP_TB; i += 4) {
+        a[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+        a[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+        a[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        a[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int j = 0; j < 4; j++) {
+        t[j] = _mm512_shuffle_f32x4(a[j], a[4 + j], 0x88);
+        t[4 + j] = _mm512_shuffle_f32x4(a[j], a[4 + j], 0xDD);
+        t[8 + j] = _mm512_shuffle_f32x4(a[8 + j], a[12 + j], 0x88);
+        t[12 + j] = _mm512_shuffle_f32x4(a[8 + j], a[12 + j], 0xDD);
+    }
+    for (int j = 0; j < 4; j++) {
+        a[j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0x88);
+        a[8 + j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0xDD);
+        a[4 + j] = _mm512_shuffle_f32x4(t[4 + j], t[12 + j], 0x88);
+        a[12 + j] = _mm512_shuffle_f32x4(t[4 + j], t[12 + j], 0xDD);
+    }
+}
+
+/* output rows [y, y + 16) into out (row y's start): rows[i], i < mu + 15,
+   the input rows (fill rows: fillrow); TT: W x 16 floats, 64-byte aligned;
+   trows[s] = TT + 16 s, s < mv + 15; jx, lo, hi as fc_sep_vrow's */
+static void SEP_FN(fc_sep_tband)(const struct fc_sep_geom *g, const float *const *rows,
+                                 const float *u, const float *v, float fill,
+                                 float *restrict TT, const float *const *trows,
+                                 const int64_t *jx, int64_t lo, int64_t hi, float *out)
+{
+    const int64_t W = g->ox + g->mv - 1, mu = g->mu, mv = g->mv, ox = g->ox;
+    __m512 a[SEP_TB];
+    /* the vertical sums of the interior columns (a last block that would
+       pass hi moved back over columns already done: the same values) */
+    for (int64_t t = lo; t < hi; t += SEP_TB) {
+        int64_t t0 = t + SEP_TB <= hi ? t : hi - SEP_TB;
+        SEP_FN(fc_sep_tblock)(rows, g->offx + t0, u, mu, a);
+        SEP_FN(fc_sep_tr16)(a);
+        for (int k = 0; k < SEP_TB; k++)
+            _mm512_store_ps(TT + SEP_TB * (t0 + k), a[k]);
+    }
+    /* the border columns (copies of the interior column they fold to, the
+       fill's sums, or summed there): row r of column t at TT[16 t + r] */
+    SEP_FN(fc_sep_vborder)(g, rows, u, mu, fill, TT, W, SEP_TB, jx, lo, hi, 1, 1, SEP_TB);
+    /* the horizontal sums, 16 output columns (lanes: rows) at a time */
+    for (int64_t c = 0; c < ox; c += SEP_TB) {
+        int64_t c0 = c + SEP_TB <= ox ? c : ox - SEP_TB;
+        SEP_FN(fc_sep_tblock)(trows, SEP_TB * c0, v, mv, a);
+        SEP_FN(fc_sep_tr16)(a);
+        for (int r = 0; r < SEP_TB; r++)
+            _mm512_storeu_ps(out + r * ox + c0, a[r]);
+    }
+}
+#endif
+
 static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, const SEP_T *u,
                                const SEP_T *v, SEP_T fill, SEP_T *out, int64_t r0, int64_t r1)
 {
     const int64_t W = g->ox + g->mv - 1, mu = g->mu, nx = g->nx;
     const int direct_out = g->mv == 1 && v[0] == (SEP_T)1;
     SEP_T *T = malloc(sizeof(SEP_T) * (size_t)((SEP_R + 2) * W + g->ox + 1));
-    const SEP_I **rows = malloc(sizeof(SEP_I *) * (size_t)(mu + SEP_R));
+    const SEP_I **rows = malloc(sizeof(SEP_I *) * (size_t)(mu + SEP_R + SEP_TBR));
     SEP_I *fillrow = malloc(sizeof(SEP_I) * (size_t)(nx + 1));   /* (fill fits SEP_I) */
     int64_t *jx = malloc(sizeof(int64_t) * (size_t)(W + 1));     /* folded columns */
     if (!T || !rows || !fillrow || !jx) {
@@ -500,9 +617,43 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
         goto done;
     }
     if (!(g->box_y && mu > 1)) {
+#ifdef SEP_TILE16
+        /* bands of 16 rows through the transposed horizontal pass */
+        int64_t tlo, thi;
+        fc_sep_interior(g, W, &tlo, &thi);
+        float *TT = NULL, *TTmem = NULL;
+        const float **trows = NULL;
+        if (mu >= SEP_TB && g->mv >= SEP_TB && !g->box_x && !direct_out && thi - tlo >= SEP_TB &&
+            g->ox >= SEP_TB && r1 - r0 >= SEP_TB) {
+            TTmem = malloc(sizeof(float) * (size_t)(SEP_TB * W + SEP_TB));
+            trows = malloc(sizeof(float *) * (size_t)(g->mv + SEP_TB));
+            if (!TTmem || !trows) {
+                free(TTmem);
+                free(trows);
+                TTmem = NULL;
+                trows = NULL;   /* (the 4-row loops instead: the same values) */
+            } else {
+                TT = (float *)(((uintptr_t)TTmem + 63) & ~(uintptr_t)63);
+                for (int64_t s = 0; s < g->mv + SEP_TB - 1; s++)
+                    trows[s] = TT + SEP_TB * s;
+            }
+        }
+#endif
         /* SEP_R rows at a time (the last ones of the band one by one) */
         for (int64_t y = r0; y < r1;) {
             int R = r1 - y >= SEP_R ? SEP_R : 1;
+#ifdef SEP_TILE16
+            if (TT && r1 - y >= SEP_TB) {
+                for (int64_t i = 0; i < mu + SEP_TB - 1; i++) {
+                    int64_t r = fc_fold(y + g->offy + i, g->ny, g->bnd_y);
+                    rows[i] = r < 0 ? fillrow : x + r * nx;
+                }
+                SEP_FN(fc_sep_tband)(g, rows, u, v, fill, TT, trows, jx, tlo, thi,
+                                     out + y * g->ox);
+                y += SEP_TB;
+                continue;
+            }
+#endif
             for (int64_t i = 0; i < mu + R - 1; i++) {
                 int64_t r = fc_fold(y + g->offy + i, g->ny, g->bnd_y);
                 rows[i] = r < 0 ? fillrow : x + r * nx;
@@ -514,7 +665,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
                    (each T column computed as by fc_sep_vrow: the same bits) */
                 int64_t lo, hi, ox = g->ox, mv = g->mv;
                 fc_sep_interior(g, W, &lo, &hi);
-                SEP_FN(fc_sep_vborder)(g, rows, u, mu, fill, T, W, R, jx, lo, hi, 0);
+                SEP_FN(fc_sep_vborder)(g, rows, u, mu, fill, T, W, R, jx, lo, hi, 0, W, 1);
                 for (int64_t o0 = 0; o0 < ox; o0 += SEP_COLS) {
                     int64_t o1 = o0 + SEP_COLS < ox ? o0 + SEP_COLS : ox;
                     int64_t a = lo > o0 ? lo : o0, b = hi < o1 + mv - 1 ? hi : o1 + mv - 1;
@@ -534,6 +685,10 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
                 }
             y += R;
         }
+#ifdef SEP_TILE16
+        free(TTmem);
+        free(trows);
+#endif
         goto done;
     }
     /* running sums of mu rows in S, restarted at fixed rows */
@@ -794,6 +949,8 @@ done:
 #undef SEP_CHV
 #undef SEP_R
 #undef SEP_COLS
+#undef SEP_TBR
+#undef SEP_TB
 #undef SEP_VL
 #undef SEP_LOADV
 #ifdef SEP_I_IS_T

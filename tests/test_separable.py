@@ -459,3 +459,62 @@ def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
             np.testing.assert_array_equal(runs[0], ref)
         else:
             np.testing.assert_allclose(runs[0], ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+@pytest.mark.parametrize("mode", MODES)
+def test_16_row_bands_same_bits_as_4_row_loops(monkeypatch, boundary, mode):
+    """float32 kernels of at least 16 taps on both axes run in bands of 16 rows
+    through the transposed horizontal pass (AVX-512: csrc/fc_sep_impl.h
+    SEP_TILE16).  Each output has the bits of the 4-row loops (work units of 4
+    rows never take a 16-row band; a dask block's bands fall elsewhere):
+    shapes around the 16 x 16 blocks (a last block moved back, bands of 16
+    and leftover rows), kernels of 16 to 40 taps (wider than a block), every
+    boundary, window offsets off centre (plan_passes with ndimage's origins),
+    1 and 2 threads; values of the dense reference and of ndimage."""
+    from fastconv import _separable
+    rng = np.random.default_rng(len(boundary) * 7 + len(mode))
+    fill = 1.5 if boundary == "fill" else 0.0
+    cases = [((40, 40), (16, 16)), ((50, 47), (17, 31)), ((70, 100), (31, 20)),
+             ((64, 60), (31, 40)), ((33, 16), (16, 16))]
+    for shape, taps in cases:
+        x = rng.standard_normal(shape).astype(np.float32)
+        ks = [rng.standard_normal(m).astype(np.float32) for m in taps]
+        if mode == "valid" and any(n < m for n, m in zip(shape, taps)):
+            continue
+        runs = []
+        for units, workers in [(None, 1), (None, 2), (4, 1)]:
+            if units:
+                monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: units)
+            runs.append(fastconv.sepcorrelate(x, ks, mode, method="direct",
+                                              boundary=boundary, fillvalue=fill,
+                                              workers=workers))
+            monkeypatch.undo()
+        for r in runs[1:]:
+            assert r.tobytes() == runs[0].tobytes(), (shape, taps)
+        ref = ref_correlate(x.astype(np.float64), _outer([k.astype(np.float64) for k in ks]),
+                            mode, boundary, fill)
+        bound = abs_bound(ref_correlate, x.astype(np.float64),
+                          _outer([k.astype(np.float64) for k in ks]), mode, boundary, fill)
+        assert np.all(np.abs(runs[0] - ref) <= 8 * np.finfo(np.float32).eps * bound)
+    # window offsets (ndimage's origins) off centre, up to the kernel's ends
+    if mode == "same":
+        x = rng.standard_normal((48, 61)).astype(np.float32)
+        ks = [rng.standard_normal(m).astype(np.float32) for m in (19, 23)]
+        for origin in (-9, -4, 0, 5, 9):
+            offs = [-(k.size // 2) - origin for k in ks]
+            runs = []
+            for units in (None, 4):
+                if units:
+                    monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: units)
+                runs.append(execute(plan_passes(x, ks, [0, 1], offs, boundary, fill)))
+                monkeypatch.undo()
+            assert runs[1].tobytes() == runs[0].tobytes(), origin
+            mode_nd = {"fill": "constant", "wrap": "wrap", "symm": "reflect",
+                       "reflect": "mirror", "nearest": "nearest"}[boundary]
+            ref = ndimage.correlate1d(x.astype(np.float64), ks[0].astype(np.float64), axis=0,
+                                      mode=mode_nd, cval=fill, origin=origin)
+            ref = ndimage.correlate1d(ref, ks[1].astype(np.float64), axis=1, mode=mode_nd,
+                                      cval=fill * ks[0].astype(np.float64).sum(),
+                                      origin=origin)
+            np.testing.assert_allclose(runs[0], ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())

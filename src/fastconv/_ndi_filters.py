@@ -41,7 +41,7 @@ import numpy as np
 from ._execute import execute
 from ._ndi_arith import DBL_EPSILON, exact_at, near_integer, store, symmetry
 from ._plan import filter_plan
-from ._separable import plan_passes, u8_passes
+from ._separable import Kept, plan_passes, u8_passes
 
 __all__ = ["correlate_axes", "correlate_nd", "MODES", "RECORD"]
 
@@ -162,7 +162,8 @@ _TAPS_KEPT = 64
 _taps32 = {}
 
 
-def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=None):
+def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=None,
+                   keep=None):
     """Correlate `input` along each of `axes` in turn with the 1-D float64
     `kernels`, into `output` (returned).
 
@@ -170,6 +171,9 @@ def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=
     axis; divisors (uniform filters): each pass's sums divided by this
     (ndimage's running-sum filters divide the window sum by the size).
     The first pass reads `input`, the later ones `output` (as ndimage).
+    keep: a list, given the `_separable.Kept` calls of the one separable
+    plan that wrote `output`, when that plan is the whole work (ndimage's
+    kept filters).
     """
     _record([(ax, len(w), o, m, divisors is not None)
              for w, ax, m, o in zip(kernels, axes, modes, origins)])
@@ -204,6 +208,10 @@ def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=
             plan = plan_passes(x, [factors[i] for i in g], [axes[i] for i in g],
                                [offsets[i] for i in g], modes[g[0]], cval,
                                dtype=work, running=divisors is not None, out=into)
+            if keep is not None and len(groups) == 1 and into is not None and x is input:
+                kept = Kept.keep(plan)
+                if kept is not None:
+                    keep.append(kept)
             r = execute(plan)
             if r is not output:
                 store(output, r)

@@ -36,7 +36,7 @@ from ._method import SECONDS_PER_SEP_TAP, separable_seconds
 from ._threads import resolve_workers, thread_share
 from ._window import BOUNDARY_CODES, _from_work, _to_work
 
-__all__ = ["run_separable", "plan_passes", "RESTART", "u8_passes"]
+__all__ = ["run_separable", "plan_passes", "RESTART", "u8_passes", "Kept"]
 
 _sepcore.select_isa(_direct.isa_name())
 RESTART = _sepcore.RESTART   # running sums restart every RESTART samples
@@ -83,6 +83,14 @@ def _run(src, u, v, fill, dst, offy, offx, bnd, box_y, box_x, nthreads, stream=F
 _ONES = {}   # work dtype char -> [1] (the taps of the axis a 1-D pass leaves alone)
 
 
+def _one(wd):
+    one = _ONES.get(wd.char)
+    if one is None:
+        one = _ONES[wd.char] = np.ones(1, wd)
+        one.flags.writeable = False
+    return one
+
+
 def _input(x, xshape, wd, fill):
     """x as the first pass reads it: itself when it is a C-contiguous
     uint8/uint16 array of the output's batch shape and holds the fill value
@@ -107,54 +115,127 @@ def _dest(plan, shape, wd):
     return _memory.empty(shape, wd)
 
 
+class _Pass:
+    """One C call of the executor: a 1-D pass along `axis` (a horizontal
+    pass of every row for the last axis, else a vertical pass over
+    (outer, n, inner) planes), or with `fused` the last two axes together,
+    band by band; `shape`: its output's shape."""
+    __slots__ = ("axis", "fused", "shape", "u", "v", "fill", "offy", "offx", "bnd", "box_y",
+                 "box_x")
+
+    def run(self, cur, nxt, nthreads):
+        """The pass from `cur` (C order) into `nxt` (C order, work dtype)."""
+        a, L = self.axis, self.shape[self.axis]
+        if self.fused:
+            ny, nx = cur.shape[-2], cur.shape[-1]
+            _run(cur.reshape(-1, ny, nx), self.u, self.v, self.fill,
+                 nxt.reshape(-1, self.shape[-2], L), self.offy, self.offx, self.bnd,
+                 self.box_y, self.box_x, nthreads)
+        elif a == cur.ndim - 1:     # along rows: a horizontal pass of every row
+            rows = math.prod(cur.shape[:-1])
+            dst = nxt.reshape(1, rows, L)
+            _run(cur.reshape(1, rows, cur.shape[-1]), self.u, self.v, self.fill, dst, 0,
+                 self.offx, self.bnd, False, self.box_x, nthreads, _stream(dst))
+        else:                       # a vertical pass over (outer, n, inner) planes
+            outer, inner = math.prod(cur.shape[:a]), math.prod(cur.shape[a + 1:])
+            _run(cur.reshape(outer, cur.shape[a], inner), self.u, self.v, self.fill,
+                 nxt.reshape(outer, L, inner), self.offy, 0, self.bnd, self.box_y, False,
+                 nthreads)
+
+
+def _passes(plan):
+    """The C calls that compute `plan`, in order (`_Pass`)."""
+    wd = plan.work
+    ndim = len(plan.shape)
+    conv_axes = [a for a, c in enumerate(plan.conv) if c]
+    factors = dict(zip(conv_axes, (np.ascontiguousarray(f, dtype=wd) for f in plan.factors)))
+    box = dict(zip(conv_axes, plan.box))
+    fill = np.asarray(plan.fill).astype(wd).reshape(1)
+    one = _one(wd)
+    bnd = BOUNDARY_CODES[plan.boundary]
+    fused = len(conv_axes) >= 2 and conv_axes[-2:] == [ndim - 2, ndim - 1]
+    shape = [plan.shape[a] if not c else n for a, (n, c) in enumerate(zip(plan.x.shape,
+                                                                           plan.conv))]
+    passes = []
+    for a in conv_axes[:-2] if fused else conv_axes:   # one pass each, on the array's layout
+        p = _Pass()
+        shape[a] = plan.shape[a]
+        p.axis, p.fused, p.shape, p.fill, p.bnd = a, False, tuple(shape), fill, bnd
+        last = a == ndim - 1
+        p.u, p.v = (one, factors[a]) if last else (factors[a], one)
+        p.offy, p.offx = (0, plan.offsets[a]) if last else (plan.offsets[a], 0)
+        p.box_y, p.box_x = (False, box[a]) if last else (box[a], False)
+        passes.append(p)
+        with np.errstate(all="ignore"):   # (an inf or wrapping fill)
+            fill = (fill * factors[a].sum(dtype=wd)).astype(wd)
+    if fused:   # the last two axes together, band by band
+        ay, ax = ndim - 2, ndim - 1
+        p = _Pass()
+        shape[ay], shape[ax] = plan.shape[ay], plan.shape[ax]
+        p.axis, p.fused, p.shape, p.fill, p.bnd = ax, True, tuple(shape), fill, bnd
+        p.u, p.v, p.offy, p.offx = factors[ay], factors[ax], plan.offsets[ay], plan.offsets[ax]
+        p.box_y, p.box_x = box[ay], box[ax]
+        passes.append(p)
+    return passes
+
+
 def run_separable(plan):
     """Execute a plan with ``method == 'separable'``; returns the result
     (result dtype), which is ``plan.out`` itself when the passes could write
     into it (`_dest`)."""
     wd = plan.work
-    ndim = len(plan.shape)
-    conv_axes = [a for a, c in enumerate(plan.conv) if c]
     xshape = tuple(plan.shape[a] if not c else n
                    for a, (n, c) in enumerate(zip(plan.x.shape, plan.conv)))
     cur = _input(plan.x, xshape, wd, plan.fill)
-    factors = dict(zip(conv_axes, (np.ascontiguousarray(f, dtype=wd) for f in plan.factors)))
-    box = dict(zip(conv_axes, plan.box))
-    fill = np.asarray(plan.fill).astype(wd).reshape(1)
-    one = _ONES.get(wd.char)
-    if one is None:
-        one = _ONES[wd.char] = np.ones(1, wd)
-        one.flags.writeable = False
-    bnd = BOUNDARY_CODES[plan.boundary]
-    fused = len(conv_axes) >= 2 and conv_axes[-2:] == [ndim - 2, ndim - 1]
-    single = conv_axes[:-2] if fused else conv_axes
+    passes = _passes(plan)
     with thread_share(plan.threads, separable_seconds(plan)) as nthreads:
-        for a in single:   # one pass each, in place on the array's layout
-            L = plan.shape[a]
-            shape = cur.shape[:a] + (L,) + cur.shape[a + 1:]
-            nxt = _dest(plan, shape, wd) if a == single[-1] and not fused else \
-                _memory.empty(shape, wd)
-            if a == ndim - 1:    # along rows: a horizontal pass of every row
-                rows = math.prod(cur.shape[:-1])
-                dst = nxt.reshape(1, rows, L)
-                _run(cur.reshape(1, rows, cur.shape[-1]), one, factors[a], fill, dst, 0,
-                     plan.offsets[a], bnd, False, box[a], nthreads, _stream(dst))
-            else:                # a vertical pass over (outer, n, inner) planes
-                outer, inner = math.prod(cur.shape[:a]), math.prod(cur.shape[a + 1:])
-                _run(cur.reshape(outer, cur.shape[a], inner), factors[a], one, fill,
-                     nxt.reshape(outer, L, inner), plan.offsets[a], 0, bnd, box[a], False,
-                     nthreads)
-            with np.errstate(all="ignore"):   # (an inf or wrapping fill)
-                fill = (fill * factors[a].sum(dtype=wd)).astype(wd)
-            cur = nxt
-        if fused:   # the last two axes together, band by band
-            ay, ax = ndim - 2, ndim - 1
-            ny, nx = cur.shape[-2], cur.shape[-1]
-            Ly, Lx = plan.shape[ay], plan.shape[ax]
-            nxt = _dest(plan, cur.shape[:-2] + (Ly, Lx), wd)
-            _run(cur.reshape(-1, ny, nx), factors[ay], factors[ax], fill, nxt.reshape(-1, Ly, Lx),
-                 plan.offsets[ay], plan.offsets[ax], bnd, box[ay], box[ax], nthreads)
+        for p in passes:
+            nxt = _dest(plan, p.shape, wd) if p is passes[-1] else _memory.empty(p.shape, wd)
+            p.run(cur, nxt, nthreads)
             cur = nxt
     return _from_work(cur, plan.result)
+
+
+class Kept:
+    """A separable plan's C calls kept for later calls of the same signature
+    (`fastconv.ndimage`'s kept filters): `run` gives `run_separable`'s
+    result for another input of the plan's shape and dtype that the first
+    pass reads as it is, into a new array, on the threads of the call's
+    context.  `keep` returns None for plans whose result is not the work
+    dtype or whose input is not read as it is."""
+    __slots__ = ("passes", "xshape", "xdtype", "work", "seconds")
+
+    @classmethod
+    def keep(cls, plan):
+        wd = plan.work
+        if plan.result != wd or any(not c and n != L for n, L, c in
+                                    zip(plan.x.shape, plan.shape, plan.conv)):
+            return None
+        if plan.x.dtype != wd and plan.x.dtype.char not in _sepcore.DIRECT_INPUTS.get(
+                wd.char, ()):
+            return None
+        with np.errstate(all="ignore"):
+            if plan.x.dtype != wd and np.asarray(plan.fill).astype(plan.x.dtype) != plan.fill:
+                return None
+        k = cls()
+        k.passes, k.xshape, k.xdtype, k.work = _passes(plan), plan.x.shape, plan.x.dtype, wd
+        k.seconds = separable_seconds(plan)
+        return k
+
+    def takes(self, x):
+        """Whether `x` is read as it is (C order, aligned, native, the
+        plan's shape and dtype)."""
+        return (x.shape == self.xshape and x.dtype == self.xdtype and x.flags.c_contiguous
+                and x.flags.aligned)
+
+    def run(self, x, workers=None):
+        cur = x
+        with thread_share(resolve_workers(workers), self.seconds) as nthreads:
+            for p in self.passes:
+                nxt = _memory.empty(p.shape, self.work)
+                p.run(cur, nxt, nthreads)
+                cur = nxt
+        return cur
 
 
 def plan_passes(x, factors, axes, offsets, boundary="fill", fillvalue=0, *, shape=None,
