@@ -39,6 +39,7 @@ from contextvars import ContextVar
 import numpy as np
 
 from ._execute import execute
+from ._kept import keep
 from ._ndi_arith import DBL_EPSILON, exact_at, near_integer, store, symmetry
 from ._plan import filter_plan
 from ._separable import Kept, plan_passes, u8_passes
@@ -152,9 +153,7 @@ def _float32_taps(w):
             i = int(np.argmax(np.abs(w)))
             t[i] = np.float32(float(t[i]) + (w.sum() - t.astype(np.float64).sum()))
         t.flags.writeable = False
-        if len(_taps32) >= _TAPS_KEPT:
-            _taps32.clear()
-        _taps32[key] = t
+        keep(_taps32, key, t, _TAPS_KEPT)
     return t
 
 

@@ -408,12 +408,12 @@ def make_separable_plan(x, factors, axes, offsets, boundary="fill", fillvalue=0,
         sig = _separable_signature(x, factors, axes, offsets, boundary, fillvalue, shape, dtype)
         if key is not None:
             keep(_separable_signatures, key, sig, _SIGNATURE_CACHE_SIZE)
-    result, work, shape = sig["result"], sig["work"], sig["shape"]
+    result, work, shape = sig.result, sig.work, sig.shape
     out = check_out(out, shape, result)
-    seps = tuple(np.ascontiguousarray(factors[i]).astype(work) for i in sig["order"])
-    return Plan(kind="separable", x=x, kernel=sig["kernel"], conv=sig["conv"],
-                offsets=sig["offsets"], shape=shape, boundary=sig["boundary"], fill=sig["fill"],
-                result=result, work=work, fft_dtype=sig["fft_dtype"], method="separable",
+    seps = tuple(np.ascontiguousarray(factors[i]).astype(work) for i in sig.order)
+    return Plan(kind="separable", x=x, kernel=sig.kernel, conv=sig.conv,
+                offsets=sig.offsets, shape=shape, boundary=sig.boundary, fill=sig.fill,
+                result=result, work=work, fft_dtype=sig.fft_dtype, method="separable",
                 threads=resolve_workers(workers), out=out, sources=(x, *factors),
                 factors=seps, box=tuple(running and is_box(f) for f in seps))
 
@@ -422,10 +422,21 @@ def make_separable_plan(x, factors, axes, offsets, boundary="fill", fillvalue=0,
 _separable_signatures = {}
 
 
-def _separable_signature(x, factors, axes, offsets, boundary, fillvalue, shape, dtype):
+class _SeparableSignature:
     """What a separable plan takes from its call's signature alone (no value
-    of the inputs read), every argument validated: a dict shared by the
-    plans of that signature, never changed."""
+    of the inputs read), every argument validated; shared by the plans of
+    that signature, never changed.  `order`: the factors' order along the
+    axes; `kernel`: the plans' stand-in kernel of the summed shape."""
+    __slots__ = ("result", "work", "shape", "order", "conv", "offsets", "boundary", "fill",
+                 "fft_dtype", "kernel")
+
+    def __init__(self, **values):
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+def _separable_signature(x, factors, axes, offsets, boundary, fillvalue, shape, dtype):
+    """The `_SeparableSignature` of a make_separable_plan call."""
     axes = normalize_axes(axes, x.ndim)
     if len(factors) != len(axes) or len(offsets) != len(axes) or any(f.ndim != 1 or f.size == 0
                                                                       for f in factors):
@@ -447,10 +458,11 @@ def _separable_signature(x, factors, axes, offsets, boundary, fillvalue, shape, 
     off = [0] * x.ndim
     for i, a in enumerate(axes):
         off[a] = int(offsets[i])
-    return {"result": result, "work": work, "shape": shape, "order": order,
-            "conv": tuple(a in axes for a in range(x.ndim)), "offsets": tuple(off),
-            "boundary": bound, "fill": fill, "fft_dtype": fft_input_dtype(result),
-            "kernel": np.ndarray(tuple(kshape), work, _ZERO, strides=(0,) * x.ndim)}
+    return _SeparableSignature(
+        result=result, work=work, shape=shape, order=order,
+        conv=tuple(a in axes for a in range(x.ndim)), offsets=tuple(off), boundary=bound,
+        fill=fill, fft_dtype=fft_input_dtype(result),
+        kernel=np.ndarray(tuple(kshape), work, _ZERO, strides=(0,) * x.ndim))
 
 
 _ZERO = bytes(16)   # the separable plans' stand-in kernel's one element

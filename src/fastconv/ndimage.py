@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from . import _memory
+from ._kept import keep
 from ._ndi_filters import MODES, RECORD, correlate_axes, correlate_nd
 
 __all__ = ["correlate", "convolve", "correlate1d", "convolve1d", "uniform_filter",
@@ -272,11 +273,9 @@ def _kept_run(key, input):
     return k.run(input)
 
 
-def _keep(key, keep):
-    if key is not None and len(keep) == 1:
-        if len(_KEPT) >= _KEPT_SIZE:
-            _KEPT.clear()
-        _KEPT[key] = keep[0]
+def _keep(key, kept):
+    if key is not None and len(kept) == 1:
+        keep(_KEPT, key, kept[0], _KEPT_SIZE)
 
 
 # ------------------------------------------------------------------ 1-D
@@ -545,10 +544,10 @@ def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0
         output[...] = input[...]
         return output
     kernels = [_gaussian_weights(sigmas[i], orders[i], truncate, radii[i]) for i in chosen]
-    keep = []
+    kept = []
     res = _passes(input, output, kernels, [axes[i] for i in chosen],
-                  [_mode(modes[i]) for i in chosen], cval, [0] * len(chosen), keep=keep)
-    _keep(key, keep)
+                  [_mode(modes[i]) for i in chosen], cval, [0] * len(chosen), keep=kept)
+    _keep(key, kept)
     return res
 
 
