@@ -97,7 +97,7 @@ class BuildExt(build_ext):
                 compile_args.append("/openmp")
         else:
             # (after Python's CFLAGS, so -g0 overrides their -g)
-            compile_args += ["-O0", "-g"] if DEBUG else ["-O3", "-g0"]
+            compile_args += ["-O0", "-g", "-DFC_DEBUG_BUILD=1"] if DEBUG else ["-O3", "-g0"]
             compile_args += ["-fno-math-errno", "-Wno-unused-function"]
             if not DEBUG and sys.platform.startswith("linux"):
                 link_args.append("-s")

@@ -32,6 +32,14 @@
 
 #define FC_SEP_RESTART 128
 
+/* 1 in a debug build (setup.py's FASTCONV_DEBUG / FASTCONV_SANITIZE, -O0):
+   GCC then contracts no a * b + c of the vector loops into a fused
+   multiply-add, so loops written that way round twice where their -O3
+   build (and the intrinsics' FMAs) rounds once (_sepcore.DEBUG_BUILD). */
+#ifndef FC_DEBUG_BUILD
+#define FC_DEBUG_BUILD 0
+#endif
+
 struct fc_sep_geom {
     int64_t ny, nx;      /* input plane */
     int64_t oy, ox;      /* output plane */

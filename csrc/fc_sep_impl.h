@@ -238,7 +238,8 @@ typedef __typeof__(__builtin_choose_expr(
     sizeof(SEP_T) == 2, (int16_t)0, __builtin_choose_expr(
     sizeof(SEP_T) == 4, (int32_t)0, (int64_t)0)))) SEP_FN(fc_sep_lane);
 typedef SEP_FN(fc_sep_lane) SEP_FN(fc_sep_idx) __attribute__((vector_size(SEP_VBYTES)));
-static const SEP_FN(fc_sep_lane) SEP_FN(fc_sep_iota)[64] = {
+/* (aligned to a whole vector: it is read as one, fc_sep_idx, at its start) */
+static const SEP_FN(fc_sep_lane) SEP_FN(fc_sep_iota)[64] __attribute__((aligned(64))) = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
     22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,
     43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63};

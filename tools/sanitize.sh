@@ -43,9 +43,10 @@
 #     and test_ndimage.py) and tests/test_dask.py (a cluster of worker
 #     processes; its blocks run the same core as test_direct.py).
 #     It runs once per ISA in $ISAS (FASTCONV_ISA=...), the first time in full,
-#     then only the tests of the code FASTCONV_ISA switches (the direct and
-#     FFT kernels): test_direct.py, test_properties.py, test_options.py (the
-#     dtype= conversions, batching, maxlag) and test_fftcore.py.
+#     then only the tests of the code FASTCONV_ISA switches (the direct, FFT,
+#     separable and NaN-unit kernels): test_direct.py, test_properties.py,
+#     test_options.py (the dtype= conversions, batching, maxlag),
+#     test_fftcore.py, test_separable.py and test_nanconvolve.py.
 #
 # Exit status: 0 when every run passed with no sanitizer report.
 set -euo pipefail
@@ -128,7 +129,8 @@ for isa in $ISAS; do
               --ignore=tests/test_dask.py)
     else
         args=(tests/test_direct.py tests/test_properties.py tests/test_options.py
-              tests/test_fftcore.py -m "not slow")
+              tests/test_fftcore.py tests/test_separable.py tests/test_nanconvolve.py
+              -m "not slow")
     fi
     first=0
     echo "== FASTCONV_ISA=$isa pytest ${args[*]}"

@@ -27,8 +27,10 @@ cdef extern from "fc_sep.h" nogil:
                        int64_t r0, int64_t r1)
     int fc_sep_select(int isa)
     int FC_SEP_RESTART
+    int FC_DEBUG_BUILD
 
 RESTART = FC_SEP_RESTART
+DEBUG_BUILD = bool(FC_DEBUG_BUILD)   # (csrc/fc_sep.h: -O0, no contracted FMAs)
 
 # element type codes of fc_sep.h, by (input, work) numpy dtype characters
 TYPE_CODES = {("f", "f"): 0, ("d", "d"): 1, ("B", "B"): 2, ("H", "H"): 3, ("I", "I"): 4,
