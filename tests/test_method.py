@@ -160,6 +160,24 @@ def test_narrow_rows_are_priced_as_scalar_code():
     assert per_wide < 1.1 * _method.SECONDS_PER_MAC["f4"]
 
 
+def test_uint8_rows_are_priced_in_16_bit_lanes():
+    """uint8 data run in 16-bit lanes (csrc/fc_types.h): a row too narrow
+    for a vector of uint16 is scalar code for uint8 and uint16 alike, priced
+    at vector bytes / 2 times the uint8 MAC price; a 24-wide uint8 row (a
+    vector of 32 uint16 lanes on AVX-512, but of 64 bytes) likewise."""
+    w = _method._VECTOR_BYTES.get(_direct.isa_name(), 16) // 2
+    for shape, kshape, mode in (((22, 22, 22), (9, 9, 9), "valid"),
+                                ((30, 30, 24), (3, 3, 1), "same")):
+        _, _, u8 = plan_of(shape, kshape, dtype=np.uint8, mode=mode, workers=1)
+        _, _, u16 = plan_of(shape, kshape, dtype=np.uint16, mode=mode, workers=1)
+        assert u8.work == np.uint8 and u16.work == np.uint16
+        L = u8.shape[-1]
+        if L >= w:
+            pytest.skip(f"vectors of {w} uint16 lanes: the rows are SIMD here")
+        assert _method._row_factor(u8) == _method._row_factor(u16) == w
+        assert _method.direct_seconds(u8, 1) == pytest.approx(w * _method.SECONDS_PER_MAC["i1"])
+
+
 def test_exact_by_norms_answers_as_the_full_bounds():
     """`_exact_by_norms` (x's first chunk predicting a failure: the squares
     summed first, stopping once a lower bound fails) answers as "max|x|

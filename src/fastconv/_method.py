@@ -49,8 +49,14 @@ __all__ = ["choose_method", "surely_direct", "estimate_times", "overlap_macs", "
            "separable_time", "separable_seconds", "direct_seconds", "fft_seconds"]
 
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
-# work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i'.
-SECONDS_PER_MAC = {"f4": 2.8e-11, "f8": 4.6e-11, "c8": 1.2e-10, "c16": 2.2e-10, "i": 3.1e-11}
+# work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i' (1-byte ones 'i1').
+# 'i1': 1-byte integer work (uint8 data in 16-bit lanes, `_lane_bytes`):
+# since the kernel computes zero-filled border columns itself (no padded
+# copy of x), the large uint8 2-D/3-D cases of bench_method_grid.py (quiet
+# runs of 2026-12-02 18:13, load ~1, workers 1 process time and 2 wall)
+# ran at 0.64-0.77x the 'i' price (9^2..31^2, 9^3 kernels): 0.6x of it.
+SECONDS_PER_MAC = {"f4": 2.8e-11, "f8": 4.6e-11, "c8": 1.2e-10, "c16": 2.2e-10, "i": 3.1e-11,
+                   "i1": 1.9e-11}
 # Seconds per unit of FFT-engine work (fft_units), by class of the FFT
 # dtype.  calibrate_method.py on 2026-12-01 (load 5 on 2 cores) measured
 # 6.0e-10, 1.7e-9, 5.7e-10, 1.2e-9 s/unit next to direct costs 1.7-3.3x the
@@ -60,8 +66,12 @@ SECONDS_PER_MAC = {"f4": 2.8e-11, "f8": 4.6e-11, "c8": 1.2e-10, "c16": 2.2e-10, 
 SECONDS_PER_FFT_UNIT = {"f4": 3.5e-10, "f8": 5.1e-10, "c8": 4.5e-10, "c16": 8.0e-10}
 # Extra seconds per output of the FFT path: [float/complex, integer result]
 # (integers convert to float64 and round back; calibrate_method.py measured
-# 1e-8 under load, the grid's least-squares fit 1.5e-8 (load 6), quiet ~1/2).
-SECONDS_PER_FFT_OUTPUT = (0.0, 5e-9)
+# 1e-8 under load, the grid's least-squares fit 1.5e-8 (load 6), quiet ~1/2;
+# 8e-9: the quiet grids of 2026-12-02 18:13 have 2-D uint8 FFTs at 1.4-1.7x
+# their price with 5e-9, e.g. 3162^2 * 31^2 'full' w2 126.5 ms against
+# direct 97.8 ms; with 8e-9 the median integer FFT runs at 0.96-1.24x its
+# price, no more than the float FFTs' 1.3x).
+SECONDS_PER_FFT_OUTPUT = (0.0, 8e-9)
 # Speed-up of the FFT path per extra thread (transforms split over threads;
 # the spectrum product and padding stay serial).
 FFT_THREAD_GAIN = 0.5
@@ -388,6 +398,14 @@ PAD_COLUMNS_ABOVE = 4
 _VECTOR_BYTES = {"avx512": 64, "avx2": 32}
 
 
+def _lane_bytes(work):
+    """Bytes of one vector lane of the direct kernels for work dtype `work`:
+    uint8 data are computed in 16-bit lanes (csrc/fc_types.h: loads widen,
+    x86 has no 8-bit multiply), so a vector holds half as many of them as
+    its bytes."""
+    return 2 if work.kind in "iu" and work.itemsize == 1 else work.itemsize
+
+
 def _row_factor(plan):
     """Cost of the output rows relative to a row all in SIMD blocks.
 
@@ -399,7 +417,7 @@ def _row_factor(plan):
     scalar code, about W times slower per multiply-add.  Small 3-D
     problems (rows of 14-30 outputs) run 6-20x slower than the N-D price
     this way.  A one-tap plan (`one_tap`) is one row of all its outputs."""
-    W = max(1, _VECTOR_BYTES.get(_direct.isa_name(), 16) // plan.work.itemsize)
+    W = max(1, _VECTOR_BYTES.get(_direct.isa_name(), 16) // _lane_bytes(plan.work))
     if one_tap(plan):
         L = math.prod(n for n, p in zip(plan.shape, plan.paired) if not p)
         return float(W) if L < W else W * math.ceil(L / W) / L
@@ -424,7 +442,8 @@ def _row_factor(plan):
 
 def _per_mac(plan, one_d):
     """Seconds per multiply-add of the direct kernels on `plan`."""
-    per_mac = SECONDS_PER_MAC.get(_class(plan.work), SECONDS_PER_MAC["f8"])
+    key = "i1" if plan.work.kind in "iu" and plan.work.itemsize == 1 else _class(plan.work)
+    per_mac = SECONDS_PER_MAC.get(key, SECONDS_PER_MAC["f8"])
     if one_d:
         taps = math.prod(n for n, c in zip(plan.kernel.shape, plan.conv) if c)
         short = (DIRECT_1D_COMPLEX_FACTOR if plan.work.kind == "c" else DIRECT_1D_FACTOR)
