@@ -200,8 +200,40 @@ FC_PAIRS_LOOP(fc_pairs_vnni, "avx512f,avx512bw,avx512vnni", __m512i, 16, 4, FC_L
 FC_PAIRS_BUILD(fc_pairs_build_avx512, "avx512f,avx512bw", __m512i, 16, FC_LD128B, FC_LD256B,
                _mm512_set1_epi32, FC_ST512, _mm512_cvtepu8_epi32, _mm512_cvtepi8_epi32,
                _mm512_cvtepi16_epi32, _mm512_and_si512, _mm512_or_si512, _mm512_slli_epi32)
+/* uint8 pair rows with AVX512_VBMI: one byte permute per 16 pairs (bytes
+   j and j + 1 of a masked 17-byte load into the low bytes of the two
+   halves of pair j, the other bytes zeroed), against two widening loads, a
+   shift and a merge; the same pairs.  (The masked load reads no byte past
+   column n.) */
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void
+fc_pairs_build_u8_vbmi(uint32_t *p, const uint8_t *s, ptrdiff_t n)
+{
+    const __m512i j = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i idx = _mm512_or_si512(
+        j, _mm512_slli_epi32(_mm512_add_epi32(j, _mm512_set1_epi32(1)), 16));
+    for (ptrdiff_t c = 0; c < n; c += 16) {
+        __m256i v = _mm256_maskz_loadu_epi8((__mmask32)0x1ffff, s + c);
+        _mm512_storeu_si512((void *)(p + c), _mm512_maskz_permutexvar_epi8(
+            (__mmask64)0x5555555555555555ULL, idx, _mm512_castsi256_si512(v)));
+    }
+}
 #endif
 #endif
+
+/* The uint8 pair rows take fc_pairs_build_u8_vbmi under the VNNI loop
+   (variant 3) on a CPU with AVX512_VBMI (variant 2 keeps the widening
+   build: the tests force both). */
+static int fc_pairs_has_vbmi(void)
+{
+#if defined(FC_PAIRS_X86) && defined(FC_HAVE_AVX512)
+    static int known = -1;
+    if (known < 0)
+        known = __builtin_cpu_supports("avx512vbmi") ? 1 : 0;
+    return known;
+#else
+    return 0;
+#endif
+}
 
 static int fc_pairs_forced = -1;
 
@@ -243,7 +275,7 @@ void fc_pairs_unit(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff_t cols,
     ptrdiff_t w = (cols + FC_PB - 1) / FC_PB * FC_PB + 2 * kwp;   /* <= ldp */
     uint32_t *P = (uint32_t *)buf;
     int16_t *t = (int16_t *)(P + (rows + kh - 1) * ldp);
-    int variant = fc_pairs_variant();
+    int variant = fc_pairs_variant(), vbmi = variant == 3 && fc_pairs_has_vbmi();
     size_t size = src_code == 4 ? 2 : 1;
     for (ptrdiff_t y = 0; y < rows + kh - 1; y++) {
         uint32_t *prow = P + y * ldp;
@@ -257,7 +289,9 @@ void fc_pairs_unit(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff_t cols,
                 const char *s = (const char *)src + ((r0 + y) * lds + c0 + lo) * (ptrdiff_t)size;
 #ifdef FC_PAIRS_X86
 #ifdef FC_HAVE_AVX512
-                if (variant >= 2)
+                if (vbmi && src_code == 1)
+                    fc_pairs_build_u8_vbmi(prow + lo, (const uint8_t *)s, v);
+                else if (variant >= 2)
                     fc_pairs_build_avx512(prow + lo, s, src_code, v);
                 else
 #endif
