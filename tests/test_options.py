@@ -474,6 +474,27 @@ def test_dtype_int32_pair_rows_every_width(monkeypatch, pairs_variant, xdt):
     assert any(seen)
 
 
+def test_dtype_int32_pair_units_streamed(monkeypatch, pairs_variant):
+    """The pair units' streaming stores (outputs of at least
+    _window.STREAM_MIN_BYTES: here every output, and one 4.4 MB result at
+    the real threshold): rows of every alignment (widths not a multiple of
+    the vector), column blocks of 2 workers, equal to the int64
+    reference and to workers=1."""
+    from fastconv import _window
+    rng = np.random.default_rng(27)
+    k = rng.integers(-300, 300, (5, 4)).astype(np.int16)
+    cases = [(_int_image(rng, (1100, 1000), np.uint8), None)]
+    cases += [(_int_image(rng, (40, nx), xdt), 0)
+              for nx, xdt in ((16, np.uint8), (37, np.int8), (130, np.uint8), (1003, np.int16))]
+    for x, threshold in cases:
+        if threshold is not None:
+            monkeypatch.setattr(_window, "STREAM_MIN_BYTES", threshold)
+        exp = ref_convolve2d(x.astype(np.int64), k.astype(np.int64), "same").astype(np.int32)
+        for w in (1, 2):
+            np.testing.assert_array_equal(convolve2d(x, k, "same", dtype=np.int32, workers=w),
+                                          exp, err_msg=f"{x.shape} {w=}")
+
+
 def test_kept_unit_buffer_reused_and_shared():
     """_direct keeps the units' buffers for the next call: calls that
     grow and shrink it, an image after a bigger one with other values (no

@@ -80,7 +80,7 @@ cdef extern from "fc_pairs.h" nogil:
     void fc_pairs_unit(int32_t* out, Py_ssize_t ldo, Py_ssize_t rows, Py_ssize_t cols,
                        const void* src, int src_code, Py_ssize_t lds, Py_ssize_t ny,
                        Py_ssize_t nx, Py_ssize_t r0, Py_ssize_t c0, const uint32_t* kp,
-                       Py_ssize_t kh, Py_ssize_t kwp, int fill, void* buf)
+                       Py_ssize_t kh, Py_ssize_t kwp, int fill, int stream, void* buf)
     int fc_pairs_select(int variant)
 
 cdef extern from "fc_nanunit.h" nogil:
@@ -640,7 +640,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                       xsrc, cv.src_code,
                       g.xstride[Y], g.xshape[Y], g.xshape[X], y0 + sy, x0 + sx,
                       cv.pairs + koff // (kh * kw) * kh * cv.kwp, kh, cv.kwp,
-                      cv.pairs_fill, cv.bufs[tid])
+                      cv.pairs_fill, g.stream, cv.bufs[tid])
         return
     if cv.src_code != 0:
         # x from the source: the rows and columns this unit reads (a 'fill'
