@@ -98,22 +98,22 @@ static void fc_pairs_scalar(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff
         VT w = SET1((int)kp[(ir - (J)) * kwp + q]);                                    \
         FC_PAIRS_ACC(A, v0, v1, v2, v3, w);                                            \
     }
-#define FC_PAIRS_STORE(A, rr, L, STORE)                                                \
+#define FC_PAIRS_STORE(A, rr, L, STORE, OSTORE)                                        \
     if ((rr) < nr) {                                                                   \
         int32_t *o = out + (r + (rr)) * ldo + c;                                       \
         if (n >= 4 * (L)) {                                                            \
-            STORE(o, A##0); STORE(o + (L), A##1);                                      \
-            STORE(o + 2 * (L), A##2); STORE(o + 3 * (L), A##3);                        \
+            OSTORE(o, A##0); OSTORE(o + (L), A##1);                                    \
+            OSTORE(o + 2 * (L), A##2); OSTORE(o + 3 * (L), A##3);                      \
         } else {                                                                       \
             STORE(tail, A##0); STORE(tail + (L), A##1);                                \
             STORE(tail + 2 * (L), A##2); STORE(tail + 3 * (L), A##3);                  \
             memcpy(o, tail, (size_t)n * 4);                                            \
         }                                                                              \
     }
-#define FC_PAIRS_LOOP(NAME, TARGET, VT, L, R, LOAD, SET1, ZERO, STORE)                 \
+#define FC_PAIRS_LOOP(NAME, TARGET, VT, L, R, LOAD, SET1, ZERO, STORE, OSTORE)         \
     __attribute__((target(TARGET))) static void NAME(                                  \
         int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff_t cols, const uint32_t *P, \
-        ptrdiff_t ldp, const uint32_t *kp, ptrdiff_t kh, ptrdiff_t kwp)                \
+        ptrdiff_t ldp, const uint32_t *kp, ptrdiff_t kh, ptrdiff_t kwp, int stream)    \
     {                                                                                  \
         int32_t tail[4 * (L)];                                                         \
         for (ptrdiff_t r = 0; r < rows; r += (R)) {                                    \
@@ -138,11 +138,11 @@ static void fc_pairs_scalar(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff
                     }                                                                  \
                 }                                                                      \
                 ptrdiff_t n = cols - c;                                                \
-                FC_PAIRS_STORE(a, 0, L, STORE)                                         \
-                FC_PAIRS_STORE(b, 1, L, STORE)                                         \
+                FC_PAIRS_STORE(a, 0, L, STORE, OSTORE)                                 \
+                FC_PAIRS_STORE(b, 1, L, STORE, OSTORE)                                 \
                 if ((R) > 2) {                                                         \
-                    FC_PAIRS_STORE(c, 2, L, STORE)                                     \
-                    FC_PAIRS_STORE(d, 3, L, STORE)                                     \
+                    FC_PAIRS_STORE(c, 2, L, STORE, OSTORE)                             \
+                    FC_PAIRS_STORE(d, 3, L, STORE, OSTORE)                             \
                 }                                                                      \
             }                                                                          \
         }                                                                              \
@@ -177,8 +177,10 @@ static void fc_pairs_scalar(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff
 #define FC_LD64(p) _mm_loadl_epi64((const __m128i *)(const void *)(p))
 #define FC_LD128(p) _mm_loadu_si128((const __m128i *)(const void *)(p))
 #define DOT(a, x, w) _mm256_add_epi32(a, _mm256_madd_epi16(x, w))
+#define FC_OST256(p, v) (stream && !((uintptr_t)(p) & 31) ? \
+    _mm256_stream_si256((__m256i *)(void *)(p), v) : FC_ST256(p, v))
 FC_PAIRS_LOOP(fc_pairs_avx2, "avx2", __m256i, 8, 2, FC_LD256, _mm256_set1_epi32,
-              _mm256_setzero_si256(), FC_ST256)
+              _mm256_setzero_si256(), FC_ST256, FC_OST256)
 FC_PAIRS_BUILD(fc_pairs_build_avx2, "avx2", __m256i, 8, FC_LD64, FC_LD128, _mm256_set1_epi32,
                FC_ST256, _mm256_cvtepu8_epi32, _mm256_cvtepi8_epi32, _mm256_cvtepi16_epi32,
                _mm256_and_si256, _mm256_or_si256, _mm256_slli_epi32)
@@ -189,19 +191,56 @@ FC_PAIRS_BUILD(fc_pairs_build_avx2, "avx2", __m256i, 8, FC_LD64, FC_LD128, _mm25
 #define FC_ST512(p, v) _mm512_storeu_si512((void *)(p), v)
 #define FC_LD256B(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
 #define FC_LD128B(p) _mm_loadu_si128((const __m128i *)(const void *)(p))
+/* the output's whole vectors: streaming stores where the caller asks
+   (outputs too big for the cache, _window.STREAM_MIN_BYTES) and the
+   address allows */
+#define FC_OST512(p, v) (stream && !((uintptr_t)(p) & 63) ? \
+    _mm512_stream_si512((void *)(p), v) : FC_ST512(p, v))
 #define DOT(a, x, w) _mm512_add_epi32(a, _mm512_madd_epi16(x, w))
 FC_PAIRS_LOOP(fc_pairs_avx512bw, "avx512f,avx512bw", __m512i, 16, 4, FC_LD512,
-              _mm512_set1_epi32, _mm512_setzero_si512(), FC_ST512)
+              _mm512_set1_epi32, _mm512_setzero_si512(), FC_ST512, FC_OST512)
 #undef DOT
 #define DOT _mm512_dpwssd_epi32
 FC_PAIRS_LOOP(fc_pairs_vnni, "avx512f,avx512bw,avx512vnni", __m512i, 16, 4, FC_LD512,
-              _mm512_set1_epi32, _mm512_setzero_si512(), FC_ST512)
+              _mm512_set1_epi32, _mm512_setzero_si512(), FC_ST512, FC_OST512)
 #undef DOT
 FC_PAIRS_BUILD(fc_pairs_build_avx512, "avx512f,avx512bw", __m512i, 16, FC_LD128B, FC_LD256B,
                _mm512_set1_epi32, FC_ST512, _mm512_cvtepu8_epi32, _mm512_cvtepi8_epi32,
                _mm512_cvtepi16_epi32, _mm512_and_si512, _mm512_or_si512, _mm512_slli_epi32)
+/* uint8 pair rows with AVX512_VBMI: one byte permute per 16 pairs (bytes
+   j and j + 1 of a masked 17-byte load into the low bytes of the two
+   halves of pair j, the other bytes zeroed), against two widening loads, a
+   shift and a merge; the same pairs.  (The masked load reads no byte past
+   column n.) */
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void
+fc_pairs_build_u8_vbmi(uint32_t *p, const uint8_t *s, ptrdiff_t n)
+{
+    const __m512i j = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i idx = _mm512_or_si512(
+        j, _mm512_slli_epi32(_mm512_add_epi32(j, _mm512_set1_epi32(1)), 16));
+    for (ptrdiff_t c = 0; c < n; c += 16) {
+        __m256i v = _mm256_maskz_loadu_epi8((__mmask32)0x1ffff, s + c);
+        _mm512_storeu_si512((void *)(p + c), _mm512_maskz_permutexvar_epi8(
+            (__mmask64)0x5555555555555555ULL, idx, _mm512_castsi256_si512(v)));
+    }
+}
 #endif
 #endif
+
+/* The uint8 pair rows take fc_pairs_build_u8_vbmi under the VNNI loop
+   (variant 3) on a CPU with AVX512_VBMI (variant 2 keeps the widening
+   build: the tests force both). */
+static int fc_pairs_has_vbmi(void)
+{
+#if defined(FC_PAIRS_X86) && defined(FC_HAVE_AVX512)
+    static int known = -1;
+    if (known < 0)
+        known = __builtin_cpu_supports("avx512vbmi") ? 1 : 0;
+    return known;
+#else
+    return 0;
+#endif
+}
 
 static int fc_pairs_forced = -1;
 
@@ -237,13 +276,13 @@ int fc_pairs_select(int variant)
 void fc_pairs_unit(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff_t cols,
                    const void *src, int src_code, ptrdiff_t lds, ptrdiff_t ny, ptrdiff_t nx,
                    ptrdiff_t r0, ptrdiff_t c0, const uint32_t *kp, ptrdiff_t kh,
-                   ptrdiff_t kwp, int fill, void *buf)
+                   ptrdiff_t kwp, int fill, int stream, void *buf)
 {
     ptrdiff_t ldp = fc_pairs_pitch(cols, kwp);
     ptrdiff_t w = (cols + FC_PB - 1) / FC_PB * FC_PB + 2 * kwp;   /* <= ldp */
     uint32_t *P = (uint32_t *)buf;
     int16_t *t = (int16_t *)(P + (rows + kh - 1) * ldp);
-    int variant = fc_pairs_variant();
+    int variant = fc_pairs_variant(), vbmi = variant == 3 && fc_pairs_has_vbmi();
     size_t size = src_code == 4 ? 2 : 1;
     for (ptrdiff_t y = 0; y < rows + kh - 1; y++) {
         uint32_t *prow = P + y * ldp;
@@ -257,7 +296,9 @@ void fc_pairs_unit(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff_t cols,
                 const char *s = (const char *)src + ((r0 + y) * lds + c0 + lo) * (ptrdiff_t)size;
 #ifdef FC_PAIRS_X86
 #ifdef FC_HAVE_AVX512
-                if (variant >= 2)
+                if (vbmi && src_code == 1)
+                    fc_pairs_build_u8_vbmi(prow + lo, (const uint8_t *)s, v);
+                else if (variant >= 2)
                     fc_pairs_build_avx512(prow + lo, s, src_code, v);
                 else
 #endif
@@ -290,15 +331,21 @@ void fc_pairs_unit(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff_t cols,
 #ifdef FC_PAIRS_X86
 #ifdef FC_HAVE_AVX512
     case 3:
-        fc_pairs_vnni(out, ldo, rows, cols, P, ldp, kp, kh, kwp);
+        fc_pairs_vnni(out, ldo, rows, cols, P, ldp, kp, kh, kwp, stream);
+        if (stream)
+            _mm_sfence();
         return;
     case 2:
-        fc_pairs_avx512bw(out, ldo, rows, cols, P, ldp, kp, kh, kwp);
+        fc_pairs_avx512bw(out, ldo, rows, cols, P, ldp, kp, kh, kwp, stream);
+        if (stream)
+            _mm_sfence();
         return;
 #endif
 #ifdef FC_HAVE_AVX2
     case 1:
-        fc_pairs_avx2(out, ldo, rows, cols, P, ldp, kp, kh, kwp);
+        fc_pairs_avx2(out, ldo, rows, cols, P, ldp, kp, kh, kwp, stream);
+        if (stream)
+            _mm_sfence();
         return;
 #endif
 #endif

@@ -38,11 +38,12 @@
 size_t fc_pairs_buf_bytes(ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t kh, ptrdiff_t kwp);
 
 /* One unit (see above); buf: fc_pairs_buf_bytes(rows, cols, kh, kwp) bytes
-   (or more), 64-byte aligned. */
+   (or more), 64-byte aligned; stream: the output's whole vectors written
+   with streaming stores (vector loops only; an sfence after them). */
 void fc_pairs_unit(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff_t cols,
                    const void *src, int src_code, ptrdiff_t lds, ptrdiff_t ny, ptrdiff_t nx,
                    ptrdiff_t r0, ptrdiff_t c0, const uint32_t *kp, ptrdiff_t kh,
-                   ptrdiff_t kwp, int fill, void *buf);
+                   ptrdiff_t kwp, int fill, int stream, void *buf);
 
 /* The loop variant in use: 0 scalar, 1 AVX2 (vpmaddwd), 2 AVX-512BW
    (vpmaddwd), 3 AVX512_VNNI (vpdpwssd): the best the ISA in use (and the

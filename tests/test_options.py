@@ -450,6 +450,73 @@ def test_dtype_int32_pair_units_fall_back(monkeypatch, xdt, k, fill):
     assert seen and not any(seen)
 
 
+@pytest.mark.parametrize("xdt", [np.uint8, np.int8, np.int16])
+def test_dtype_int32_pair_rows_every_width(monkeypatch, pairs_variant, xdt):
+    """The pair rows of every width (csrc/fc_pairs.c: the vector build of
+    16 pairs at a time, AVX512_VBMI's byte permute for uint8 under the VNNI
+    loop, and the scalar pairs around it): images 1..70 columns wide (and
+    a 300-column one) with kernels 1..9 taps wide, every boundary and
+    mode, equal to the int64 reference; workers 1 and 2 identical."""
+    seen = _spy_pair_taps(monkeypatch)
+    rng = np.random.default_rng(25)
+    for nx in list(range(1, 71, 3)) + [300]:
+        x = _int_image(rng, (9, nx), xdt)
+        kw = 1 + nx % 9
+        k = rng.integers(-100, 100, (3, kw)).astype(np.int16)
+        for boundary in BOUNDARIES:
+            for mode in MODES if nx >= kw else ("full", "same"):   # (a 'valid' swap)
+                exp = ref_convolve2d(x.astype(np.int64), k.astype(np.int64), mode, boundary, 3)
+                outs = [convolve2d(x, k, mode, boundary, 3, dtype=np.int32, workers=w)
+                        for w in (1, 2)]
+                np.testing.assert_array_equal(outs[0], exp.astype(np.int32),
+                                              err_msg=f"{nx=} {kw=} {boundary} {mode}")
+                np.testing.assert_array_equal(outs[1], outs[0])
+    assert any(seen)
+
+
+def test_dtype_int32_pair_units_streamed(monkeypatch, pairs_variant):
+    """The pair units' streaming stores (outputs of at least
+    _window.STREAM_MIN_BYTES: here every output, and one 4.4 MB result at
+    the real threshold): rows of every alignment (widths not a multiple of
+    the vector), column blocks of 2 workers, equal to the int64
+    reference and to workers=1."""
+    from fastconv import _window
+    rng = np.random.default_rng(27)
+    k = rng.integers(-300, 300, (5, 4)).astype(np.int16)
+    cases = [(_int_image(rng, (1100, 1000), np.uint8), None)]
+    cases += [(_int_image(rng, (40, nx), xdt), 0)
+              for nx, xdt in ((16, np.uint8), (37, np.int8), (130, np.uint8), (1003, np.int16))]
+    for x, threshold in cases:
+        if threshold is not None:
+            monkeypatch.setattr(_window, "STREAM_MIN_BYTES", threshold)
+        exp = ref_convolve2d(x.astype(np.int64), k.astype(np.int64), "same").astype(np.int32)
+        for w in (1, 2):
+            np.testing.assert_array_equal(convolve2d(x, k, "same", dtype=np.int32, workers=w),
+                                          exp, err_msg=f"{x.shape} {w=}")
+
+
+def test_kept_unit_buffer_reused_and_shared():
+    """_direct keeps the units' buffers for the next call: calls that
+    grow and shrink it, an image after a bigger one with other values (no
+    pair left from the last call is read), and calls from several Python
+    threads at once (one holds the kept buffer, the others their own) all
+    equal the int64 reference."""
+    import concurrent.futures
+    rng = np.random.default_rng(26)
+    k = rng.integers(0, 256, (5, 5), dtype=np.uint8)
+    imgs = [_int_image(rng, shape, np.uint8)
+            for shape in ((300, 400), (20, 37), (600, 130), (5, 5), (64, 2000))]
+    exps = [ref_convolve2d(a.astype(np.int64), k.astype(np.int64), "same").astype(np.int32)
+            for a in imgs]
+    for a, e in zip(imgs + imgs[::-1], exps + exps[::-1]):
+        np.testing.assert_array_equal(convolve2d(a, k, "same", dtype=np.int32, workers=1), e)
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda i: convolve2d(imgs[i % 5], k, "same", dtype=np.int32,
+                                                 workers=1 + i % 2), range(20)))
+    for i, g in enumerate(got):
+        np.testing.assert_array_equal(g, exps[i % 5])
+
+
 @pytest.mark.parametrize("bad,exc", [
     (np.float32, TypeError),     # complex into a real dtype
     ("U3", TypeError), ("not a dtype", TypeError),

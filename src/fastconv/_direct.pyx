@@ -24,6 +24,8 @@ from cython.parallel cimport prange, threadid
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
+from cpython.pythread cimport (NOWAIT_LOCK, PyThread_acquire_lock, PyThread_allocate_lock,
+                               PyThread_release_lock, PyThread_type_lock)
 
 import numpy as np
 
@@ -78,7 +80,7 @@ cdef extern from "fc_pairs.h" nogil:
     void fc_pairs_unit(int32_t* out, Py_ssize_t ldo, Py_ssize_t rows, Py_ssize_t cols,
                        const void* src, int src_code, Py_ssize_t lds, Py_ssize_t ny,
                        Py_ssize_t nx, Py_ssize_t r0, Py_ssize_t c0, const uint32_t* kp,
-                       Py_ssize_t kh, Py_ssize_t kwp, int fill, void* buf)
+                       Py_ssize_t kh, Py_ssize_t kwp, int fill, int stream, void* buf)
     int fc_pairs_select(int variant)
 
 cdef extern from "fc_nanunit.h" nogil:
@@ -638,7 +640,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                       xsrc, cv.src_code,
                       g.xstride[Y], g.xshape[Y], g.xshape[X], y0 + sy, x0 + sx,
                       cv.pairs + koff // (kh * kw) * kh * cv.kwp, kh, cv.kwp,
-                      cv.pairs_fill, cv.bufs[tid])
+                      cv.pairs_fill, g.stream, cv.bufs[tid])
         return
     if cv.src_code != 0:
         # x from the source: the rows and columns this unit reads (a 'fill'
@@ -755,6 +757,36 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                       dx0, dx1, dsy, dsx, ldx, <double*>cv.rows[tid], tid)
 
 
+# The units' buffers of the last call, kept for the next one (at most
+# KEPT_BUFFER_MAX bytes): a fresh malloc of this size is a fresh mmap whose
+# pages fault in on every call (a 256^2 uint8 image with dtype=int32 spent
+# half its time there).  One caller at a time holds it (_kept_lock, taken
+# without waiting: a concurrent call mallocs its own).
+KEPT_BUFFER_MAX = 16 << 20
+cdef PyThread_type_lock _kept_lock = PyThread_allocate_lock()
+cdef char* _kept_mem = NULL
+cdef size_t _kept_bytes = 0
+
+
+cdef char* _kept_buffer(size_t need):
+    """The kept buffer, at least `need` bytes, with _kept_lock held (the
+    caller releases it), or NULL (too big, held by another call, or no
+    memory: the caller mallocs its own)."""
+    global _kept_mem, _kept_bytes
+    if need > KEPT_BUFFER_MAX or _kept_lock == NULL:
+        return NULL
+    if not PyThread_acquire_lock(_kept_lock, NOWAIT_LOCK):
+        return NULL
+    if _kept_bytes < need:
+        free(_kept_mem)
+        _kept_mem = <char*>malloc(need)
+        _kept_bytes = need if _kept_mem != NULL else 0
+        if _kept_mem == NULL:
+            PyThread_release_lock(_kept_lock)
+            return NULL
+    return _kept_mem
+
+
 def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                      oshape, starts, batch, int mode, const T[::1] fill,
                      rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False,
@@ -807,6 +839,8 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cdef int nbufs = max(1, nthreads)
     cdef size_t buf_bytes = 0
     cdef char* bufmem = NULL
+    cdef size_t need
+    cdef bint kept = False
     cdef char* bufptrs[256]
     cdef char* topptrs[256]
     cdef char* rowptrs[256]
@@ -904,7 +938,11 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
             wide = <size_t>min(g.oshape[ndim - 1], 2 * g.cols_per_unit)
             top_bytes = ((<size_t>min(g.oshape[ndim - 2], g.rows_per_unit) + 1) * wide *
                          sizeof(T) + 127) // 128 * 128
-        bufmem = <char*>malloc((buf_bytes + top_bytes) * nbufs + 128)
+        need = (buf_bytes + top_bytes) * nbufs + 128
+        bufmem = _kept_buffer(need)
+        kept = bufmem != NULL
+        if not kept:
+            bufmem = <char*>malloc(need)
         if bufmem == NULL:
             raise MemoryError()
         for d in range(nbufs):
@@ -946,6 +984,9 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                             stop = 1
                     if stop:
                         break
-    free(bufmem)
+    if kept:
+        PyThread_release_lock(_kept_lock)
+    else:
+        free(bufmem)
     if stop:
         _raise_pending()

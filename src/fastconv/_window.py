@@ -391,8 +391,9 @@ def run_direct(plan, dest=None, nan=None):
         units = g.units.get((nthreads, borderless))
         if units is None:
             units = g.units[nthreads, borderless] = _units(oshape, nthreads, taps, borderless)
-        # (casting in place: the unit's output block must stay in cache)
-        stream = out.nbytes >= STREAM_MIN_BYTES and not cast_code
+        # (casting in place: the unit's output block must stay in cache;
+        # the pair units write their int32 sums directly)
+        stream = out.nbytes >= STREAM_MIN_BYTES and (not cast_code or pairs is not None)
         _direct.correlate_window(xw.reshape(-1), xshape, kw.reshape(-1), kshape,
                                  out.reshape(-1), oshape, offsets, batch,
                                  BOUNDARY_CODES[plan.boundary], g.fill, units[0], units[1],
