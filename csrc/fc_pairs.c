@@ -332,24 +332,23 @@ void fc_pairs_unit(int32_t *out, ptrdiff_t ldo, ptrdiff_t rows, ptrdiff_t cols,
 #ifdef FC_HAVE_AVX512
     case 3:
         fc_pairs_vnni(out, ldo, rows, cols, P, ldp, kp, kh, kwp, stream);
-        if (stream)
-            _mm_sfence();
-        return;
+        break;
     case 2:
         fc_pairs_avx512bw(out, ldo, rows, cols, P, ldp, kp, kh, kwp, stream);
-        if (stream)
-            _mm_sfence();
-        return;
+        break;
 #endif
 #ifdef FC_HAVE_AVX2
     case 1:
         fc_pairs_avx2(out, ldo, rows, cols, P, ldp, kp, kh, kwp, stream);
-        if (stream)
-            _mm_sfence();
-        return;
+        break;
 #endif
 #endif
     default:
         fc_pairs_scalar(out, ldo, rows, cols, P, ldp, kp, kh, kwp);
+        return;
     }
+#ifdef FC_PAIRS_X86
+    if (stream)   /* (the vector loops' streaming stores) */
+        _mm_sfence();
+#endif
 }
