@@ -179,6 +179,19 @@ def _passes(plan):
     return passes
 
 
+def _run_passes(passes, cur, wd, threads, seconds, last=None):
+    """Run `passes` (`_Pass`) from `cur` on the threads `thread_share`
+    grants; each writes a new array of work dtype `wd`, the last one
+    ``last(shape)`` when given.  Returns the last pass's output."""
+    with thread_share(threads, seconds) as nthreads:
+        for p in passes:
+            nxt = (last(p.shape) if last is not None and p is passes[-1]
+                   else _memory.empty(p.shape, wd))
+            p.run(cur, nxt, nthreads)
+            cur = nxt
+    return cur
+
+
 def run_separable(plan):
     """Execute a plan with ``method == 'separable'``; returns the result
     (result dtype), which is ``plan.out`` itself when the passes could write
@@ -186,13 +199,9 @@ def run_separable(plan):
     wd = plan.work
     xshape = tuple(plan.shape[a] if not c else n
                    for a, (n, c) in enumerate(zip(plan.x.shape, plan.conv)))
-    cur = _input(plan.x, xshape, wd, plan.fill)
-    passes = _passes(plan)
-    with thread_share(plan.threads, separable_seconds(plan)) as nthreads:
-        for p in passes:
-            nxt = _dest(plan, p.shape, wd) if p is passes[-1] else _memory.empty(p.shape, wd)
-            p.run(cur, nxt, nthreads)
-            cur = nxt
+    cur = _run_passes(_passes(plan), _input(plan.x, xshape, wd, plan.fill), wd,
+                      plan.threads, separable_seconds(plan),
+                      lambda shape: _dest(plan, shape, wd))
     return _from_work(cur, plan.result)
 
 
@@ -229,13 +238,7 @@ class Kept:
                 and x.flags.aligned)
 
     def run(self, x, workers=None):
-        cur = x
-        with thread_share(resolve_workers(workers), self.seconds) as nthreads:
-            for p in self.passes:
-                nxt = _memory.empty(p.shape, self.work)
-                p.run(cur, nxt, nthreads)
-                cur = nxt
-        return cur
+        return _run_passes(self.passes, x, self.work, resolve_workers(workers), self.seconds)
 
 
 def plan_passes(x, factors, axes, offsets, boundary="fill", fillvalue=0, *, shape=None,
