@@ -398,12 +398,18 @@ PAD_COLUMNS_ABOVE = 4
 _VECTOR_BYTES = {"avx512": 64, "avx2": 32}
 
 
+def _mac_class(work):
+    """The SECONDS_PER_MAC key of work dtype `work`: 'i1' for 1-byte
+    integers (computed in 16-bit lanes, `_lane_bytes`), else `_class`'s."""
+    return "i1" if work.kind in "iu" and work.itemsize == 1 else _class(work)
+
+
 def _lane_bytes(work):
     """Bytes of one vector lane of the direct kernels for work dtype `work`:
     uint8 data are computed in 16-bit lanes (csrc/fc_types.h: loads widen,
     x86 has no 8-bit multiply), so a vector holds half as many of them as
     its bytes."""
-    return 2 if work.kind in "iu" and work.itemsize == 1 else work.itemsize
+    return 2 if _mac_class(work) == "i1" else work.itemsize
 
 
 def _row_factor(plan):
@@ -442,8 +448,7 @@ def _row_factor(plan):
 
 def _per_mac(plan, one_d):
     """Seconds per multiply-add of the direct kernels on `plan`."""
-    key = "i1" if plan.work.kind in "iu" and plan.work.itemsize == 1 else _class(plan.work)
-    per_mac = SECONDS_PER_MAC.get(key, SECONDS_PER_MAC["f8"])
+    per_mac = SECONDS_PER_MAC.get(_mac_class(plan.work), SECONDS_PER_MAC["f8"])
     if one_d:
         taps = math.prod(n for n, c in zip(plan.kernel.shape, plan.conv) if c)
         short = (DIRECT_1D_COMPLEX_FACTOR if plan.work.kind == "c" else DIRECT_1D_FACTOR)

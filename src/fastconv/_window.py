@@ -191,7 +191,6 @@ def _layout(plan):
             arrange(plan.kernel.shape, 1), arrange(plan.shape, 1), arrange(plan.offsets, 0))
 
 
-
 def writes_into(plan, out):
     """True when the core can write the result straight into `out` (the
     caller checks that `out` shares no memory with the inputs)."""
