@@ -162,7 +162,7 @@ _taps32 = {}
 
 
 def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=None,
-                   keep=None):
+                   kept=None):
     """Correlate `input` along each of `axes` in turn with the 1-D float64
     `kernels`, into `output` (returned).
 
@@ -170,7 +170,7 @@ def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=
     axis; divisors (uniform filters): each pass's sums divided by this
     (ndimage's running-sum filters divide the window sum by the size).
     The first pass reads `input`, the later ones `output` (as ndimage).
-    keep: a list, given the `_separable.Kept` calls of the one separable
+    kept: a list, given the `_separable.Kept` calls of the one separable
     plan that wrote `output`, when that plan is the whole work (ndimage's
     kept filters).
     """
@@ -207,10 +207,10 @@ def correlate_axes(input, kernels, axes, modes, cval, origins, output, divisors=
             plan = plan_passes(x, [factors[i] for i in g], [axes[i] for i in g],
                                [offsets[i] for i in g], modes[g[0]], cval,
                                dtype=work, running=divisors is not None, out=into)
-            if keep is not None and len(groups) == 1 and into is not None and x is input:
-                kept = Kept.keep(plan)
-                if kept is not None:
-                    keep.append(kept)
+            if kept is not None and len(groups) == 1 and into is not None and x is input:
+                calls = Kept.keep(plan)
+                if calls is not None:
+                    kept.append(calls)
             r = execute(plan)
             if r is not output:
                 store(output, r)

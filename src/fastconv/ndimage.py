@@ -225,9 +225,9 @@ def _cval(cval):
     return float(cval)
 
 
-def _passes(input, output, kernels, axes, modes, cval, origins, divisors=None, keep=None):
+def _passes(input, output, kernels, axes, modes, cval, origins, divisors=None, kept=None):
     """Separable passes, real or complex input (real kernels): the one route
-    of every separable filter into `correlate_axes` (`keep`: see there)."""
+    of every separable filter into `correlate_axes` (`kept`: see there)."""
     if input.dtype.kind == "c":
         if output.dtype.kind != "c":
             raise RuntimeError(f"output must have complex dtype; got {output.dtype}")
@@ -239,7 +239,7 @@ def _passes(input, output, kernels, axes, modes, cval, origins, divisors=None, k
     _real_cval(input, cval)
     _real_output(output)
     return correlate_axes(input, kernels, axes, modes, _cval(cval), origins, output,
-                          divisors, keep)
+                          divisors, kept)
 
 
 # Kept filters: a call whose arguments are all plain scalars (None, bool,
@@ -546,7 +546,7 @@ def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0
     kernels = [_gaussian_weights(sigmas[i], orders[i], truncate, radii[i]) for i in chosen]
     kept = []
     res = _passes(input, output, kernels, [axes[i] for i in chosen],
-                  [_mode(modes[i]) for i in chosen], cval, [0] * len(chosen), keep=kept)
+                  [_mode(modes[i]) for i in chosen], cval, [0] * len(chosen), kept=kept)
     _keep(key, kept)
     return res
 
