@@ -209,3 +209,41 @@ def test_small_norm_is_an_upper_bound(dtype):
         exact = math.sqrt(sum(int(v) ** 2 for v in a.tolist()))
         assert exact <= _method._norm(a) <= 1.011 * exact
         assert _method._norm(a[::-1].reshape(-1, 1)) == pytest.approx(_method._norm(a), rel=1e-12)
+
+
+def test_one_group_1d_fft_prices_its_spectrum_on_one_thread():
+    """1-D FFT tiles run in groups of lanes, one thread per group
+    (csrc/fc_fft_impl.h), and the kernel's spectrum is one more group's
+    transform: a problem of one group ([10^4] * [4096] complex64 'same', one
+    tile) is priced (1 + FFT_1D_SPECTRUM_GROUPS) times its group and gains
+    nothing from a second worker; a problem of many groups still does."""
+    a, k, one = plan_of((10_000,), (4096,), np.complex64, "same", "auto", workers=1)
+    _, _, two = plan_of((10_000,), (4096,), np.complex64, "same", "auto", workers=2)
+    assert _threads.threads_for(2, _method.fft_seconds(two)) == 2
+    assert _method.estimate_times(two)[1] == pytest.approx(_method.estimate_times(one)[1])
+    assert _method.fft_groups(4096, 10_000, np.complex64) == 1
+    group = (_method.fft_units((4096,), (10_000,), np.dtype(np.complex64))
+             * _method.SECONDS_PER_FFT_UNIT["c8"] * _method.FFT_1D_COMPLEX_FACTOR)
+    assert _method.fft_seconds(one) == pytest.approx(group * (1 + _method.FFT_1D_SPECTRUM_GROUPS))
+    _, _, many1 = plan_of((1_000_000,), (64,), np.complex64, "same", "auto", workers=1)
+    _, _, many2 = plan_of((1_000_000,), (64,), np.complex64, "same", "auto", workers=2)
+    assert _method.fft_groups(64, 1_000_000, np.complex64) > 2
+    assert _method.estimate_times(many2)[1] < _method.estimate_times(many1)[1]
+
+
+def test_complex_direct_rows_price_their_outputs():
+    """N-D complex work pays DIRECT_SECONDS_PER_ROW_OUTPUT per output and
+    kernel row (the accumulators of each row pass) on top of the float
+    kernels' row price; 1-D complex work (priced by its own factor) and
+    real work do not."""
+    extra = _method.DIRECT_SECONDS_PER_ROW_OUTPUT["c8"]
+    assert extra > 0
+    for shape, kshape, mode in (((100, 100), (9, 9), "full"), ((22, 22, 22), (3, 3, 3), "same")):
+        _, _, c = plan_of(shape, kshape, np.complex64, mode, workers=1)
+        _, _, f = plan_of(shape, kshape, np.float32, mode, workers=1)
+        krows = math.prod(kshape[:-1])
+        assert (_method._direct_row_seconds(c) - _method._direct_row_seconds(f)
+                == pytest.approx(math.prod(c.shape) * krows * extra))
+    _, _, c1 = plan_of((10_000,), (64,), np.complex64, "same", workers=1)
+    _, _, f1 = plan_of((10_000,), (64,), np.float32, "same", workers=1)
+    assert _method._direct_row_seconds(c1) == _method._direct_row_seconds(f1)

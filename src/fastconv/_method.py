@@ -17,8 +17,10 @@ the price per MAC counts how the kernels run each row (`_row_factor`),
 ``units`` prices the FFT engine's overlap-save tiles the way the engine
 itself does (`tile_cost`, the one statement of the engine's tile cost:
 tiles x tile points x (passes + 6 + cache penalty); 1-D tiles in groups of
-lanes).  ``threads`` are those `_threads.threads_for` grants (one rule for
-the model and both executors); prices are kept per geometry.
+lanes, plus FFT_1D_SPECTRUM_GROUPS of a group for the kernel's spectrum, and
+no thread gain for a single group).  ``threads`` are those
+`_threads.threads_for` grants (one rule for the model and both executors);
+prices are kept per geometry.
 The constants are measured by ``benchmarks/calibrate_method.py``;
 ``benchmarks/bench_method_grid.py`` checks the choices on a 212-case grid.
 
@@ -75,6 +77,21 @@ SECONDS_PER_FFT_OUTPUT = (0.0, 8e-9)
 # Speed-up of the FFT path per extra thread (transforms split over threads;
 # the spectrum product and padding stay serial).
 FFT_THREAD_GAIN = 0.5
+# 1-D: the engine transforms the kernel's spectrum as one more group of
+# lanes (csrc/fc_fft_impl.h, FF(spectrum): fft_cols over the whole block),
+# on one thread, and runs no more threads than groups (fc_fft_plan_run):
+# [10^4] * [4096] complex64 'same' (one tile of 14400, one group) took 5.45
+# ms with workers=2 (quiet grid of 2026-12-02 18:15), priced 1.93 as 1/1.5
+# of one group; direct 3.60.  The spectrum counts as half a group at
+# start_tiles': where the groups are few the engine's own tiles are smaller
+# ([10^4] * [512]: 1024 against 2048; 19 tiles in 2 groups, measured 1.4x
+# the one group priced); 0.4-0.7 leave every case of both quiet grids (and
+# of the older ones) as it is but the 4096-tap one, which goes direct (1.0
+# sends [10^4] * [512] direct at 1.5x the FFT's time).  `calibrate_method.py
+# --only spectrum` measures the one-group problem alone: 1.28 (2026-12-02
+# 21:05, load 4.5, process time), where the one 14400-point group itself
+# runs above its price.
+FFT_1D_SPECTRUM_GROUPS = 0.5
 MAX_SECONDS_PER_MAC = max(SECONDS_PER_MAC.values())
 DIRECT_OVERHEAD = 5e-6
 # Seconds per pass of a kernel row over an output row of the direct kernels
@@ -85,6 +102,19 @@ DIRECT_OVERHEAD = 5e-6
 # bytes, and pricing them on the direct side alone sent 1-tap problems of
 # 10^7 outputs to the 2x slower product path).
 DIRECT_SECONDS_PER_ROW = 3.0e-8
+# ... and, for complex work, seconds per output and kernel row of N-D
+# problems (the accumulators of a row pass loaded and stored once per
+# kernel row): the complex64 direct times of the quiet grids of 2026-12-02
+# ran at 1.3-1.7x their MAC price with 3x3 and 9x9 kernels, 0.7-0.9x with
+# 31x31 and 100x100; the excess of the small ones is 2.6e-10 s per output
+# and kernel row (1000^2 * 3^2 'valid': 0.78 ms over 3.0e6; 300^2 * 3^2
+# 'full': 84 us over 2.7e5).  100^2 * 9^2 'full' (w2, one thread) ran 0.201
+# ms direct, priced 0.152, and picked direct against an FFT of 0.151 ms.
+# 2e-10 to 3e-10 fix it and leave the other cases of the grids as they are
+# (1e-10 does not).  `calibrate_method.py --only rows` (3x3 and 31x31 solved
+# together) gave 1.2e-10 next to 1.07e-10 s/MAC at load 4.5: to re-measure
+# quietly.
+DIRECT_SECONDS_PER_ROW_OUTPUT = {"c8": 2.5e-10}   # (complex128: not measured)
 # Seconds per output and tap of one separable pass (csrc/fc_sep*.c), by
 # class of the work dtype; a running-sum factor costs SEP_BOX_TAPS taps.
 # float32: benchmarks/bench_separable.py's sep31 row (2048^2, AVX-512, load
@@ -466,15 +496,17 @@ _CACHE_SIZE = 4096
 def _geometry_prices(plan):
     """(seconds per MAC of the direct kernels, one-thread seconds of the FFT
     engine's tiles, one-thread seconds of the direct kernels on the plan's
-    window) for `plan`, from the cache when seen before."""
+    window, the FFT's gain per extra thread) for `plan`, from the cache
+    when seen before."""
     key = (plan.x.shape, plan.kernel.shape, plan.conv, plan.offsets, plan.shape,
            plan.zero_fill, plan.work, plan.fft_dtype)
     got = _prices.get(key)
     if got is None:
         one_d = _one_d(plan)
         per_mac = _per_mac(plan, one_d)
-        got = (per_mac, _fft_seconds(plan, one_d),
-               _direct_macs(plan, one_d) * per_mac + _direct_row_seconds(plan))
+        t_fft1, gain = _fft_seconds(plan, one_d)
+        got = (per_mac, t_fft1, _direct_macs(plan, one_d) * per_mac + _direct_row_seconds(plan),
+               gain)
         keep(_prices, key, got, _CACHE_SIZE)
     return got
 
@@ -484,14 +516,19 @@ def _direct_row_seconds(plan):
     DIRECT_SECONDS_PER_ROW per pass of a kernel row over an output row (3-D
     problems with short rows and few taps ran 4-6x their MAC price; the
     22^3 * 9^3 float64 'full' case picked direct at 2.6x the FFT's time);
-    a one-tap plan is one row per plane of its paired batch axes."""
+    a one-tap plan is one row per plane of its paired batch axes; complex
+    N-D work adds DIRECT_SECONDS_PER_ROW_OUTPUT per output of each pass."""
     conv = [a for a, c in enumerate(plan.conv) if c]
     if not conv:
         return 0.0
     if one_tap(plan):     # (one row per plane of the paired batch axes)
         return math.prod(n for n, p in zip(plan.shape, plan.paired) if p) * DIRECT_SECONDS_PER_ROW
     rows = math.prod(plan.shape) // max(plan.shape[conv[-1]], 1)
-    return rows * math.prod(plan.kernel.shape[a] for a in conv[:-1]) * DIRECT_SECONDS_PER_ROW
+    krows = math.prod(plan.kernel.shape[a] for a in conv[:-1])
+    per_output = DIRECT_SECONDS_PER_ROW_OUTPUT.get(_mac_class(plan.work), 0.0)
+    if _one_d(plan):
+        per_output = 0.0      # (1-D: DIRECT_1D_COMPLEX_FACTOR prices them)
+    return rows * krows * (DIRECT_SECONDS_PER_ROW + per_output * plan.shape[conv[-1]])
 
 
 def direct_seconds(plan, macs):
@@ -507,6 +544,8 @@ def fft_seconds(plan):
 
 
 def _fft_seconds(plan, one_d):
+    """(one-thread seconds of the FFT engine's tiles, its gain per extra
+    thread) for `plan`."""
     x, k = plan.x, plan.kernel
     ks, ls = [], []
     units = 1
@@ -517,10 +556,28 @@ def _fft_seconds(plan, one_d):
             ks.append(k.shape[a])
             ls.append(plan.shape[a])
     units *= fft_units(tuple(ks), tuple(ls), plan.fft_dtype)
+    gain = FFT_THREAD_GAIN
+    if len(ks) == 1:
+        groups = fft_groups(ks[0], ls[0], plan.fft_dtype)
+        units *= (groups + FFT_1D_SPECTRUM_GROUPS) / groups
+        if groups < 2:
+            gain = 0.0      # (the engine runs one thread per group)
     per_unit = SECONDS_PER_FFT_UNIT.get(_class(plan.fft_dtype), SECONDS_PER_FFT_UNIT["f8"])
     if one_d:
         per_unit *= FFT_1D_COMPLEX_FACTOR if plan.fft_dtype.kind == "c" else FFT_1D_FACTOR
-    return units * per_unit
+    return units * per_unit, gain
+
+
+def fft_groups(K, L, fft_dtype):
+    """Groups of lanes of the engine's 1-D tiles at `start_tiles`' tile
+    for a kernel of K taps and L outputs (as `tile_cost` counts them: real
+    tiles two to a transform)."""
+    fft_dtype = np.dtype(fft_dtype)
+    cplx = fft_dtype.kind == "c"
+    lanes = 64 // (fft_dtype.itemsize // (2 if cplx else 1))
+    P = start_tiles((K,), (L,))[0]
+    ntrans = -(-L // (P - K + 1)) * (1.0 if cplx else 0.5)
+    return math.ceil(ntrans / lanes)
 
 
 def _direct_macs(plan, one_d=True):
@@ -548,9 +605,9 @@ def _direct_macs(plan, one_d=True):
 def estimate_times(plan):
     """(t_direct, t_fft) the cost model predicts for a plan, in seconds,
     on the threads each executor would start (`_threads.threads_for`)."""
-    per_mac, t_fft1, t_direct1 = _geometry_prices(plan)
+    per_mac, t_fft1, t_direct1, gain = _geometry_prices(plan)
     t_direct = t_direct1 / threads_for(plan.threads, t_direct1) + DIRECT_OVERHEAD
-    t_fft = (t_fft1 / (1 + FFT_THREAD_GAIN * (threads_for(plan.threads, t_fft1) - 1))
+    t_fft = (t_fft1 / (1 + gain * (threads_for(plan.threads, t_fft1) - 1))
              + math.prod(plan.shape) * SECONDS_PER_FFT_OUTPUT[plan.result.kind in "iu"]
              + FFT_OVERHEAD)
     return t_direct, t_fft
