@@ -47,4 +47,11 @@
 #include <immintrin.h>
 #define FC_STREAM(p, v) _mm512_stream_si512((__m512i *)(void *)(p), (__m512i)(v))
 #define FC_STREAM_FENCE() _mm_sfence()
+/* masked loads (zeros in the lanes off the mask m, one bit per scalar,
+   and no fault there): the zero-filled edge vectors (fc_simd_impl.h) */
+#define FC_MLOAD(p, m)                                                          \
+    (sizeof(*(p)) == 8   ? _mm512_maskz_loadu_epi64((__mmask8)(m), (p))         \
+     : sizeof(*(p)) == 4 ? _mm512_maskz_loadu_epi32((__mmask16)(m), (p))        \
+     : sizeof(*(p)) == 2 ? _mm512_maskz_loadu_epi16((__mmask32)(m), (p))        \
+                         : _mm512_maskz_loadu_epi8((__mmask64)(m), (p)))
 #include "fc_simd_unit.h"
