@@ -34,7 +34,8 @@
  * x FC_SEG_C vectors of accumulators (seg_rows), the last moved back to end
  * at the band's last row.
  *
- * Taken for kernel rows of 15 taps or more (FC_SEG_WANT).  Tall narrow
+ * Taken for kernel rows of 15 taps or more (FC_SEG_WANT; float32 only
+ * with fewer than 15 kernel rows, where it measured faster).  Tall narrow
  * kernels (63x5) keep the block scheme: the kh + 11 rows a 12-row work
  * unit reads are each transposed per unit, which cost more than the
  * aligned loads saved (kernel_ab: 0.85-0.93x).
@@ -53,9 +54,13 @@
 #define FC_SEG_BUF (384 * 1024)
 #endif
 /* which kernels take it: two rows at least (a single row sums its taps in
-   another order, FC_SLIDE), 15 taps a row at least */
+   another order, FC_SLIDE), 15 taps a row at least; float32 (16 lanes)
+   only with fewer than 15 rows (1024^2, one thread, CPU time, medians of
+   7, best of 3 runs, main -> this: float32 5x63 6.63 -> 6.21 ms 'valid',
+   7.04 -> 5.80 'same', but 15x15 4.94 -> 5.15, 31x31 16.0 -> 16.5;
+   float64 15x15 9.27 -> 8.77, 5x63 16.2 -> 11.2, 31x31 39.5 -> 32.4) */
 #ifndef FC_SEG_WANT
-#define FC_SEG_WANT(kh, kw) ((kh) >= 2 && (kw) >= 15)
+#define FC_SEG_WANT(kh, kw) ((kh) >= 2 && (kw) >= 15 && (FC_LANES == 8 || (kh) < 15))
 #endif
 
 /* The transposition of r[0..N) (N = FC_W) as an N x N matrix, by stages
