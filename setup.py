@@ -227,7 +227,7 @@ extensions = [
                                         "fc_nanunit.h", "fc_nanunit_impl.h", "fc_pairs.h",
                                         "fc_row.h", "fc_target.h", "fc_types.h",
                                         "fc_simd_unit.h",
-                                        "fc_simd_impl.h")]
+                                        "fc_simd_impl.h", "fc_wide_impl.h")]
         + sorted(glob.glob("csrc/fc_kernels_*.c")),
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),

@@ -43,6 +43,11 @@
    not unroll the copies' 4 x 6 block by itself); a 9-tap copy unrolled
    whole measured 0.85x: none */
 #define FC_UNROLL_MAX 8
+/* wide kernels (15+ taps or rows) of real types through lane segments
+   (fc_wide_impl.h): aligned loads only in the tap loop */
+#ifndef FC_SEG_ON
+#define FC_SEG_ON 1
+#endif
 /* streaming stores (whole aligned vectors; b->stream) */
 #include <immintrin.h>
 #define FC_STREAM(p, v) _mm512_stream_si512((__m512i *)(void *)(p), (__m512i)(v))

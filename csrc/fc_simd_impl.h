@@ -962,6 +962,11 @@ static void FC_FN(long_row)(FC_S *out, const FC_S *in, const FC_S *k, ptrdiff_t 
 #define FC_LONG 0
 #endif
 
+#ifndef FC_SEG_ON
+#define FC_SEG_ON 0
+#endif
+#include "fc_wide_impl.h"
+
 void FC_FN(fc_corr2d_valid)(struct fc_band *b)
 {
     FC_S *restrict out = (FC_S *)b->out;
@@ -1035,6 +1040,12 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
         b->done_before = padl;
         b->done_after = padr;
     }
+#if FC_SEG
+    /* wide kernels: lane segments (fc_wide_impl.h), the same sums */
+    if (!accumulate && FC_SEG_WANT(kh, kw) &&
+        FC_FN(seg_band)(out, ldo, in, ldi, k, kh, kw, rows, cols, padl, padr))
+        return;
+#endif
     int stream = 0;
     FC_S *scratch = NULL;
     ptrdiff_t lds = 0;
@@ -1115,6 +1126,13 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
 #undef FC_LONG
 #undef FC_LONG_MIN
 #undef FC_LONG_MAX
+#undef FC_SEG
+#undef FC_SEG_ON
+#undef FC_SEG_R
+#undef FC_SEG_C
+#undef FC_SEG_TMAX
+#undef FC_SEG_BUF
+#undef FC_SEG_WANT
 #undef FC_COMPUTE
 #undef FC_BLOCK
 #undef FC_STORE_BLOCK
