@@ -85,23 +85,33 @@ cdef extern from *:
     /* Runs of work units for a team of threads: run i holds units
        [front, back) packed as front << 32 | back in run[i].  fc_sep_take:
        the next unit of thread `me` - the front of its own run, else the
-       back of the run with the most units left - or -1 when none is left. */
+       back of the run with the most units left - or -1 when none is left.
+       (FC_CAS64: 1 when *p held `old` and now holds `new`.) */
+    #if defined(__GNUC__) || defined(__clang__)
+    #define FC_LOAD64(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+    #define FC_CAS64(p, old, new) __atomic_compare_exchange_n((p), &(old), (new), 0, \
+                                                              __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)
+    #else
+    #include <intrin.h>
+    #define FC_LOAD64(p) ((uint64_t)_InterlockedOr64((volatile __int64 *)(p), 0))
+    #define FC_CAS64(p, old, new) ((uint64_t)_InterlockedCompareExchange64( \
+        (volatile __int64 *)(p), (__int64)(new), (__int64)(old)) == (old))
+    #endif
     static int64_t fc_sep_take(uint64_t *run, int n, int me)
     {
         for (;;) {
-            uint64_t s = __atomic_load_n(&run[me], __ATOMIC_ACQUIRE);
+            uint64_t s = FC_LOAD64(&run[me]);
             uint64_t f = s >> 32, b = s & 0xffffffffu;
             if (f >= b)
                 break;
-            if (__atomic_compare_exchange_n(&run[me], &s, ((f + 1) << 32) | b, 0,
-                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            if (FC_CAS64(&run[me], s, ((f + 1) << 32) | b))
                 return (int64_t)f;
         }
         for (;;) {
             int best = -1;
             uint64_t most = 0, s = 0;
             for (int i = 0; i < n; i++) {
-                uint64_t t = __atomic_load_n(&run[i], __ATOMIC_ACQUIRE);
+                uint64_t t = FC_LOAD64(&run[i]);
                 uint64_t f = t >> 32, b = t & 0xffffffffu;
                 if (b > f && b - f > most) {
                     most = b - f;
@@ -112,8 +122,7 @@ cdef extern from *:
             if (best < 0)
                 return -1;
             uint64_t b = s & 0xffffffffu;
-            if (__atomic_compare_exchange_n(&run[best], &s, (s & ~(uint64_t)0xffffffffu) | (b - 1),
-                                            0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            if (FC_CAS64(&run[best], s, (s & ~(uint64_t)0xffffffffu) | (b - 1)))
                 return (int64_t)(b - 1);
         }
     }
@@ -148,6 +157,8 @@ cdef int _run_units(_job* j, int64_t planes, int64_t rows_per_unit, int nthreads
         for i in range(nthreads):
             run[i] = ((<uint64_t>(n_units * i // nthreads)) << 32) | \
                 <uint64_t>(n_units * (i + 1) // nthreads)
+        me = 0
+        t = 0   # (private in the team: firstprivate, so set here)
         with nogil, parallel(num_threads=nthreads):
             me = threadid()
             t = fc_sep_take(run, nthreads, me)
