@@ -12,7 +12,9 @@ w2/w1 = speed-up from a second thread; rel.err = max |error| / max |ref|
 against a float64 reference (scipy.signal.fftconvolve on float64/complex128
 data: for the float64 rows it is the difference from scipy's float64
 result, a ~1e-15 floor, not an error bound), and scipy's own error on
-float32 rows.  cpu w1 / cpu x: the engine's process CPU time (workers=1)
+float32 rows.  The engine writes into a buffer of fastconv's result cache,
+as fastconv's FFT path does (a fresh numpy.empty 32 MiB float64 result
+costs 5-10 ms of page faults per call).  cpu w1 / cpu x: the engine's process CPU time (workers=1)
 and scipy's CPU time over it - steadier than wall time on a shared machine.
 
     PYTHONPATH=src python benchmarks/bench_fft_engine.py [--reps N] [--quick]
@@ -31,7 +33,7 @@ import time
 import numpy as np
 from scipy import signal
 
-from fastconv import _fftcore
+from fastconv import _fftcore, _memory
 
 try:
     import cv2
@@ -63,7 +65,7 @@ def engine_same(x, h, workers):
     """convolve(x, h, 'same') through correlate_window."""
     k = np.ascontiguousarray(h[(slice(None, None, -1),) * h.ndim])
     starts = [(m - 1) // 2 - (m - 1) for m in h.shape]
-    out = np.empty(x.shape, x.dtype)
+    out = _memory.empty(x.shape, x.dtype)   # (as fastconv's FFT path allocates it)
     return _fftcore.correlate_window(x, k, starts, x.shape, out, workers)
 
 

@@ -521,3 +521,50 @@ def test_16_row_bands_same_bits_as_4_row_loops(monkeypatch, boundary, mode):
                                       cval=fill * ks[0].astype(np.float64).sum(),
                                       origin=origin)
             np.testing.assert_allclose(runs[0], ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())
+
+
+def test_band_runs_split_every_unit_once():
+    """_sepcore.split_runs (the contiguous runs of bands each thread starts
+    from) covers every unit once, in order, runs differing by at most one
+    unit; _band_rows rounds bands over 16 rows up to a multiple of 16."""
+    from fastconv import _separable, _sepcore
+    for n_units in (1, 2, 3, 7, 16, 17, 101):
+        for nthreads in (1, 2, 3, 5, 8):
+            runs = _sepcore.split_runs(n_units, nthreads)
+            assert [r for a, b in runs for r in range(a, b)] == list(range(n_units))
+            lens = [b - a for a, b in runs]
+            assert max(lens) - min(lens) <= 1
+    for planes, oy, nt in [(1, 2048, 2), (1, 2048, 3), (1, 1031, 5), (3, 517, 2), (1, 40, 2)]:
+        rows = _separable._band_rows(planes, oy, nt)
+        assert rows >= _separable.MIN_BAND_ROWS
+        assert rows <= _separable.BAND_ALIGN or rows % _separable.BAND_ALIGN == 0
+        assert -(-oy // rows) * planes >= min(8 * nt, planes * -(-oy // rows))
+
+
+@pytest.mark.parametrize("taps", [(9, 9), (33, 17), (65, 65), (BOX_MIN_TAPS + 2, BOX_MIN_TAPS + 5)])
+def test_band_runs_bits_for_every_thread_count(monkeypatch, taps):
+    """Bands dealt out in contiguous runs per thread, the rest stolen from
+    the back of the fullest run (_sepcore._run_units): results bit-identical
+    to workers=1 for workers 2, 3, 5, odd sizes, several planes, bands of
+    the rule and of odd row counts (more threads than bands too)."""
+    from fastconv import _separable
+    rng = np.random.default_rng(sum(taps))
+    box = taps[0] >= BOX_MIN_TAPS and taps[0] not in (33, 65)
+    for shape in [(517, 389), (3, 131, 77), (1031, 97)]:
+        x = rng.standard_normal(shape).astype(np.float32)
+        if box:
+            ks = [np.full(taps[0], 0.25, np.float32), np.full(taps[1], 0.5, np.float32)]
+        else:
+            ks = [rng.standard_normal(m).astype(np.float32) for m in taps]
+        axes = (-2, -1)
+        one = fastconv.sepcorrelate(x, ks, "same", method="direct", boundary="symm",
+                                    axes=axes, workers=1)
+        for units in (None, 13, 37, 2000):
+            for workers in (2, 3, 5):
+                if units:
+                    monkeypatch.setattr(_separable, "_band_rows",
+                                        lambda p, oy, nt, u=units: u if nt > 1 else oy)
+                got = fastconv.sepcorrelate(x, ks, "same", method="direct", boundary="symm",
+                                            axes=axes, workers=workers)
+                monkeypatch.undo()
+                assert got.tobytes() == one.tobytes(), (shape, units, workers)

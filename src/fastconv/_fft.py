@@ -37,7 +37,7 @@ from operator import index as _index
 
 import numpy as np
 
-from . import _fftcore, _method
+from . import _fftcore, _memory, _method
 from ._threads import thread_share
 
 __all__ = ["next_fast_len", "run_fft", "engine_input", "run_engine"]
@@ -529,7 +529,11 @@ def run_fft(plan):
     """
     x, offsets, engine = engine_input(plan, plan.x)
     if engine:
-        return run_engine(plan, x, offsets, np.empty(plan.shape, dtype=plan.fft_dtype))
+        # (from the result-buffer cache, as the direct path's results: a
+        # fresh 32 MiB float64 2048^2 result is mmap-ed and page-faulted by
+        # the engine's threads at every call, ~8 ms of kernel time and 20%
+        # more CPU at workers=2; benchmarks/thread_profile.py --pool)
+        return run_engine(plan, x, offsets, _memory.empty(plan.shape, plan.fft_dtype))
     return _numpy_fft(plan, x, offsets), None
 
 

@@ -45,13 +45,21 @@ RESTART = _sepcore.RESTART   # running sums restart every RESTART samples
 MIN_BAND_ROWS = 8
 
 
+# Bands of more rows than this are a multiple of it (the 16-row bands of the
+# float32 AVX-512 passes, SEP_TB of csrc/fc_sep_impl.h: a band of 86 rows
+# would do its last 6 rows by the slower 4-row loops).
+BAND_ALIGN = 16
+
+
 def _band_rows(planes, oy, nthreads):
     """Rows per unit: the whole plane on one thread, else bands small enough
-    to give every thread several units (the result is the same)."""
+    to give every thread several units (the result is the same), rounded
+    up to a multiple of BAND_ALIGN rows when longer."""
     if nthreads <= 1:
         return max(1, oy)
     per_plane = -(-8 * nthreads // max(1, planes))
-    return max(MIN_BAND_ROWS, -(-oy // per_plane))
+    rows = max(MIN_BAND_ROWS, -(-oy // per_plane))
+    return rows if rows <= BAND_ALIGN else -(-rows // BAND_ALIGN) * BAND_ALIGN
 
 
 # A horizontal pass alone (a 1-D pass along the last axis) writes outputs at
