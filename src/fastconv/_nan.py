@@ -289,7 +289,11 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     # the plain convolution's do).  Now: each NaN visited once per 4
     # output rows, from the shifted copies, the rows zeroed by the division
     # instead of a memset: the call ~0.3-0.5 ms less (base 11.2-11.5, now
-    # 10.8-11.0, minima, alternated processes))
+    # 10.8-11.0, minima, alternated processes).  Measured, no faster and
+    # not kept: the next 4 rows' deficits summed in installments between
+    # the divisions of these (two sets of rows; the scatter's work while
+    # the streamed stores drain); plain stores of the results (~1 ms
+    # slower))
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)
