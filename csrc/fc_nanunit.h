@@ -4,13 +4,14 @@
  * of fastconv.nanconvolve convolves the data (its invalid samples set to 0)
  * and each unit, its sums just computed into its thread's block `top`
  * (which stays in the L2 cache), divides them by their weights
- * (fc_nan_finish), one output row at a time:
+ * (fc_nan_finish), FC_NAN_DEF_ROWS output rows at a time:
  *
  *     weight[x] = wsum - (the taps that fall on invalid samples)
  *     out[x]    = top[x] / weight[x] * scale
  *
- * the taps summed in a row buffer (L1) from the listed samples of the kh
- * input rows the row reads, in the listed (flat index) order, as
+ * the taps summed in rows of a small buffer (L1/L2) from the listed samples
+ * of the input rows those output rows read, each sample visited once for
+ * all the rows it reaches, in the listed (flat index) order, as
  * fc_nan_reweight (fc_nanpass.c) sums them: the same weights and results
  * bit for bit, whatever the units.  The results go to `out` by streaming
  * stores where the caller asks for them.  The flat indices of the outputs
@@ -39,9 +40,10 @@ struct fc_nan_units {
     const int64_t *pts;       /* flat indices into x of the invalid samples, ascending */
     const int64_t *rowptr;    /* x's rows + 1 entries: row r's are pts[rowptr[r]..rowptr[r+1]) */
     ptrdiff_t xrows;          /* rows of x */
-    const double *kf;         /* the core's kernel reversed on both axes, kh rows of
-                                 8 zeros, the kw taps, zeros to a pitch of kw
-                                 rounded up to 8, plus 16 */
+    const double *kf;         /* the core's kernel reversed on both axes, in 8 copies
+                                 shifted by s = 0..7 columns: kf[(s * kh + i) *
+                                 FC_NAN_KF_PITCH(kw) + p] = krev[i][p - s] (0 outside
+                                 the taps); 64-byte aligned */
     ptrdiff_t kh, kw;
     double wsum, scale, tau;
     int stream;               /* write the results with streaming stores */
@@ -50,9 +52,18 @@ struct fc_nan_units {
     int64_t *ndoubt;          /* per thread: how many (may exceed doubt_cap) */
 };
 
+/* The deficits of FC_NAN_DEF_ROWS output rows are summed at once (each
+   listed sample visited once for all of them), in rows of
+   FC_NAN_DEF_PITCH(columns) doubles (whole 64-byte vectors). */
+#define FC_NAN_DEF_ROWS 4
+#define FC_NAN_KF_PITCH(kw) (((kw) + 7 + 7) / 8 * 8)
+#define FC_NAN_DEF_PITCH(cols) (((cols) + 7) / 8 * 8)
+
 /* The outputs [y0, y1) x [x0, x1) of out (row pitch ldo) from the unit's
    sums top (row pitch ldt, top[0] is output (y0, x0); only read); x has
-   row pitch ldx; def is a buffer of x1 - x0 doubles; tid the thread. */
+   row pitch ldx; def is a buffer of FC_NAN_DEF_ROWS rows of
+   FC_NAN_DEF_PITCH(x1 - x0) doubles (64-byte aligned for speed); tid the
+   thread. */
 void fc_nan_finish(const struct fc_nan_units *u, double *out, ptrdiff_t ldo,
                    const double *top, ptrdiff_t ldt, ptrdiff_t y0, ptrdiff_t y1,
                    ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx, ptrdiff_t ldx,

@@ -13,10 +13,11 @@ typedef int64_t NAN_FN(nan_vi) __attribute__((vector_size(NAN_VB)));
 #endif
 
 /* dst[e] = top[e] / (wsum - def[e]) * scale (def NULL: no deficit) for
-   e < n, by streaming stores where `stream` asks; returns how many weights
-   are within tau of 0. */
+   e < n, by streaming stores where `stream` asks, def[e] set to 0 once
+   read (ready for the next rows: no pass of memset); returns how many
+   weights are within tau of 0. */
 static ptrdiff_t NAN_FN(nan_divide_row)(double *restrict dst, const double *restrict top,
-                                        const double *restrict def, ptrdiff_t n, double wsum,
+                                        double *restrict def, ptrdiff_t n, double wsum,
                                         double scale, double tau, int stream)
 {
     ptrdiff_t count = 0, e = 0;
@@ -26,6 +27,8 @@ static ptrdiff_t NAN_FN(nan_divide_row)(double *restrict dst, const double *rest
         typedef NAN_FN(nan_vi) vi;
         for (; e < n && ((uintptr_t)(dst + e) & (NAN_VB - 1)) != 0; e++) {
             const double v = def ? wsum - def[e] : wsum;
+            if (def)
+                def[e] = 0.0;
             count += fabs(v) <= tau;
             dst[e] = top[e] / v * scale;
         }
@@ -39,6 +42,7 @@ static ptrdiff_t NAN_FN(nan_divide_row)(double *restrict dst, const double *rest
             if (def) {
                 vd d;
                 memcpy(&d, def + e, sizeof d);
+                memcpy(def + e, &zero, sizeof zero);
                 v = wsum - d;
             }
             cnt -= (vi)((vd)((vi)v & ~sign) <= tau);   /* (true is -1) */
@@ -53,6 +57,7 @@ static ptrdiff_t NAN_FN(nan_divide_row)(double *restrict dst, const double *rest
     if (def)
         for (; e < n; e++) {
             const double v = wsum - def[e];
+            def[e] = 0.0;
             count += fabs(v) <= tau;
             dst[e] = top[e] / v * scale;
         }
@@ -64,69 +69,122 @@ static ptrdiff_t NAN_FN(nan_divide_row)(double *restrict dst, const double *rest
     return count;
 }
 
+/* def[e] += kr[e - o] for the e in [0, n) with e - o in [0, kw): one
+   sample's kernel row added to a row of deficits.  ks: the row shifted by
+   sh, o's offset in its vector (the same in every row of def: their pitch
+   is a whole number of vectors), ks[p] = kr[p - sh], aligned as def is. */
+static inline void NAN_FN(nan_add_taps)(double *restrict def, const double *restrict kr,
+                                        const double *restrict ks, ptrdiff_t o, ptrdiff_t sh,
+                                        ptrdiff_t kw, ptrdiff_t n, int whole)
+{
+#ifdef NAN_STREAM
+    /* whole vectors of def, at addresses aligned to them, from the
+       shifted copy (aligned loads: ~2x faster than from one copy at a
+       shift, 2048^2 9x9 1% NaN): zeros around the taps (x + 0 is x; def
+       is never -0), so every element's sum is the same; the vectors of
+       two samples then overlap whole or not at all */
+    if (whole) {
+        typedef NAN_FN(nan_vd) vd;
+        double *dd = def + o - sh;
+        for (ptrdiff_t c = 0; c < sh + kw; c += NAN_VB / 8) {
+            vd dv, kv;
+            memcpy(&dv, dd + c, sizeof dv);
+            memcpy(&kv, ks + c, sizeof kv);
+            dv += kv;
+            memcpy(dd + c, &dv, sizeof dv);
+        }
+        return;
+    }
+#else
+    (void)ks;
+    (void)sh;
+    (void)whole;
+#endif
+    const ptrdiff_t lo = o > 0 ? o : 0;
+    const ptrdiff_t hi = o + kw < n ? o + kw : n;
+    for (ptrdiff_t e = lo; e < hi; e++)
+        def[e] += kr[e - o];
+}
+
 static void NAN_FN(nan_finish)(const struct fc_nan_units *u, double *out, ptrdiff_t ldo,
                                const double *top, ptrdiff_t ldt, ptrdiff_t y0, ptrdiff_t y1,
                                ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx,
                                ptrdiff_t ldx, double *def, int tid)
 {
-    const ptrdiff_t n = x1 - x0, kh = u->kh, kw = u->kw;
-    const ptrdiff_t kwp = (kw + 7) / 8 * 8 + 16;   /* kf's row pitch (fc_nanunit.h) */
+    const ptrdiff_t n = x1 - x0, kh = u->kh, kw = u->kw, xrows = u->xrows;
+    const ptrdiff_t kwp = FC_NAN_KF_PITCH(kw);   /* kf's row pitch (fc_nanunit.h) */
+    const ptrdiff_t ldd = FC_NAN_DEF_PITCH(n);
     const double wsum = u->wsum, tau = u->tau;
-    for (ptrdiff_t y = y0; y < y1; y++) {
-        const double *t = top + (y - y0) * ldt;
-        const ptrdiff_t rlo = y + sy > 0 ? y + sy : 0;
-        const ptrdiff_t rhi = y + sy + kh < u->xrows ? y + sy + kh : u->xrows;
-        const int some = rlo < rhi && u->rowptr[rhi] > u->rowptr[rlo];
-        if (some) {
-            /* the taps on the invalid samples of input rows [rlo, rhi) */
-            memset(def, 0, (size_t)n * sizeof(double));
-            for (ptrdiff_t r = rlo; r < rhi; r++) {
-                /* kernel row i = r - y - sy; reversed: row kh - 1 - i */
-                const double *kr = u->kf + (kh - 1 - (r - y - sy)) * kwp + 8;
-                for (int64_t q = u->rowptr[r]; q < u->rowptr[r + 1]; q++) {
-                    /* outputs x + sx + j = c: x = c - sx - kw + 1 + j' */
-                    const ptrdiff_t o = (ptrdiff_t)(u->pts[q] - r * ldx) - sx - kw + 1 - x0;
+    const int64_t *restrict pts = u->pts, *restrict rowptr = u->rowptr;
+    const double *restrict kf = u->kf;
+    /* (the deficit rows start at 0; each division leaves its row 0) */
+    memset(def, 0, (size_t)(FC_NAN_DEF_ROWS * ldd) * sizeof(double));
+    /* FC_NAN_DEF_ROWS output rows at a time: each listed sample of the
+       input rows they read is visited once, its taps added to the deficit
+       rows of all of them it reaches (the samples in their listed order, so
+       each output's taps are summed in that order, as one row at a time) */
+    for (ptrdiff_t ya = y0; ya < y1; ya += FC_NAN_DEF_ROWS) {
+        const ptrdiff_t yb = ya + FC_NAN_DEF_ROWS < y1 ? ya + FC_NAN_DEF_ROWS : y1;
+        int some[FC_NAN_DEF_ROWS];
+        int any = 0;
+        for (ptrdiff_t y = ya; y < yb; y++) {
+            const ptrdiff_t rlo = y + sy > 0 ? y + sy : 0;
+            const ptrdiff_t rhi = y + sy + kh < xrows ? y + sy + kh : xrows;
+            some[y - ya] = rlo < rhi && rowptr[rhi] > rowptr[rlo];
+            any |= some[y - ya];
+        }
+        const ptrdiff_t ra = ya + sy > 0 ? ya + sy : 0;
+        const ptrdiff_t rb = yb - 1 + sy + kh < xrows ? yb - 1 + sy + kh : xrows;
+        for (ptrdiff_t r = any ? ra : rb; r < rb; r++) {
+            /* the outputs y whose kernel row i = r - y - sy is in [0, kh)
+               (reversed in kf: row kh - 1 - i) */
+            const ptrdiff_t ylo = r - sy - kh + 1 > ya ? r - sy - kh + 1 : ya;
+            const ptrdiff_t yhi = r - sy + 1 < yb ? r - sy + 1 : yb;
+            const double *kr = kf + (kh - 1 - (r - ylo - sy)) * kwp;
+            double *d0 = def + (ylo - ya) * ldd;
+            for (int64_t q = rowptr[r]; q < rowptr[r + 1]; q++) {
+                /* outputs x + sx + j = c: x = c - sx - kw + 1 + j' */
+                const ptrdiff_t o = (ptrdiff_t)(pts[q] - r * ldx) - sx - kw + 1 - x0;
 #ifdef NAN_STREAM
-                    /* whole vectors of def, at addresses aligned to them:
-                       the sample's taps shifted into them, zeros around
-                       (x + 0 is x; def is never -0), so every element's
-                       sum is the same; the vectors of two samples then
-                       overlap whole or not at all (measured: ~2 ms less
-                       of 2048^2 9x9 1% NaN than the scalar loop) */
-                    const ptrdiff_t sh =
-                        (ptrdiff_t)((((uintptr_t)def + (uintptr_t)o * 8) & (NAN_VB - 1)) / 8);
-                    if (o >= sh && o + kw + NAN_VB / 8 - 1 <= n) {
-                        typedef NAN_FN(nan_vd) vd;
-                        double *dd = def + o - sh;
-                        for (ptrdiff_t c = 0; c < sh + kw; c += NAN_VB / 8) {
-                            vd dv, kv;
-                            memcpy(&dv, dd + c, sizeof dv);
-                            memcpy(&kv, kr - sh + c, sizeof kv);
-                            dv += kv;
-                            memcpy(dd + c, &dv, sizeof dv);
-                        }
-                        continue;
-                    }
+                const ptrdiff_t sh =
+                    (ptrdiff_t)((((uintptr_t)def + (uintptr_t)o * 8) & (NAN_VB - 1)) / 8);
+                const int whole = o >= sh && o + kw + NAN_VB / 8 - 1 <= n;
+#else
+                const ptrdiff_t sh = 0;
+                const int whole = 0;
 #endif
-                    const ptrdiff_t lo = o > 0 ? o : 0;
-                    const ptrdiff_t hi = o + kw < n ? o + kw : n;
-                    double *restrict dd = def + lo;
-                    const double *restrict kk = kr + (lo - o);
-                    for (ptrdiff_t e = 0; e < hi - lo; e++)
-                        dd[e] += kk[e];
-                }
+                const double *k = kr, *ks = kr + sh * kh * kwp;
+                double *d = d0;
+                for (ptrdiff_t y = ylo; y < yhi; y++, k += kwp, ks += kwp, d += ldd)
+                    NAN_FN(nan_add_taps)(d, k, ks, o, sh, kw, n, whole);
             }
         }
-        if (NAN_FN(nan_divide_row)(out + y * ldo + x0, t, some ? def : NULL, n, wsum,
-                                   u->scale, tau, u->stream)) {
-            /* (rare) list the outputs with |weight| <= tau */
-            int64_t *list = u->doubt + (ptrdiff_t)tid * u->doubt_cap;
-            for (ptrdiff_t e = 0; e < n; e++)
-                if (fabs(some ? wsum - def[e] : wsum) <= tau) {
-                    if (u->ndoubt[tid] < u->doubt_cap)
-                        list[u->ndoubt[tid]] = (int64_t)(y * ldo + x0 + e);
-                    u->ndoubt[tid]++;
+        for (ptrdiff_t y = ya; y < yb; y++) {
+            double *dy = some[y - ya] ? def + (y - ya) * ldd : NULL;
+            if (NAN_FN(nan_divide_row)(out + y * ldo + x0, top + (y - y0) * ldt, dy, n, wsum,
+                                       u->scale, tau, u->stream)) {
+                /* (rare) list the outputs with |weight| <= tau: the row's
+                   deficits (zeroed by the division) summed again, in the
+                   same order, then zeroed */
+                int64_t *list = u->doubt + (ptrdiff_t)tid * u->doubt_cap;
+                if (dy) {
+                    const ptrdiff_t rlo = y + sy > 0 ? y + sy : 0;
+                    const ptrdiff_t rhi = y + sy + kh < xrows ? y + sy + kh : xrows;
+                    for (ptrdiff_t r = rlo; r < rhi; r++)
+                        for (int64_t q = rowptr[r]; q < rowptr[r + 1]; q++)
+                            NAN_FN(nan_add_taps)(dy, kf + (kh - 1 - (r - y - sy)) * kwp, NULL,
+                                                 (ptrdiff_t)(pts[q] - r * ldx) - sx - kw + 1 - x0,
+                                                 0, kw, n, 0);
                 }
+                for (ptrdiff_t e = 0; e < n; e++)
+                    if (fabs(dy ? wsum - dy[e] : wsum) <= tau) {
+                        if (u->ndoubt[tid] < u->doubt_cap)
+                            list[u->ndoubt[tid]] = (int64_t)(y * ldo + x0 + e);
+                        u->ndoubt[tid]++;
+                    }
+                if (dy)
+                    memset(dy, 0, (size_t)n * sizeof(double));
+            }
         }
     }
 #ifdef NAN_STREAM

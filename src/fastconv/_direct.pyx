@@ -96,6 +96,9 @@ cdef extern from "fc_nanunit.h" nogil:
         int64_t* doubt
         Py_ssize_t doubt_cap
         int64_t* ndoubt
+    enum: FC_NAN_DEF_ROWS
+    Py_ssize_t FC_NAN_KF_PITCH(Py_ssize_t kw)
+    Py_ssize_t FC_NAN_DEF_PITCH(Py_ssize_t cols)
     void fc_nan_finish(const fc_nan_units* u, double* out, Py_ssize_t ldo, const double* top,
                        Py_ssize_t ldt, Py_ssize_t y0, Py_ssize_t y1, Py_ssize_t x0,
                        Py_ssize_t x1, Py_ssize_t sy, Py_ssize_t sx, Py_ssize_t ldx,
@@ -212,7 +215,7 @@ cdef struct Convert:
     # nan != NULL (float64, no src): nanconvolve's sparse weights
     # (csrc/fc_nanunit.h): each unit's sums go to its thread's block
     # tops[thread], then divided by their weights into out (rows[thread]:
-    # a row of weights).
+    # FC_NAN_DEF_ROWS rows of deficits).
     const unsigned char* src
     int src_code
     size_t src_size
@@ -238,6 +241,12 @@ def select_isa(requested=None):
     cdef bytes req = (requested or "").encode()
     fc_select_isa(req)
     return fc_isa_name().decode()
+
+
+def nan_kf_pitch(kw):
+    """The row pitch (doubles) of the shifted kernel copies that
+    correlate_window's `nan` takes (csrc/fc_nanunit.h, FC_NAN_KF_PITCH)."""
+    return int(FC_NAN_KF_PITCH(kw))
 
 
 def isa_name():
@@ -823,7 +832,8 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     (float64, x one plane, no `src`: nanconvolve's sparse weights,
     csrc/fc_nanunit.h): (pts, rowptr, kf, wsum, scale, tau, doubt,
     ndoubt), the invalid samples of x as flat indices (ascending) and row
-    pointers, the kernel reversed, the weights' sum, the scale, the doubt
+    pointers, the kernel reversed in 8 shifted copies (rows of
+    `nan_kf_pitch(kw)` doubles, 64-byte aligned), the weights' sum, the scale, the doubt
     threshold, and per thread a row of `doubt` (int64, at least nthreads
     rows) and a count in `ndoubt` (int64, zeroed): out = sums / weights *
     scale.  Runs without the GIL.
@@ -849,7 +859,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cdef const double[::1] n_kf
     cdef int64_t[:, ::1] n_doubt
     cdef int64_t[::1] n_count
-    cdef size_t top_bytes = 0, wide
+    cdef size_t top_bytes = 0, sums_bytes = 0, wide
     g.ndim = ndim
     g.mode = mode
     g.stream = stream
@@ -933,11 +943,13 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     if cv.src_code != 0 or cv.nan != NULL:
         nbufs = min(nbufs, 256)
         if cv.nan != NULL:
-            # a unit's sums and a row of weights (the widest unit: the last
-            # column block)
+            # a unit's sums and FC_NAN_DEF_ROWS rows of deficits (the
+            # widest unit: the last column block)
             wide = <size_t>min(g.oshape[ndim - 1], 2 * g.cols_per_unit)
-            top_bytes = ((<size_t>min(g.oshape[ndim - 2], g.rows_per_unit) + 1) * wide *
-                         sizeof(T) + 127) // 128 * 128
+            sums_bytes = (<size_t>min(g.oshape[ndim - 2], g.rows_per_unit) * wide * sizeof(T)
+                          + 127) // 128 * 128
+            top_bytes = sums_bytes + (FC_NAN_DEF_ROWS * <size_t>FC_NAN_DEF_PITCH(wide) *
+                                      sizeof(T) + 127) // 128 * 128
         need = (buf_bytes + top_bytes) * nbufs + 128
         bufmem = _kept_buffer(need)
         kept = bufmem != NULL
@@ -949,7 +961,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
             bufptrs[d] = (bufmem + (128 - <size_t><void*>bufmem % 128) % 128
                           + d * (buf_bytes + top_bytes))
             topptrs[d] = bufptrs[d] + buf_bytes
-            rowptrs[d] = topptrs[d] + (top_bytes - wide * sizeof(T) if top_bytes else 0)
+            rowptrs[d] = topptrs[d] + sums_bytes
         nthreads = nbufs
     cdef T* po = &out[0]
     cdef const T* px = &x[0]

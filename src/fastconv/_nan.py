@@ -277,11 +277,27 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     # share fell to 7.5%, ~1 ms of the call: the loop then waits on its
     # loads and streamed stores.  Units of 4, 8 or 12 rows instead of 24:
     # no change.  nan_split with plain stores (d left in the L3 for the
-    # kernel): slower, min 28.9 vs 26.7 ms)
+    # kernel): slower, min 28.9 vs 26.7 ms.  nan12, AMD Zen 5 (1 MiB L2),
+    # process time, medians under load 1-6: the call ~11.3 ms, the plain
+    # run_direct of d 6.7-7.1, the units' run 9.4-9.9, nan_split 1.3-1.5.
+    # Inside the units' part: the deficits and their memset 1.7 ms (the
+    # scatter alone 1.3: loads of the one kernel copy at a shift crossing
+    # cache lines; aligned loads from 8 shifted copies are ~1.6x faster
+    # in isolation), the division and its streamed stores the rest (a
+    # copy instead of the division: 0.1 ms less; the loop waits on the
+    # streamed stores, which no longer overlap the kernel's arithmetic as
+    # the plain convolution's do).  Now: each NaN visited once per 4
+    # output rows, from the shifted copies, the rows zeroed by the division
+    # instead of a memset: the call ~0.3-0.5 ms less (base 11.2-11.5, now
+    # 10.8-11.0, minima, alternated processes).  Measured, no faster and
+    # not kept: the next 4 rows' deficits summed in installments between
+    # the divisions of these (two sets of rows; the scatter's work while
+    # the streamed stores drain); plain stores of the results (~1 ms
+    # slower))
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)
-    doubt = np.empty((threads, cap + 1), np.int64)
+    doubt = cached_empty((threads, cap + 1), np.int64)
     ndoubt = np.zeros(threads, np.int64)
     res = run_direct(plan, nan=(bad, rowptr, ksum, scale, tau, doubt, ndoubt))
     if not ndoubt.any():
@@ -357,13 +373,21 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     pair = cached_empty((2,) + a.shape, np.float64)     # (a cached buffer)
     d, v = pair[0], pair[1]                              # data, validity (if needed)
     m8 = None if mask is None else np.ascontiguousarray(mask).view(np.uint8).reshape(-1)
-    where = np.empty(a.size // 8 + 16, np.int64)         # the invalid samples
+    # the invalid samples (a cached buffer: its pages mapped, ~0.3 ms of
+    # 2048^2 less than a fresh one)
+    where = cached_empty((a.size // 8 + 16,), np.int64)
     # (one pass, ~4.6 ms of 2048^2 with AVX-512 lane masks and streaming
     # stores, was ~9 ms.  Measured instead, no faster: the units copying the
     # rows they read with the NaN set to 0 and listing them themselves, no
     # pass before; 46.3 vs 45.3 ms, the reads of x then no longer overlap the
     # kernel's arithmetic; prefetching the next unit's rows while dividing
-    # made it slower still)
+    # made it slower still.  Again on AMD Zen 5 (nan12; 2048^2 9x9 1% NaN,
+    # process time): the units' copies of their rows with NaN set to 0
+    # (AVX-512, no listing) cost 1.2-1.4 ms, what the whole pass costs,
+    # with units of 12 or 24 rows, with or without the next unit's rows
+    # prefetched (one line per divided vector): the read of x from memory
+    # is the cost wherever it is not overlapped with the kernel's
+    # arithmetic)
     nbad, nonfinite = nan_split(a.reshape(-1), m8, d.reshape(-1), where)
     bad = where[:nbad] if nbad <= len(where) else None   # (None: too many listed)
 

@@ -355,11 +355,15 @@ def run_direct(plan, dest=None, nan=None):
     # (the kernel's finiteness from its C-contiguous work copy: the same values)
     edges, src_code, padded_rows = _borders(plan, g, _finite(kw) if plan.zero_fill else True)
     if nan is not None:
-        # (reversed, each row 8 zeros, the taps and zeros to a multiple of
-        # 8 taps plus 8, csrc/fc_nanunit.h)
+        # (reversed, in 8 copies shifted by 0..7 columns, rows of a whole
+        # number of 64-byte vectors, 64-byte aligned: csrc/fc_nanunit.h)
         kh_, kw_ = kshape[-2], kshape[-1]
-        kf = np.zeros((kh_, -(-kw_ // 8) * 8 + 16))
-        kf[:, 8:8 + kw_] = kw.reshape(kshape)[::-1, ::-1]
+        pitch = _direct.nan_kf_pitch(kw_)
+        raw = np.zeros(8 * kh_ * pitch + 8)
+        off = (-raw.ctypes.data // 8) % 8
+        kf = raw[off:off + 8 * kh_ * pitch].reshape(8, kh_, pitch)
+        for shift in range(8):
+            kf[shift, :, shift:shift + kw_] = kw.reshape(kshape)[::-1, ::-1]
         nan = tuple(nan[:2]) + (kf.reshape(-1),) + tuple(nan[2:])
     if src_code:    # (x converted unit by unit, see _band_source)
         src = np.require(x, requirements=["C", "A"])
