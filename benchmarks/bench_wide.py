@@ -16,6 +16,13 @@ GFLOP/s: 2 x outputs x taps / t (convolution), 2 n^3 / t (matmul).
 "% mm" is the ratio of the two; "% peak" is against 2 FMA pipes x vector
 lanes x 2 flops x --ghz (AVX-512: 64 float32 / 32 float64 flop per cycle;
 the clock is not measured: give the one the machine runs at).
+
+The matrix product is whatever numpy's BLAS does on this CPU, printed
+first: OpenBLAS (numpy's wheels) runs its Haswell kernels (AVX2, half the
+AVX-512 FMA width) on AMD Zen 4 / Zen 5, which then halves "mm GF/s" (Zen 5,
+session 8: 1024^2 float32 ~110 GFLOP/s, ~210 with the AVX-512 kernels);
+OPENBLAS_CORETYPE=SkylakeX in the environment selects those, and a note
+is printed when the BLAS runs AVX2 kernels where fastconv runs AVX-512.
 """
 import argparse
 import sys
@@ -33,6 +40,25 @@ except ImportError:   # (the vendored copy)
     from fastconv._threadpoolctl import threadpool_limits
 
 DEFAULT_KERNELS = "15x15,23x23,31x31,47x47,63x63,5x63,63x5"
+# OpenBLAS core types whose kernels are AVX2 at most
+AVX2_CORES = {"haswell", "zen", "excavator", "steamroller", "piledriver", "bulldozer"}
+
+
+def blas_lines():
+    """The BLAS numpy uses (api, version, kernel architecture) and, when it
+    runs AVX2 kernels where fastconv runs AVX-512, a note saying so."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return ["blas: unknown (threadpoolctl not installed)"]
+    infos = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    lines = [f"blas: {i.get('internal_api')} {i.get('version')} "
+             f"({i.get('architecture')} kernels)" for i in infos]
+    if (fastconv._direct.isa_name() == "avx512"
+            and any(str(i.get("architecture")).lower() in AVX2_CORES for i in infos)):
+        lines.append("note: the BLAS runs AVX2 kernels on an AVX-512 CPU, so '% mm' is "
+                     "against half its FMA width (OpenBLAS: OPENBLAS_CORETYPE=SkylakeX)")
+    return lines or ["blas: none found"]
 
 
 def out_count(shape, kshape, mode):
@@ -57,6 +83,8 @@ def main(argv=None):
     rng = np.random.default_rng(0)
     print(f"image {opts.size}^2, matmul {opts.matmul}^2, repeats {opts.repeats}, "
           f"CPU seconds, one thread")
+    for line in blas_lines():
+        print(line)
     print(f"{'kernel':>7s} {'dtype':>7s} {'mode':>5s} {'ms':>9s} {'GFLOP/s':>8s} "
           f"{'mm GF/s':>8s} {'% mm':>6s} {'% peak':>6s}")
     worst = {}

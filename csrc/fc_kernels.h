@@ -52,6 +52,16 @@
 #define FC_UNIT_ROWS 12
 #define FC_UNIT_MIN_COLS 2048
 #define FC_PAD_MIN_COLS 64
+/* Wide kernels, those whose rows have at least FC_WIDE_KW taps, go through
+   lane segments where the instruction set has them (fc_wide_impl.h);
+   float32 kernels of FC_WIDE_KH_MIN to FC_WIDE_KH_MAX rows only in bands
+   of at least FC_WIDE_KH_ROWS x kh rows (each input row a band reads is
+   rearranged once per band), and their work units get that many rows
+   (_window._units). */
+#define FC_WIDE_KW 15
+#define FC_WIDE_KH_MIN 15
+#define FC_WIDE_KH_MAX 23
+#define FC_WIDE_KH_ROWS 2
 
 struct fc_band {
     void *out;                /* output column 0 of row 0 */

@@ -1065,7 +1065,7 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
     }
 #if FC_SEG
     /* wide kernels: lane segments (fc_wide_impl.h), the same sums */
-    if (!accumulate && FC_SEG_WANT(kh, kw) &&
+    if (!accumulate && FC_SEG_WANT(kh, kw, rows) &&
         FC_FN(seg_band)(out, ldo, in, ldi, k, kh, kw, rows, cols, padl, padr))
         return;
 #endif

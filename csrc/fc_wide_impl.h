@@ -34,11 +34,11 @@
  * x FC_SEG_C vectors of accumulators (seg_rows), the last moved back to end
  * at the band's last row.
  *
- * Taken for kernel rows of 15 taps or more (FC_SEG_WANT; float32 only
- * with fewer than 15 kernel rows, where it measured faster).  Tall narrow
- * kernels (63x5) keep the block scheme: the kh + 11 rows a 12-row work
- * unit reads are each transposed per unit, which cost more than the
- * aligned loads saved (kernel_ab: 0.85-0.93x).
+ * Taken for kernel rows of 15 taps or more (FC_SEG_WANT; float32 with 15
+ * to 23 kernel rows only in bands of 2 kh rows or more, with more never).
+ * Tall narrow kernels (63x5) keep the block scheme: the kh + 11 rows a
+ * 12-row work unit reads are each transposed per unit, which cost more
+ * than the aligned loads saved (kernel_ab: 0.85-0.93x).
  */
 #if FC_SEG_ON && FC_KIND == FC_K_REAL
 #define FC_SEG 1
@@ -53,14 +53,28 @@
 #ifndef FC_SEG_BUF   /* bytes of segmented input rows (L2-resident) */
 #define FC_SEG_BUF (384 * 1024)
 #endif
-/* which kernels take it: two rows at least (a single row sums its taps in
-   another order, FC_SLIDE), 15 taps a row at least; float32 (16 lanes)
-   only with fewer than 15 rows (1024^2, one thread, CPU time, medians of
-   7, best of 3 runs, main -> this: float32 5x63 6.63 -> 6.21 ms 'valid',
-   7.04 -> 5.80 'same', but 15x15 4.94 -> 5.15, 31x31 16.0 -> 16.5;
-   float64 15x15 9.27 -> 8.77, 5x63 16.2 -> 11.2, 31x31 39.5 -> 32.4) */
+/* which bands take it: kernels of two rows at least (a single row sums its
+   taps in another order, FC_SLIDE), FC_WIDE_KW (15) taps a row at least;
+   float32 (16 lanes) with FC_WIDE_KH_MIN to FC_WIDE_KH_MAX (15 to 23) rows
+   only in bands of at least FC_WIDE_KH_ROWS x kh rows (their work units
+   have them, _window._units), with more rows never.  Session 7 (Intel, 1024^2, one
+   thread, CPU time, medians of 7, best of 3 runs, main -> this, 12-row
+   bands): float32 5x63 6.63 -> 6.21 ms 'valid', 7.04 -> 5.80 'same', but
+   15x15 4.94 -> 5.15, 31x31 16.0 -> 16.5; float64 15x15 9.27 -> 8.77, 5x63
+   16.2 -> 11.2, 31x31 39.5 -> 32.4.  Session 8 (AMD Zen 5, kernel_ab, 1024^2 float32, the block
+   scheme / this, 21 interleaved rounds, three runs): in 12-row bands 15x15
+   0.96-1.02x; in 36-row bands 15x15 1.033 / 1.038 / 1.039, 23x23 1.005 /
+   1.008 / 1.011, 31x31 1.008, but 63x63 0.79 (its segmented rows pass
+   FC_SEG_BUF: chunks of a few rows, each rearranging kh + chunk - 1).  The
+   input rows a band rearranges per output row, (rows + kh - 1) / rows,
+   are what the rows pay for.  (float64 15x15 in 36-row units measured
+   0.91-0.95x its 12-row units in bench_wide, 47x47 in 96-row units
+   1.09-1.11x: not taken, the units of float64 are unchanged.) */
 #ifndef FC_SEG_WANT
-#define FC_SEG_WANT(kh, kw) ((kh) >= 2 && (kw) >= 15 && (FC_LANES == 8 || (kh) < 15))
+#define FC_SEG_WANT(kh, kw, rows)                                               \
+    ((kh) >= 2 && (kw) >= FC_WIDE_KW &&                                         \
+     (FC_LANES == 8 || (kh) < FC_WIDE_KH_MIN ||                                 \
+      ((kh) <= FC_WIDE_KH_MAX && (rows) >= FC_WIDE_KH_ROWS * (kh))))
 #endif
 
 /* The transposition of r[0..N) (N = FC_W) as an N x N matrix, by stages

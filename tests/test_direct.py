@@ -140,6 +140,17 @@ def taps_for(in1, in2, mode="full", boundary="fill"):
     return min(n1, n2)
 
 
+def assert_workers_agree(a, k, modes, what=""):
+    """convolve(a, k, mode, method='direct') for each mode: the same bits with
+    workers 1 and 2, and the reference values."""
+    for mode in modes:
+        got = fastconv.convolve(a, k, mode, method="direct", workers=1)
+        two = fastconv.convolve(a, k, mode, method="direct", workers=2)
+        assert two.tobytes() == got.tobytes(), (what, mode)
+        assert_matches(got, ref_convolve(a, k, mode), abs_bound(ref_convolve, a, k, mode),
+                       taps_for(a, k, mode), what=f"{what} {mode}")
+
+
 def valid_ok(s1, s2):
     return all(a >= b for a, b in zip(s1, s2)) or all(a <= b for a, b in zip(s1, s2))
 
@@ -1175,12 +1186,7 @@ def test_wide_kernel_border_rows(dtype, kshape):
     rng = np.random.default_rng(zlib.crc32(repr((np.dtype(dtype).name, kshape)).encode()))
     a = rand((70, 150), dtype, rng, full_range=False)
     k = rand(kshape, dtype, rng, full_range=False)
-    for mode in ("full", "same"):
-        got = fastconv.convolve(a, k, mode, method="direct", workers=1)
-        got2 = fastconv.convolve(a, k, mode, method="direct", workers=2)
-        assert got2.tobytes() == got.tobytes(), mode
-        assert_matches(got, ref_convolve(a, k, mode), abs_bound(ref_convolve, a, k, mode),
-                       taps_for(a, k, mode), what=f"{kshape} {mode}")
+    assert_workers_agree(a, k, ("full", "same"), what=f"{kshape}")
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128])
@@ -1282,6 +1288,32 @@ def test_wide_kernel_units_whole_row_blocks():
         for ny in (5, 12, 40, 1024):
             rows, _ = _units((ny, 1024), 1, taps)
             assert rows == ny or (rows >= UNIT_ROWS and rows % UNIT_ROWS == 0), (taps, ny, rows)
+
+
+def test_wide_kernel_units_two_kernel_heights():
+    """float32 kernels of WIDE_KH_MIN..WIDE_KH_MAX rows of WIDE_KW taps or
+    more get units of at least WIDE_KH_ROWS x kh rows, in whole row blocks
+    (their lane segments pay only so, csrc/fc_wide_impl.h), unless the
+    output has fewer rows or the threads need more units; other kernels and
+    types keep their units."""
+    from fastconv._direct import UNIT_ROWS, WIDE_KH_MAX, WIDE_KH_MIN, WIDE_KH_ROWS, WIDE_KW
+    from fastconv._window import _units, _wide_rows
+    assert (WIDE_KW, WIDE_KH_MIN, WIDE_KH_MAX, WIDE_KH_ROWS) == (15, 15, 23, 2)
+    f4, f8 = np.dtype(np.float32), np.dtype(np.float64)
+    for work, kh, kw, want in [(f4, 15, 15, 30), (f4, 23, 17, 46), (f4, 15, 40, 30),
+                               (f4, 24, 15, 0), (f4, 14, 15, 0), (f4, 15, 14, 0),
+                               (f4, 63, 63, 0), (f8, 15, 15, 0), (f4, 1, 15, 0)]:
+        assert _wide_rows(work, (3, kh, kw)) == want, (work, kh, kw)
+    for min_rows in (0, 30, 46):
+        for taps in (225, 391, 10 ** 4):
+            for ny in (20, 40, 1024):
+                rows, cols = _units((ny, 1024), 1, taps, min_rows=min_rows)
+                old = _units((ny, 1024), 1, taps)
+                up = -(-min_rows // UNIT_ROWS) * UNIT_ROWS   # (whole blocks)
+                assert (rows, cols) == (max(old[0], min(ny, up)), old[1]), (min_rows, taps, ny)
+            # two threads: at least 8 units each first
+            rows, _ = _units((1024, 1024), 2, taps, min_rows=min_rows)
+            assert rows <= 64, (min_rows, taps, rows)
 
 
 # ------------------------------------------- one-tap kernels as one row

@@ -15,7 +15,7 @@ import fastconv
 from fastconv import _direct
 from helpers import rand
 from reference import abs_bound, ref_convolve
-from test_direct import assert_matches, taps_for
+from test_direct import assert_matches, assert_workers_agree, taps_for
 
 # (rows, cols): odd row counts (a last row block moved back), widths around
 # the segment rounding, and one wide enough for several column tiles
@@ -77,3 +77,24 @@ def test_lane_segments_dask_blocks(dtype):
                 got = fd.convolve(d, k, mode, "direct").compute(scheduler="sync")
                 want = fastconv.convolve(a, k, mode, "direct")
                 assert got.tobytes() == want.tobytes(), (kshape, chunks, mode)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kshape", [(15, 15), (23, 17), (24, 15)])
+def test_lane_segments_bands_of_two_kernel_heights(dtype, kshape):
+    """float32 kernels of 15 to 23 rows take lane segments only in bands of
+    2 kh rows or more (work units of that many rows, _window._units), the
+    block scheme elsewhere (one thread's last short unit, two threads' small
+    units, a kernel of 24 rows): the same bits wherever a row falls, and
+    the reference values."""
+    rng = np.random.default_rng(zlib.crc32(repr((np.dtype(dtype).name, kshape)).encode()))
+    kh, kw = kshape
+    k = rand(kshape, dtype, rng)
+    a = rand((5 * kh + 3, 333), dtype, rng)
+    assert_workers_agree(a, k, ("valid", "same"), what=f"{kshape}")
+    # shifted by rows: other rows at the units' (and bands') boundaries
+    kc = k[::-1, ::-1]
+    v = fastconv.correlate(a, kc, "valid", method="direct", workers=1)
+    for dy in (1, 5, 13):
+        vs = fastconv.correlate(a[dy:], kc, "valid", method="direct", workers=1)
+        assert vs.tobytes() == v[dy:].tobytes(), dy

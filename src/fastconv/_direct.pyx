@@ -52,6 +52,7 @@ cdef extern from "fc_kernels.h" nogil:
     # work-unit shapes, also used by _window.py
     enum:
         FC_UNIT_ROWS, FC_UNIT_MIN_COLS, FC_PAD_MIN_COLS
+        FC_WIDE_KW, FC_WIDE_KH_MIN, FC_WIDE_KH_MAX, FC_WIDE_KH_ROWS
     int fc_select_isa(const char* requested)
     const char* fc_isa_name()
     const char* fc_isa_available()
@@ -152,6 +153,12 @@ CV_WORK = frozenset(c for c in CV_CODES.values() if fc_cv_is_work(c))
 UNIT_ROWS = FC_UNIT_ROWS
 UNIT_MIN_COLS = FC_UNIT_MIN_COLS
 PAD_MIN_COLS = FC_PAD_MIN_COLS
+# float32 kernels of WIDE_KH_MIN..WIDE_KH_MAX rows of at least WIDE_KW taps
+# want units of at least WIDE_KH_ROWS x kh rows (csrc/fc_kernels.h)
+WIDE_KW = FC_WIDE_KW
+WIDE_KH_MIN = FC_WIDE_KH_MIN
+WIDE_KH_MAX = FC_WIDE_KH_MAX
+WIDE_KH_ROWS = FC_WIDE_KH_ROWS
 
 # Seconds between two checks for Ctrl-C (KeyboardInterrupt) during a call.
 cdef double SIGNAL_CHECK_INTERVAL = 0.05

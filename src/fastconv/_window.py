@@ -10,7 +10,8 @@ import os
 import numpy as np
 
 from . import _direct, _memory
-from ._direct import PAD_MIN_COLS, UNIT_MIN_COLS, UNIT_ROWS
+from ._direct import (PAD_MIN_COLS, UNIT_MIN_COLS, UNIT_ROWS, WIDE_KH_MAX, WIDE_KH_MIN,
+                      WIDE_KH_ROWS, WIDE_KW)
 from ._kept import keep
 from ._method import PAD_COLUMNS_ABOVE, direct_seconds, one_tap
 from ._threads import thread_share
@@ -393,7 +394,8 @@ def run_direct(plan, dest=None, nan=None):
     with thread_share(plan.threads, seconds) as nthreads:
         units = g.units.get((nthreads, borderless))
         if units is None:
-            units = g.units[nthreads, borderless] = _units(oshape, nthreads, taps, borderless)
+            units = g.units[nthreads, borderless] = _units(oshape, nthreads, taps, borderless,
+                                                           _wide_rows(wd, kshape))
         # (casting in place: the unit's output block must stay in cache;
         # the pair units write their int32 sums directly)
         stream = out.nbytes >= STREAM_MIN_BYTES and (not cast_code or pairs is not None)
@@ -438,7 +440,18 @@ def _finite(k):
         return bool(np.isfinite(k.sum())) or bool(np.isfinite(k).all())
 
 
-def _units(shape, nthreads, taps, borderless=False):
+def _wide_rows(work, kshape):
+    """The fewest rows a work unit of this kernel should have: WIDE_KH_ROWS x
+    kh for the float32 kernels whose SIMD code takes lane segments only in
+    bands that tall (csrc/fc_kernels.h: rows of WIDE_KW taps or more,
+    WIDE_KH_MIN..WIDE_KH_MAX of them), else 0."""
+    kh, kw = kshape[-2], kshape[-1]
+    if work == np.float32 and kw >= WIDE_KW and WIDE_KH_MIN <= kh <= WIDE_KH_MAX:
+        return WIDE_KH_ROWS * kh
+    return 0
+
+
+def _units(shape, nthreads, taps, borderless=False, min_rows=0):
     """Rows x columns of one work unit for an output of `shape` (ndim >= 2).
 
     Units are what threads share out and where Ctrl-C is checked; they never
@@ -449,7 +462,9 @@ def _units(shape, nthreads, taps, borderless=False):
     keeps a row's border columns in one unit (see correlate_window), except
     in `borderless` rows too few for the threads: a maxlag window (201
     outputs of 10^6 taps) then goes in one column block per thread, each
-    streaming the kernel once.
+    streaming the kernel once.  `min_rows` (`_wide_rows`): units have at
+    least that many rows, rounded up to whole row blocks, unless the output
+    has fewer or the threads want more units.
     """
     planes = math.prod(shape[:-2])
     ny, nx = shape[-2], shape[-1]
@@ -462,6 +477,7 @@ def _units(shape, nthreads, taps, borderless=False):
     # 83 for 31x31 in units of 4; the larger unit is still about a
     # millisecond of work)
     rows = max(UNIT_ROWS, UNIT_MACS // row_macs)
+    rows = max(rows, -(-min_rows // UNIT_ROWS) * UNIT_ROWS)
     if nthreads > 1:
         rows = min(rows, max(1, -(-ny * planes // (8 * nthreads))))
     if rows >= UNIT_ROWS:
