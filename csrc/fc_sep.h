@@ -47,9 +47,10 @@ struct fc_sep_geom {
     int64_t mu, mv;      /* taps of the vertical / horizontal kernel */
     int bnd_y, bnd_x;    /* enum fc_boundary */
     int box_y, box_x;    /* running sums on that axis */
-    int stream;          /* a horizontal pass alone (mu == 1, u[0] == 1) writes its
-                            output rows by streaming stores (outputs too big for
-                            the cache: no read of their lines first) */
+    int stream;          /* a horizontal pass alone (mu == 1, u[0] == 1) or a
+                            vertical one (mv == 1, v[0] == 1, not box sums)
+                            writes its output rows by streaming stores (outputs
+                            too big for the cache: no read of their lines first) */
 };
 
 /* element types (codes used by _sepcore.pyx): work type, and for the last

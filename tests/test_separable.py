@@ -424,7 +424,9 @@ def test_ndimage_float32_results_written_into_output():
 def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
     """Outputs written by streaming stores (fc_sep_stream, for outputs past
     _separable.STREAM_MIN_BYTES) hold the bits of ordinary stores: a horizontal
-    pass alone (fc_sep_rows' row-buffer path; weighted and box sums) at output
+    pass alone (fc_sep_rows' row-buffer path; weighted and box sums) or a
+    vertical one (weighted sums through the row buffer T; box sums, which
+    store directly) at output
     rows that start anywhere in a cache line (out= views shifted by 0..3
     elements), for 1 and 2 threads; and the values of the dense plan (also
     for both passes, which are never streamed)."""
@@ -434,7 +436,8 @@ def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
     wd = np.dtype(work or dtype)
     ks = [rand((5,), wd, rng), rand((9,), wd, rng)]
     box = [np.full(4, 3, wd), np.full(BOX_MIN_TAPS + 2, 3, wd)]
-    for kk, axes in [(ks[1:], (1,)), (ks, (0, 1)), (box, (0, 1)), (box[1:], (1,))]:
+    for kk, axes in [(ks[1:], (1,)), (ks, (0, 1)), (box, (0, 1)), (box[1:], (1,)),
+                     (ks[1:], (0,)), (box[1:], (0,))]:
         runs = []
         for stream, workers, shift in [(False, 1, 0), (True, 1, 0), (True, 2, 0),
                                        (True, 1, 1), (True, 2, 3)]:
@@ -450,7 +453,8 @@ def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
             runs.append(res.copy())
         for r in runs[1:]:
             assert r.tobytes() == runs[0].tobytes(), (axes, n)
-        dense = _outer(kk, wd) if len(axes) == 2 else np.asarray(kk[0]).reshape(1, -1)
+        dense = (_outer(kk, wd) if len(axes) == 2 else
+                 np.asarray(kk[0]).reshape((1, -1) if axes == (1,) else (-1, 1)))
         ref = fastconv.correlate(x.astype(wd), dense, "same", method="direct",
                                  boundary="symm") if wd.kind == "f" else None
         if ref is None:

@@ -184,8 +184,8 @@ def run_planes(cnp.ndarray x, cnp.ndarray u, cnp.ndarray v, cnp.ndarray fill,
     """x: (planes, ny, nx), out: (planes, oy, ox), C-contiguous; out, u, v
     and fill (one element) in the work dtype, x in it too or a narrower
     type of DIRECT_INPUTS that holds the fill value.  stream: a horizontal
-    pass alone (u == [1]) writes the output rows by streaming stores
-    (outputs too big for the cache)."""
+    pass alone (u == [1]) or a vertical one (v == [1], not box sums) writes
+    the output rows by streaming stores (outputs too big for the cache)."""
     cdef fc_sep_geom g
     g.ny = x.shape[1]
     g.nx = x.shape[2]
