@@ -36,8 +36,13 @@ import fastconv
 
 try:
     from threadpoolctl import threadpool_limits
-except ImportError:   # (the vendored copy)
-    from fastconv._threadpoolctl import threadpool_limits
+except ImportError:   # (not installed: the matmul runs on BLAS's own thread count)
+    import contextlib
+
+    def threadpool_limits(n):
+        print("note: threadpoolctl is not installed; the matmul is not limited to "
+              f"{n} thread(s): pip install threadpoolctl")
+        return contextlib.nullcontext()
 
 DEFAULT_KERNELS = "15x15,23x23,31x31,47x47,63x63,5x63,63x5"
 # OpenBLAS core types whose kernels are AVX2 at most

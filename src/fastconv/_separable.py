@@ -67,7 +67,8 @@ def _band_rows(planes, oy, nthreads):
 # lines (rows that share lines, each line part streamed and part stored,
 # measured 1.3x slower than ordinary stores on 512^2 x 64 float32): a
 # 512^2 x 64 float32 correlate1d along the last axis (64 MiB) took 18.6 ->
-# 15.5 ms CPU.  Not the two fused passes: streamed, a 4096^2 float32
+# 15.5 ms CPU.  Not the two fused passes (measured on an Intel Sapphire
+# Rapids, not re-checked on AMD Zen 5): streamed, a 4096^2 float32
 # gaussian_filter (64 MiB) took 10% longer, uniform_filter 63 7% (their
 # row buffers already keep the input's traffic low); nor at 16 MiB, which
 # stays in this machine's L3 between calls (2048^2 uniform_filter +0-10%).
