@@ -42,15 +42,22 @@
 #     own suites: long, and they exercise the same paths as test_direct.py
 #     and test_ndimage.py) and tests/test_dask.py (a cluster of worker
 #     processes; its blocks run the same core as test_direct.py).
-#     It runs once per ISA in $ISAS (FASTCONV_ISA=...): in full for the last
-#     (the widest: it has the most code of its own - masked edge loads, lane
-#     segments, 16-row bands), for the others only the tests of the code
-#     FASTCONV_ISA switches (the direct, FFT, separable and NaN-unit
-#     kernels): test_direct.py, test_options.py (the dtype= conversions,
-#     batching, maxlag), test_fftcore.py, test_separable.py and
-#     test_nanconvolve.py.  (test_properties.py's random shapes run in the
-#     full run; test_direct.py's test_every_simd_path_matches_reference runs
-#     every ISA in each run.)
+#     It runs once per ISA in $ISAS (FASTCONV_ISA=...): in full for the
+#     first, then only the tests of the code FASTCONV_ISA switches (the
+#     direct, FFT, separable and NaN-unit kernels): test_direct.py,
+#     test_options.py (the dtype= conversions, batching, maxlag),
+#     test_fftcore.py, test_separable.py, test_nanconvolve.py and
+#     test_wide.py (AVX-512's lane segments).  (test_properties.py's random
+#     shapes run in the full run; test_direct.py's
+#     test_every_simd_path_matches_reference runs every ISA in each run.)
+#     The full run is the first ISA's (baseline) because a -O0 build's
+#     vector loops round a*b+c twice where their -O3 build fuses it: the
+#     tests that compare the bits of differently cut work (dask blocks
+#     against the whole array) hold at -O0 only for the scalar code.
+#     OMP_WAIT_POLICY=passive (unless set): threads done with their work
+#     sleep instead of spinning, which on a loaded or oversubscribed CI
+#     machine keeps the spinning from taking the CPU of the threads still
+#     working (results do not depend on it).
 #
 # Exit status: 0 when every run passed with no sanitizer report.
 set -euo pipefail
@@ -123,18 +130,20 @@ if [[ -z "${ISAS:-}" ]]; then
     ISAS=$("$PYTHON" -c "import fastconv._direct as d; print(' '.join(d.isa_available()))")
 fi
 
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 status=0
-widest=$(awk '{print $NF}' <<<"$ISAS")
+first=1
 for isa in $ISAS; do
     if [[ $# -gt 0 ]]; then
         args=("$@")
-    elif [[ $isa == "$widest" ]]; then
+    elif [[ $first == 1 ]]; then
         args=(tests -m "not slow" --ignore=tests/test_memory.py --ignore=tests/test_scipy_suite.py
               --ignore=tests/test_dask.py)
     else
         args=(tests/test_direct.py tests/test_options.py tests/test_fftcore.py
-              tests/test_separable.py tests/test_nanconvolve.py -m "not slow")
+              tests/test_separable.py tests/test_nanconvolve.py tests/test_wide.py -m "not slow")
     fi
+    first=0
     echo "== FASTCONV_ISA=$isa pytest ${args[*]}"
     start=$(date +%s)
     rc=0
