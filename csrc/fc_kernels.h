@@ -62,6 +62,10 @@
 #define FC_WIDE_KH_MIN 15
 #define FC_WIDE_KH_MAX 23
 #define FC_WIDE_KH_ROWS 2
+/* the rows those float32 bands need (0: none of them) */
+#define FC_WIDE_F32_MIN_ROWS(kh, kw)                                            \
+    ((kw) >= FC_WIDE_KW && (kh) >= FC_WIDE_KH_MIN && (kh) <= FC_WIDE_KH_MAX     \
+         ? FC_WIDE_KH_ROWS * (kh) : 0)
 
 struct fc_band {
     void *out;                /* output column 0 of row 0 */

@@ -613,6 +613,16 @@ static inline void SEP_FN(fc_sep_pfrow)(const SEP_I *x, int64_t nx, int64_t r)
         __builtin_prefetch(p + b, 0, 3);
 }
 
+/* rows first + SEP_PFR + i (i < n) of x, folded by the vertical
+   boundary, fetched (fc_sep_pfrow): SEP_PFR rows ahead of the n rows
+   read newest, rows first .. first + n - 1 */
+static inline void SEP_FN(fc_sep_pfahead)(const struct fc_sep_geom *g, const SEP_I *x,
+                                          int64_t nx, int64_t first, int n)
+{
+    for (int i = 0; i < n; i++)
+        SEP_FN(fc_sep_pfrow)(x, nx, fc_fold(first + SEP_PFR + i, g->ny, g->bnd_y));
+}
+
 static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, const SEP_T *u,
                                const SEP_T *v, SEP_T fill, SEP_T *out, int64_t r0, int64_t r1)
 {
@@ -646,7 +656,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
             int R = r1 - y >= SEP_R ? SEP_R : (int)(r1 - y);
             for (int r = 0; r < R; r++) {
                 int64_t ry = fc_fold(y + r + g->offy, g->ny, g->bnd_y);
-                SEP_FN(fc_sep_pfrow)(x, nx, fc_fold(y + r + g->offy + SEP_PFR, g->ny, g->bnd_y));
+                SEP_FN(fc_sep_pfahead)(g, x, nx, y + r + g->offy, 1);
                 SEP_FN(fc_sep_pad)(ry < 0 ? fillrow : x + ry * nx, g->offx, lo, hi, jx, fill,
                                    T + r * W, W, 0);
             }
@@ -697,9 +707,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
                 int64_t r = fc_fold(y + g->offy + i, g->ny, g->bnd_y);
                 rows[i] = r < 0 ? fillrow : x + r * nx;
             }
-            for (int i = 0; i < R; i++)   /* (the rows SEP_PFR below the newest) */
-                SEP_FN(fc_sep_pfrow)(x, nx, fc_fold(y + g->offy + mu - 1 + SEP_PFR + i, g->ny,
-                                                    g->bnd_y));
+            SEP_FN(fc_sep_pfahead)(g, x, nx, y + g->offy + mu - 1, R);
             if (R == SEP_R && !direct_out && !g->box_x && g->ox > 2 * SEP_COLS && mu <= 3) {
                 /* at most 3 vertical taps: column strips of SEP_COLS
                    outputs, the vertical sums of a strip read back by the
@@ -975,9 +983,7 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
                 int64_t r = fc_fold(y + vp->off + i, g->ny, g->bnd_y);
                 rows[i] = r < 0 ? fillrow : x + r * nx;
             }
-            for (int i = 0; i < R; i++)
-                SEP_FN(fc_sep_pfrow)(x, nx, fc_fold(y + vp->off + mu - 1 + SEP_PFR + i, g->ny,
-                                                    g->bnd_y));
+            SEP_FN(fc_sep_pfahead)(g, x, nx, y + vp->off + mu - 1, R);
             SEP_FN(fc_sep_u8v)(rows, vp, nx, R, o, hp ? F + E : NULL, fs, near, vals);
         } else {
             for (int r = 0; r < R; r++)

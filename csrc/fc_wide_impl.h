@@ -74,7 +74,7 @@
 #define FC_SEG_WANT(kh, kw, rows)                                               \
     ((kh) >= 2 && (kw) >= FC_WIDE_KW &&                                         \
      (FC_LANES == 8 || (kh) < FC_WIDE_KH_MIN ||                                 \
-      ((kh) <= FC_WIDE_KH_MAX && (rows) >= FC_WIDE_KH_ROWS * (kh))))
+      ((kh) <= FC_WIDE_KH_MAX && (rows) >= FC_WIDE_F32_MIN_ROWS(kh, kw))))
 #endif
 
 /* The transposition of r[0..N) (N = FC_W) as an N x N matrix, by stages

@@ -53,6 +53,7 @@ cdef extern from "fc_kernels.h" nogil:
     enum:
         FC_UNIT_ROWS, FC_UNIT_MIN_COLS, FC_PAD_MIN_COLS
         FC_WIDE_KW, FC_WIDE_KH_MIN, FC_WIDE_KH_MAX, FC_WIDE_KH_ROWS
+    Py_ssize_t FC_WIDE_F32_MIN_ROWS(Py_ssize_t kh, Py_ssize_t kw)
     int fc_select_isa(const char* requested)
     const char* fc_isa_name()
     const char* fc_isa_available()
@@ -248,6 +249,13 @@ def select_isa(requested=None):
     cdef bytes req = (requested or "").encode()
     fc_select_isa(req)
     return fc_isa_name().decode()
+
+
+def wide_f32_min_rows(kh, kw):
+    """The fewest rows a band of this float32 kernel needs for lane
+    segments, 0 where no band does (csrc/fc_kernels.h,
+    FC_WIDE_F32_MIN_ROWS)."""
+    return int(FC_WIDE_F32_MIN_ROWS(kh, kw))
 
 
 def nan_kf_pitch(kw):

@@ -10,8 +10,7 @@ import os
 import numpy as np
 
 from . import _direct, _memory
-from ._direct import (PAD_MIN_COLS, UNIT_MIN_COLS, UNIT_ROWS, WIDE_KH_MAX, WIDE_KH_MIN,
-                      WIDE_KH_ROWS, WIDE_KW)
+from ._direct import PAD_MIN_COLS, UNIT_MIN_COLS, UNIT_ROWS
 from ._kept import keep
 from ._method import PAD_COLUMNS_ABOVE, direct_seconds, one_tap
 from ._threads import thread_share
@@ -445,10 +444,7 @@ def _wide_rows(work, kshape):
     kh for the float32 kernels whose SIMD code takes lane segments only in
     bands that tall (csrc/fc_kernels.h: rows of WIDE_KW taps or more,
     WIDE_KH_MIN..WIDE_KH_MAX of them), else 0."""
-    kh, kw = kshape[-2], kshape[-1]
-    if work == np.float32 and kw >= WIDE_KW and WIDE_KH_MIN <= kh <= WIDE_KH_MAX:
-        return WIDE_KH_ROWS * kh
-    return 0
+    return _direct.wide_f32_min_rows(kshape[-2], kshape[-1]) if work == np.float32 else 0
 
 
 def _units(shape, nthreads, taps, borderless=False, min_rows=0):
