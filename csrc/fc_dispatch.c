@@ -29,10 +29,30 @@ FC_TYPES(FC_DECLARE_AVX512)
 /* the kernels in use, by enum fc_type (FC_NONE: none) */
 static fc_corr2d_fn fc_table[FC_NTYPES];
 
+/* Integer types only (their wrapping arithmetic gives the same bits in
+   every instruction set): the kernel of the next narrower instruction set
+   in use, for bands whose columns between the edges fill less than one of
+   the current set's vectors (a kernel computes those element by element,
+   fc_simd_impl.h FC_SCALAR: 22-wide int16 planes, 32 lanes with AVX-512,
+   ran 3-4x slower than in the AVX2 kernel's 16 lanes); their lanes per
+   vector.  NULL / 0: none. */
+#define FC_NISA (FC_ISA_AVX512 + 1)
+static fc_corr2d_fn fc_narrow[FC_NISA][FC_NTYPES];
+static ptrdiff_t fc_lanes[FC_NISA][FC_NTYPES];
+static const int fc_vbytes[FC_NISA] = {16, 32, 64};
+
 #define FC_USE_ROW(ID, tn, S, T, LB, KIND, isa) fc_table[FC_##ID] = fc_corr2d_valid_##tn##_##isa;
 #define FC_USE_BASELINE(...) FC_USE_ROW(__VA_ARGS__, baseline)
 #define FC_USE_AVX2(...) FC_USE_ROW(__VA_ARGS__, avx2)
 #define FC_USE_AVX512(...) FC_USE_ROW(__VA_ARGS__, avx512)
+#define FC_NARROW_ROW(ID, tn, S, T, LB, KIND, isa, I)                           \
+    if ((KIND) == FC_K_UINT) {                                                  \
+        fc_narrow[I][FC_##ID] = fc_corr2d_valid_##tn##_##isa;                   \
+        fc_lanes[I][FC_##ID] = fc_vbytes[I] / (LB);                             \
+    }
+#define FC_NARROW_BASELINE(...) FC_NARROW_ROW(__VA_ARGS__, baseline, FC_ISA_BASELINE)
+#define FC_NARROW_AVX2(...) FC_NARROW_ROW(__VA_ARGS__, avx2, FC_ISA_AVX2)
+#define FC_NARROW_AVX512(...) FC_NARROW_ROW(__VA_ARGS__, avx512, FC_ISA_AVX512)
 
 static int fc_current = FC_ISA_BASELINE;
 static const char *const fc_names[] = {"baseline", "avx2", "avx512"};
@@ -70,6 +90,17 @@ int fc_cpu_has_vnni(void)
 
 static void fc_use(int isa)
 {
+    memset(fc_narrow, 0, sizeof fc_narrow);
+    memset(fc_lanes, 0, sizeof fc_lanes);
+    FC_TYPES(FC_NARROW_BASELINE)
+#ifdef FC_HAVE_AVX2
+    if (isa >= FC_ISA_AVX2)
+        FC_TYPES(FC_NARROW_AVX2)
+#endif
+#ifdef FC_HAVE_AVX512
+    if (isa >= FC_ISA_AVX512)
+        FC_TYPES(FC_NARROW_AVX512)
+#endif
     fc_current = isa;
     switch (isa) {
 #ifdef FC_HAVE_AVX512
@@ -117,6 +148,16 @@ const char *fc_isa_available(void) { return fc_available; }
 void fc_corr2d_valid(int type, struct fc_band *b)
 {
     if (type > FC_NONE && type < FC_NTYPES && fc_table[type]) {
+        /* a narrow integer band: the widest set whose vector it fills */
+        const ptrdiff_t inner = b->cols - (b->edge_before || b->edge_after ? b->kw - 1 : 0);
+        if (fc_current > FC_ISA_BASELINE && fc_narrow[fc_current][type] &&
+            inner < fc_lanes[fc_current][type]) {
+            int isa = fc_current - 1;
+            while (isa > FC_ISA_BASELINE && inner < fc_lanes[isa][type])
+                isa--;
+            fc_narrow[isa][type](b);
+            return;
+        }
         fc_table[type](b);
     } else {
         b->done_before = 0;

@@ -1377,3 +1377,29 @@ def test_one_tap_kernels_as_one_row(dtype, monkeypatch):
                     m.setattr(_window, "_geometries", {})
                     rows = func(a, b, mode, method="direct", axes=axes)
                 assert rows.tobytes() == got.tobytes(), what
+
+
+@pytest.mark.parametrize("dt", ["uint8", "int16", "uint32", "int64"])
+def test_narrow_integer_bands_every_width(dt):
+    """Integer planes narrower than a vector of the widest instruction set
+    go to a narrower set's kernel (fc_dispatch.c): exact at every width
+    around the lane counts (8/16/32/64 lanes), 2-D and 3-D, every mode and
+    boundary, 1 and 2 threads."""
+    rng = np.random.default_rng(7)
+    info = np.iinfo(dt)
+    for w in (1, 3, 7, 8, 9, 15, 16, 17, 22, 31, 32, 33, 40, 63, 64, 66):
+        a = rng.integers(max(info.min, -1000), min(info.max, 1000), (11, w), endpoint=True).astype(dt)
+        k = rng.integers(max(info.min, -9), 9, (3, min(w, 5)), endpoint=True).astype(dt)
+        for mode in ("full", "same", "valid"):
+            exp = ref_convolve(a, k, mode)
+            for workers in (1, 2):
+                got = fastconv.convolve(a, k, mode, method="direct", workers=workers)
+                assert got.dtype == exp.dtype and np.array_equal(got, exp), (w, mode, workers)
+            for bd in ("fill", "wrap", "symm"):
+                exp = ref_convolve2d(a, k, mode, bd, 3)
+                got = fastconv.convolve2d(a, k, mode, bd, 3)
+                assert np.array_equal(got, exp), (w, mode, bd)
+        a3 = rng.integers(0, 100, (4, 6, w), endpoint=True).astype(dt)
+        k3 = rng.integers(0, 5, (3, 3, min(w, 3)), endpoint=True).astype(dt)
+        assert np.array_equal(fastconv.convolve(a3, k3, "same", method="direct"),
+                              ref_convolve(a3, k3, "same"))

@@ -161,21 +161,26 @@ def test_narrow_rows_are_priced_as_scalar_code():
 
 
 def test_uint8_rows_are_priced_in_16_bit_lanes():
-    """uint8 data run in 16-bit lanes (csrc/fc_types.h): a row too narrow
-    for a vector of uint16 is scalar code for uint8 and uint16 alike, priced
-    at vector bytes / 2 times the uint8 MAC price; a 24-wide uint8 row (a
-    vector of 32 uint16 lanes on AVX-512, but of 64 bytes) likewise."""
+    """uint8 data run in 16-bit lanes (csrc/fc_types.h): uint8 and uint16
+    rows are priced alike, in vectors of (vector bytes / 2) lanes.  A row
+    too narrow for one (a 24-wide uint8 row: 32 uint16 lanes on AVX-512,
+    though 64 bytes) goes to the widest narrower instruction set whose
+    vector its columns between the edges fill (fc_dispatch.c), priced at
+    its vectors times the lane ratio; with none (14 columns, 6 between the
+    edges, less than SSE2's 8 lanes) it is scalar code, w times the MAC."""
     w = _method._VECTOR_BYTES.get(_direct.isa_name(), 16) // 2
-    for shape, kshape, mode in (((22, 22, 22), (9, 9, 9), "valid"),
-                                ((30, 30, 24), (3, 3, 1), "same")):
+    for shape, kshape, mode, narrow in (((22, 22, 22), (9, 9, 9), "valid", None),
+                                        ((30, 30, 24), (3, 3, 1), "same", 16)):
         _, _, u8 = plan_of(shape, kshape, dtype=np.uint8, mode=mode, workers=1)
         _, _, u16 = plan_of(shape, kshape, dtype=np.uint16, mode=mode, workers=1)
         assert u8.work == np.uint8 and u16.work == np.uint16
         L = u8.shape[-1]
         if L >= w:
-            pytest.skip(f"vectors of {w} uint16 lanes: the rows are SIMD here")
-        assert _method._row_factor(u8) == _method._row_factor(u16) == w
-        assert _method.direct_seconds(u8, 1) == pytest.approx(w * _method.SECONDS_PER_MAC["i1"])
+            continue      # (the rows are SIMD in the widest set here)
+        factor = w if narrow is None else w / narrow * (narrow * -(-L // narrow)) / L
+        assert _method._row_factor(u8) == _method._row_factor(u16) == pytest.approx(factor)
+        assert _method.direct_seconds(u8, 1) == pytest.approx(
+            factor * _method.SECONDS_PER_MAC["i1"])
 
 
 def test_exact_by_norms_answers_as_the_full_bounds():

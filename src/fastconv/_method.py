@@ -471,6 +471,15 @@ def _row_factor(plan):
             band = L
         elif (el + er) * taps * (math.prod(plan.shape) // L) > PAD_COLUMNS_ABOVE * plan.x.size:
             band = L      # (_window._pad_columns: x copied with zero columns)
+    if band < W and plan.work.kind in "iu":
+        # integer bands narrower than a vector go to the kernel of the
+        # widest narrower instruction set whose vector they fill
+        # (fc_dispatch.c: columns between the edges), its vectors W / Wn
+        # times the price of the widest
+        for vb in (32, 16):
+            Wn = vb // _lane_bytes(plan.work)
+            if Wn < W and band - (m - 1) >= Wn:
+                return W / Wn * (Wn * math.ceil(band / Wn) + Wn * (L - band)) / L
     if band < W:
         return float(W)
     return (W * math.ceil(band / W) + W * (L - band)) / L
