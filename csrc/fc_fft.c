@@ -340,7 +340,7 @@ int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
                      const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads)
 {
     /* (the spectrum deferred to the run: its threads compute it, and they
-       first touch their buffers, not this thread) */
+       prepare their buffers, not this thread) */
     fc_fft_plan *pl = fc_fft_plan_make(type, d, xshape, k, kshape, starts, lengths, P, 1);
     if (!pl)
         return -1;

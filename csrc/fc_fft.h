@@ -37,10 +37,10 @@ void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdi
 
 /* One call: plan, run, free (tiles P given, or NULL: fc_fft_tiles).  The
  * kernel spectrum (d >= 2) is left to the run: its first thread computes it
- * while the others start their first tiles' forward DFTs (or, with fewer
- * tiles than threads, the team together), and every thread first touches
- * its own tile buffers, so that the call has no serial part before the
- * tiles but the geometry. */
+ * while the others start their first tiles' forward DFTs (or, with few
+ * tiles per thread, the team together), and every thread prepares its own
+ * tile buffers, so that the call has no serial part before the tiles but
+ * the geometry. */
 int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
                      const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
                      const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads);

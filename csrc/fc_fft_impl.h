@@ -1081,17 +1081,21 @@ static ptrdiff_t FF(ld)(ptrdiff_t n)
     return ld;
 }
 
-/* Zero buffer set b (its N form too when own): a reused block's stale
- * values gone, and a fresh block's pages first touched by the thread that
- * uses them. */
+/* Zero buffer set b where a run reads what it has not written: the S
+ * block and the scratch (small), and when own the N form's row padding
+ * (columns P[d-1] .. ldN of every line: the column DFTs transform it,
+ * lanes nobody reads back, kept zero so that a reused block's stale values
+ * never run through them).  The rest of the N form is written (block_to_N)
+ * before it is read. */
 static void FF(bufs_zero)(const FF(ctx) *c, const FF(bufs) *b, int own)
 {
     memset(b->Sr, 0, (size_t)c->sizeBlk * sizeof(FF_T));
     memset(b->Si, 0, (size_t)c->sizeBlk * sizeof(FF_T));
     memset(b->scr, 0, (size_t)c->sizeS * sizeof(FF_T));
-    if (own && c->sizeN) {
-        memset(b->Nr, 0, (size_t)c->sizeN * sizeof(FF_T));
-        memset(b->Ni, 0, (size_t)c->sizeN * sizeof(FF_T));
+    const ptrdiff_t Pl = c->P[c->d - 1], pad = c->ldN - Pl;
+    for (ptrdiff_t m = 0; own && c->sizeN && pad > 0 && m < c->M; m++) {
+        memset(b->Nr + m * c->ldN + Pl, 0, (size_t)pad * sizeof(FF_T));
+        memset(b->Ni + m * c->ldN + Pl, 0, (size_t)pad * sizeof(FF_T));
     }
 }
 

@@ -407,6 +407,28 @@ def test_engine_reports_non_finite_outputs(dt, xs, hs, starts, lengths):
 
 
 @pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs,starts,lengths", [
+    ((130, 150), (11, 9), (-5, -4), (130, 150)),
+    ((30, 31, 33), (5, 4, 3), (0, 0, 0), (26, 28, 31)),
+])
+def test_stale_values_in_kept_buffers_never_reach_a_result(dt, xs, hs, starts, lengths):
+    """A KernelPlan keeps its tile buffers between runs, not zeroed again
+    (only a fresh set's row padding and S blocks are): after a run on an
+    all-NaN input, a run on finite data gives the bits of a fresh call and
+    reports every output finite, at 1 and 2 threads."""
+    rng = _rng(32)
+    k = _data(hs, dt, rng)
+    plan = _fftcore.KernelPlan(k, xs, starts, lengths)
+    x = _data(xs, dt, rng)
+    for t in (1, 2):
+        want = _fftcore.correlate_window(x, k, starts, lengths, np.empty(lengths, dt), t)
+        _, finite = plan.run(np.full(xs, np.nan, dt), np.empty(lengths, dt), t, check=True)
+        assert not finite
+        got, finite = plan.run(x, np.empty(lengths, dt), t, check=True)
+        assert finite and np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
 def test_fft_warning_follows_the_result(dt):
     """convolve(method='fft') warns (scipy's RuntimeWarning) exactly when the
     result holds a NaN or inf, one-shot and through a ConvPlan."""
