@@ -188,6 +188,9 @@ def test_complex_kernel_real_parts_differ():
     ((2000,), (65,), None), ((2000,), (65,), (96,)),
     ((130, 150), (11, 9), None), ((130, 150), (11, 9), (32, 27)),
     ((30, 31, 33), (5, 4, 3), (10, 12, 9)),
+    # 162 groups: runs of groups per thread, the last ones taken from the
+    # back of another's run, the spectrum by thread 0 alone meanwhile
+    ((300, 320), (9, 9), (24, 27)),
 ])
 def test_threads_bit_identical(dt, xs, hs, tiles):
     rng = _rng(5)
