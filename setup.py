@@ -247,7 +247,7 @@ extensions = [
         sources=["src/fastconv/_fftcore.pyx", "csrc/fc_fft.c", "csrc/fc_fft_baseline.c",
                  "csrc/fc_fft_avx2.c", "csrc/fc_fft_avx512.c"],
         include_dirs=[np.get_include(), "csrc"],
-        depends=["csrc/fc_fft.h", "csrc/fc_fft_all.h", "csrc/fc_fft_impl.h"],
+        depends=["csrc/fc_fft.h", "csrc/fc_fft_all.h", "csrc/fc_fft_impl.h", "csrc/fc_runs.h"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
     Extension(
@@ -275,7 +275,8 @@ extensions.append(Extension(
     sources=["src/fastconv/_sepcore.pyx", "csrc/fc_sep.c", "csrc/fc_sep_baseline.c",
              "csrc/fc_sep_avx2.c", "csrc/fc_sep_avx512.c"],
     include_dirs=[np.get_include(), "csrc"],
-    depends=["csrc/fc_sep.h", "csrc/fc_sep_all.h", "csrc/fc_sep_impl.h", "csrc/fc_boundary.h"],
+    depends=["csrc/fc_sep.h", "csrc/fc_sep_all.h", "csrc/fc_sep_impl.h", "csrc/fc_boundary.h",
+             "csrc/fc_runs.h"],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
 ))
 

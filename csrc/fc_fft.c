@@ -161,6 +161,46 @@ void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdi
     free(cand);
 }
 
+/* --------------------------------------------------------------- memory -- */
+
+static void *fc_fft_default_alloc(void *ctx, size_t bytes)
+{
+    void *p = NULL;
+    (void)ctx;
+    if (posix_memalign(&p, 64, bytes ? bytes : 64) != 0)
+        return NULL;
+    return p;
+}
+
+static void fc_fft_default_release(void *ctx, void *p, size_t bytes)
+{
+    (void)ctx;
+    (void)bytes;
+    free(p);
+}
+
+static struct {
+    fc_fft_alloc_fn alloc;
+    fc_fft_release_fn release;
+    void *ctx;
+} fc_fft_mem = {fc_fft_default_alloc, fc_fft_default_release, NULL};
+
+void fc_fft_set_allocator(fc_fft_alloc_fn alloc, fc_fft_release_fn release, void *ctx)
+{
+    const int given = alloc && release;
+    fc_fft_mem.alloc = given ? alloc : fc_fft_default_alloc;
+    fc_fft_mem.release = given ? release : fc_fft_default_release;
+    fc_fft_mem.ctx = given ? ctx : NULL;
+}
+
+void *fc_fft_block_alloc(size_t bytes) { return fc_fft_mem.alloc(fc_fft_mem.ctx, bytes); }
+
+void fc_fft_block_release(void *p, size_t bytes)
+{
+    if (p)
+        fc_fft_mem.release(fc_fft_mem.ctx, p, bytes);
+}
+
 /* ------------------------------------------------------------- dispatch -- */
 
 enum { FC_FFT_BASELINE = 0, FC_FFT_AVX2 = 1, FC_FFT_AVX512 = 2 };
@@ -300,7 +340,7 @@ int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
                      const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads)
 {
     /* (the spectrum deferred to the run: its threads compute it, and they
-       first touch their buffers, not this thread) */
+       prepare their buffers, not this thread) */
     fc_fft_plan *pl = fc_fft_plan_make(type, d, xshape, k, kshape, starts, lengths, P, 1);
     if (!pl)
         return -1;

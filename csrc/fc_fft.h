@@ -37,10 +37,10 @@ void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdi
 
 /* One call: plan, run, free (tiles P given, or NULL: fc_fft_tiles).  The
  * kernel spectrum (d >= 2) is left to the run: its first thread computes it
- * while the others start their first tiles' forward DFTs (or, with fewer
- * tiles than threads, the team together), and every thread first touches
- * its own tile buffers, so that the call has no serial part before the
- * tiles but the geometry. */
+ * while the others start their first tiles' forward DFTs (or, with few
+ * tiles per thread, the team together), and every thread prepares its own
+ * tile buffers, so that the call has no serial part before the tiles but
+ * the geometry. */
 int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
                      const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
                      const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads);
@@ -59,6 +59,26 @@ fc_fft_plan *fc_fft_plan_new(int type, int d, const ptrdiff_t *xshape, const voi
                              const ptrdiff_t *lengths, const ptrdiff_t *P);
 int fc_fft_plan_run(const fc_fft_plan *pl, const void *x, void *out, int nthreads);
 void fc_fft_plan_free(fc_fft_plan *pl);
+
+/* Where the engine's work memory comes from: per call one block for the
+ * kernel spectrum and one for the threads' tile buffers (fc_fft_correlate;
+ * a plan keeps its spectrum block, and the tile block of its last run).
+ * By default posix_memalign/free.  fc_fft_set_allocator makes it a
+ * caller's pair instead (NULL, NULL: the default again): NumPy's memory
+ * handler interface, so that fastconv's cache of large buffers
+ * (fc_pool.h) serves the blocks and a repeated call finds its pages mapped
+ * instead of faulting in and zeroing fresh ones (2048^2 float32 with a
+ * 201^2 kernel: 2500 faults per call, a third of the call's time with one
+ * thread, and more with two, whose faults contend in the kernel).  alloc
+ * returns memory aligned to 64 bytes (or NULL); release gets back the
+ * pointer and the size asked for.  Set it before any plan exists (the
+ * blocks of a plan are released through the pair in use at release). */
+typedef void *(*fc_fft_alloc_fn)(void *ctx, size_t bytes);
+typedef void (*fc_fft_release_fn)(void *ctx, void *p, size_t bytes);
+void fc_fft_set_allocator(fc_fft_alloc_fn alloc, fc_fft_release_fn release, void *ctx);
+/* (the engine's own use: a block through the pair in use, and back) */
+void *fc_fft_block_alloc(size_t bytes);
+void fc_fft_block_release(void *p, size_t bytes);
 
 /* Instruction set of the FFT kernels: "baseline", "avx2", "avx512". */
 int fc_fft_select_isa(const char *requested);

@@ -11,6 +11,7 @@
 #include <omp.h>
 #endif
 #include "fc_fft.h"
+#include "fc_runs.h"
 
 #define FF_T float
 #define FF_TN f32

@@ -10,7 +10,8 @@
  * system.  When a result array is freed, its buffer goes back here (up to
  * a byte limit; the oldest cached buffers are released to make room for
  * the newest) and the next result of a similar size reuses it, pages
- * already mapped.  Small buffers go straight to the C allocator.
+ * already mapped.  Small buffers go straight to the C allocator.  The FFT
+ * engine's work blocks come from here too (fc_fft.h, fc_fft_set_allocator). 
  *
  * Every buffer (small or large) carries a 64-byte header holding its
  * capacity, so the data is 64-byte aligned (whole cache lines; what the

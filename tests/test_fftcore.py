@@ -188,6 +188,9 @@ def test_complex_kernel_real_parts_differ():
     ((2000,), (65,), None), ((2000,), (65,), (96,)),
     ((130, 150), (11, 9), None), ((130, 150), (11, 9), (32, 27)),
     ((30, 31, 33), (5, 4, 3), (10, 12, 9)),
+    # 162 groups: runs of groups per thread, the last ones taken from the
+    # back of another's run, the spectrum by thread 0 alone meanwhile
+    ((300, 320), (9, 9), (24, 27)),
 ])
 def test_threads_bit_identical(dt, xs, hs, tiles):
     rng = _rng(5)
@@ -404,6 +407,28 @@ def test_engine_reports_non_finite_outputs(dt, xs, hs, starts, lengths):
             assert finite == (case == "finite"), (case, t)
             got2, finite2 = plan.run(x, np.empty(lengths, dt), t, check=True)
             assert np.array_equal(got2, want, equal_nan=True) and finite2 == finite
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs,starts,lengths", [
+    ((130, 150), (11, 9), (-5, -4), (130, 150)),
+    ((30, 31, 33), (5, 4, 3), (0, 0, 0), (26, 28, 31)),
+])
+def test_stale_values_in_kept_buffers_never_reach_a_result(dt, xs, hs, starts, lengths):
+    """A KernelPlan keeps its tile buffers between runs, not zeroed again
+    (only a fresh set's row padding and S blocks are): after a run on an
+    all-NaN input, a run on finite data gives the bits of a fresh call and
+    reports every output finite, at 1 and 2 threads."""
+    rng = _rng(32)
+    k = _data(hs, dt, rng)
+    plan = _fftcore.KernelPlan(k, xs, starts, lengths)
+    x = _data(xs, dt, rng)
+    for t in (1, 2):
+        want = _fftcore.correlate_window(x, k, starts, lengths, np.empty(lengths, dt), t)
+        _, finite = plan.run(np.full(xs, np.nan, dt), np.empty(lengths, dt), t, check=True)
+        assert not finite
+        got, finite = plan.run(x, np.empty(lengths, dt), t, check=True)
+        assert finite and np.array_equal(got, want)
 
 
 @pytest.mark.parametrize("dt", DTYPES)

@@ -142,6 +142,36 @@ def test_threads_share_the_cache_safely(cache):
     assert _memory.cache_info()["cached_buffers"] <= 8
 
 
+def test_fft_engine_work_blocks_come_from_the_cache(cache):
+    """The FFT engine takes its work blocks (kernel spectrum, tile buffers)
+    from the cache and gives them back: a repeated call reuses them (pages
+    mapped), and a reused block's stale values (NaN from a call on NaN data)
+    never reach the result: bit-identical to a run on fresh memory."""
+    from fastconv import _fftcore
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((1000, 1000)).astype(np.float32)
+    k = rng.standard_normal((201, 201)).astype(np.float32)    # tiles of 450x720
+    starts, lengths = (-100, -100), x.shape
+    for workers in (1, 2):
+        fastconv.set_cache_limit(0)                          # fresh memory
+        ref = _fftcore.correlate_window(x, k, starts, lengths, np.empty_like(x), workers)
+        assert _memory.cache_info()["cached_buffers"] == 0
+        fastconv.set_cache_limit(_memory.DEFAULT_LIMIT)
+        bad = np.full_like(x, np.nan)
+        _, finite = _fftcore.correlate_window(bad, k, starts, lengths, np.empty_like(x),
+                                              workers, check=True)
+        assert not finite
+        info = _memory.cache_info()
+        # the spectrum's block (2 planes of 450 x 720) and the threads' one
+        assert info["cached_buffers"] == 2 and info["cached_bytes"] >= 2 * 450 * 720 * 4 * 2
+        for _ in range(2):
+            r, finite = _fftcore.correlate_window(x, k, starts, lengths, np.empty_like(x),
+                                                  workers, check=True)
+            assert finite
+            np.testing.assert_array_equal(r, ref)
+            assert _memory.cache_info() == info                # the same blocks again
+
+
 @pytest.mark.parametrize("bad, exc", [(-1, ValueError), (1.5, TypeError), ("64", TypeError),
                                       (True, TypeError), (None, TypeError)])
 def test_set_cache_limit_rejects_bad_values(bad, exc):

@@ -41,6 +41,20 @@ cdef extern from "fc_fft.h" nogil:
     const char* fc_fft_isa_name()
     const char* fc_fft_isa_available()
 
+cdef extern from *:
+    """
+    /* The engine's work blocks through a NumPy memory handler capsule. */
+    static int fc_fft_use_handler(PyObject *capsule)
+    {
+        PyDataMem_Handler *h = (PyDataMem_Handler *)PyCapsule_GetPointer(capsule, "mem_handler");
+        if (!h)
+            return -1;
+        fc_fft_set_allocator(h->allocator.malloc, h->allocator.free, h->allocator.ctx);
+        return 0;
+    }
+    """
+    int fc_fft_use_handler(object capsule) except -1
+
 
 MAXDIM = FC_FFT_MAXDIM
 
@@ -187,3 +201,8 @@ def isa_available():
 
 import os as _os
 select_isa(_os.environ.get("FASTCONV_ISA"))
+
+# (work blocks from fastconv's cache of large buffers: a repeated call finds
+# their pages mapped; csrc/fc_fft.h, fc_fft_set_allocator)
+from . import _memory as _mem
+fc_fft_use_handler(_mem.handler())

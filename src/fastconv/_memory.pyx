@@ -5,7 +5,8 @@ from (and on release returns to) fastconv's cache through NumPy's
 memory-handler interface (NEP 49): the array owns its data as usual
 (``flags.owndata``, ``base is None``, resizable), tracemalloc still sees it,
 and repeated calls of one size reuse pages already mapped instead of
-faulting in and zeroing fresh ones.  The buffer is 64-byte aligned.
+faulting in and zeroing fresh ones.  The buffer is 64-byte aligned.  The
+FFT engine takes its work blocks through the same handler (``handler()``).
 """
 import numpy as np
 
@@ -38,6 +39,12 @@ cdef object _handler = PyCapsule_New(fc_pool_handler_address(), "mem_handler", N
 
 fc_pool_init()
 MIN_BYTES = FC_POOL_MIN_BYTES
+
+
+def handler():
+    """The cache's NumPy memory handler (a "mem_handler" capsule, NEP 49):
+    the FFT engine takes its work blocks through it (_fftcore)."""
+    return _handler
 
 
 def cache_info():
@@ -79,10 +86,10 @@ def set_cache_limit(nbytes):
     Results of 1 MiB or more come from a cache of freed result buffers
     (at most 8 buffers, at most `nbytes` bytes; 256 MiB unless the
     environment variable ``FASTCONV_CACHE_MB`` says otherwise when fastconv
-    is imported).  Repeated calls of one size then reuse memory whose pages
-    are already mapped: a fresh 32 MiB buffer costs about 2.5 ms of page
-    faults and zeroing on first write, a third of a 2048x2048 float64 5x5
-    convolution.  The arrays are ordinary NumPy arrays that own their data;
+    is imported), and so do the FFT method's work buffers.  Repeated calls
+    of one size then reuse memory whose pages are already mapped: a fresh
+    32 MiB buffer costs about 2.5 ms of page faults and zeroing on first
+    write, a third of a 2048x2048 float64 5x5 convolution.  The arrays are ordinary NumPy arrays that own their data;
     only their buffer's origin differs.  ``set_cache_limit(0)`` turns the
     cache off and releases what it holds.
 

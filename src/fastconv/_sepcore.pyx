@@ -80,72 +80,34 @@ cdef int _unit(const _job* j, int64_t t) noexcept nogil:
                        j.out + p * j.oplane, r0, r1)
 
 
-cdef extern from *:
-    """
-    /* Runs of work units for a team of threads: run i holds units
-       [front, back) packed as front << 32 | back in run[i].  fc_sep_take:
-       the next unit of thread `me` - the front of its own run, else the
-       back of the run with the most units left - or -1 when none is left.
-       (FC_CAS64: 1 when *p held `old` and now holds `new`.) */
-    #if defined(__GNUC__) || defined(__clang__)
-    #define FC_LOAD64(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-    #define FC_CAS64(p, old, new) __atomic_compare_exchange_n((p), &(old), (new), 0, \
-                                                              __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)
-    #else
-    #include <intrin.h>
-    #define FC_LOAD64(p) ((uint64_t)_InterlockedOr64((volatile __int64 *)(p), 0))
-    #define FC_CAS64(p, old, new) ((uint64_t)_InterlockedCompareExchange64( \
-        (volatile __int64 *)(p), (__int64)(new), (__int64)(old)) == (old))
-    #endif
-    static int64_t fc_sep_take(uint64_t *run, int n, int me)
-    {
-        for (;;) {
-            uint64_t s = FC_LOAD64(&run[me]);
-            uint64_t f = s >> 32, b = s & 0xffffffffu;
-            if (f >= b)
-                break;
-            if (FC_CAS64(&run[me], s, ((f + 1) << 32) | b))
-                return (int64_t)f;
-        }
-        for (;;) {
-            int best = -1;
-            uint64_t most = 0, s = 0;
-            for (int i = 0; i < n; i++) {
-                uint64_t t = FC_LOAD64(&run[i]);
-                uint64_t f = t >> 32, b = t & 0xffffffffu;
-                if (b > f && b - f > most) {
-                    most = b - f;
-                    best = i;
-                    s = t;
-                }
-            }
-            if (best < 0)
-                return -1;
-            uint64_t b = s & 0xffffffffu;
-            if (FC_CAS64(&run[best], s, (s & ~(uint64_t)0xffffffffu) | (b - 1)))
-                return (int64_t)(b - 1);
-        }
-    }
-    """
-    int64_t fc_sep_take(uint64_t* run, int n, int me) nogil
+cdef extern from "fc_runs.h" nogil:
+    void fc_runs_init(uint64_t* run, int n, int64_t units)
+    int64_t fc_runs_take(uint64_t* run, int n, int me)
 
 
 def split_runs(int64_t n_units, int nthreads):
     """The units [front, back) of each thread's run (`_run_units`): the
     unit range cut into nthreads contiguous runs whose lengths differ by at
-    most one unit (what `_run_units` starts from)."""
-    return [(n_units * i // nthreads, n_units * (i + 1) // nthreads) for i in range(nthreads)]
+    most one unit (what `_run_units` starts from: fc_runs_init)."""
+    cdef uint64_t* run = <uint64_t*>malloc(sizeof(uint64_t) * max(nthreads, 1))
+    if run == NULL:
+        raise MemoryError("fastconv: no memory for the separable passes' schedule")
+    fc_runs_init(run, nthreads, n_units)
+    try:
+        return [(<int64_t>(run[i] >> 32), <int64_t>(run[i] & 0xffffffffu)) for i in range(nthreads)]
+    finally:
+        free(run)
 
 
 cdef int _run_units(_job* j, int64_t planes, int64_t rows_per_unit, int nthreads) except -1:
     """Every unit of the job, shared among nthreads threads: contiguous
     runs of units, one per thread, taken in order, the last ones stolen
-    from the back of the fullest run (fc_sep_take; a unit's rows are
+    from the back of the fullest run (fc_runs_take; a unit's rows are
     computed the same way whoever takes it)."""
     j.rows = max(1, rows_per_unit)
     j.bands = (j.g.oy + j.rows - 1) // j.rows
     cdef int64_t t, n_units = planes * j.bands
-    cdef int failed = 0, i, me
+    cdef int failed = 0, me
     cdef int* fail = &failed
     cdef uint64_t* run
     if nthreads > n_units:
@@ -154,18 +116,16 @@ cdef int _run_units(_job* j, int64_t planes, int64_t rows_per_unit, int nthreads
         run = <uint64_t*>malloc(sizeof(uint64_t) * nthreads)
         if run == NULL:
             raise MemoryError("fastconv: no memory for the separable passes' schedule")
-        for i in range(nthreads):
-            run[i] = ((<uint64_t>(n_units * i // nthreads)) << 32) | \
-                <uint64_t>(n_units * (i + 1) // nthreads)
+        fc_runs_init(run, nthreads, n_units)
         me = 0
         t = 0   # (private in the team: firstprivate, so set here)
         with nogil, parallel(num_threads=nthreads):
             me = threadid()
-            t = fc_sep_take(run, nthreads, me)
+            t = fc_runs_take(run, nthreads, me)
             while t >= 0:
                 if _unit(j, t):
                     fail[0] = 1
-                t = fc_sep_take(run, nthreads, me)
+                t = fc_runs_take(run, nthreads, me)
         free(run)
     else:
         with nogil:
