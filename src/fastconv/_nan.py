@@ -293,7 +293,12 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     # not kept: the next 4 rows' deficits summed in installments between
     # the divisions of these (two sets of rows; the scatter's work while
     # the streamed stores drain); plain stores of the results (~1 ms
-    # slower))
+    # slower).  nan13 (same case, Zen 5, process time, load 3-7): the
+    # deficits without the scatter ~1.2 ms less, the division and its
+    # streamed stores ~0.7 ms; the scatter then one tight loop per row of
+    # listed samples (nan_row_taps) instead of a call and a branch per
+    # sample: fc_nan_finish's perf samples ~1.9 instead of ~3.0 ms a call,
+    # the same bits.  Deficit groups of 8 rows instead of 4: no change)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)
