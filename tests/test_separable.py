@@ -430,7 +430,7 @@ def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
     rows that start anywhere in a cache line (out= views shifted by 0..3
     elements), for 1 and 2 threads; and the values of the dense plan (also
     for both passes, which are never streamed)."""
-    from fastconv import _separable
+    from fastconv import _separable, _sepcore
     rng = np.random.default_rng(n)
     x = rand((45, n), dtype, rng)
     wd = np.dtype(work or dtype)
@@ -452,7 +452,13 @@ def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
             assert np.all(buf[:shift] == 77) and np.all(buf[shift + x.size:] == 77)
             runs.append(res.copy())
         for r in runs[1:]:
-            assert r.tobytes() == runs[0].tobytes(), (axes, n)
+            if _sepcore.DEBUG_BUILD and wd == np.float32 and axes == (1,):
+                # (-O0: a float32 row pass's 16-row bands (2 threads: none)
+                # fuse a * b + c that the row loops round twice, see
+                # test_row_pass_16_row_bands_same_bits)
+                np.testing.assert_allclose(r, runs[0], rtol=1e-5, atol=1e-5)
+            else:
+                assert r.tobytes() == runs[0].tobytes(), (axes, n)
         dense = (_outer(kk, wd) if len(axes) == 2 else
                  np.asarray(kk[0]).reshape((1, -1) if axes == (1,) else (-1, 1)))
         ref = fastconv.correlate(x.astype(wd), dense, "same", method="direct",
@@ -525,6 +531,54 @@ def test_16_row_bands_same_bits_as_4_row_loops(monkeypatch, boundary, mode):
                                       cval=fill * ks[0].astype(np.float64).sum(),
                                       origin=origin)
             np.testing.assert_allclose(runs[0], ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+def test_row_pass_16_row_bands_same_bits(monkeypatch, boundary):
+    """A float32 pass along the last axis alone runs in bands of 16 rows
+    through a transposed pass (AVX-512: csrc/fc_sep_impl.h fc_sep_thband)
+    for short rows, and for long ones with kernels of 16 taps or more.  Each
+    output has the bits of the row-by-row loops (work units of 4 rows never
+    take a band): rows of 16 to 300 samples (a last block of 16 columns
+    moved back), 1200 with 17 taps, kernels wider than the row, leftover
+    rows, window offsets left of, inside and right of the row (columns read
+    through the boundary that no interior column holds), 1 and 2 threads,
+    streaming stores or not; values of the dense reference."""
+    from fastconv import _separable, _sepcore
+    if _sepcore.DEBUG_BUILD:
+        pytest.skip("a debug (-O0) build contracts none of the row loops' a * b + c into "
+                    "FMAs: they round twice where the bands' FMAs round once")
+    rng = np.random.default_rng(len(boundary))
+    fill = -2.5 if boundary == "fill" else 0.0
+    cases = [((37, 64), 9, None), ((48, 16), 3, None), ((35, 100), 31, None),
+             ((16, 300), 1, None), ((33, 17), 40, None), ((21, 1200), 17, None),
+             ((40, 50), 9, 3), ((40, 50), 9, -12), ((19, 64), 5, 60), ((40, 40), 9, 20)]
+    for shape, m, off in cases:
+        x = rng.standard_normal(shape).astype(np.float32)
+        k = rng.standard_normal(m).astype(np.float32)
+        offs = [-(m // 2) if off is None else off]
+        runs = []
+        for units, workers, stream in [(None, 1, False), (None, 2, False), (4, 1, False),
+                                       (None, 1, True)]:
+            monkeypatch.setattr(_separable, "STREAM_MIN_BYTES", 0 if stream else 1 << 62)
+            if units:
+                monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: units)
+            runs.append(execute(plan_passes(x, [k], [1], offs, boundary, fill,
+                                            workers=workers)))
+            monkeypatch.undo()
+        for r in runs[1:]:
+            assert r.tobytes() == runs[0].tobytes(), (shape, m, off)
+        # the dense reference: x padded by the boundary rule, then the window
+        xp = np.pad(x.astype(np.float64), [(0, 0), (m + abs(offs[0]), m + abs(offs[0]))],
+                    **({"mode": "constant", "constant_values": fill} if boundary == "fill"
+                       else {"mode": {"wrap": "wrap", "symm": "symmetric",
+                                      "reflect": "reflect", "nearest": "edge"}[boundary]}))
+        base = m + abs(offs[0]) + offs[0]
+        ref = sum(float(k[j]) * xp[:, base + j:base + j + shape[1]] for j in range(m))
+        bound = sum(abs(float(k[j])) * np.abs(xp[:, base + j:base + j + shape[1]])
+                    for j in range(m))
+        assert np.all(np.abs(runs[0] - ref) <= 8 * np.finfo(np.float32).eps * bound + 1e-30), \
+            (shape, m, off)
 
 
 def test_band_runs_split_every_unit_once():
