@@ -705,7 +705,8 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
            which only they are stored.  With zero-filled edge columns       \
            (padl / padr, see fc_corr2d_valid), the band's first hl and last \
            hr columns are in the edge regions' vectors (FC_EDGES), computed \
-           first. */                                                        \
+           first, or in the folded blocks (FC_FOLD), after which xb and xe  \
+           move past those blocks' other vectors. */                        \
         const int phead = padl && x0 == 0, ptail = padr && x1 == cols;          \
         ptrdiff_t xb = phead ? x0 + hl : x0;                                    \
         ptrdiff_t xe = ptail ? x1 - hr : x1;                                    \
