@@ -151,8 +151,11 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
 #ifndef FC_UNROLL_MAX
 #define FC_UNROLL_MAX 0
 #endif
+/* LD(c, NC, j): block vector c's input vector at tap j of the row irow
+   (FC_LD: a plain load; FC_LD_L / FC_LD_R: masked edge vectors, FC_FOLD) */
+#define FC_LD(c, NC, j) FC_FN(loadu)(irow + (c) * FC_W + (j))
 #if FC_CPLX
-#define FC_TAPS(NR, NC, acc)                                                    \
+#define FC_TAPS(NR, NC, acc, LD)                                                \
     for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
         const FC_S *irow = src + t * ldi * 2;                                   \
         _Pragma("GCC unroll 8")                                                 \
@@ -182,7 +185,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
         }                                                                       \
     }
 #else
-#define FC_TAPS(NR, NC, acc)                                                    \
+#define FC_TAPS(NR, NC, acc, LD)                                                \
     for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
         const FC_S *irow = src + t * ldi;                                       \
         _Pragma("GCC unroll 8")                                                 \
@@ -197,23 +200,23 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
         if (NR == FC_BR && NC == FC_BC && __builtin_constant_p(kw) && kw <= FC_UNROLL_MAX) { \
             _Pragma("GCC unroll 8")                                             \
             for (ptrdiff_t j = 0; j < kw; j++)                                  \
-                FC_TAP_J(NR, NC, acc, j);                                       \
+                FC_TAP_J(NR, NC, acc, j, LD);                                   \
         } else if (NR == FC_BR && NC == FC_BC && !__builtin_constant_p(kw)) {   \
             _Pragma("GCC unroll 2")                                             \
             for (ptrdiff_t j = 0; j < kw; j++)                                  \
-                FC_TAP_J(NR, NC, acc, j);                                       \
+                FC_TAP_J(NR, NC, acc, j, LD);                                   \
         } else {                                                                \
             for (ptrdiff_t j = 0; j < kw; j++)                                  \
-                FC_TAP_J(NR, NC, acc, j);                                       \
+                FC_TAP_J(NR, NC, acc, j, LD);                                   \
         }                                                                       \
     }
 /* tap j of input row t (irow) for the block's rows that it feeds */
-#define FC_TAP_J(NR, NC, acc, j)                                                \
+#define FC_TAP_J(NR, NC, acc, j, LD)                                            \
         do {                                                                    \
             FC_VT v[NC];                                                        \
             _Pragma("GCC unroll 8")                                             \
             for (int c = 0; c < NC; c++)                                        \
-                v[c] = FC_FN(loadu)(irow + c * FC_W + j);                       \
+                v[c] = LD(c, NC, j);                                            \
             _Pragma("GCC unroll 8")                                             \
             for (int rr = 0; rr < NR; rr++) {                                   \
                 const ptrdiff_t i = t - rr;                                     \
@@ -280,7 +283,8 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
         }                                                                       \
     }
 
-#define FC_COMPUTE(NR, NC, acc)                                                 \
+#define FC_COMPUTE(NR, NC, acc) FC_COMPUTE_LD(NR, NC, acc, FC_LD)
+#define FC_COMPUTE_LD(NR, NC, acc, LD)                                          \
     do {                                                                        \
         for (int rr = 0; rr < NR; rr++)                                         \
             for (int c = 0; c < NC; c++)                                        \
@@ -289,7 +293,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
         if (FC_SLIDE1 && NR == 1 && kh == 1) {                                  \
             FC_SLIDE(NC, acc)                                                   \
         } else {                                                                \
-            FC_TAPS(NR, NC, acc)                                                \
+            FC_TAPS(NR, NC, acc, LD)                                            \
         }                                                                       \
     } while (0)
 
@@ -322,14 +326,15 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
 #ifndef FC_PFROWS
 #define FC_PFROWS 1
 #endif
-#define FC_BLOCK(NR, NC, st)                                                    \
+#define FC_BLOCK(NR, NC, st) FC_BLOCK_LD(NR, NC, st, FC_LD)
+#define FC_BLOCK_LD(NR, NC, st, LD)                                             \
     do {                                                                        \
         FC_VT acc[NR][NC];                                                      \
         if (FC_PFROWS && NR > 1)   /* single rows (1-D) have no next block */ \
             for (int q = 0; q < NR; q++)                                        \
                 for (int c = 0; c < NC; c++)                                    \
                     __builtin_prefetch(src + (kh + NR - 1 + q) * ldi * FC_E + c * FC_W, 0, 2); \
-        FC_COMPUTE(NR, NC, acc);                                                \
+        FC_COMPUTE_LD(NR, NC, acc, LD);                                         \
         FC_STORE_BLOCK(NR, NC, acc, st);                                        \
     } while (0)
 
@@ -588,8 +593,8 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
 #endif
 #define FC_EDGE_MCALL(NR, st)                                                   \
     do {                                                                        \
-        const ptrdiff_t ra[2] = {phead ? x0 - padl : 0, ptail ? xe : 0};        \
-        const ptrdiff_t rb[2] = {phead ? xb : 0, ptail ? x1 + padr : 0};        \
+        const ptrdiff_t ra[2] = {eh ? x0 - padl : 0, et ? xe : 0};              \
+        const ptrdiff_t rb[2] = {eh ? xb : 0, et ? x1 + padr : 0};              \
         (NR == 1 ? FC_FN(medges_row) : FC_FN(medges_blk))(                      \
             ob, ldb, xo, in, ldi, k, kh, kw, r0, cols, ra, rb, row_start, st);  \
     } while (0)
@@ -625,16 +630,66 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
                    xb + kw - 1 < cols + kw - 1 ? xb + kw - 1 : cols + kw - 1);  \
     if (ptail)                                                                  \
         FC_EDGE_PF(NR, xe, cols + kw - 1);                                      \
-    if ((phead || ptail) && FC_EDGE_MASKED(NR))                                 \
+    if ((eh || et) && FC_EDGE_MASKED(NR))                                       \
         FC_EDGE_MCALL(NR, st);                                                  \
     else                                                                        \
         for (int side = 0; side < 2; side++) {                                  \
-            if (!(side ? ptail : phead))                                        \
+            if (!(side ? et : eh))                                              \
                 continue;                                                       \
             (NR == 1 ? FC_FN(edges_row) : FC_FN(edges_blk))(                    \
                 ob, ldb, xo, in, ldi, k, kh, kw, r0, cols, side ? xe : x0 - padl, \
                 side ? x1 + padr : xb, row_start, st, pt);                      \
         }
+
+/* FC_FOLD (with FC_EDGE_MASKED, float and double): a side whose edge
+   region is one vector (padl + hl == N: every 'same' / 'full' border up
+   to a vector wide) goes into the full-size block next to it, whose
+   loads of that vector are masked as FC_EDGE_MTAPS's (FC_LD_L, FC_LD_R;
+   the masks of each tap once per band, mkl / mkr in run): the same FMAs
+   in the same order on the same values, so the same bits, without the
+   edge function's rolled, branchy tap loop and its 2-vector block (a
+   256-wide 'same' row: E | 6 6 2 | E became 6 | 4 | 6; the edge vectors
+   cost ~2.5x the others per output: 21% of a 64 x 256^2 float32 5x5
+   'same' batch).  Rows of full-size blocks only (NR == FC_BR), and only
+   when the middle has room for both blocks' other vectors; otherwise
+   FC_EDGES as before.  FC_FOLD_SIDES sets fl, fr: the sides folded
+   (FC_EDGES then computes only the others' edge vectors, prefetching as
+   before); FC_FOLD_BLOCKS computes their blocks and moves xb, xe past
+   them. */
+#if defined(FC_MLOAD) && FC_KIND == FC_K_REAL
+#define FC_FOLD 1
+#define FC_LD_L(c, NC, j) ((c) == 0 ? (FC_VT)FC_MLOAD(irow + (j), mkl[j]) : FC_LD(c, NC, j))
+#define FC_LD_R(c, NC, j)                                                       \
+    ((c) == (NC) - 1 ? (FC_VT)FC_MLOAD(irow + (c) * FC_W + (j), mkr[j]) : FC_LD(c, NC, j))
+#define FC_FOLD_SIDES(NR)                                                       \
+    do {                                                                        \
+        if (NR != FC_BR || !FC_EDGE_MASKED(NR))                                 \
+            break;                                                              \
+        fl = phead && padl + hl == FC_N;                                        \
+        fr = ptail && hr + padr == FC_N;                                        \
+        if (xe - xb < (fl + fr) * (FC_BC - 1) * FC_N)                           \
+            fl = fr = 0;                                                        \
+    } while (0)
+#define FC_FOLD_BLOCKS(NR)                                                      \
+    do {                                                                        \
+        if (fl) {                                                               \
+            FC_S *o = ob + (x0 - padl - xo) * FC_E;                             \
+            const FC_S *src = in + (r0 * ldi + x0 - padl) * FC_E;               \
+            FC_BLOCK_LD(NR, FC_BC, st, FC_LD_L);                                \
+            xb += (FC_BC - 1) * FC_N;                                           \
+        }                                                                       \
+        if (fr) {                                                               \
+            xe -= (FC_BC - 1) * FC_N;                                           \
+            FC_S *o = ob + (xe - xo) * FC_E;                                    \
+            const FC_S *src = in + (r0 * ldi + xe) * FC_E;                      \
+            FC_BLOCK_LD(NR, FC_BC, st, FC_LD_R);                                \
+        }                                                                       \
+    } while (0)
+#else
+#define FC_FOLD 0
+#define FC_FOLD_SIDES(NR) do { } while (0)
+#define FC_FOLD_BLOCKS(NR) do { } while (0)
+#endif
 
 /* Rows [r0, r0+NR) of the tile [x0, x1) (elements): blocks of NC vectors,
    then smaller blocks.  A ragged tail is computed as one vector ending at
@@ -650,10 +705,11 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
            which only they are stored.  With zero-filled edge columns       \
            (padl / padr, see fc_corr2d_valid), the band's first hl and last \
            hr columns are in the edge regions' vectors (FC_EDGES), computed \
-           first. */                                                        \
+           first, or in the folded blocks (FC_FOLD), after which xb and xe  \
+           move past those blocks' other vectors. */                        \
         const int phead = padl && x0 == 0, ptail = padr && x1 == cols;          \
         ptrdiff_t xb = phead ? x0 + hl : x0;                                    \
-        const ptrdiff_t xe = ptail ? x1 - hr : x1;                              \
+        ptrdiff_t xe = ptail ? x1 - hr : x1;                                    \
         int st = 0;                                                             \
         if (stream_b && x1 - x0 >= 2 * FC_N) {                                  \
             const size_t mis = (uintptr_t)(ob + (x0 - xo) * FC_E) % FC_VBYTES;     \
@@ -680,7 +736,11 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
                 }                                                               \
             }                                                                   \
         }                                                                       \
+        int fl = 0, fr = 0;                                                     \
+        FC_FOLD_SIDES(NR);                                                      \
+        const int eh = phead && !fl, et = ptail && !fr;                         \
         FC_EDGES(NR, st);                                                       \
+        FC_FOLD_BLOCKS(NR);                                                     \
         ptrdiff_t xm = xb + ((xe - xb) / FC_N) * FC_N;                          \
         if (xm == xb) {   /* (fewer than a vector between the edge vectors) */ \
             for (ptrdiff_t x = xb; x < xe; x++)                                 \
@@ -777,6 +837,15 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
 {
     /* band columns in the first / last edge vector (FC_ROWS, FC_EDGES) */
     const ptrdiff_t hl = (FC_N - row_start % FC_N) % FC_N, hr = (row_start + cols) % FC_N;
+#if FC_FOLD
+    /* the folded edge vectors' masks per tap (FC_FOLD: the left one at
+       column -padl of x0 == 0, the right one ending at cols + padr) */
+    unsigned long long mkl[FC_EDGE_MAXKW], mkr[FC_EDGE_MAXKW];
+    for (ptrdiff_t j = 0; j < kw && j < FC_EDGE_MAXKW; j++) {
+        mkl[j] = FC_FN(lanes)(j - padl, cols + kw - 1);
+        mkr[j] = FC_FN(lanes)(cols + padr - FC_N + j, cols + kw - 1);
+    }
+#endif
     FC_S *ob;            /* the block's first output row at column xo */
     ptrdiff_t ldb, xo;   /* its row pitch (elements) */
     int stream_b;
@@ -1158,6 +1227,14 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
 #undef FC_SEG_BUF
 #undef FC_SEG_WANT
 #undef FC_COMPUTE
+#undef FC_COMPUTE_LD
+#undef FC_BLOCK_LD
+#undef FC_LD
+#undef FC_LD_L
+#undef FC_LD_R
+#undef FC_FOLD
+#undef FC_FOLD_SIDES
+#undef FC_FOLD_BLOCKS
 #undef FC_BLOCK
 #undef FC_STORE_BLOCK
 #undef FC_STREAM_STORE

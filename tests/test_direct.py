@@ -1234,6 +1234,53 @@ def test_wide_kernel_whole_border_columns(dtype, kshape):
     assert engaged, "the kernel computed no whole border"
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kshape", [(5, 5), (3, 3), (7, 7), (2, 4), (9, 3)])
+def test_edge_vectors_in_full_blocks_same_bits(dtype, kshape):
+    """An edge region of one vector goes into the full-size block next to
+    it, its loads masked (FC_FOLD: float and double on AVX-512, rows of at
+    least two blocks; narrower rows keep the separate edge vectors): rows
+    ending at every place in a vector, 'same' and 'full', batched and
+    alone.  In the rows whose kernel rows all fall inside the image, the
+    columns the SIMD kernel computes (`_direct.edge_columns`: the others go
+    to the scalar border code, which rounds differently) must be, bit for
+    bit, the 'valid' correlation of the zero-padded image (the same FMAs in
+    the same order); reference values; the same bits for workers 1 and 2
+    and for each plane of the batch alone."""
+    from fastconv import _direct
+    rng = np.random.default_rng(zlib.crc32(repr(("fold", np.dtype(dtype).name, kshape)).encode()))
+    kh, kw = kshape
+    k = rand(kshape, dtype, rng)
+    kc = k[::-1, ::-1]       # (convolve = correlate with this)
+    both = 0
+    for nx in list(range(88, 106)) + list(range(184, 202)) + [256, 520]:
+        a = rand((2, kh + 10, nx), dtype, rng)
+        for mode in ("same", "full"):
+            got = fastconv.convolve(a, k[None], mode, method="direct", axes=(1, 2), workers=1)
+            two = fastconv.convolve(a, k[None], mode, method="direct", axes=(1, 2), workers=2)
+            assert two.tobytes() == got.tobytes(), (nx, mode)
+            ox = (kw - 1) // 2 if mode == "same" else 0
+            oy = (kh - 1) // 2 if mode == "same" else 0
+            left = kw - 1 - ox
+            right = got.shape[2] - (nx - kw + 1) - left
+            before, after = _direct.edge_columns(a.dtype, kh, kw, nx - kw + 1, left, right)
+            cols = np.s_[left - before:got.shape[2] - right + after]
+            both += (before, after) == (left, right)
+            for b in range(2):
+                one = fastconv.convolve(a[b], k, mode, method="direct", workers=1)
+                assert one.tobytes() == got[b].tobytes(), (nx, mode, b)
+                pad = np.zeros((a.shape[1], got.shape[2] + kw - 1), a.dtype)
+                pad[:, left:left + nx] = a[b]
+                band = fastconv.correlate(pad, kc, "valid", method="direct", workers=1)
+                y0 = kh - 1 - oy
+                inner = one[y0:y0 + band.shape[0], cols]
+                assert inner.tobytes() == band[:, cols].tobytes(), (nx, mode, b)
+            assert_matches(got[1], ref_convolve(a[1], k, mode),
+                           abs_bound(ref_convolve, a[1], k, mode),
+                           taps_for(a[1], k, mode), what=f"{kshape} {nx} {mode}")
+    assert both, "the kernel computed no row's both edges"
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
 @pytest.mark.parametrize("kshape", [(5, 5), (2, 3), (3, 64), (2, 65), (1, 7)])
 def test_edge_vectors_in_place_every_width(dtype, kshape):
