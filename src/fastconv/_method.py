@@ -425,7 +425,8 @@ def one_tap(plan):
 # this many times the input's size (the copy); _row_factor prices the same.
 PAD_COLUMNS_ABOVE = 4
 # Bytes of one SIMD vector of the direct kernels, by instruction set.
-_VECTOR_BYTES = {"avx512": 64, "avx2": 32}
+# bytes per vector of the direct kernels, by instruction set (fc_dispatch.c)
+_VECTOR_BYTES = {"avx512": 64, "avx2": 32, "baseline": 16}
 
 
 def _mac_class(work):
@@ -476,7 +477,7 @@ def _row_factor(plan):
         # widest narrower instruction set whose vector they fill
         # (fc_dispatch.c: columns between the edges), its vectors W / Wn
         # times the price of the widest
-        for vb in (32, 16):
+        for vb in sorted(_VECTOR_BYTES.values(), reverse=True):
             Wn = vb // _lane_bytes(plan.work)
             if Wn < W and band - (m - 1) >= Wn:
                 return W / Wn * (Wn * math.ceil(band / Wn) + Wn * (L - band)) / L
