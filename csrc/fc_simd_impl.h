@@ -796,6 +796,15 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
 
 #if defined(FC_STREAM)
 #define FC_ODD_STREAM 1
+/* the tile width (elements) through the scratch block: FC_STILE_BYTES a row */
+#ifndef FC_STILE_BYTES
+#define FC_STILE_BYTES 4096
+#endif
+static inline ptrdiff_t FC_FN(stile)(void)
+{
+    const ptrdiff_t w = FC_STILE_BYTES / (ptrdiff_t)(FC_E * sizeof(FC_S));
+    return w < 4 * FC_N ? 4 * FC_N : w;
+}
 /* Rows [0, nr) of n elements from the scratch block `src` (row pitch lds)
    to `dst` (row pitch ldo), each source row at the same address modulo
    FC_VBYTES as its destination: the whole vectors in between go by
@@ -822,6 +831,7 @@ static void FC_FN(copyout)(FC_S *dst, ptrdiff_t ldo, const FC_S *src, ptrdiff_t 
 }
 #else
 #define FC_ODD_STREAM 0
+static inline ptrdiff_t FC_FN(stile)(void) { return FC_TILE; }
 #endif
 
 /* Each row block of a tile goes to `out` (the block's stores streaming when
@@ -877,8 +887,12 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
 #else
 #define FC_COPYOUT(NR) (void)lds
 #endif
+    /* through the scratch block: narrower tiles, whose block stays in L1
+       until copied out (the same sums: no output's FMAs depend on the
+       tiles, the edge columns only on x0 == 0 and x1 == cols) */
+    const ptrdiff_t tile = FC_ODD_STREAM && scratch ? FC_FN(stile)() : FC_TILE;
     for (ptrdiff_t x0 = 0, x1; x0 < cols; x0 = x1) {
-        x1 = x0 + FC_TILE;
+        x1 = x0 + tile;
         if (cols - x1 < FC_N)   /* no tile narrower than a vector, but the only one */
             x1 = cols;
         ptrdiff_t r0 = 0;
@@ -1174,7 +1188,8 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
         (!(padl || padr) || (uintptr_t)(out - row_start % FC_N * FC_E) % FC_VBYTES == 0);
     if (stream && !rows_whole) {
         const ptrdiff_t ve = FC_VBYTES / (ptrdiff_t)(FC_E * sizeof(FC_S)); /* elements per vector */
-        const ptrdiff_t tw = cols < FC_TILE + FC_N ? cols : FC_TILE + FC_N; /* widest tile */
+        const ptrdiff_t tl = FC_FN(stile)();
+        const ptrdiff_t tw = cols < tl + FC_N ? cols : tl + FC_N; /* widest tile */
         /* a row: the room before column 0 for padl (run's spre), the
            tile's start within a vector, the tile, padr after it */
         const ptrdiff_t pre = (padl + ve - 1) / ve * ve;
