@@ -761,6 +761,7 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
             FC_S *o = ob + (x - xo) * FC_E;                                     \
             const FC_S *src = in + (r0 * ldi + x) * FC_E;                       \
             FC_BLOCK(NR, NC, st);                                               \
+            FC_DRAIN(NR, x);                                                     \
         }                                                                       \
         /* leftover vectors: blocks of 4, 2, 1 (keeps FMAs in flight on     \
            narrow images) */                                                   \
@@ -796,42 +797,50 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
 
 #if defined(FC_STREAM)
 #define FC_ODD_STREAM 1
-/* the tile width (elements) through the scratch block: FC_STILE_BYTES a row */
-#ifndef FC_STILE_BYTES
-#define FC_STILE_BYTES 4096
-#endif
-static inline ptrdiff_t FC_FN(stile)(void)
+/* Rows [0, nr) of the scratch block `src` (row pitch lds) to `dst` (row
+   pitch ldo), each source row at the same address modulo FC_VBYTES as its
+   destination: drain streams the whole vectors of bytes [dn[rr], upto) of
+   row rr (dn[rr]: where they start, the first vector boundary, then how
+   far they went), while the block is computed (the streamed stores then
+   overlap its arithmetic, as the blocks' own streamed stores do: copied
+   out after it, a 2048^2 float32 5x5 'same' was ~12% slower); copyout
+   the rest of n elements, the partial lines at the ends by ordinary
+   stores. */
+static inline size_t FC_FN(head)(const FC_S *dst, size_t bytes)
 {
-    const ptrdiff_t w = FC_STILE_BYTES / (ptrdiff_t)(FC_E * sizeof(FC_S));
-    return w < 4 * FC_N ? 4 * FC_N : w;
+    const size_t head = (FC_VBYTES - (uintptr_t)dst % FC_VBYTES) % FC_VBYTES;
+    return head < bytes ? head : bytes;
 }
-/* Rows [0, nr) of n elements from the scratch block `src` (row pitch lds)
-   to `dst` (row pitch ldo), each source row at the same address modulo
-   FC_VBYTES as its destination: the whole vectors in between go by
-   streaming stores, the partial lines at the ends by ordinary ones. */
-static void FC_FN(copyout)(FC_S *dst, ptrdiff_t ldo, const FC_S *src, ptrdiff_t lds,
-                           ptrdiff_t nr, ptrdiff_t n)
+static void FC_FN(drain)(FC_S *dst, ptrdiff_t ldo, const FC_S *src, ptrdiff_t lds,
+                         ptrdiff_t nr, size_t *dn, size_t upto)
 {
     for (ptrdiff_t rr = 0; rr < nr; rr++) {
         unsigned char *d = (unsigned char *)(dst + rr * ldo * FC_E);
         const unsigned char *s = (const unsigned char *)(src + rr * lds * FC_E);
-        size_t bytes = (size_t)n * FC_E * sizeof(FC_S);
-        size_t head = (FC_VBYTES - (uintptr_t)d % FC_VBYTES) % FC_VBYTES;
-        if (head > bytes)
-            head = bytes;
-        memcpy(d, s, head);
-        d += head, s += head, bytes -= head;
-        for (; bytes >= FC_VBYTES; bytes -= FC_VBYTES, d += FC_VBYTES, s += FC_VBYTES) {
+        size_t p = dn[rr];
+        for (; p + FC_VBYTES <= upto; p += FC_VBYTES) {
             FC_VT v;
-            memcpy(&v, s, sizeof v);
-            FC_STREAM(d, v);
+            memcpy(&v, s + p, sizeof v);
+            FC_STREAM(d + p, v);
         }
-        memcpy(d, s, bytes);
+        dn[rr] = p;
+    }
+}
+static void FC_FN(copyout)(FC_S *dst, ptrdiff_t ldo, const FC_S *src, ptrdiff_t lds,
+                           ptrdiff_t nr, ptrdiff_t n, size_t *dn)
+{
+    const size_t bytes = (size_t)n * FC_E * sizeof(FC_S);
+    FC_FN(drain)(dst, ldo, src, lds, nr, dn, bytes);
+    for (ptrdiff_t rr = 0; rr < nr; rr++) {
+        unsigned char *d = (unsigned char *)(dst + rr * ldo * FC_E);
+        const unsigned char *s = (const unsigned char *)(src + rr * lds * FC_E);
+        memcpy(d, s, FC_FN(head)(dst + rr * ldo * FC_E, bytes));
+        if (dn[rr] < bytes)
+            memcpy(d + dn[rr], s + dn[rr], bytes - dn[rr]);
     }
 }
 #else
 #define FC_ODD_STREAM 0
-static inline ptrdiff_t FC_FN(stile)(void) { return FC_TILE; }
 #endif
 
 /* Each row block of a tile goes to `out` (the block's stores streaming when
@@ -864,9 +873,19 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
     const ptrdiff_t ve = FC_VBYTES / (ptrdiff_t)(FC_E * sizeof(FC_S));
     const ptrdiff_t spre = (padl + ve - 1) / ve * ve;
     (void)spre;
+    /* (through the scratch block: the columns copied out are the tile's
+       and the edge columns computed with it, el before and er after) */
+    ptrdiff_t el = 0, er = 0;
+    size_t dn[FC_BR];
+    (void)dn, (void)el, (void)er;
 #define FC_ROWS_TO(NR, NC)                                                      \
     do {                                                                        \
+        el = padl && x0 == 0 ? padl : 0;                                        \
+        er = padr && x1 == cols ? padr : 0;                                     \
         if (FC_ODD_STREAM && scratch) {                                         \
+            for (int rr = 0; rr < NR; rr++)                                     \
+                dn[rr] = FC_FN(head)(out + ((r0 + rr) * ldo + x0 - el) * FC_E,  \
+                                     (size_t)(x1 - x0 + el + er) * FC_E * sizeof(FC_S)); \
             const size_t mis = (uintptr_t)(out + (r0 * ldo + x0) * FC_E) % FC_VBYTES; \
             ob = scratch + spre * FC_E + mis / sizeof(FC_S), ldb = lds, xo = x0, stream_b = 0; \
         } else {                                                                \
@@ -876,23 +895,24 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
         FC_COPYOUT(NR);                                                         \
     } while (0)
 #if FC_ODD_STREAM
-/* (the tile's columns and the edge columns computed with it: FC_ROWS) */
 #define FC_COPYOUT(NR)                                                          \
-    if (scratch) {                                                              \
-        const ptrdiff_t el = padl && x0 == 0 ? padl : 0;                        \
-        const ptrdiff_t er = padr && x1 == cols ? padr : 0;                     \
+    if (scratch)                                                                \
         FC_FN(copyout)(out + (r0 * ldo + x0 - el) * FC_E, ldo, ob - el * FC_E, lds, NR, \
-                       x1 - x0 + el + er);                                      \
-    }
+                       x1 - x0 + el + er, dn)
+/* (FC_ROWS, after the block at column xc: the columns before it, all
+   computed; not the block's own, whose unaligned stores may still wait in
+   the store buffer, where the aligned loads spanning two of them would
+   wait for them: ~3% slower, measured) */
+#define FC_DRAIN(NR, xc)                                                        \
+    if (scratch)                                                                \
+        FC_FN(drain)(out + (r0 * ldo + x0 - el) * FC_E, ldo, ob - el * FC_E, lds, NR, dn, \
+                     (size_t)((xc) - x0 + el) * FC_E * sizeof(FC_S))
 #else
 #define FC_COPYOUT(NR) (void)lds
+#define FC_DRAIN(NR, xc) do { } while (0)
 #endif
-    /* through the scratch block: narrower tiles, whose block stays in L1
-       until copied out (the same sums: no output's FMAs depend on the
-       tiles, the edge columns only on x0 == 0 and x1 == cols) */
-    const ptrdiff_t tile = FC_ODD_STREAM && scratch ? FC_FN(stile)() : FC_TILE;
     for (ptrdiff_t x0 = 0, x1; x0 < cols; x0 = x1) {
-        x1 = x0 + tile;
+        x1 = x0 + FC_TILE;
         if (cols - x1 < FC_N)   /* no tile narrower than a vector, but the only one */
             x1 = cols;
         ptrdiff_t r0 = 0;
@@ -908,6 +928,7 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
     }
 #undef FC_ROWS_TO
 #undef FC_COPYOUT
+#undef FC_DRAIN
 }
 
 /* Long single kernel rows of real types (kh == 1, kw > FC_SLIDE_TAPS: a
@@ -1188,8 +1209,7 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
         (!(padl || padr) || (uintptr_t)(out - row_start % FC_N * FC_E) % FC_VBYTES == 0);
     if (stream && !rows_whole) {
         const ptrdiff_t ve = FC_VBYTES / (ptrdiff_t)(FC_E * sizeof(FC_S)); /* elements per vector */
-        const ptrdiff_t tl = FC_FN(stile)();
-        const ptrdiff_t tw = cols < tl + FC_N ? cols : tl + FC_N; /* widest tile */
+        const ptrdiff_t tw = cols < FC_TILE + FC_N ? cols : FC_TILE + FC_N; /* widest tile */
         /* a row: the room before column 0 for padl (run's spre), the
            tile's start within a vector, the tile, padr after it */
         const ptrdiff_t pre = (padl + ve - 1) / ve * ve;

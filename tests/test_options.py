@@ -636,7 +636,8 @@ def test_out_at_every_alignment_same_bits(monkeypatch, dtype, mode):
     monkeypatch.setattr(_window, "STREAM_MIN_BYTES", 0)
     rng = np.random.default_rng(16)
     es = np.dtype(dtype).itemsize
-    for shape, kshape in (((37, 301), (5, 5)), ((21, 150), (3, 7)), ((13, 90), (4, 21))):
+    for shape, kshape in (((37, 301), (5, 5)), ((21, 150), (3, 7)), ((13, 90), (4, 21)),
+                          ((6, 4400), (3, 5))):   # (the last: two column tiles)
         a = rng.standard_normal(shape).astype(dtype)
         k = rng.standard_normal(kshape).astype(dtype)
         if np.iscomplexobj(a):
