@@ -761,6 +761,7 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
             FC_S *o = ob + (x - xo) * FC_E;                                     \
             const FC_S *src = in + (r0 * ldi + x) * FC_E;                       \
             FC_BLOCK(NR, NC, st);                                               \
+            FC_DRAIN(NR, x);                                                     \
         }                                                                       \
         /* leftover vectors: blocks of 4, 2, 1 (keeps FMAs in flight on     \
            narrow images) */                                                   \
@@ -796,28 +797,46 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
 
 #if defined(FC_STREAM)
 #define FC_ODD_STREAM 1
-/* Rows [0, nr) of n elements from the scratch block `src` (row pitch lds)
-   to `dst` (row pitch ldo), each source row at the same address modulo
-   FC_VBYTES as its destination: the whole vectors in between go by
-   streaming stores, the partial lines at the ends by ordinary ones. */
-static void FC_FN(copyout)(FC_S *dst, ptrdiff_t ldo, const FC_S *src, ptrdiff_t lds,
-                           ptrdiff_t nr, ptrdiff_t n)
+/* Rows [0, nr) of the scratch block `src` (row pitch lds) to `dst` (row
+   pitch ldo), each source row at the same address modulo FC_VBYTES as its
+   destination: drain streams the whole vectors of bytes [dn[rr], upto) of
+   row rr (dn[rr]: where they start, the first vector boundary, then how
+   far they went), while the block is computed (the streamed stores then
+   overlap its arithmetic, as the blocks' own streamed stores do: copied
+   out after it, a 2048^2 float32 5x5 'same' was ~12% slower); copyout
+   the rest of n elements, the partial lines at the ends by ordinary
+   stores. */
+static inline size_t FC_FN(head)(const FC_S *dst, size_t bytes)
+{
+    const size_t head = (FC_VBYTES - (uintptr_t)dst % FC_VBYTES) % FC_VBYTES;
+    return head < bytes ? head : bytes;
+}
+static void FC_FN(drain)(FC_S *dst, ptrdiff_t ldo, const FC_S *src, ptrdiff_t lds,
+                         ptrdiff_t nr, size_t *dn, size_t upto)
 {
     for (ptrdiff_t rr = 0; rr < nr; rr++) {
         unsigned char *d = (unsigned char *)(dst + rr * ldo * FC_E);
         const unsigned char *s = (const unsigned char *)(src + rr * lds * FC_E);
-        size_t bytes = (size_t)n * FC_E * sizeof(FC_S);
-        size_t head = (FC_VBYTES - (uintptr_t)d % FC_VBYTES) % FC_VBYTES;
-        if (head > bytes)
-            head = bytes;
-        memcpy(d, s, head);
-        d += head, s += head, bytes -= head;
-        for (; bytes >= FC_VBYTES; bytes -= FC_VBYTES, d += FC_VBYTES, s += FC_VBYTES) {
+        size_t p = dn[rr];
+        for (; p + FC_VBYTES <= upto; p += FC_VBYTES) {
             FC_VT v;
-            memcpy(&v, s, sizeof v);
-            FC_STREAM(d, v);
+            memcpy(&v, s + p, sizeof v);
+            FC_STREAM(d + p, v);
         }
-        memcpy(d, s, bytes);
+        dn[rr] = p;
+    }
+}
+static void FC_FN(copyout)(FC_S *dst, ptrdiff_t ldo, const FC_S *src, ptrdiff_t lds,
+                           ptrdiff_t nr, ptrdiff_t n, size_t *dn)
+{
+    const size_t bytes = (size_t)n * FC_E * sizeof(FC_S);
+    FC_FN(drain)(dst, ldo, src, lds, nr, dn, bytes);
+    for (ptrdiff_t rr = 0; rr < nr; rr++) {
+        unsigned char *d = (unsigned char *)(dst + rr * ldo * FC_E);
+        const unsigned char *s = (const unsigned char *)(src + rr * lds * FC_E);
+        memcpy(d, s, FC_FN(head)(dst + rr * ldo * FC_E, bytes));
+        if (dn[rr] < bytes)
+            memcpy(d + dn[rr], s + dn[rr], bytes - dn[rr]);
     }
 }
 #else
@@ -849,11 +868,26 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
     FC_S *ob;            /* the block's first output row at column xo */
     ptrdiff_t ldb, xo;   /* its row pitch (elements) */
     int stream_b;
+    /* the scratch rows' room for the padl edge columns before column x0
+       (whole vectors: the alignments stay those of the output rows) */
+    const ptrdiff_t ve = FC_VBYTES / (ptrdiff_t)(FC_E * sizeof(FC_S));
+    const ptrdiff_t spre = (padl + ve - 1) / ve * ve;
+    (void)spre;
+    /* (through the scratch block: the columns copied out are the tile's
+       and the edge columns computed with it, el before and er after) */
+    ptrdiff_t el = 0, er = 0;
+    size_t dn[FC_BR];
+    (void)dn, (void)el, (void)er;
 #define FC_ROWS_TO(NR, NC)                                                      \
     do {                                                                        \
+        el = padl && x0 == 0 ? padl : 0;                                        \
+        er = padr && x1 == cols ? padr : 0;                                     \
         if (FC_ODD_STREAM && scratch) {                                         \
+            for (int rr = 0; rr < NR; rr++)                                     \
+                dn[rr] = FC_FN(head)(out + ((r0 + rr) * ldo + x0 - el) * FC_E,  \
+                                     (size_t)(x1 - x0 + el + er) * FC_E * sizeof(FC_S)); \
             const size_t mis = (uintptr_t)(out + (r0 * ldo + x0) * FC_E) % FC_VBYTES; \
-            ob = scratch + mis / sizeof(FC_S), ldb = lds, xo = x0, stream_b = 0; \
+            ob = scratch + spre * FC_E + mis / sizeof(FC_S), ldb = lds, xo = x0, stream_b = 0; \
         } else {                                                                \
             ob = out + r0 * ldo * FC_E, ldb = ldo, xo = 0, stream_b = stream;   \
         }                                                                       \
@@ -863,9 +897,19 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
 #if FC_ODD_STREAM
 #define FC_COPYOUT(NR)                                                          \
     if (scratch)                                                                \
-        FC_FN(copyout)(out + (r0 * ldo + x0) * FC_E, ldo, ob, lds, NR, x1 - x0)
+        FC_FN(copyout)(out + (r0 * ldo + x0 - el) * FC_E, ldo, ob - el * FC_E, lds, NR, \
+                       x1 - x0 + el + er, dn)
+/* (FC_ROWS, after the block at column xc: the columns before it, all
+   computed; not the block's own, whose unaligned stores may still wait in
+   the store buffer, where the aligned loads spanning two of them would
+   wait for them: ~3% slower, measured) */
+#define FC_DRAIN(NR, xc)                                                        \
+    if (scratch)                                                                \
+        FC_FN(drain)(out + (r0 * ldo + x0 - el) * FC_E, ldo, ob - el * FC_E, lds, NR, dn, \
+                     (size_t)((xc) - x0 + el) * FC_E * sizeof(FC_S))
 #else
 #define FC_COPYOUT(NR) (void)lds
+#define FC_DRAIN(NR, xc) do { } while (0)
 #endif
     for (ptrdiff_t x0 = 0, x1; x0 < cols; x0 = x1) {
         x1 = x0 + FC_TILE;
@@ -884,6 +928,7 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
     }
 #undef FC_ROWS_TO
 #undef FC_COPYOUT
+#undef FC_DRAIN
 }
 
 /* Long single kernel rows of real types (kh == 1, kw > FC_SLIDE_TAPS: a
@@ -1153,15 +1198,22 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
              (uintptr_t)out % sizeof(FC_S) == 0;
     /* rows a whole number of vectors apart: all at one alignment */
     const int rows_aligned = ((size_t)ldo * FC_E * sizeof(FC_S)) % FC_VBYTES == 0;
-    /* (padded edges lay the vectors out from the row's start: streamed
-       only if every row starts where the streamed stores' alignment is) */
-    if ((padl || padr) &&
-        ((uintptr_t)(out - row_start % FC_N * FC_E) % FC_VBYTES != 0 || !rows_aligned))
-        stream = 0;
-    if (stream && !rows_aligned) {
+    /* (padded edges lay the vectors out from the row's start, whatever
+       the addresses: the blocks stream them only if every row starts where
+       the streamed stores' alignment is; otherwise, as rows at different
+       alignments, through the scratch block, which computes the same
+       vectors, so the same bits, and streams them out.  Not streaming
+       instead: a 2048^2 float32 5x5 'same' into an out= at 16 bytes past
+       a line, as NumPy allocates large arrays, was 35-45% slower.) */
+    const int rows_whole = rows_aligned &&
+        (!(padl || padr) || (uintptr_t)(out - row_start % FC_N * FC_E) % FC_VBYTES == 0);
+    if (stream && !rows_whole) {
         const ptrdiff_t ve = FC_VBYTES / (ptrdiff_t)(FC_E * sizeof(FC_S)); /* elements per vector */
         const ptrdiff_t tw = cols < FC_TILE + FC_N ? cols : FC_TILE + FC_N; /* widest tile */
-        lds = (tw + 2 * ve - 1) / ve * ve + ldo % ve;
+        /* a row: the room before column 0 for padl (run's spre), the
+           tile's start within a vector, the tile, padr after it */
+        const ptrdiff_t pre = (padl + ve - 1) / ve * ve;
+        lds = (pre + tw + padr + 2 * ve - 1) / ve * ve + ldo % ve;
         const size_t bytes = ((size_t)FC_BR * lds + ve) * FC_E * sizeof(FC_S);
         mem = malloc(bytes + FC_VBYTES);
         if (mem)

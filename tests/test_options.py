@@ -623,6 +623,43 @@ def test_out_read_only_refused():
     assert not out.any()
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64])
+@pytest.mark.parametrize("mode", ["same", "full"])
+def test_out_at_every_alignment_same_bits(monkeypatch, dtype, mode):
+    """out= at every element-aligned byte offset 0..63 (and rows that are
+    not a whole number of vectors apart), streaming stores on: the same
+    bits as fastconv's own output, and nothing written outside out (the
+    direct kernel streams rows that start off the vector alignment through
+    a scratch block, with the edge columns laid out from the row's start
+    whatever the address)."""
+    from fastconv import _window
+    monkeypatch.setattr(_window, "STREAM_MIN_BYTES", 0)
+    rng = np.random.default_rng(16)
+    es = np.dtype(dtype).itemsize
+    for shape, kshape in (((37, 301), (5, 5)), ((21, 150), (3, 7)), ((13, 90), (4, 21)),
+                          ((6, 4400), (3, 5))):   # (the last: two column tiles)
+        a = rng.standard_normal(shape).astype(dtype)
+        k = rng.standard_normal(kshape).astype(dtype)
+        if np.iscomplexobj(a):
+            a = a + 1j * rng.standard_normal(shape).astype(dtype)
+            k = k - 1j * rng.standard_normal(kshape).astype(dtype)
+        for workers in (1, 2):
+            exp = convolve(a, k, mode, method="direct", workers=workers)
+            h, w = exp.shape
+            for extra in (0, 1):    # row pitch w or w + 1 elements
+                raw = np.empty(h * (w + extra) + 128 // es, dtype)
+                for off in range(0, 64, es):
+                    raw[...] = np.nan
+                    b = (-raw.ctypes.data % 64 + off) // es
+                    out = raw[b:b + h * (w + extra)].reshape(h, w + extra)[:, :w]
+                    assert convolve(a, k, mode, method="direct", workers=workers,
+                                    out=out) is out
+                    assert out.tobytes() == exp.tobytes(), (shape, kshape, workers, extra, off)
+                    rest = np.ones(raw.shape, bool)
+                    rest[b:b + h * (w + extra)].reshape(h, w + extra)[:, :w] = False
+                    assert np.isnan(raw[rest]).all()
+
+
 def test_out_repeated_calls_allocate_nothing_that_grows():
     rng = np.random.default_rng(15)
     a = rng.standard_normal((512, 512)).astype(np.float32)
