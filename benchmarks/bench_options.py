@@ -15,7 +15,9 @@ Rows:
   against the default wrapping uint8 result: time per output, uint8 over
   int32 (target >= 1.0).
 * out: 100 calls of 2048^2 float32 5x5 'same' writing into one out= array,
-  against 100 calls that allocate their result.
+  against 100 calls that allocate their result; and one call into an out=
+  16 bytes past a 64-byte boundary (as NumPy places large arrays) against
+  one at the boundary and against fastconv's own output.
 * maxlag: correlate of two 10^6-sample float64 signals with maxlag=100
   against scipy.signal.correlate of the whole signals (target >= 20x), on
   one thread and on two (one column block of lags per thread).
@@ -124,6 +126,22 @@ def _out_rows(rows, image, w, opts):
     t = interleaved({"out": loop_out, "alloc": loop_alloc}, max(3, opts.repeats // 5))
     rows.append(("100 x 2048^2 f32 5x5 out=", t["out"] / 100, gflops(image.size, 25, t["out"] / 100),
                  f"allocating / out= = {t['alloc'] / t['out']:.2f}", None))
+
+    # out= at a 64-byte boundary and 16 bytes past one (where NumPy's
+    # allocator puts large arrays), against fastconv's own output
+    def at(offset):
+        raw = np.empty(image.size + 64, np.float32)
+        b = (-raw.ctypes.data % 64 + offset) // 4
+        return raw[b:b + image.size].reshape(image.shape)
+    outs = {off: at(off) for off in (0, 16)}
+    t = interleaved({
+        **{off: (lambda o=o: fastconv.convolve2d(image, k2, "same", out=o, **w))
+           for off, o in outs.items()},
+        "own": lambda: fastconv.convolve2d(image, k2, "same", **w),
+    }, opts.repeats)
+    rows.append(("2048^2 f32 5x5 out= 16 B past 64", t[16], gflops(image.size, 25, t[16]),
+                 f"64-byte aligned out= / this = {t[0] / t[16]:.2f} ({t[0] * 1e3:.2f} ms;"
+                 f" own output {t['own'] * 1e3:.2f} ms)", None))
 
 
 
