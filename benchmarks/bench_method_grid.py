@@ -38,7 +38,7 @@ import time
 import numpy as np
 
 import fastconv
-from fastconv import _plan
+from fastconv import _method, _plan
 from fastconv._method import choose_method, estimate_times, fft_is_exact_enough
 
 DTYPES = ["float32", "float64", "complex64", "int16", "uint8"]
@@ -243,6 +243,7 @@ def main():
         with open(args.rescore) as f:
             data = json.load(f)
         report(rescore(data["results"]))
+        print(f"prices: {_method.PRICES} table")
         return
     rng = np.random.default_rng(0)
     results = []
@@ -258,7 +259,7 @@ def main():
     load = os.getloadavg()
     report(results)
     print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; {time.time() - t0:.0f} s; "
-          f"clock {args.clock}")
+          f"clock {args.clock}; prices: {_method.PRICES} table")
     with open(args.json, "w") as f:
         json.dump(dict(load=load, clock=args.clock, results=results), f, indent=1)
 

@@ -14,7 +14,10 @@ the complex direct kernels' price per output and kernel row
 solved for it and the MAC price together) and the 1-D kernel spectrum's
 share of a group of lanes (FFT_1D_SPECTRUM_GROUPS: a one-group problem's
 time over its price, minus 1; `--only` picks some of these lines).
-Copy them into src/fastconv/_method.py when the kernels change.  One-worker
+Copy them into src/fastconv/_method.py when the kernels change (into the
+generic table, or into _MACHINE_PRICES for this machine's (vendor, family)
+where its relative costs turn choices; FASTCONV_PRICES=generic runs with the
+generic table).  One-worker
 calls are timed in the process's CPU time (a loaded machine disturbs it far
 less than wall time), two-worker ones (the thread gain) in wall time.
 
@@ -102,7 +105,7 @@ def _spectrum_groups(rng):
     tile, one group of lanes) over the price of its group, minus 1."""
     a, k = _inputs((10_000,), (4096,), np.complex64, rng)
     price = _units(a, k) * _method.SECONDS_PER_FFT_UNIT["c8"] * _method.FFT_1D_COMPLEX_FACTOR
-    return (_time("fft", a, k) - _method.FFT_OVERHEAD) / price - 1
+    return (_time("fft", a, k) - _method.FFT_OVERHEAD_1D) / price - 1
 
 
 def main():
@@ -115,7 +118,8 @@ def main():
     def want(name):
         return only is None or name in only
     rng = np.random.default_rng(0)
-    print(f"load average {os.getloadavg()}")
+    print(f"load average {os.getloadavg()}; machine {_method.machine_key()}, "
+          f"prices in use: {_method.PRICES} table")
     for cls, dt in DTYPES.items():
         if not want(cls):
             continue
@@ -137,7 +141,7 @@ def main():
     if want("overhead"):
         small = [_time("fft", *_inputs((n,), (m,), np.float64, rng)) for n, m in
                  [(64, 3), (100, 8), (256, 16)]]
-        print(f"FFT overhead {statistics.median(small):.2e} s")
+        print(f"FFT overhead (1-D calls: FFT_OVERHEAD_1D) {statistics.median(small):.2e} s")
     if want("threads"):
         _thread_gain(rng)
     print(f"load average {os.getloadavg()}")

@@ -252,3 +252,105 @@ def test_complex_direct_rows_price_their_outputs():
     _, _, c1 = plan_of((10_000,), (64,), np.complex64, "same", workers=1)
     _, _, f1 = plan_of((10_000,), (64,), np.float32, "same", workers=1)
     assert _method._direct_row_seconds(c1) == _method._direct_row_seconds(f1)
+
+
+@pytest.fixture
+def restore_prices():
+    """Put this machine's table back after a test that switches tables."""
+    yield
+    env = __import__("os").environ.get("FASTCONV_PRICES")
+    _method.use_prices(None if env == "generic" else _method.machine_key())
+
+
+def test_machine_prices_override_and_restore(restore_prices):
+    """A machine with overrides (`_MACHINE_PRICES`) prices with them; any
+    other key, and None, with the generic table; switching clears the
+    prices kept per geometry, so a plan seen before is priced anew."""
+    key, table = next(iter(_method._MACHINE_PRICES.items()))
+    assert _method.use_prices(None) == "generic"
+    generic = {name: getattr(_method, name) for name in table}
+    _, _, one = plan_of((10_000,), (512,), np.float64, "full", "auto", workers=1)
+    _, _, two = plan_of((200, 200), (31, 31), np.float64, "full", "auto", workers=1)
+    t1, t2 = _method.estimate_times(one), _method.estimate_times(two)
+    assert _method.use_prices(key) == f"{key[0]}/{key[1]}"
+    for name, value in table.items():
+        assert getattr(_method, name) == value != generic[name]
+    assert _method.estimate_times(one)[1] != t1[1]      # (not the kept price)
+    assert _method.estimate_times(two) == t2             # (no N-D override)
+    assert _method.use_prices(("NoSuchVendor", 1)) == "generic"
+    assert {name: getattr(_method, name) for name in table} == generic
+    assert _method.estimate_times(one) == t1
+
+
+def test_one_d_fft_overhead_is_its_own(restore_prices, monkeypatch):
+    """1-D plans pay FFT_OVERHEAD_1D, N-D ones FFT_OVERHEAD; `surely_direct`
+    (which does not know the dimensions) compares with the smaller."""
+    _method.use_prices(None)
+    _, _, one = plan_of((10_000,), (512,), np.float64, "full", "auto", workers=1)
+    _, _, two = plan_of((200, 200), (31, 31), np.float64, "full", "auto", workers=1)
+    before = _method.estimate_times(one)[1], _method.estimate_times(two)[1]
+    monkeypatch.setattr(_method, "FFT_OVERHEAD_1D", _method.FFT_OVERHEAD_1D + 1e-3)
+    assert _method.estimate_times(one)[1] == pytest.approx(before[0] + 1e-3)
+    assert _method.estimate_times(two)[1] == before[1]
+    monkeypatch.setattr(_method, "FFT_OVERHEAD", _method.FFT_OVERHEAD + 1e-3)
+    assert _method.estimate_times(two)[1] == pytest.approx(before[1] + 1e-3)
+    n = int(1e-5 / _method.MAX_SECONDS_PER_MAC)    # priced ~1e-5 s direct
+    assert n * _method.MAX_SECONDS_PER_MAC < _method.FFT_OVERHEAD
+    assert _method.surely_direct((n,), 1)
+    monkeypatch.setattr(_method, "FFT_OVERHEAD_1D", 1e-6)
+    assert not _method.surely_direct((n,), 1)
+
+
+def test_machine_key_from_cpuinfo(monkeypatch, tmp_path):
+    """machine_key reads (vendor, family) from /proc/cpuinfo; None when it
+    cannot (no such file, or no such fields)."""
+    import builtins
+    real_open = builtins.open
+    info = tmp_path / "cpuinfo"
+
+    def fake_open(path, *args, **kw):
+        return real_open(info if path == "/proc/cpuinfo" else path, *args, **kw)
+    monkeypatch.setattr(builtins, "open", fake_open)
+    info.write_text("processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 26\n"
+                    "model\t\t: 2\nprocessor\t: 1\nvendor_id\t: AuthenticAMD\n")
+    assert _method.machine_key() == ("AuthenticAMD", 26)
+    info.write_text("processor\t: 0\nmodel name\t: something\n")
+    assert _method.machine_key() is None
+    info.unlink()
+    assert _method.machine_key() is None
+
+
+def test_generic_prices_by_environment():
+    """FASTCONV_PRICES=generic: the generic table whatever the machine."""
+    import os
+    import subprocess
+    import sys
+    code = "from fastconv import _method as m; print(m.PRICES, m.FFT_1D_FACTOR)"
+    env = dict(os.environ, FASTCONV_PRICES="generic")
+    got = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    _method.use_prices(None)
+    try:
+        assert got == ["generic", repr(_method.FFT_1D_FACTOR)]
+    finally:
+        _method.use_prices(None if os.environ.get("FASTCONV_PRICES") == "generic"
+                           else _method.machine_key())
+
+
+def test_surely_direct_with_the_work_dtype():
+    """Knowing the work dtype, rows of 64 outputs or more are priced at twice
+    its own price per MAC (not the dearest dtype's): [300, 300] * [3, 3]
+    uint8 'same' goes direct without pricing the FFT; the same outputs in
+    rows of 8 (narrow rows can cost a vector per element) or an unknown work
+    dtype are priced."""
+    u16 = np.dtype(np.uint16)       # (uint8 data: 16-bit work)
+    assert 2 * _method.SECONDS_PER_MAC["i"] < _method.MAX_SECONDS_PER_MAC
+    assert _method.surely_direct((300, 300), 9, np.dtype(np.uint8))
+    assert not _method.surely_direct((300, 300), 9)
+    assert not _method.surely_direct((11250, 8), 9, np.dtype(np.uint8))
+    n = int(min(_method.FFT_OVERHEAD, _method.FFT_OVERHEAD_1D)
+            / (2 * _method.SECONDS_PER_MAC["i"])) + 1
+    assert not _method.surely_direct((n,), 1, u16)
+    assert _method.surely_direct((n // 2,), 1, u16)
+    a = np.ones((300, 300), np.uint8)
+    assert _plan.make_plan("convolve", a, a[:3, :3], "same", "auto").method == "direct"

@@ -4,7 +4,7 @@ import sys
 
 import numpy as np
 
-from . import _direct, _memory
+from . import _direct, _memory, _method
 from ._threads import available_cpus, get_workers
 from ._version import __version__
 
@@ -26,6 +26,7 @@ def config():
         "cpus_available": available_cpus(),
         "default_workers": get_workers(),
         "result_cache_limit_mb": _memory.cache_info()["limit"] / (1 << 20),
+        "method_prices": _method.PRICES,
     }
 
 
@@ -35,7 +36,9 @@ def show_config():
     The SIMD path is chosen at import from what the CPU supports; set the
     environment variable ``FASTCONV_ISA`` to ``baseline``, ``avx2`` or
     ``avx512`` before importing fastconv to force one (an unsupported choice
-    falls back to the best supported path).
+    falls back to the best supported path).  ``method_prices`` names the
+    cost model's table in use for method='auto' (``generic``, or the CPU's
+    own overrides; ``FASTCONV_PRICES=generic`` keeps the generic one).
 
     Examples
     --------

@@ -8,7 +8,7 @@ prices its own kernels instead:
                + DIRECT_OVERHEAD
     t_fft    = units * SECONDS_PER_FFT_UNIT[dtype]
                / (1 + FFT_THREAD_GAIN * (threads - 1))
-               + outputs * SECONDS_PER_FFT_OUTPUT[integer] + FFT_OVERHEAD
+               + outputs * SECONDS_PER_FFT_OUTPUT[integer] + FFT_OVERHEAD (_1D)
 
 where ``macs`` counts outputs x taps (for 1-D zero-filled windows only the
 products that touch both inputs, the exact overlap count; `_direct_macs`),
@@ -21,7 +21,9 @@ lanes, plus FFT_1D_SPECTRUM_GROUPS of a group for the kernel's spectrum, and
 no thread gain for a single group).  ``threads`` are those
 `_threads.threads_for` grants (one rule for the model and both executors);
 prices are kept per geometry.
-The constants are measured by ``benchmarks/calibrate_method.py``;
+The constants are measured by ``benchmarks/calibrate_method.py``: a generic
+table, and overrides for CPUs whose relative costs differ (`_MACHINE_PRICES`,
+chosen by `machine_key()` at import; FASTCONV_PRICES=generic ignores them);
 ``benchmarks/bench_method_grid.py`` checks the choices on a 212-case grid.
 
 A plan with separable factors (`Plan.factors`, `_factors.py`) is also
@@ -38,6 +40,7 @@ could reach 1/2 (estimated as 8 eps log2(n) |x|_2 |k|_2 >= 1/4), and
 extended precision always go direct.
 """
 import math
+import os
 import threading
 from functools import lru_cache
 
@@ -92,7 +95,6 @@ FFT_THREAD_GAIN = 0.5
 # 21:05, load 4.5, process time), where the one 14400-point group itself
 # runs above its price.
 FFT_1D_SPECTRUM_GROUPS = 0.5
-MAX_SECONDS_PER_MAC = max(SECONDS_PER_MAC.values())
 DIRECT_OVERHEAD = 5e-6
 # Seconds per pass of a kernel row over an output row of the direct kernels
 # (`_direct_row_seconds`): the least-squares fit of the direct times of
@@ -126,6 +128,8 @@ SECONDS_PER_SEP_TAP = {"f4": 3.4e-11, "f8": 7.0e-11, "i": 9.0e-11}
 SEP_BOX_TAPS = 4
 SEP_OVERHEAD = 2e-5
 FFT_OVERHEAD = 6e-5
+# ... and of a 1-D FFT call (the generic table: the same; see _MACHINE_PRICES).
+FFT_OVERHEAD_1D = FFT_OVERHEAD
 # Signals with one non-trivial axis run at other costs than the constants
 # above (fitted mostly to 2-D): the single-row direct kernel runs at the FMA
 # peak, and the engine's 1-D tiles cost more per n log2 n point than 2-D
@@ -148,6 +152,71 @@ FFT_1D_FACTOR = 1.5
 # price held (0.9-1.7x): [10^7] * [64] complex64 picked direct at 1.25 and
 # 1.44x the FFT's time with 2 workers.
 FFT_1D_COMPLEX_FACTOR = 1.1
+
+# The constants above are the generic table (fitted on the Intel Xeons and
+# AMD Zen 4 of earlier sessions, mostly under load).  A CPU whose relative
+# costs differ enough to turn choices gets its own overrides here, keyed by
+# `machine_key()` (vendor, family); FASTCONV_PRICES=generic ignores them.
+#
+# AMD Zen 5 (family 26): its 1-D engine tiles cost relatively less.  1-D
+# 'full' convolutions of 3,000-100,000 samples with 64-4,096 taps (process
+# time, 2026-12-03 09:05, load ~3) ran their FFT at 0.2-0.55x its generic
+# price against 0.6-1.0x for the direct side: [10^4] * [1024] float64 took
+# 144 us by FFT and 219 us direct, priced 643 and 274 (so direct), and 6 of
+# 40 such real cases went to the method 1.3-3.3x slower (the quiet grid of
+# 2026-12-03 07:21 had [10^4] * [512] float64 'full' at 1.22x the FFT's
+# time).  Measured per unit of `tile_cost` at the engine's starting tiles,
+# the 1-D transforms cost 260-340 ps (float64) and 150-230 ps (float32) at
+# 10^5-10^6 samples, 0.55x and 0.45x the generic 1-D prices; calibrate_method.py
+# (load 3.4) measured the whole call's fixed cost at 14 us.  Rescoring both
+# of that session's quiet grids: FFT_1D_FACTOR 0.6 with a 1-D overhead of
+# 30-40 us leaves 1 case over 1.1 (a 50 us uint8 call whose choice cost was
+# timed at 5.6 us under load) against 2; 0.49 or 0.7, or the overhead
+# lowered for N-D problems too (their direct side is the one overpriced
+# there: 22^3 * 3^3 float64 'same' ran 63 us direct, priced 160), add cases.
+_MACHINE_PRICES = {
+    ("AuthenticAMD", 26): {"FFT_1D_FACTOR": 0.6, "FFT_OVERHEAD_1D": 3.6e-5},
+}
+_GENERIC_PRICES = {}
+
+
+def machine_key():
+    """(CPU vendor, family) of this machine from /proc/cpuinfo, or None
+    (not Linux, or not readable)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    fields = {}
+    for line in head.splitlines():
+        name, sep, value = line.partition(":")
+        if sep:
+            fields.setdefault(name.strip(), value.strip())
+    try:
+        return fields["vendor_id"], int(fields["cpu family"])
+    except (KeyError, ValueError):
+        return None
+
+
+def use_prices(key):
+    """Use the overrides of machine `key` (a `machine_key()` value; None or
+    a machine without overrides: the generic table) and return the name of
+    the table in use ('generic' or 'vendor/family')."""
+    g = globals()
+    if not _GENERIC_PRICES:
+        for table in _MACHINE_PRICES.values():
+            for name in table:
+                _GENERIC_PRICES[name] = g[name]
+    g.update(_GENERIC_PRICES)
+    table = _MACHINE_PRICES.get(key)
+    if table:
+        g.update(table)
+    _prices.clear()
+    return f"{key[0]}/{key[1]}" if table else "generic"
+
+
+MAX_SECONDS_PER_MAC = max(SECONDS_PER_MAC.values())
 
 
 def _prefix_overlap(P, a, b):
@@ -619,7 +688,7 @@ def estimate_times(plan):
     t_direct = t_direct1 / threads_for(plan.threads, t_direct1) + DIRECT_OVERHEAD
     t_fft = (t_fft1 / (1 + gain * (threads_for(plan.threads, t_fft1) - 1))
              + math.prod(plan.shape) * SECONDS_PER_FFT_OUTPUT[plan.result.kind in "iu"]
-             + FFT_OVERHEAD)
+             + (FFT_OVERHEAD_1D if _one_d(plan) else FFT_OVERHEAD))
     return t_direct, t_fft
 
 
@@ -641,13 +710,23 @@ def separable_time(plan, t1=None):
     return t1 / threads_for(plan.threads, t1) + SEP_OVERHEAD
 
 
-def surely_direct(shape, taps):
+def surely_direct(shape, taps, work=None):
     """Whether a problem of output `shape` and `taps` kernel elements is so
     small that the direct method wins whatever the values: its multiply-adds
     at the dearest price cost less than the FFT path's fixed overhead, so
     neither the FFT nor separable passes are priced (and `_plan.make_plan`
-    does not look for separable factors)."""
-    return math.prod(shape) * taps * MAX_SECONDS_PER_MAC < FFT_OVERHEAD
+    does not look for separable factors).
+
+    The dearest price: that of all dtypes, or with work dtype `work` known
+    and output rows of at least 64 elements, twice its own (`_row_factor`:
+    such rows cost at most ~1.5x, vectors of at most 32 lanes and a ragged
+    tail).  [300, 300] * [3, 3] uint8 'same' is then one: its choice, 2-6
+    us of a 50 us call, was the grid's worst workers=2 case (1.11x the
+    direct call)."""
+    price = MAX_SECONDS_PER_MAC
+    if work is not None and shape[-1] >= 64:
+        price = min(price, 2 * SECONDS_PER_MAC.get(_mac_class(work), price))
+    return math.prod(shape) * taps * price < min(FFT_OVERHEAD, FFT_OVERHEAD_1D)
 
 
 def choose_method(plan, allow_fft=True, data=True):
@@ -658,7 +737,7 @@ def choose_method(plan, allow_fft=True, data=True):
     x's values unknown, see `fft_is_exact_enough`)."""
     if plan.work.kind == "O":   # object elements: their own arithmetic, as scipy
         return "direct"
-    if surely_direct(plan.shape, plan.kernel.size):
+    if surely_direct(plan.shape, plan.kernel.size, plan.work):
         return "direct"   # (tiny problems: no need to price the FFT)
     t_direct, t_fft = estimate_times(plan)
     best = "direct"
@@ -671,3 +750,7 @@ def choose_method(plan, allow_fft=True, data=True):
     if allow_fft and t_fft < t_direct and fft_is_exact_enough(plan, data):
         return "fft"
     return best
+
+
+# the table of this machine (FASTCONV_PRICES=generic: the generic one)
+PRICES = use_prices(None if os.environ.get("FASTCONV_PRICES") == "generic" else machine_key())

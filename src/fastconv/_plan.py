@@ -352,7 +352,7 @@ def _signature(kind, in1, in2, mode, method, axes, boundary, fillvalue, maxlag, 
     sig.factorable = (method in ("auto", "direct") and not swapped
                       and all(kshape[a] == 1 for a in range(ndim) if not conv[a]))
     # (the one method for tiny problems: `choose_method` needs no factors)
-    sig.surely_direct = result.kind == "O" or surely_direct(shape, taps)
+    sig.surely_direct = result.kind == "O" or surely_direct(shape, taps, sig.work)
     sig.detect = sig.factorable and kind in _DETECT_FACTORS and not sig.surely_direct
     return sig, in1, in2
 
