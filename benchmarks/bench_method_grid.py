@@ -8,7 +8,7 @@ method='fft' (interleaved, medians), asks what 'auto' picks, and prints
     ratio = (time of the picked method + cost of the choice) / faster time
 
 and the choice's own cost: median time of ``make_plan(..., 'auto')`` minus
-``make_plan(..., 'direct')`` (process CPU time: the choice runs on the
+``make_plan(..., picked method)`` (process CPU time: the choice runs on the
 calling thread), in microseconds and relative to the call.
 
 A method whose predicted time is over 20x the other's and over 1 s is not
@@ -105,12 +105,16 @@ def _call_time(f, number, clock=None):
     return (clock() - t0) / number
 
 
-def _choice_cost(a, k, c, budget=0.05):
-    """Median of make_plan('auto') - make_plan('direct'), seconds of the
-    process's CPU time whatever --clock says: make_plan runs on the calling
-    thread alone (no worker threads to add up), and with 2 cores shared by
-    other work the wall-clock difference of two ~50 us calls is mostly
-    their waits (the same case gave 8 and 264 us wall, 5-7 us CPU)."""
+def _choice_cost(a, k, c, pick, budget=0.05):
+    """Median of make_plan('auto') - make_plan(pick), `pick` the method
+    'auto' picks ('separable' runs as 'direct'): what 'auto' costs on top of
+    asking for that method (a 'direct' plan looks for separable factors
+    too, an 'fft' plan does not); seconds of the process's CPU time
+    whatever --clock says: make_plan runs on the calling thread alone (no
+    worker threads to add up), and with 2 cores shared by other work the
+    wall-clock difference of two ~50 us calls is mostly their waits (the
+    same case gave 8 and 264 us wall, 5-7 us CPU)."""
+    pick = "fft" if pick == "fft" else "direct"
     def plan(m):
         return lambda: _plan.make_plan("convolve", a, k, c["mode"], m, workers=c["workers"])
     plan("auto")()
@@ -119,7 +123,7 @@ def _choice_cost(a, k, c, budget=0.05):
     diffs, t_end = [], time.perf_counter() + budget
     while len(diffs) < 7 or (time.perf_counter() < t_end and len(diffs) < 41):
         ta = _call_time(plan("auto"), number, time.process_time)
-        td = _call_time(plan("direct"), number, time.process_time)
+        td = _call_time(plan(pick), number, time.process_time)
         diffs.append(ta - td)
     return max(statistics.median(diffs), 0.0)
 
@@ -156,7 +160,7 @@ def time_case(c, rng):
     res = dict(c, outputs=int(np.prod(plan.shape)), taps=int(k.size), t=t,
                pred={"direct": pred_d, "fft": pred_f}, skipped=skip,
                fft_exact=bool(exact), reps=reps, number=number, pick=plan.method)
-    res["choice_cost"] = _choice_cost(a, k, c)
+    res["choice_cost"] = _choice_cost(a, k, c, plan.method)
     return res
 
 

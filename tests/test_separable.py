@@ -212,6 +212,56 @@ def test_quick_rejection_agrees_with_the_exact_test(monkeypatch):
     assert 40 < taken < 300     # both answers occur
 
 
+def test_integer_quick_rejection_agrees_with_the_exact_test(monkeypatch):
+    """The one-pass rank test of the first unfolding (`_factors._not_rank_one`,
+    8- and 16-bit integer kernels) rejects no kernel the exact test takes:
+    over outer products (zeros, signs, a zero first row), ones with a tap
+    changed, ones whose first unfolding is rank one but not the rest (f0 x G,
+    G of rank two), random and all-zero kernels, 2-D and 3-D, the answers
+    are the same with and without it."""
+    from fastconv import _factors
+    rng = np.random.default_rng(12)
+    kernels = []
+    for i in range(300):
+        dt = (np.uint8, np.int8, np.int16, np.uint16)[i % 4]
+        shape = [(3, 3), (5, 4), (3, 4, 5), (9, 9, 9)][i % 4]
+        lo = 0 if np.dtype(dt).kind == "u" else -5
+        fs = [rng.integers(lo, 6, n) for n in shape]
+        if i % 7 == 0:
+            fs[0][0] = 0
+        k = fs[0].reshape(-1, *([1] * (len(shape) - 1)))
+        for a, f in enumerate(fs[1:], 1):
+            k = k * f.reshape([-1 if b == a else 1 for b in range(len(shape))])
+        v = i % 5
+        if v == 1:
+            k.flat[rng.integers(0, k.size)] += 1
+        elif v == 2 and len(shape) == 3:
+            g = rng.integers(lo, 6, shape[1:])
+            k = fs[0].reshape(-1, 1, 1) * g
+        elif v == 3:
+            k = rng.integers(lo, 6, shape)
+        elif v == 4 and i % 3 == 0:
+            k = np.zeros(shape, int)
+        kernels.append(k.astype(dt))
+    conv = {2: (True, True), 3: (True, True, True)}
+    work = {1: np.dtype(np.uint8), 2: np.dtype(np.uint16)}
+
+    def answers():
+        return [factor_kernel(k, conv[k.ndim], work[k.itemsize], k.dtype) for k in kernels]
+    assert _factors._not_rank_one(np.arange(9, dtype=np.int16).reshape(3, 3) ** 2)
+    assert not _factors._not_rank_one(np.outer([0, 1, 2], [3, 0, 1]).astype(np.int8))
+    quick = answers()
+    monkeypatch.setattr(_factors, "_not_rank_one", lambda K: False)
+    exact = answers()
+    taken = 0
+    for q, e in zip(quick, exact):
+        assert (q is None) == (e is None)
+        if e is not None:
+            taken += 1
+            assert all(np.array_equal(a, b) for a, b in zip(q, e))
+    assert 40 < taken < 250     # both answers occur
+
+
 def test_integer_kernels_detected_exactly():
     k = np.outer([1, 2, 1], [1, 0, -1])               # Sobel
     f = factor_kernel(k, (True, True), np.dtype(np.uint16), np.dtype(np.int16))

@@ -270,12 +270,9 @@ def fft_is_exact_enough(plan, data=True):
         # cannot prove exactness: from the dtypes (free; all uint8 problems
         # up to ~10^9 outputs x taps pass), from max|x| (one fast pass),
         # and last the 2-norms themselves (a slower pass).
-        n_fft = 1
-        for n1, n2 in zip(plan.x.shape, plan.kernel.shape):
-            n_fft *= n1 + n2 - 1
-        limit = 0.25 / (8 * _EPS64 * max(math.log2(n_fft), 1.0))
         x, k = plan.x, plan.kernel
-        if _dtype_norm_bound(x) * _dtype_norm_bound(k) < limit:
+        limit, by_dtypes = _exact_limit(x.shape, k.shape, x.dtype, k.dtype)
+        if by_dtypes:
             return True
         if not data:   # (x's values unknown: its dtype's bound, k's own norm)
             return _dtype_norm_bound(x) * _norm(k) < limit
@@ -291,6 +288,19 @@ def fft_is_exact_enough(plan, data=True):
     return True
 
 
+@lru_cache(maxsize=4096)
+def _exact_limit(xshape, kshape, xdtype, kdtype):
+    """(the bound `fft_is_exact_enough` holds |x|_2 |k|_2 under, whether
+    the dtypes' own bounds are under it) for integer or bool x and k of
+    these shapes and dtypes (kept: 2 us of a call's choice)."""
+    n_fft = 1
+    for n1, n2 in zip(xshape, kshape):
+        n_fft *= n1 + n2 - 1
+    limit = 0.25 / (8 * _EPS64 * max(math.log2(n_fft), 1.0))
+    size_x, size_k = math.prod(xshape), math.prod(kshape)
+    return limit, _dtype_bound(xdtype, size_x) * _dtype_bound(kdtype, size_k) < limit
+
+
 _EPS64 = float(np.finfo(np.float64).eps)
 # max |value| of a signed integer of each itemsize (>= any unsigned one's)
 _INT_MAX_ABS = {1: 255, 2: 65535, 4: 2**32 - 1, 8: 2**64 - 1}
@@ -299,9 +309,14 @@ _INT_MAX_ABS = {1: 255, 2: 65535, 4: 2**32 - 1, 8: 2**64 - 1}
 def _dtype_norm_bound(a):
     """An upper bound of the 2-norm of integer or bool array `a` from its
     dtype and size alone."""
-    if a.dtype.kind == "b":
-        return math.sqrt(a.size)
-    return _INT_MAX_ABS[a.dtype.itemsize] * math.sqrt(a.size)
+    return _dtype_bound(a.dtype, a.size)
+
+
+def _dtype_bound(dtype, size):
+    """`_dtype_norm_bound` of `size` elements of integer or bool `dtype`."""
+    if dtype.kind == "b":
+        return math.sqrt(size)
+    return _INT_MAX_ABS[dtype.itemsize] * math.sqrt(size)
 
 
 def _max_norm_bound(a):
@@ -575,8 +590,9 @@ _CACHE_SIZE = 4096
 def _geometry_prices(plan):
     """(seconds per MAC of the direct kernels, one-thread seconds of the FFT
     engine's tiles, one-thread seconds of the direct kernels on the plan's
-    window, the FFT's gain per extra thread) for `plan`, from the cache
-    when seen before."""
+    window, the FFT's gain per extra thread, the FFT's fixed seconds:
+    FFT_OVERHEAD or, 1-D, FFT_OVERHEAD_1D) for `plan`, from the cache when
+    seen before."""
     key = (plan.x.shape, plan.kernel.shape, plan.conv, plan.offsets, plan.shape,
            plan.zero_fill, plan.work, plan.fft_dtype)
     got = _prices.get(key)
@@ -585,7 +601,7 @@ def _geometry_prices(plan):
         per_mac = _per_mac(plan, one_d)
         t_fft1, gain = _fft_seconds(plan, one_d)
         got = (per_mac, t_fft1, _direct_macs(plan, one_d) * per_mac + _direct_row_seconds(plan),
-               gain)
+               gain, FFT_OVERHEAD_1D if one_d else FFT_OVERHEAD)
         keep(_prices, key, got, _CACHE_SIZE)
     return got
 
@@ -684,11 +700,11 @@ def _direct_macs(plan, one_d=True):
 def estimate_times(plan):
     """(t_direct, t_fft) the cost model predicts for a plan, in seconds,
     on the threads each executor would start (`_threads.threads_for`)."""
-    per_mac, t_fft1, t_direct1, gain = _geometry_prices(plan)
+    per_mac, t_fft1, t_direct1, gain, fixed = _geometry_prices(plan)
     t_direct = t_direct1 / threads_for(plan.threads, t_direct1) + DIRECT_OVERHEAD
     t_fft = (t_fft1 / (1 + gain * (threads_for(plan.threads, t_fft1) - 1))
              + math.prod(plan.shape) * SECONDS_PER_FFT_OUTPUT[plan.result.kind in "iu"]
-             + (FFT_OVERHEAD_1D if _one_d(plan) else FFT_OVERHEAD))
+             + fixed)
     return t_direct, t_fft
 
 
