@@ -180,8 +180,9 @@ def _same_answers(quick, exact):
 
 
 def test_quick_rejection_agrees_with_the_exact_test(monkeypatch):
-    """The float64 look at a few corners before the long double test
-    (`_factors._clearly_not_outer`) rejects no kernel the exact test takes:
+    """The looks at a 2x2 minor and at a few corners in float64 before the
+    long double test (`_factors._minor_not_outer`, `_clearly_not_outer`)
+    reject no kernel the exact test takes:
     over exact, rounded and slightly perturbed outer products (zeros, tiny
     and huge values, signs, NaN and inf included), 2-D and 3-D, float32
     and float64, the answers are the same with and without it."""
@@ -214,6 +215,7 @@ def test_quick_rejection_agrees_with_the_exact_test(monkeypatch):
     conv = {2: (True, True), 3: (True, True, True)}
     quick = [factor_kernel(k, conv[k.ndim], k.dtype, k.dtype) for k in kernels]
     monkeypatch.setattr(_factors, "_clearly_not_outer", lambda Kf, factors: False)
+    monkeypatch.setattr(_factors, "_minor_not_outer", lambda K: False)
     exact = [factor_kernel(k, conv[k.ndim], k.dtype, k.dtype) for k in kernels]
     assert 40 < _same_answers(quick, exact) < 300     # both answers occur
 
