@@ -145,20 +145,48 @@ const char *fc_isa_name(void) { return fc_names[fc_current]; }
 int fc_isa_current(void) { return fc_current; }
 const char *fc_isa_available(void) { return fc_available; }
 
+/* The ISA whose kernel computes a band of `cols` columns of valid type
+   `type` (kernel `kw` wide, zero-filled edge columns allowed or not): the
+   one in use, or for a narrow integer band the widest set whose vector its
+   columns between the edges fill (the one statement of this rule; Python's
+   cost model asks it through fc_band_vector_bytes). */
+static ptrdiff_t fc_band_inner(ptrdiff_t cols, ptrdiff_t kw, int edges)
+{
+    return cols - (edges ? kw - 1 : 0);
+}
+
+static int fc_band_isa(int type, ptrdiff_t cols, ptrdiff_t kw, int edges)
+{
+    const ptrdiff_t inner = fc_band_inner(cols, kw, edges);
+    int isa = fc_current;
+    if (isa > FC_ISA_BASELINE && fc_narrow[isa][type] && inner < fc_lanes[isa][type]) {
+        do
+            isa--;
+        while (isa > FC_ISA_BASELINE && inner < fc_lanes[isa][type]);
+    }
+    return isa;
+}
+
+int fc_band_vector_bytes(int type, ptrdiff_t cols, ptrdiff_t kw, int edges, int *fills)
+{
+    *fills = 0;
+    if (type <= FC_NONE || type >= FC_NTYPES || !fc_table[type])
+        return 0;
+    const int isa = fc_band_isa(type, cols, kw, edges);
+    /* (lanes of the kernel's type: its bytes over the lane's, fc_types.h) */
+    const ptrdiff_t lanes = fc_lanes[isa][type] ? fc_lanes[isa][type] : 1;
+    *fills = fc_band_inner(cols, kw, edges) >= lanes;
+    return fc_vbytes[isa];
+}
+
 void fc_corr2d_valid(int type, struct fc_band *b)
 {
     if (type > FC_NONE && type < FC_NTYPES && fc_table[type]) {
-        /* a narrow integer band: the widest set whose vector it fills */
-        const ptrdiff_t inner = b->cols - (b->edge_before || b->edge_after ? b->kw - 1 : 0);
-        if (fc_current > FC_ISA_BASELINE && fc_narrow[fc_current][type] &&
-            inner < fc_lanes[fc_current][type]) {
-            int isa = fc_current - 1;
-            while (isa > FC_ISA_BASELINE && inner < fc_lanes[isa][type])
-                isa--;
+        const int isa = fc_band_isa(type, b->cols, b->kw, b->edge_before || b->edge_after);
+        if (isa != fc_current)
             fc_narrow[isa][type](b);
-            return;
-        }
-        fc_table[type](b);
+        else
+            fc_table[type](b);
     } else {
         b->done_before = 0;
         b->done_after = 0;

@@ -106,6 +106,14 @@ static inline int fc_type_for(int kind, size_t bytes)
 /* The micro-kernel in use for element type `type` (one of enum fc_type;
    FC_NONE does nothing). */
 void fc_corr2d_valid(int type, struct fc_band *b);
+/* Bytes per vector of the kernel fc_corr2d_valid runs for a band of
+   element type `type` with `cols` columns of a kernel `kw` wide, with
+   (`edges`) or without zero-filled edge columns allowed (integer bands too
+   narrow for the ISA in use go to a narrower one's), 0 for FC_NONE; and in
+   *fills whether the band's columns between its edges fill one of those
+   vectors (else the kernel computes them element by element; integer
+   types, the only ones that change kernels: others report any column). */
+int fc_band_vector_bytes(int type, ptrdiff_t cols, ptrdiff_t kw, int edges, int *fills);
 
 /* Choose the kernels (once, at import).  `requested` is a name or NULL/""
    for automatic; returns the ISA in use. */

@@ -151,7 +151,7 @@ def test_narrow_rows_are_priced_as_scalar_code():
     a wide 2-D one (W = vector elements)."""
     _, _, narrow = plan_of((22, 22, 22), (9, 9, 9), mode="valid", workers=1)
     _, _, wide = plan_of((1024, 1024), (9, 9), mode="valid", workers=1)
-    w = _method._VECTOR_BYTES.get(_direct.isa_name(), 16) // 4
+    w = _method._vector_bytes(np.dtype(np.float32)) // 4
     if w <= 14:
         pytest.skip("vectors of at most 14 float32: the rows are SIMD here")
     per_narrow = _method.direct_seconds(narrow, 1)
@@ -166,18 +166,25 @@ def test_uint8_rows_are_priced_in_16_bit_lanes():
     too narrow for one (a 24-wide uint8 row: 32 uint16 lanes on AVX-512,
     though 64 bytes) goes to the widest narrower instruction set whose
     vector its columns between the edges fill (fc_dispatch.c), priced at
-    its vectors times the lane ratio; with none (14 columns, 6 between the
-    edges, less than SSE2's 8 lanes) it is scalar code, w times the MAC."""
-    w = _method._VECTOR_BYTES.get(_direct.isa_name(), 16) // 2
-    for shape, kshape, mode, narrow in (((22, 22, 22), (9, 9, 9), "valid", None),
-                                        ((30, 30, 24), (3, 3, 1), "same", 16)):
+    its vectors times the lane ratio (a 'valid' band of 14 has no edges:
+    SSE2's 8 lanes; 24 columns, AVX2's 16); with none (4 columns) it is
+    scalar code, w times the MAC.  These are the dispatcher's own answers
+    (`_direct.band_vector_bytes`)."""
+    w = _direct.band_vector_bytes(np.uint16, 1 << 20, 1, False)[0] // 2
+    for shape, kshape, mode, narrow in (((22, 22, 22), (9, 9, 9), "valid", 8),
+                                        ((30, 30, 24), (3, 3, 1), "same", 16),
+                                        ((30, 30, 6), (3, 3, 3), "valid", None)):
         _, _, u8 = plan_of(shape, kshape, dtype=np.uint8, mode=mode, workers=1)
         _, _, u16 = plan_of(shape, kshape, dtype=np.uint16, mode=mode, workers=1)
         assert u8.work == np.uint8 and u16.work == np.uint16
         L = u8.shape[-1]
         if L >= w:
             continue      # (the rows are SIMD in the widest set here)
+        if narrow is not None and narrow >= w:
+            continue      # (no narrower set than the one in use)
         factor = w if narrow is None else w / narrow * (narrow * -(-L // narrow)) / L
+        vb, fills = _direct.band_vector_bytes(np.uint16, L, 1, False)
+        assert (vb // 2, fills) == ((narrow, True) if narrow else (16 // 2, False))
         assert _method._row_factor(u8) == _method._row_factor(u16) == pytest.approx(factor)
         assert _method.direct_seconds(u8, 1) == pytest.approx(
             factor * _method.SECONDS_PER_MAC["i1"])

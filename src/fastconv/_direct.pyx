@@ -49,6 +49,7 @@ cdef extern from "fc_kernels.h" nogil:
         FC_NONE, FC_K_REAL, FC_K_COMPLEX, FC_K_UINT
     int fc_type_for(int kind, size_t bytes)
     void fc_corr2d_valid(int type, fc_band* band)
+    int fc_band_vector_bytes(int type, Py_ssize_t cols, Py_ssize_t kw, int edges, int* fills)
     # work-unit shapes, also used by _window.py
     enum:
         FC_UNIT_ROWS, FC_UNIT_MIN_COLS, FC_PAD_MIN_COLS
@@ -283,6 +284,26 @@ def select_pairs(requested=None):
     return PAIRS_VARIANTS[fc_pairs_select(v)]
 
 
+cdef int _type_of(dt):
+    """The micro-kernels' element type (csrc/fc_types.h) for work dtype
+    `dt` (signed integers run as unsigned ones: the same wrapping bits), or
+    FC_NONE."""
+    kind = {"f": FC_K_REAL, "c": FC_K_COMPLEX, "u": FC_K_UINT, "i": FC_K_UINT}.get(dt.kind, -1)
+    return fc_type_for(kind, dt.itemsize) if kind >= 0 else FC_NONE
+
+
+def band_vector_bytes(dtype, cols, kw, edges):
+    """(bytes per vector of the kernel that computes a band of `cols`
+    columns of work `dtype` for a kernel `kw` wide, with zero-filled edge
+    columns (`edges`) or without, whether the band's columns between its
+    edges fill one of its vectors): csrc/fc_dispatch.c's rule, where an
+    integer band too narrow for the instruction set in use runs in a
+    narrower one's kernel.  (0, False) where no SIMD kernel takes `dtype`."""
+    cdef int fills = 0
+    vb = fc_band_vector_bytes(_type_of(np.dtype(dtype)), cols, kw, bool(edges), &fills)
+    return int(vb), bool(fills)
+
+
 def edge_columns(dtype, kh, kw, cols, before, after):
     """(done_before, done_after): how many zero-filled edge columns the
     SIMD kernel in use computes itself (csrc/fc_kernels.h) for a band of
@@ -292,9 +313,7 @@ def edge_columns(dtype, kh, kw, cols, before, after):
     of the kernel with no rows (it computes nothing then)."""
     cdef fc_band band
     cdef double dummy[8]
-    dt = np.dtype(dtype)
-    kind = {"f": FC_K_REAL, "c": FC_K_COMPLEX, "u": FC_K_UINT, "i": FC_K_UINT}.get(dt.kind, -1)
-    cdef int t = fc_type_for(kind, dt.itemsize) if kind >= 0 else FC_NONE
+    cdef int t = _type_of(np.dtype(dtype))
     memset(&band, 0, sizeof(band))
     band.out = dummy
     band.inp = dummy

@@ -508,9 +508,12 @@ def one_tap(plan):
 # the SIMD band) when the border columns' multiply-adds (scalar code) exceed
 # this many times the input's size (the copy); _row_factor prices the same.
 PAD_COLUMNS_ABOVE = 4
-# Bytes of one SIMD vector of the direct kernels, by instruction set.
-# bytes per vector of the direct kernels, by instruction set (fc_dispatch.c)
-_VECTOR_BYTES = {"avx512": 64, "avx2": 32, "baseline": 16}
+
+
+def _vector_bytes(work):
+    """Bytes per vector of the direct kernels in use for work dtype `work`
+    (csrc/fc_dispatch.c; a band wide enough for any vector)."""
+    return _direct.band_vector_bytes(work, 1 << 20, 1, False)[0] or 16
 
 
 def _mac_class(work):
@@ -538,7 +541,7 @@ def _row_factor(plan):
     scalar code, about W times slower per multiply-add.  Small 3-D
     problems (rows of 14-30 outputs) run 6-20x slower than the N-D price
     this way.  A one-tap plan (`one_tap`) is one row of all its outputs."""
-    W = max(1, _VECTOR_BYTES.get(_direct.isa_name(), 16) // _lane_bytes(plan.work))
+    W = max(1, _vector_bytes(plan.work) // _lane_bytes(plan.work))
     if one_tap(plan):
         L = math.prod(n for n, p in zip(plan.shape, plan.paired) if not p)
         return float(W) if L < W else W * math.ceil(L / W) / L
@@ -549,22 +552,25 @@ def _row_factor(plan):
     el = min(max(0, -s), L)
     er = min(max(0, L - (n - m + 1 - s)), L)
     band = L - el - er
+    # (the band the kernel is given, _direct.pyx: its columns and whether
+    # it computes zero-filled edge columns next to them)
+    cols, edges = band, False
     if plan.zero_fill:
         edge = min(L, _direct.UNIT_MIN_COLS) - _direct.PAD_MIN_COLS
         taps = math.prod(k for k, c in zip(plan.kernel.shape, plan.conv) if c)
         if band >= _direct.PAD_MIN_COLS and el <= edge and er <= edge:
-            band = L
+            band, edges = L, el > 0 or er > 0
         elif (el + er) * taps * (math.prod(plan.shape) // L) > PAD_COLUMNS_ABOVE * plan.x.size:
-            band = L      # (_window._pad_columns: x copied with zero columns)
+            band = cols = L      # (_window._pad_columns: x copied with zero columns)
     if band < W and plan.work.kind in "iu":
         # integer bands narrower than a vector go to the kernel of the
-        # widest narrower instruction set whose vector they fill
-        # (fc_dispatch.c: columns between the edges), its vectors W / Wn
-        # times the price of the widest
-        for vb in sorted(_VECTOR_BYTES.values(), reverse=True):
-            Wn = vb // _lane_bytes(plan.work)
-            if Wn < W and band - (m - 1) >= Wn:
-                return W / Wn * (Wn * math.ceil(band / Wn) + Wn * (L - band)) / L
+        # widest narrower instruction set whose vector they fill (the
+        # dispatcher's rule, fc_dispatch.c), its vectors W / Wn times the
+        # price of the widest
+        vb, fills = _direct.band_vector_bytes(plan.work, cols, m, edges)
+        Wn = vb // _lane_bytes(plan.work)
+        if Wn < W and fills:
+            return W / Wn * (Wn * math.ceil(band / Wn) + Wn * (L - band)) / L
     if band < W:
         return float(W)
     return (W * math.ceil(band / W) + W * (L - band)) / L
