@@ -195,7 +195,7 @@ cdef struct Geometry:
     int mode                 # FC_FILL, FC_WRAP, ...
     bint stream              # the SIMD kernel may use streaming stores
     bint pad_edges           # the SIMD kernel may compute zero-filled edge columns
-    bint pad_rows            # the SIMD kernel computes the border rows (_pad_rows)
+    bint pad_rows            # the SIMD kernel computes the border rows (zrows in _unit)
     int64_t n_ker_planes     # product of the kernel's leading extents
     int64_t rows_per_unit
     int64_t cols_per_unit
@@ -724,7 +724,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     # has its rows' first / last column, see correlate_window)
     pad_before = g.pad_edges and x0 == 0
     pad_after = g.pad_edges and x1 == nx
-    # (border rows by the SIMD kernel, _pad_rows: not for nanconvolve's units)
+    # (border rows by the SIMD kernel, zrows / _pad_rows: not for nanconvolve's units)
     pad_rows = g.pad_rows and cv.nan == NULL
     dplane = oplane
     dy0, dy1, dx0, dx1, dnx, dsy, dsx = y0, y1, x0, x1, nx, sy, sx
@@ -883,8 +883,10 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     with a zero fill, and only when every unit that has a row's first (last)
     column has the whole left (right) border and at least PAD_MIN_COLS band
     columns).  `pad_rows`: the SIMD kernel computes the border rows too,
-    from a copy of the rows they read with zero rows outside (`_pad_rows`;
-    the caller decides, `_window.pad_rows`: a zero fill and a finite
+    in the band's call, leaving out the taps past the plane's ends (or, in
+    a unit without band rows, from a copy of the rows they read with zero
+    rows outside, `_pad_rows`; the caller decides, `_window.pad_rows`: a
+    zero fill and a finite
     kernel).  `src` (with `src_code`, `work_code`: see Convert and
     csrc/fc_convert.h): x's elements in another type, C-contiguous with
     x's shape (x itself is then not read), converted unit by unit; only for
