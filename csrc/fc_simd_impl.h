@@ -200,9 +200,14 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
            unrolled: whole in a width copy up to FC_UNROLL_MAX taps (kw a   \
            constant, see fc_corr2d_valid), by 2 for the generic width (not  \
            in the other copies: AVX2's 5x5 / 7x7 copies measured 3-7%       \
-           slower so); the other blocks keep it rolled (compile time).      \
-           The same FMAs in the same order. */                              \
-        if (NR == FC_BR && NC == FC_BC && __builtin_constant_p(kw) && kw <= FC_UNROLL_MAX) { \
+           slower so); so is a width copy's 4-vector block, the middle of a \
+           256-wide row (6 | 4 | 6 vectors with FC_FOLD: a quarter of a     \
+           64 x 256^2 float32 5x5 'same' batch; its rolled loop branched    \
+           per tap and row; same compile time, measured); the other blocks  \
+           keep it rolled (compile time).  The same FMAs in the same        \
+           order. */                                                        \
+        if (NR == FC_BR && (NC == FC_BC || NC == 4) && __builtin_constant_p(kw) && \
+            kw <= FC_UNROLL_MAX) {                                              \
             _Pragma("GCC unroll 8")                                             \
             for (ptrdiff_t j = 0; j < kw; j++)                                  \
                 FC_TAP_J(NR, NC, acc, j, LD);                                   \
