@@ -155,10 +155,12 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
    (FC_LD: a plain load; FC_LD_L / FC_LD_R: masked edge vectors, FC_FOLD) */
 #define FC_LD(c, NC, j) FC_FN(loadu)(irow + (c) * FC_W + (j))
 /* The input rows t of a block of NR rows at output row r0 that exist: the
-   band's input rows [zb, ze) (b->zero_before, b->zero_after; every row
-   but in the first and last blocks of a plane's band) */
-#define FC_T0(NR) (zb > r0 ? zb - r0 : 0)
-#define FC_T1(NR) (ze - r0 < kh + (NR) - 1 ? ze - r0 : kh + (NR) - 1)
+   band's input rows [zb, ze) (b->zero_before, b->zero_after).  Only single
+   rows read missing ones (run: those rows one at a time), so blocks of
+   more rows keep their constant bounds (a variable start there made a
+   2048^2 float32 5x5 'same' ~2% slower). */
+#define FC_T0(NR) ((NR) == 1 && zb > r0 ? zb - r0 : 0)
+#define FC_T1(NR) ((NR) == 1 && ze - r0 < kh ? ze - r0 : kh + (NR) - 1)
 #if FC_CPLX
 #define FC_TAPS(NR, NC, acc, LD)                                                \
     for (ptrdiff_t t = FC_T0(NR); t < FC_T1(NR); t++) {                         \
