@@ -26,6 +26,18 @@
  * fc_simd_impl.h); else 0.  That depends only on the arguments, not on the
  * addresses; a band of no rows computes nothing but reports it.
  *
+ * Missing input rows (a zero-filled border above and below the band, the
+ * rows a plane's top and bottom outputs read past its ends): the first
+ * b->zero_before and the last b->zero_after of the rows + kh - 1 input rows
+ * the band spans are never read, and the taps that fall there are left out
+ * of the sums (kh > 1 only).  Stored sums then have the values of sums over
+ * zeros in those rows, bit for bit: they start from +0, which adding
+ * products never turns into -0, and adding a zero product to anything else
+ * changes nothing.  `in` still points at the band's input row 0 (which may
+ * lie before the array: it is never dereferenced).  The rows whose taps
+ * reach a missing row get no edge columns (done_before / done_after hold
+ * for the others).
+ *
  * The same source is compiled for several instruction sets; fc_select_isa()
  * picks the best one the CPU supports, or the one named by the environment
  * variable FASTCONV_ISA ("baseline", "avx2", "avx512"; an unsupported or
@@ -81,6 +93,8 @@ struct fc_band {
     ptrdiff_t row_start;      /* where column 0 is in its row (>= 0) */
     ptrdiff_t done_before;    /* out: edge columns computed before column 0 */
     ptrdiff_t done_after;     /* out: ... and after column cols - 1 */
+    ptrdiff_t zero_before;    /* missing (zero) input rows before the first one read */
+    ptrdiff_t zero_after;     /* ... and after the last */
 };
 
 typedef void (*fc_corr2d_fn)(struct fc_band *);

@@ -154,9 +154,16 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
 /* LD(c, NC, j): block vector c's input vector at tap j of the row irow
    (FC_LD: a plain load; FC_LD_L / FC_LD_R: masked edge vectors, FC_FOLD) */
 #define FC_LD(c, NC, j) FC_FN(loadu)(irow + (c) * FC_W + (j))
+/* The input rows t of a block of NR rows at output row r0 that exist: the
+   band's input rows [zb, ze) (b->zero_before, b->zero_after).  Only single
+   rows read missing ones (run: those rows one at a time), so blocks of
+   more rows keep their constant bounds (a variable start there made a
+   2048^2 float32 5x5 'same' ~2% slower). */
+#define FC_T0(NR) ((NR) == 1 && zb > r0 ? zb - r0 : 0)
+#define FC_T1(NR) ((NR) == 1 && ze - r0 < kh ? ze - r0 : kh + (NR) - 1)
 #if FC_CPLX
 #define FC_TAPS(NR, NC, acc, LD)                                                \
-    for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
+    for (ptrdiff_t t = FC_T0(NR); t < FC_T1(NR); t++) {                         \
         const FC_S *irow = src + t * ldi * 2;                                   \
         _Pragma("GCC unroll 8")                                                 \
         for (int c = 0; c < NC * (FC_PFD > 0); c++)                             \
@@ -186,7 +193,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
     }
 #else
 #define FC_TAPS(NR, NC, acc, LD)                                                \
-    for (ptrdiff_t t = 0; t < kh + NR - 1; t++) {                               \
+    for (ptrdiff_t t = FC_T0(NR); t < FC_T1(NR); t++) {                         \
         const FC_S *irow = src + t * ldi;                                       \
         _Pragma("GCC unroll 8")                                                 \
         for (int c = 0; c < NC * (FC_PFD > 0); c++)                             \
@@ -195,9 +202,14 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
            unrolled: whole in a width copy up to FC_UNROLL_MAX taps (kw a   \
            constant, see fc_corr2d_valid), by 2 for the generic width (not  \
            in the other copies: AVX2's 5x5 / 7x7 copies measured 3-7%       \
-           slower so); the other blocks keep it rolled (compile time).      \
-           The same FMAs in the same order. */                              \
-        if (NR == FC_BR && NC == FC_BC && __builtin_constant_p(kw) && kw <= FC_UNROLL_MAX) { \
+           slower so); so is a width copy's 4-vector block, the middle of a \
+           256-wide row (6 | 4 | 6 vectors with FC_FOLD: a quarter of a     \
+           64 x 256^2 float32 5x5 'same' batch; its rolled loop branched    \
+           per tap and row; same compile time, measured); the other blocks  \
+           keep it rolled (compile time).  The same FMAs in the same        \
+           order. */                                                        \
+        if (NR == FC_BR && (NC == FC_BC || NC == 4) && __builtin_constant_p(kw) && \
+            kw <= FC_UNROLL_MAX) {                                              \
             _Pragma("GCC unroll 8")                                             \
             for (ptrdiff_t j = 0; j < kw; j++)                                  \
                 FC_TAP_J(NR, NC, acc, j, LD);                                   \
@@ -339,14 +351,16 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
     } while (0)
 
 /* One output element (rr, x) in scalar code: only for tiles narrower than a
-   vector, which every split of the work treats alike. */
+   vector, which every split of the work treats alike (the taps of missing
+   input rows left out, FC_T0). */
+#define FC_ROW_IN(t) ((t) >= zb && (t) < ze)
 #if FC_CPLX
 #define FC_SCALAR(rr, x)                                                        \
     do {                                                                        \
         FC_S *op = ob + (rr * ldb + x - xo) * 2;                                \
         FC_T sr = accumulate ? op[0] : 0, si = accumulate ? op[1] : 0;         \
         for (ptrdiff_t i = 0; i < kh; i++)                                      \
-            for (ptrdiff_t j = 0; j < kw; j++) {                                \
+            for (ptrdiff_t j = 0; j < kw && FC_ROW_IN(r0 + rr + i); j++) {      \
                 const FC_S *kp = k + 2 * (i * kw + j);                          \
                 const FC_S *ip = in + ((r0 + rr + i) * ldi + x + j) * 2;        \
                 sr = FC_MADD(kp[0], ip[0], sr);                                 \
@@ -368,7 +382,7 @@ static inline void FC_FN(storepart)(FC_S *p, FC_VT v, ptrdiff_t e0, ptrdiff_t e1
                         sum = FC_MADD(k[j], in[(r0 + rr) * ldi + x + j], sum);  \
         } else {                                                                \
             for (ptrdiff_t i = 0; i < kh; i++)                                  \
-                for (ptrdiff_t j = 0; j < kw; j++)                              \
+                for (ptrdiff_t j = 0; j < kw && FC_ROW_IN(r0 + rr + i); j++)    \
                     sum = FC_MADD(k[i * kw + j], in[(r0 + rr + i) * ldi + x + j], sum); \
         }                                                                       \
         ob[rr * ldb + x - xo] = sum;                                            \
@@ -452,6 +466,7 @@ static const FC_S FC_FN(zeros)[FC_W];
          ptrdiff_t ra, ptrdiff_t rb, ptrdiff_t row_start, int st, FC_S *restrict pt) \
     {                                                                           \
         const int accumulate = 0;   /* (FC_COMPUTE: padding only when storing) */ \
+        const ptrdiff_t zb = r0, ze = r0 + kh + NR - 1; /* (rows all there) */ \
         const ptrdiff_t lim = cols + kw - 1;                                   \
         ptrdiff_t done = ra;   /* [ra, done) stored */                          \
         for (ptrdiff_t p = ra; p < rb;) {                                       \
@@ -691,6 +706,10 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
 #define FC_FOLD_BLOCKS(NR) do { } while (0)
 #endif
 
+/* whether rows [r0, r0+NR) read no missing input row (FC_T0): only those
+   get edge columns */
+#define FC_FULL(NR) (r0 >= zb && r0 + kh + (NR) - 1 <= ze)
+
 /* Rows [r0, r0+NR) of the tile [x0, x1) (elements): blocks of NC vectors,
    then smaller blocks.  A ragged tail is computed as one vector ending at
    x1 *before* the columns it overlaps are updated (they may be accumulated
@@ -707,7 +726,8 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
            hr columns are in the edge regions' vectors (FC_EDGES), computed \
            first, or in the folded blocks (FC_FOLD), after which xb and xe  \
            move past those blocks' other vectors. */                        \
-        const int phead = padl && x0 == 0, ptail = padr && x1 == cols;          \
+        const int phead = padl && x0 == 0 && FC_FULL(NR);                       \
+        const int ptail = padr && x1 == cols && FC_FULL(NR);                    \
         ptrdiff_t xb = phead ? x0 + hl : x0;                                    \
         ptrdiff_t xe = ptail ? x1 - hr : x1;                                    \
         int st = 0;                                                             \
@@ -852,7 +872,8 @@ static inline __attribute__((always_inline)) void
 FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t ldi,
            const FC_S *restrict k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
            ptrdiff_t cols, int accumulate, int stream, FC_S *restrict scratch, ptrdiff_t lds,
-           ptrdiff_t padl, ptrdiff_t padr, ptrdiff_t row_start, FC_S *restrict pt)
+           ptrdiff_t padl, ptrdiff_t padr, ptrdiff_t row_start, FC_S *restrict pt,
+           ptrdiff_t zb, ptrdiff_t ze)
 {
     /* band columns in the first / last edge vector (FC_ROWS, FC_EDGES) */
     const ptrdiff_t hl = (FC_N - row_start % FC_N) % FC_N, hr = (row_start + cols) % FC_N;
@@ -880,8 +901,8 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
     (void)dn, (void)el, (void)er;
 #define FC_ROWS_TO(NR, NC)                                                      \
     do {                                                                        \
-        el = padl && x0 == 0 ? padl : 0;                                        \
-        er = padr && x1 == cols ? padr : 0;                                     \
+        el = padl && x0 == 0 && FC_FULL(NR) ? padl : 0;                         \
+        er = padr && x1 == cols && FC_FULL(NR) ? padr : 0;                      \
         if (FC_ODD_STREAM && scratch) {                                         \
             for (int rr = 0; rr < NR; rr++)                                     \
                 dn[rr] = FC_FN(head)(out + ((r0 + rr) * ldo + x0 - el) * FC_E,  \
@@ -916,10 +937,16 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
         if (cols - x1 < FC_N)   /* no tile narrower than a vector, but the only one */
             x1 = cols;
         ptrdiff_t r0 = 0;
+        /* the rows that read missing input rows (FC_T0), first [0, rt) and
+           last [rm, rows), one at a time; the others [rt, rm) in blocks */
+        const ptrdiff_t rt = zb <= 0 ? 0 : zb < rows ? zb : rows;
+        const ptrdiff_t rm = ze - kh + 1 > rows ? rows : ze - kh + 1 < rt ? rt : ze - kh + 1;
+        for (; r0 < rt; r0++)
+            FC_ROWS_TO(1, FC_B1);
         /* (kh == 1: no row shares an input row, and every row goes through
            FC_SLIDE, whatever the split of the rows) */
         if (!(FC_SLIDE1 && kh == 1))
-            for (; r0 + FC_BR <= rows; r0 += FC_BR)
+            for (; r0 + FC_BR <= rm; r0 += FC_BR)
                 FC_ROWS_TO(FC_BR, FC_BC);
         /* leftover rows (all rows of a 1-D signal): one row, more vectors,
            to keep enough FMAs in flight */
@@ -1177,11 +1204,31 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
         b->done_before = padl;
         b->done_after = padr;
     }
+    /* the input rows there are, [zb, ze) (fc_kernels.h: missing rows) */
+    const ptrdiff_t zb = kh > 1 ? b->zero_before : 0;
+    const ptrdiff_t ze = rows + kh - 1 - (kh > 1 ? b->zero_after : 0);
 #if FC_SEG
-    /* wide kernels: lane segments (fc_wide_impl.h), the same sums */
-    if (!accumulate && FC_SEG_WANT(kh, kw, rows) &&
-        FC_FN(seg_band)(out, ldo, in, ldi, k, kh, kw, rows, cols, padl, padr))
-        return;
+    /* wide kernels: lane segments (fc_wide_impl.h), the same sums; with
+       missing input rows, for the rows that read none of them (rt, rm as
+       in run), the others as below */
+    {
+        const ptrdiff_t rt = zb <= 0 ? 0 : zb < rows ? zb : rows;
+        const ptrdiff_t rm = ze - kh + 1 > rows ? rows : ze - kh + 1 < rt ? rt : ze - kh + 1;
+        if (!accumulate && FC_SEG_WANT(kh, kw, rm - rt) &&
+            FC_FN(seg_band)(out + rt * ldo * FC_E, ldo, in + rt * ldi * FC_E, ldi, k, kh, kw,
+                            rm - rt, cols, padl, padr)) {
+            if (rt == 0 && rm == rows)
+                return;
+            /* the rows that read missing ones: no edge columns, no
+               streaming stores (a few rows) */
+            FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rt, cols, 0, 0, NULL, 0, padl, padr,
+                       row_start, pt, zb, ze);
+            FC_FN(run)(out + rm * ldo * FC_E, ldo, in + rm * ldi * FC_E, ldi, k, kh, kw,
+                       rows - rm, cols, 0, 0, NULL, 0, padl, padr, row_start, pt, zb - rm,
+                       ze - rm);
+            return;
+        }
+    }
 #endif
     int stream = 0;
     FC_S *scratch = NULL;
@@ -1231,16 +1278,16 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
        not listed are not compiled. */
     if (FC_WIDTH_COPY(3) && kw == 3)
         FC_FN(run)(out, ldo, in, ldi, k, kh, 3, rows, cols, accumulate, stream, scratch, lds,
-                   padl, padr, row_start, pt);
+                   padl, padr, row_start, pt, zb, ze);
     else if (FC_WIDTH_COPY(5) && kw == 5)
         FC_FN(run)(out, ldo, in, ldi, k, kh, 5, rows, cols, accumulate, stream, scratch, lds,
-                   padl, padr, row_start, pt);
+                   padl, padr, row_start, pt, zb, ze);
     else if (FC_WIDTH_COPY(7) && kw == 7)
         FC_FN(run)(out, ldo, in, ldi, k, kh, 7, rows, cols, accumulate, stream, scratch, lds,
-                   padl, padr, row_start, pt);
+                   padl, padr, row_start, pt, zb, ze);
     else
         FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rows, cols, accumulate, stream, scratch, lds,
-                   padl, padr, row_start, pt);
+                   padl, padr, row_start, pt, zb, ze);
 #if FC_ODD_STREAM
     free(mem);
     if (stream)
@@ -1283,6 +1330,10 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
 #undef FC_BLOCK_LD
 #undef FC_LD
 #undef FC_LD_L
+#undef FC_T0
+#undef FC_T1
+#undef FC_ROW_IN
+#undef FC_FULL
 #undef FC_LD_R
 #undef FC_FOLD
 #undef FC_FOLD_SIDES

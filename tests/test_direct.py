@@ -1176,6 +1176,81 @@ def test_border_rows_sum_taps_in_order(dtype, kshape):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.int16])
+@pytest.mark.parametrize("kshape", [(5, 5), (3, 3), (2, 4), (9, 3), (4, 17), (17, 17)])
+def test_border_rows_in_the_band_call(dtype, kshape):
+    """A zero fill's border rows (kernel rows past the top or bottom of each
+    plane) go to the SIMD kernel in the band's own call, which leaves out
+    the taps of the missing rows (fc_band.zero_before / zero_after; the
+    border columns of those rows then by the scalar code, `_edge_rows`),
+    where they were computed over a copy of their rows with zero rows
+    added.  Plane heights from kh to a few row blocks, 'same' and 'full',
+    batched and alone, workers 1 and 2 (units cut the planes elsewhere):
+    the border rows' columns whose taps are all inside the row are, bit
+    for bit, the 'valid' correlation of the zero-padded plane (the same
+    FMAs in the same order, the zeros' adding nothing); their border
+    columns (real types) the sum of the inside taps in (row, column)
+    order, each product rounded and then added, as a NumPy loop of rounded
+    steps computes it (unless the plan pads x with zero columns,
+    `_window.zero_edges`: then every column is in the band); reference
+    values (exact for integers)."""
+    from fastconv import _plan, _window
+    rng = np.random.default_rng(zlib.crc32(repr(("zrows", np.dtype(dtype).name, kshape)).encode()))
+    kh, kw = kshape
+    k = rand(kshape, dtype, rng, full_range=False)
+    real = np.dtype(dtype).kind == "f"
+    # (planes of kh rows at least: those have band rows; 3 kh + 10 rows give
+    # a 17 x 17 kernel's band the lane segments, FC_SEG_WANT, beside the
+    # border rows' row blocks)
+    for ny in sorted({kh, kh + 1, kh + 5, 13, 30, 3 * kh + 10} - set(range(kh))):
+        for nx in (kw, 37, 256):
+            if nx < kw:
+                continue
+            a = rand((2, ny, nx), dtype, rng, full_range=False)
+            for mode in ("same", "full"):
+                got = fastconv.correlate(a, k[None], mode, method="direct", axes=(1, 2),
+                                         workers=1)
+                two = fastconv.correlate(a, k[None], mode, method="direct", axes=(1, 2),
+                                         workers=2)
+                assert two.tobytes() == got.tobytes(), (ny, nx, mode)
+                oy = (kh - 1) // 2 if mode == "same" else 0
+                ox = (kw - 1) // 2 if mode == "same" else 0
+                ny_out, nx_out = got.shape[1:]
+                rows = [y for y in range(ny_out) if y + oy < kh - 1 or y + oy > ny - 1]
+                left = kw - 1 - ox                     # border columns before ...
+                right = nx_out - (nx - kw + 1) - left  # ... and after the band
+                plan = _plan.make_plan("correlate", a, k[None], mode, "direct", axes=(1, 2))
+                if _window.zero_edges(plan) == "pad":
+                    # (x copied with zero columns: every column in the band)
+                    left = right = 0
+                for b in range(2):
+                    one = fastconv.correlate(a[b], k, mode, method="direct", workers=1)
+                    assert one.tobytes() == got[b].tobytes(), (ny, nx, mode, b)
+                    pad = np.zeros((ny + 2 * (kh - 1), nx + 2 * (kw - 1)), dtype)
+                    pad[kh - 1:kh - 1 + ny, kw - 1:kw - 1 + nx] = a[b]
+                    full = fastconv.correlate(pad, k, "valid", method="direct", workers=1)
+                    win = full[oy:oy + ny_out, ox:ox + nx_out]
+                    band = np.s_[left:nx_out - right]
+                    assert win[rows, band].tobytes() == got[b][rows, band].tobytes(), \
+                        (ny, nx, mode, b)
+                    if not real:
+                        continue
+                    for y in rows:
+                        acc = np.zeros(nx_out, dtype)
+                        for i in range(kh):
+                            r = y + oy + i
+                            if not kh - 1 <= r < kh - 1 + ny:
+                                continue
+                            for j in range(kw):
+                                acc = acc + k[i, j] * pad[r, ox + j:ox + j + nx_out]
+                        assert acc[:left].tobytes() == got[b, y, :left].tobytes(), (ny, nx, y)
+                        assert (acc[nx_out - right:].tobytes()
+                                == got[b, y, nx_out - right:].tobytes()), (ny, nx, y)
+                assert_matches(got[1], ref_correlate(a[1], k, mode),
+                               abs_bound(ref_correlate, a[1], k, mode),
+                               taps_for(a[1], k, mode), what=f"{kshape} {ny}x{nx} {mode}")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.int16])
 @pytest.mark.parametrize("kshape", [(15, 15), (31, 23), (5, 40), (40, 5)])
 def test_wide_kernel_border_rows(dtype, kshape):
     """Wide kernels, 'full' and 'same': the border rows (kernel rows outside

@@ -44,6 +44,7 @@ cdef extern from "fc_kernels.h" nogil:
         Py_ssize_t kh, kw, rows, cols
         int accumulate, stream
         Py_ssize_t edge_before, edge_after, row_start, done_before, done_after
+        Py_ssize_t zero_before, zero_after
     # element types (csrc/fc_types.h): FC_NONE or the one fc_type_for gives
     enum:
         FC_NONE, FC_K_REAL, FC_K_COMPLEX, FC_K_UINT
@@ -195,7 +196,7 @@ cdef struct Geometry:
     int mode                 # FC_FILL, FC_WRAP, ...
     bint stream              # the SIMD kernel may use streaming stores
     bint pad_edges           # the SIMD kernel may compute zero-filled edge columns
-    bint pad_rows            # the SIMD kernel computes the border rows (_pad_rows)
+    bint pad_rows            # the SIMD kernel computes the border rows (zrows in _unit)
     int64_t n_ker_planes     # product of the kernel's leading extents
     int64_t rows_per_unit
     int64_t cols_per_unit
@@ -591,10 +592,43 @@ cdef bint _pad_rows(T* oplane, const T* xplane, const T* kplane, const Geometry*
         band.edge_before = 0
         band.edge_after = 0
         band.row_start = xlo
+        band.zero_before = 0
+        band.zero_after = 0
         fc_corr2d_valid(_simd_type(xplane), &band)
     _band_edges(oplane, vplane, kplane, g, y0, y1, x0, x1, xlo, xhi, fill)
     free(buf)
     return True
+
+
+cdef void _edge_rows(T* oplane, const T* xplane, const T* kplane, const Geometry* g,
+                     int64_t y0, int64_t y1, int64_t x0, int64_t x1, int64_t xlo,
+                     int64_t xhi, T fill) noexcept nogil:
+    """Columns [x0, xlo) and [xhi, x1) of the border rows [y0, y1) of a zero
+    fill (some kernel rows outside the input), one kernel plane, whose other
+    columns the kernel computed (fc_band.zero_before): each output from
+    zero, its taps inside the input in (row, column) order, those outside
+    left out.  The same sums, bit for bit, as `_band_edges` over the rows
+    `_pad_rows` extends with zero rows: a sum that starts at +0 never
+    becomes -0, so the zero products there change nothing."""
+    cdef int Y = g.ndim - 2
+    cdef int X = g.ndim - 1
+    cdef int64_t nx = g.oshape[X], n = g.xshape[X], ldi = g.xstride[Y]
+    cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
+    cdef int64_t sy = g.start[Y], sx = g.start[X]
+    cdef int64_t y, i, r
+    cdef T* orow
+    if x0 >= xlo and xhi >= x1:
+        return
+    for y in range(y0, y1):
+        orow = oplane + y * nx
+        _zero_rows(oplane, nx, y, y + 1, x0, xlo)
+        _zero_rows(oplane, nx, y, y + 1, xhi, x1)
+        for i in range(kh):
+            r = y + sy + i
+            if r < 0 or r >= g.xshape[Y]:
+                continue
+            _border(orow, x0, xlo, xplane + r * ldi, n, kplane + i * kw, kw, sx, g.mode, fill)
+            _border(orow, xhi, x1, xplane + r * ldi, n, kplane + i * kw, kw, sx, g.mode, fill)
 
 
 cdef bint _plane_offset(const Geometry* g, const int64_t* oi, int64_t q,
@@ -646,7 +680,8 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef int64_t oi[MAXDIM]
     cdef int64_t cb, rb, p, q, q0, xoff, koff, tmp
     cdef int d
-    cdef bint outside, store, first, pad_before, pad_after, pad_rows
+    cdef bint outside, store, first, pad_before, pad_after, pad_rows, zrows
+    cdef int64_t ra, rz
     cdef fc_band band
     cdef int64_t ny = g.oshape[Y], nx = g.oshape[X]
     cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
@@ -708,7 +743,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     # has its rows' first / last column, see correlate_window)
     pad_before = g.pad_edges and x0 == 0
     pad_after = g.pad_edges and x1 == nx
-    # (border rows by the SIMD kernel, _pad_rows: not for nanconvolve's units)
+    # (border rows by the SIMD kernel, zrows / _pad_rows: not for nanconvolve's units)
     pad_rows = g.pad_rows and cv.nan == NULL
     dplane = oplane
     dy0, dy1, dx0, dx1, dnx, dsy, dsx = y0, y1, x0, x1, nx, sy, sx
@@ -744,10 +779,18 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                 q0 = q
                 break
     store = q0 == 0 or (q0 > 0 and fill == 0)
+    # Border rows with the band (_window.pad_rows, one kernel plane, which
+    # the kernel stores): in the same kernel call, which leaves out the taps
+    # of the rows past the plane's ends (fc_band.zero_before / zero_after:
+    # the sums _pad_rows makes over zero rows, without its copy, and in the
+    # band's row blocks), their border columns after it (_edge_rows).
+    zrows = pad_rows and q0 == 0 and g.n_ker_planes == 1
+    ra, rz = (y0, y1) if zrows else (ylo, yhi)   # the rows of the kernel call
     if store:
         # (the band rows' border columns: after the kernel, see below)
-        _zero_rows(oplane, nx, y0, ylo, x0, x1)
-        _zero_rows(oplane, nx, yhi, y1, x0, x1)
+        if not zrows:
+            _zero_rows(oplane, nx, y0, ylo, x0, x1)
+            _zero_rows(oplane, nx, yhi, y1, x0, x1)
     else:
         _zero_rows(oplane, nx, y0, y1, x0, x1)
 
@@ -758,23 +801,28 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
             if fill != 0:
                 _plane_rows(oplane, x, kplane, g, y0, y1, x0, x1, fill, True)
             continue
-        if not (pad_rows and
-                _pad_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, xlo, xhi, fill)):
-            _plane_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, fill, False)
-        if not (pad_rows and
-                _pad_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, xlo, xhi, fill)):
-            _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False)
+        if not zrows:
+            if not (pad_rows and
+                    _pad_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, xlo, xhi, fill)):
+                _plane_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, fill, False)
+            if not (pad_rows and
+                    _pad_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, xlo, xhi, fill)):
+                _plane_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, fill, False)
         if q0 >= 0:
             first = store and q == q0   # the plane the kernel stores
-            band.out = oplane + ylo * nx + xlo
+            band.out = oplane + ra * nx + xlo
             band.ldo = nx
-            band.inp = x + xoff + (ylo + sy) * g.xstride[Y] + xlo + sx
+            # (with zrows, the address of the plane's row ra + sy, which may
+            # be before it: the kernel reads no row outside it)
+            band.inp = x + xoff + (ra + sy) * g.xstride[Y] + xlo + sx
             band.ldi = g.xstride[Y]
             band.k = kplane
             band.kh = kh
             band.kw = kw
-            band.rows = yhi - ylo
+            band.rows = rz - ra
             band.cols = xhi - xlo
+            band.zero_before = max(0, -(ra + sy))
+            band.zero_after = max(0, rz + sy + kh - 1 - g.xshape[Y])
             band.accumulate = not first
             band.stream = g.stream and first
             # The kernel may also compute zero-filled border columns next
@@ -791,6 +839,9 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                 _zero_rows(oplane, nx, ylo, yhi, xhi + band.done_after, x1)
             _band_edges(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1,
                         xlo - band.done_before, xhi + band.done_after, fill)
+            if zrows:
+                _edge_rows(oplane, x + xoff, kplane, g, y0, ylo, x0, x1, xlo, xhi, fill)
+                _edge_rows(oplane, x + xoff, kplane, g, yhi, y1, x0, x1, xlo, xhi, fill)
         else:
             _plane_rows(oplane, x + xoff, kplane, g, ylo, yhi, x0, x1, fill, False)
     if cv.cast_code != 0:
@@ -851,8 +902,10 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     with a zero fill, and only when every unit that has a row's first (last)
     column has the whole left (right) border and at least PAD_MIN_COLS band
     columns).  `pad_rows`: the SIMD kernel computes the border rows too,
-    from a copy of the rows they read with zero rows outside (`_pad_rows`;
-    the caller decides, `_window.pad_rows`: a zero fill and a finite
+    in the band's call, leaving out the taps past the plane's ends (or, in
+    a unit without band rows, from a copy of the rows they read with zero
+    rows outside, `_pad_rows`; the caller decides, `_window.pad_rows`: a
+    zero fill and a finite
     kernel).  `src` (with `src_code`, `work_code`: see Convert and
     csrc/fc_convert.h): x's elements in another type, C-contiguous with
     x's shape (x itself is then not read), converted unit by unit; only for

@@ -250,8 +250,9 @@ def zero_edges(plan, layout=None, finite=None):
 def pad_rows(plan, layout=None, finite=None):
     """Whether the core computes a zero-fill plan's border rows (the outputs
     whose taps reach past the ends of the core's next-to-last axis) with the
-    SIMD kernel, from a copy of the rows they read with zero rows outside
-    (`_direct._pad_rows`), rather than with the scalar row code: a row
+    SIMD kernel, as sums over zero rows outside (in the band's kernel call,
+    which leaves out those taps, or `_direct._pad_rows`'s copy of the rows),
+    rather than with the scalar row code: a row
     block of the SIMD kernel against a multiply and an add per tap and
     output (a 1024^2 float32 'same' with a 63x63 kernel spent 70 of its
     150 ms there).  The rounding differs (FMA against multiply and add),
