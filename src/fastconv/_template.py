@@ -25,6 +25,7 @@ correlations with the mask (plans) and flat windows are those with
 """
 import numpy as np
 
+from . import _direct, _winsum
 from ._boxsum import box_sums
 from ._winsum import ncc2d
 from ._execute import execute
@@ -36,6 +37,8 @@ __all__ = ["match_template"]
 _PAD_MODES = ("constant", "edge", "linear_ramp", "maximum", "mean", "median",
               "minimum", "reflect", "symmetric", "wrap", "empty")
 _U = 2.0 ** -53
+
+_winsum.select_isa(_direct.isa_name())   # (ncc2d's, as the direct kernels')
 
 
 def _float_dtype(dt):
