@@ -262,6 +262,16 @@ static void NCC_NAME(ncc_norm_##TN)(const double *restrict r1, const double *res
 NCC_NORM(f32, float, NCC_LOAD_F32, NCC_STORE_F32)
 NCC_NORM(f64, double, NCC_LOAD_F64, NCC_STORE_F64)
 
+/* the next row of the image to be read, asked for ahead of its loop (the
+ * hardware's prefetch restarts at each row) */
+#if defined(__GNUC__)
+#define NCC_PREFETCH_ROW(p, w)                                                   \
+    for (ptrdiff_t q_ = 0; q_ < (ptrdiff_t)((w) * sizeof *(p)); q_ += 64)         \
+        __builtin_prefetch((const char *)(p) + q_)
+#else
+#define NCC_PREFETCH_ROW(p, w) ((void)0)
+#endif
+
 /* Column sums of rows [i, i + m0) for every output row i: within a block
  * of m0 output rows, suffix rows of the block plus a running prefix of
  * the next block's rows; then the row's window sums and normalisation,
@@ -291,6 +301,8 @@ void NCC_NAME(fc_ncc2d_##TN)(const T *x, ptrdiff_t h, ptrdiff_t w, ptrdiff_t m0,
         const ptrdiff_t nb = k + m0 <= nh ? m0 : nh - k;                         \
         for (ptrdiff_t j = m0 - 1; j >= 0; j--) {                                \
             const T *restrict xr = x + (k + j) * w;                              \
+            if (j)                                                               \
+                NCC_PREFETCH_ROW(xr - w, w);                                     \
             double *restrict s1 = suf1 + j * ws, *restrict s2 = suf2 + j * ws;   \
             if (j == m0 - 1) {                                                   \
                 for (ptrdiff_t q = 0; q < w; q++) {                              \
@@ -310,6 +322,8 @@ void NCC_NAME(fc_ncc2d_##TN)(const T *x, ptrdiff_t h, ptrdiff_t w, ptrdiff_t m0,
             const double *s1 = suf1 + j * ws, *s2 = suf2 + j * ws;               \
             if (j) {                                                             \
                 const T *restrict xr = x + (k + m0 + j - 1) * w;                 \
+                if (j + 1 < nb)                                                  \
+                    NCC_PREFETCH_ROW(xr + w, w);                                 \
                 for (ptrdiff_t q = 0; q < w; q++) {                              \
                     const double v = (double)xr[q] - c;                          \
                     pre1[q] += v; pre2[q] += v * v;                              \
@@ -330,6 +344,7 @@ NCC_2D(f32, float)
 NCC_2D(f64, double)
 
 #undef NCC_2D
+#undef NCC_PREFETCH_ROW
 #undef NCC_NORM
 #undef NCC_NORM_VEC
 #undef NCC_NORM_SCALAR

@@ -70,7 +70,13 @@ def _check(image, template, mask, mode, constant_values, method):
     if not np.all(np.isfinite(template)):
         raise ValueError("template must be finite; it contains NaN or inf")
     with np.errstate(all="ignore"):
-        total = float(np.add.reduce(image, axis=None, dtype=np.float64))
+        # (a float32 image summed in float32, pairwise: ~4x faster than
+        # through float64, and close enough for the shift; redone in float64
+        # when it overflows)
+        total = float(np.add.reduce(image, axis=None)) if image.dtype == np.float32 \
+            else np.inf
+        if not np.isfinite(total):
+            total = float(np.add.reduce(image, axis=None, dtype=np.float64))
     if not np.isfinite(total) and not np.all(np.isfinite(image)):
         raise ValueError("image must be finite; it contains NaN or inf "
                          "(fastconv.nanconvolve handles missing data)")
