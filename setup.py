@@ -253,9 +253,11 @@ extensions = [
     Extension(
         "fastconv._winsum",
         # running box sums (match_template's window statistics, nanconvolve's counts)
-        sources=["src/fastconv/_winsum.pyx", "csrc/fc_winsum.c"],
+        # (fc_ncc2d.c: per instruction set by target pragmas, as the FFT engine)
+        sources=["src/fastconv/_winsum.pyx", "csrc/fc_winsum.c", "csrc/fc_ncc2d.c"],
         include_dirs=["csrc"],
-        depends=["csrc/fc_winsum.h"],
+        depends=["csrc/fc_winsum.h", "csrc/fc_ncc2d.h", "csrc/fc_ncc2d_impl.h",
+                 "csrc/fc_target.h"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
     Extension(

@@ -59,6 +59,44 @@ def test_vs_skimage(shape, tshape, dtype):
             np.testing.assert_allclose(ours, theirs, rtol=0, atol=TOL[dtype])
 
 
+def _isas():
+    from fastconv import _direct
+    return sorted(_direct.isa_available())
+
+
+@pytest.mark.parametrize("isa", _isas())
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_2d_rows_chunks_every_isa(isa, dtype):
+    """The 2-D normalisation (csrc/fc_ncc2d.c: row windows by doubling, in
+    chunks of 512 outputs) on rows of several chunks, template widths with
+    every low binary digit and wider than a chunk, template heights over
+    several row blocks, on each instruction set: skimage (float64) to
+    1e-10 / 1e-5, flat windows 0; the slow reference for one case."""
+    from fastconv import _direct, _winsum
+    rng = np.random.default_rng(7)
+    image = data((21, 1100), dtype, rng)
+    image[:, 300:420] = 0.25                      # flat windows
+    old = _direct.isa_name()
+    _winsum.select_isa(isa)
+    try:
+        for tshape in [(1, 1), (3, 2), (2, 7), (4, 8), (5, 13), (1, 37), (2, 128),
+                       (6, 200), (2, 530)]:
+            template = data(tshape, dtype, rng)
+            ours = fastconv.match_template(image, template)
+            theirs = skfeature.match_template(image.astype(float), template.astype(float))
+            flat = np.zeros(ours.shape, bool)
+            if tshape != (1, 1):
+                flat[:, 300:max(300, 421 - tshape[1])] = True  # (skimage: ~1e-7 there)
+            np.testing.assert_allclose(ours[~flat], theirs[~flat], rtol=0, atol=TOL[dtype])
+            assert np.all(ours[flat] == 0.0)
+            assert ours.min() >= -1.0 and ours.max() <= 1.0
+        template = data((3, 13), dtype, rng)
+        np.testing.assert_allclose(fastconv.match_template(image[:, :700], template),
+                                   reference(image[:, :700], template), atol=TOL[dtype])
+    finally:
+        _winsum.select_isa(old)
+
+
 def test_integer_images_and_reference():
     rng = np.random.default_rng(1)
     image = rng.integers(0, 255, (40, 50), dtype=np.uint8)

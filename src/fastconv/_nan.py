@@ -298,7 +298,14 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     # streamed stores ~0.7 ms; the scatter then one tight loop per row of
     # listed samples (nan_row_taps) instead of a call and a branch per
     # sample: fc_nan_finish's perf samples ~1.9 instead of ~3.0 ms a call,
-    # the same bits.  Deficit groups of 8 rows instead of 4: no change)
+    # the same bits.  Deficit groups of 8 rows instead of 4: no change.
+    # ncc3 (same case, Zen 5, process time, load 5-8, base and change
+    # alternated): each unit's division deferred into the thread's next
+    # unit, a slice of it (a deficit group, then as many outputs as the
+    # block computed, or a quarter of that) in a hook the SIMD kernel
+    # called after each block of outputs (two sums blocks per thread), the
+    # rest after that kernel: no faster, medians 10.8-11.4 vs 10.3-11.3
+    # ms, with units of 24, 12 or 6 rows; not kept)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)

@@ -66,7 +66,9 @@ def col_sums(const double[:, :, ::1] a, Py_ssize_t m, double[:, :, ::1] out):
                     &scratch[0])
 
 
-cdef extern from "fc_winsum.h" nogil:
+cdef extern from "fc_ncc2d.h" nogil:
+    int fc_ncc2d_select(int isa)
+    Py_ssize_t fc_ncc2d_scratch(Py_ssize_t m0, Py_ssize_t m1, Py_ssize_t w)
     void fc_ncc2d_f32(const float *x, Py_ssize_t h, Py_ssize_t w, Py_ssize_t m0,
                       Py_ssize_t m1, double c, const float *num, double tvar, double tol,
                       float *out, double *scratch)
@@ -79,14 +81,20 @@ ctypedef fused real_t:
     double
 
 
+def select_isa(name):
+    """ncc2d's instruction set `name` ('baseline', 'avx2', 'avx512'), which
+    the caller has checked this CPU has (_direct.isa_name())."""
+    return fc_ncc2d_select({"avx2": 1, "avx512": 2}.get(name, 0))
+
+
 def ncc2d(const real_t[:, ::1] x, Py_ssize_t m0, Py_ssize_t m1, double c,
           const real_t[:, ::1] num, double tvar, double tol, real_t[:, ::1] out):
-    """2-D match_template's normalisation (see fc_winsum.h): out from the
+    """2-D match_template's normalisation (see csrc/fc_ncc2d.h): out from the
     numerator `num` and the m0 x m1 window sums of x - c."""
     cdef Py_ssize_t w = x.shape[1]
-    cdef double[::1] scratch = np.empty((2 * m0 + 6) * w + 4 * m1)
     if out.shape[0] == 0 or out.shape[1] == 0:
         return
+    cdef double[::1] scratch = np.empty(fc_ncc2d_scratch(m0, m1, w))
     with nogil:
         if real_t is float:
             fc_ncc2d_f32(&x[0, 0], x.shape[0], w, m0, m1, c, &num[0, 0], tvar, tol,
