@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fc_aligned.h"
 #include "fc_fft.h"
 
 #define FC_FFT_DECLARE(tn, T, isa)                                                   \
@@ -165,18 +166,15 @@ void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdi
 
 static void *fc_fft_default_alloc(void *ctx, size_t bytes)
 {
-    void *p = NULL;
     (void)ctx;
-    if (posix_memalign(&p, 64, bytes ? bytes : 64) != 0)
-        return NULL;
-    return p;
+    return fc_aligned_alloc(bytes, 64);
 }
 
 static void fc_fft_default_release(void *ctx, void *p, size_t bytes)
 {
     (void)ctx;
     (void)bytes;
-    free(p);
+    fc_aligned_free(p);
 }
 
 static struct {

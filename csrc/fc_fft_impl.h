@@ -62,13 +62,12 @@ static inline ptrdiff_t ff_roundup(ptrdiff_t a, ptrdiff_t m) { return (a + m - 1
  * blocks come from fc_fft_block_alloc) */
 static void *ff_alloc(size_t bytes)
 {
-    void *p = NULL;
     bytes = (bytes + 63) / 64 * 64;
     if (bytes == 0)
         bytes = 64;
-    if (posix_memalign(&p, 64, bytes) != 0)
-        return NULL;
-    memset(p, 0, bytes);
+    void *p = fc_aligned_alloc(bytes, 64);
+    if (p)
+        memset(p, 0, bytes);
     return p;
 }
 /* Wait until *flag is set (release/acquire), yielding the CPU meanwhile,
@@ -159,7 +158,7 @@ static int FF(plan_init)(FF(plan) *pl, ptrdiff_t n)
 
 static void FF(plan_free)(FF(plan) *pl)
 {
-    free(pl->tw);
+    fc_aligned_free(pl->tw);
     pl->tw = NULL;
 }
 
