@@ -63,6 +63,14 @@ static int fc_passes(ptrdiff_t n)
     return np == 1 ? 2 : np;
 }
 
+/* fc_fft_extra_bytes for tiles of N points in all. */
+static double fc_extra_bytes(int type, int d, double N)
+{
+    const double scal = (type == FC_FFT_F32 || type == FC_FFT_C64) ? 4.0 : 8.0;
+    const double lanes = d == 1 ? 64.0 / scal : 1.0;
+    return (2.0 * 2.0 * lanes + 2.0) * N * scal;
+}
+
 /* Relative cost of a tiling, fitted to CPU times (2048^2 with 31^2 and
  * 201^2 kernels, 10^6 and 10^7 samples; AVX-512, Zen 5 with a 1 MiB L2):
  * transforms x N x (passes over the tile + 6 for filling, transposes,
@@ -78,8 +86,8 @@ static int fc_passes(ptrdiff_t n)
  * larger).  !search: the work the method model prices
  * (src/fastconv/_method.py asks here), 1-D groups of lanes counted whole.
  * The optimum is flat (within 10% over a factor 2 of tile size). */
-double fc_fft_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
-                        const ptrdiff_t *P, int search)
+static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
+                           const ptrdiff_t *P, int search, double l2)
 {
     const int cplx = type == FC_FFT_C64 || type == FC_FFT_C128;
     const double scal = (type == FC_FFT_F32 || type == FC_FFT_C64) ? 4.0 : 8.0;
@@ -96,7 +104,7 @@ double fc_fft_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
     const double lanes = d == 1 ? 64.0 / scal : 1.0;   /* 1-D: tiles side by side */
     /* working set in L2s: the tile's two planes (1-D: and the 4 planes of
        Stockham scratch, as long as the tiles) */
-    const double r = (d == 1 ? 6.0 : 2.0) * N * scal * lanes / (double)fc_l2_bytes();
+    const double r = (d == 1 ? 6.0 : 2.0) * N * scal * lanes / l2;
     const double pen = r <= 1.0 ? 0.0 : r <= 2.0 ? 7.0 * (r - 1.0) : 7.0 + 1.4 * (r - 2.0);
     double cost = ntrans * N * (passes + 6.0 + pen);
     if (!search) {
@@ -107,20 +115,24 @@ double fc_fft_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
        round */
     const double groups = d == 1 ? ceil(ntrans / lanes) : ceil(ntrans);
     cost *= 2.0 * ceil(groups / 2.0) / groups;
-    const double extra = fc_fft_extra_bytes(type, d, P);
+    const double extra = fc_extra_bytes(type, d, N);
     if (extra > 3.0 * outb && extra > 4.0 * 1048576.0)
         cost *= 100.0;
     return cost;
 }
 
+double fc_fft_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
+                        const ptrdiff_t *P, int search)
+{
+    return fc_tile_cost(type, d, K, L, P, search, (double)fc_l2_bytes());
+}
+
 double fc_fft_extra_bytes(int type, int d, const ptrdiff_t *P)
 {
-    const double scal = (type == FC_FFT_F32 || type == FC_FFT_C64) ? 4.0 : 8.0;
-    const double lanes = d == 1 ? 64.0 / scal : 1.0;
     double N = 1;
     for (int a = 0; a < d; a++)
         N *= (double)P[a];
-    return (2.0 * 2.0 * lanes + 2.0) * N * scal;
+    return fc_extra_bytes(type, d, N);
 }
 
 static int fc_cmp_len(const void *a, const void *b)
@@ -157,6 +169,7 @@ void fc_fft_start_tiles(int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t
 void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P)
 {
     enum { CAP = 4096 };
+    const double l2 = (double)fc_l2_bytes();   /* (once: one size for the whole search) */
     ptrdiff_t *cand = (ptrdiff_t *)malloc(CAP * sizeof(ptrdiff_t));
     fc_fft_start_tiles(d, K, L, P);
     if (!cand)
@@ -167,11 +180,11 @@ void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdi
         for (int a = 0; a < d; a++) {
             const int nc = fc_smooth_range(K[a], fc_next_smooth(L[a] + K[a] - 1), cand, CAP);
             ptrdiff_t best = P[a];
-            double bestc = fc_fft_tile_cost(type, d, K, L, P, 1);
+            double bestc = fc_tile_cost(type, d, K, L, P, 1, l2);
             const ptrdiff_t keep = P[a];
             for (int i = 0; i < nc; i++) {
                 P[a] = cand[i];
-                const double cst = fc_fft_tile_cost(type, d, K, L, P, 1);
+                const double cst = fc_tile_cost(type, d, K, L, P, 1, l2);
                 if (cst < bestc * (1 - 1e-12)) {
                     bestc = cst;
                     best = cand[i];
