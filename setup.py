@@ -235,7 +235,7 @@ extensions = [
         "fastconv._memory",
         sources=["src/fastconv/_memory.pyx", "csrc/fc_pool.c"],
         include_dirs=[np.get_include(), "csrc"],
-        depends=["csrc/fc_pool.h"],
+        depends=["csrc/fc_pool.h", "csrc/fc_aligned.h"],
         # NumPy's memory-handler API (NEP 49) is in NumPy >= 1.22.
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
                        ("NPY_TARGET_VERSION", "NPY_1_25_API_VERSION")],
@@ -244,10 +244,11 @@ extensions = [
         "fastconv._fftcore",
         # the AVX2/AVX-512 files select their instruction set with a target
         # pragma (x86-64 GCC/Clang), so no special flags are needed here
-        sources=["src/fastconv/_fftcore.pyx", "csrc/fc_fft.c", "csrc/fc_fft_baseline.c",
-                 "csrc/fc_fft_avx2.c", "csrc/fc_fft_avx512.c"],
+        sources=["src/fastconv/_fftcore.pyx", "csrc/fc_fft.c", "csrc/fc_cachesize.c",
+                 "csrc/fc_fft_baseline.c", "csrc/fc_fft_avx2.c", "csrc/fc_fft_avx512.c"],
         include_dirs=[np.get_include(), "csrc"],
-        depends=["csrc/fc_fft.h", "csrc/fc_fft_all.h", "csrc/fc_fft_impl.h", "csrc/fc_runs.h"],
+        depends=["csrc/fc_fft.h", "csrc/fc_fft_all.h", "csrc/fc_fft_impl.h", "csrc/fc_runs.h",
+                 "csrc/fc_aligned.h", "csrc/fc_cachesize.h"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
     Extension(

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fc_aligned.h"
+#include "fc_cachesize.h"
 #include "fc_fft.h"
 
 #define FC_FFT_DECLARE(tn, T, isa)                                                   \
@@ -61,22 +63,34 @@ static int fc_passes(ptrdiff_t n)
     return np == 1 ? 2 : np;
 }
 
-/* Relative cost of a tiling, fitted to CPU times on this machine (2048^2
- * with 31^2 and 201^2 kernels, 10^6 and 10^7 samples; AVX-512, 2 MiB L2):
+/* fc_fft_extra_bytes for tiles of N points in all. */
+static double fc_extra_bytes(int type, int d, double N)
+{
+    const double scal = (type == FC_FFT_F32 || type == FC_FFT_C64) ? 4.0 : 8.0;
+    const double lanes = d == 1 ? 64.0 / scal : 1.0;
+    return (2.0 * 2.0 * lanes + 2.0) * N * scal;
+}
+
+/* Relative cost of a tiling, fitted to CPU times (2048^2 with 31^2 and
+ * 201^2 kernels, 10^6 and 10^7 samples; AVX-512, Zen 5 with a 1 MiB L2):
  * transforms x N x (passes over the tile + 6 for filling, transposes,
- * product and output + a working-set penalty: 0 up to 1 MiB, rising to 7 at
- * 2 MiB, then 1.4 per MiB), times the idle share of 2 threads over the
- * transforms (so that workers=2 has an even number of them), and a (soft) cap on memory: (2 x 2 threads + 2)
- * tiles <= 3 x the output (or 4 MiB, whichever is larger).  The optimum is
- * flat (within 10% over a factor 2 of tile size).  The cost model prices the
- * same formula (src/fastconv/_method.py, tile_cost); a change here must be
- * made there too (tests/test_fftcore.py checks that these tiles minimise it). */
+ * product and output + a working-set penalty: with r = working set / L2
+ * (fc_l2_bytes), 0 up to r = 1, rising to 7 at r = 2, then 1.4 per L2).
+ * On that machine the knees at 1 and 2 L2 give the fastest tiles: with
+ * them at 1/2 and 1 L2, 2048^2 k31 float32 took 13% and k64 float64 23%
+ * more CPU time (the column passes work on a strip of the tile at a time).
+ * search: what the tile search minimises, the cost times the idle share of
+ * 2 threads over the groups (so that workers=2 has an even number of them;
+ * the thread count itself must not change the tiles), and a (soft) cap on
+ * memory: fc_fft_extra_bytes <= 3 x the output (or 4 MiB, whichever is
+ * larger).  !search: the work the method model prices
+ * (src/fastconv/_method.py asks here), 1-D groups of lanes counted whole.
+ * The optimum is flat (within 10% over a factor 2 of tile size). */
 static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
-                           const ptrdiff_t *P)
+                           const ptrdiff_t *P, int search, double l2)
 {
     const int cplx = type == FC_FFT_C64 || type == FC_FFT_C128;
     const double scal = (type == FC_FFT_F32 || type == FC_FFT_C64) ? 4.0 : 8.0;
-    const double mib = 1048576.0;
     double N = 1, nt = 1, outb = 1, passes = 0;
     for (int a = 0; a < d; a++) {
         const ptrdiff_t B = P[a] - K[a] + 1;
@@ -88,19 +102,37 @@ static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t 
     outb *= scal * (cplx ? 2 : 1);
     const double ntrans = cplx ? nt : 0.5 * nt;
     const double lanes = d == 1 ? 64.0 / scal : 1.0;   /* 1-D: tiles side by side */
-    /* working set, MiB: the tile's two planes (1-D: and the 4 planes of
+    /* working set in L2s: the tile's two planes (1-D: and the 4 planes of
        Stockham scratch, as long as the tiles) */
-    const double ws = (d == 1 ? 6.0 : 2.0) * N * scal * lanes / mib;
-    const double pen = ws <= 1.0 ? 0.0 : ws <= 2.0 ? 7.0 * (ws - 1.0) : 7.0 + 1.4 * (ws - 2.0);
+    const double r = (d == 1 ? 6.0 : 2.0) * N * scal * lanes / l2;
+    const double pen = r <= 1.0 ? 0.0 : r <= 2.0 ? 7.0 * (r - 1.0) : 7.0 + 1.4 * (r - 2.0);
     double cost = ntrans * N * (passes + 6.0 + pen);
+    if (!search) {
+        /* a partial group of 1-D lanes costs a whole one */
+        return lanes > 1.0 ? cost * ceil(ntrans / lanes) * lanes / ntrans : cost;
+    }
     /* balance over 2 threads: a last round with one group busy costs a full
-       round (the thread count itself must not change the tiles) */
+       round */
     const double groups = d == 1 ? ceil(ntrans / lanes) : ceil(ntrans);
     cost *= 2.0 * ceil(groups / 2.0) / groups;
-    const double extra = (2.0 * 2.0 * lanes + 2.0) * N * scal;
-    if (extra > 3.0 * outb && extra > 4.0 * mib)
+    const double extra = fc_extra_bytes(type, d, N);
+    if (extra > 3.0 * outb && extra > 4.0 * 1048576.0)
         cost *= 100.0;
     return cost;
+}
+
+double fc_fft_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
+                        const ptrdiff_t *P, int search)
+{
+    return fc_tile_cost(type, d, K, L, P, search, (double)fc_l2_bytes());
+}
+
+double fc_fft_extra_bytes(int type, int d, const ptrdiff_t *P)
+{
+    double N = 1;
+    for (int a = 0; a < d; a++)
+        N *= (double)P[a];
+    return fc_extra_bytes(type, d, N);
 }
 
 static int fc_cmp_len(const void *a, const void *b)
@@ -122,18 +154,24 @@ static int fc_smooth_range(ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t *v, int cap)
     return n;
 }
 
-void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P)
+void fc_fft_start_tiles(int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P)
 {
-    enum { CAP = 4096 };
-    ptrdiff_t *cand = (ptrdiff_t *)malloc(CAP * sizeof(ptrdiff_t));
     for (int a = 0; a < d; a++) {
         const ptrdiff_t hi = fc_next_smooth(L[a] + K[a] - 1);
-        /* start: about 4 K (a good size for 2-D overlap-save), within range */
+        /* about 4 K (a good size for 2-D overlap-save), within range */
         ptrdiff_t p = fc_next_smooth(4 * K[a] > 16 ? 4 * K[a] : 16);
         P[a] = p < hi ? p : hi;
         if (P[a] < K[a])
             P[a] = fc_next_smooth(K[a]);
     }
+}
+
+void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P)
+{
+    enum { CAP = 4096 };
+    const double l2 = (double)fc_l2_bytes();   /* (once: one size for the whole search) */
+    ptrdiff_t *cand = (ptrdiff_t *)malloc(CAP * sizeof(ptrdiff_t));
+    fc_fft_start_tiles(d, K, L, P);
     if (!cand)
         return;
     /* coordinate descent over 5-smooth lengths in [K, next_smooth(L + K - 1)] */
@@ -142,11 +180,11 @@ void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdi
         for (int a = 0; a < d; a++) {
             const int nc = fc_smooth_range(K[a], fc_next_smooth(L[a] + K[a] - 1), cand, CAP);
             ptrdiff_t best = P[a];
-            double bestc = fc_tile_cost(type, d, K, L, P);
+            double bestc = fc_tile_cost(type, d, K, L, P, 1, l2);
             const ptrdiff_t keep = P[a];
             for (int i = 0; i < nc; i++) {
                 P[a] = cand[i];
-                const double cst = fc_tile_cost(type, d, K, L, P);
+                const double cst = fc_tile_cost(type, d, K, L, P, 1, l2);
                 if (cst < bestc * (1 - 1e-12)) {
                     bestc = cst;
                     best = cand[i];
@@ -165,18 +203,15 @@ void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdi
 
 static void *fc_fft_default_alloc(void *ctx, size_t bytes)
 {
-    void *p = NULL;
     (void)ctx;
-    if (posix_memalign(&p, 64, bytes ? bytes : 64) != 0)
-        return NULL;
-    return p;
+    return fc_aligned_alloc(bytes, 64);
 }
 
 static void fc_fft_default_release(void *ctx, void *p, size_t bytes)
 {
     (void)ctx;
     (void)bytes;
-    free(p);
+    fc_aligned_free(p);
 }
 
 static struct {

@@ -32,8 +32,23 @@
 enum fc_fft_type { FC_FFT_F32 = 1, FC_FFT_F64 = 2, FC_FFT_C64 = 3, FC_FFT_C128 = 4 };
 
 /* Choose the tile lengths P[0..d) for kernel extents K and output extents
- * L (all >= 1) and element type `type`. */
+ * L (all >= 1) and element type `type`: a coordinate descent over 5-smooth
+ * lengths in [K, next_smooth(L + K - 1)] from fc_fft_start_tiles, on
+ * fc_fft_tile_cost(search = 1).  The cost weighs a tile's working set
+ * against the machine's L2 (fc_cachesize.h), so the tiles, and the last
+ * bits of results, may differ between machines with different L2 sizes. */
 void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P);
+/* The search's start: per axis next_smooth(max(4 K, 16)), at most
+ * next_smooth(L + K - 1), at least next_smooth(K). */
+void fc_fft_start_tiles(int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdiff_t *P);
+/* The one statement of the tile rule's cost (see fc_fft.c): search = 1 what
+ * fc_fft_tiles minimises, 0 the work the method model prices. */
+double fc_fft_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
+                        const ptrdiff_t *P, int search);
+/* Bytes of the tile buffers of 2 threads and the kernel spectrum for tiles
+ * P, as the memory cap counts them: (2 x 2 threads + 2) tiles (1-D: tiles
+ * of 64 bytes side by side). */
+double fc_fft_extra_bytes(int type, int d, const ptrdiff_t *P);
 
 /* One call: plan, run, free (tiles P given, or NULL: fc_fft_tiles).  The
  * kernel spectrum (d >= 2) is left to the run: its first thread computes it

@@ -10,6 +10,7 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#include "fc_aligned.h"
 #include "fc_fft.h"
 #include "fc_runs.h"
 

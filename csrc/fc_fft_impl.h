@@ -62,13 +62,12 @@ static inline ptrdiff_t ff_roundup(ptrdiff_t a, ptrdiff_t m) { return (a + m - 1
  * blocks come from fc_fft_block_alloc) */
 static void *ff_alloc(size_t bytes)
 {
-    void *p = NULL;
     bytes = (bytes + 63) / 64 * 64;
     if (bytes == 0)
         bytes = 64;
-    if (posix_memalign(&p, 64, bytes) != 0)
-        return NULL;
-    memset(p, 0, bytes);
+    void *p = fc_aligned_alloc(bytes, 64);
+    if (p)
+        memset(p, 0, bytes);
     return p;
 }
 /* Wait until *flag is set (release/acquire), yielding the CPU meanwhile,
@@ -159,7 +158,7 @@ static int FF(plan_init)(FF(plan) *pl, ptrdiff_t n)
 
 static void FF(plan_free)(FF(plan) *pl)
 {
-    free(pl->tw);
+    fc_aligned_free(pl->tw);
     pl->tw = NULL;
 }
 
@@ -1014,10 +1013,14 @@ static void FF(spectrum)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
     }
     /* g in the N form, then the forward DFT in place, FW lines at a time:
        the thread that takes lines m0 .. m0 + FW zeroes them and places
-       their taps first (no other thread touches them before the barrier) */
+       their taps first (no other thread touches them before the barrier).
+       Lines without taps (most of them: K of P per axis) stay zero, their
+       DFT, untransformed (2048^2 float32, 201^2 kernel, 900x720 tiles:
+       201 of 900 lines transformed) */
     const FF_T *pr[64], *pi[64];
     for (ptrdiff_t m0 = tid * FW; m0 < c->M; m0 += nthr * FW) {
         const ptrdiff_t m1 = ff_min(m0 + FW, c->M);
+        int taps = 0;
         memset(b->Nr + m0 * c->ldN, 0, (size_t)((m1 - m0) * c->ldN) * sizeof(FF_T));
         memset(b->Ni + m0 * c->ldN, 0, (size_t)((m1 - m0) * c->ldN) * sizeof(FF_T));
         for (ptrdiff_t m = m0; m < m1; m++) {
@@ -1030,6 +1033,7 @@ static void FF(spectrum)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
                 in &= jj[a] < c->ks[a];
                 jrow = jrow * c->ks[a] + jj[a];
             }
+            taps |= in;
             for (ptrdiff_t jl = 0; in && jl < c->ks[d - 1]; jl++) {
                 const ptrdiff_t j = jrow * c->ks[d - 1] + jl;
                 const ptrdiff_t tl = jl ? c->P[d - 1] - jl : 0;
@@ -1038,6 +1042,8 @@ static void FF(spectrum)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
                     b->Ni[m * c->ldN + tl] = c->k[j * es + 1];
             }
         }
+        if (!taps)
+            continue;
         for (ptrdiff_t l = 0; l < FW; l++) {
             const int in = m0 + l < c->M;
             pr[l] = in ? b->Nr + (m0 + l) * c->ldN : b->zero;

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef _WIN32
-#include <malloc.h>
-#else
+#include "fc_aligned.h"
+
+#ifndef _WIN32
 #include <pthread.h>
 #include <sys/mman.h>
 #endif
@@ -40,27 +40,6 @@ static struct {
     size_t limit;
 } cache = {{0}, {0}, 0, 0, (size_t)256 << 20};
 
-static void *sys_alloc(size_t bytes)
-{
-    void *p = NULL;
-#ifdef _WIN32
-    p = _aligned_malloc(bytes, ALIGN);
-#else
-    if (posix_memalign(&p, ALIGN, bytes) != 0)
-        p = NULL;
-#endif
-    return p;
-}
-
-static void sys_free(void *p)
-{
-#ifdef _WIN32
-    _aligned_free(p);
-#else
-    free(p);
-#endif
-}
-
 static header *head(void *data) { return (header *)((char *)data - HDR); }
 
 /* A new buffer of at least `size` bytes (NULL when out of memory). */
@@ -71,7 +50,7 @@ static void *fresh(size_t size)
     size_t cap = size ? size : 1;
     if (cap >= FC_POOL_MIN_BYTES)
         cap = (cap + 4095) & ~(size_t)4095;   /* whole pages: reusable by near sizes */
-    char *base = sys_alloc(HDR + cap);
+    char *base = fc_aligned_alloc(HDR + cap, ALIGN);
     if (!base)
         return NULL;
     header *h = (header *)base;
@@ -167,9 +146,9 @@ void fc_pool_free(void *ctx, void *ptr, size_t size)
         unlock();
     }
     for (int i = 0; i < nd; i++)
-        sys_free(drop[i]);
+        fc_aligned_free(drop[i]);
     if (!kept)
-        sys_free(h);
+        fc_aligned_free(h);
 }
 
 void *fc_pool_realloc(void *ctx, void *ptr, size_t new_size)
@@ -201,7 +180,7 @@ size_t fc_pool_set_limit(size_t limit)
     }
     unlock();
     for (int i = 0; i < nd; i++)
-        sys_free(drop[i]);
+        fc_aligned_free(drop[i]);
     return old;
 }
 

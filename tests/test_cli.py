@@ -16,7 +16,8 @@ def cli(*args, check=True):
 def test_info_prints_show_config():
     out = cli("info").stdout
     assert out.startswith("fastconv ") and fastconv.__version__ in out
-    for key in ("simd_path", "openmp", "default_workers", "result_cache_limit_mb", "method_prices"):
+    for key in ("simd_path", "openmp", "default_workers", "result_cache_limit_mb",
+                "fft_tile_l2_kib", "method_prices"):
         assert key in out
 
 

@@ -332,13 +332,14 @@ def test_empty_window_writes_nothing():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128])
-def test_engine_tiles_minimise_the_python_tile_cost(dtype):
-    """The tile-cost formula lives once in Python (_method.tile_cost, which
-    the cost model prices); the C engine's tile search (fc_tile_cost) must
-    minimise the same function: its tiles are a coordinate-wise optimum of
-    tile_cost(planner=True) over the 5-smooth lengths it searches, and the
-    model's starting tiles are where that search starts."""
-    from fastconv import _fftcore
+@pytest.mark.parametrize("l2", [None, 128 << 10, 8 << 20])
+def test_engine_tiles_minimise_their_tile_cost(dtype, l2):
+    """The tile rule lives once, in C (fc_fft_tile_cost); the cost model
+    prices with it (_method.tile_cost asks the engine) and the engine's tile
+    search must minimise it: its tiles are a coordinate-wise optimum of
+    tile_cost(planner=True) over the 5-smooth lengths it searches, whatever
+    the L2 size the cost assumes, and the model's starting tiles are where
+    that search starts."""
     from fastconv._method import tile_cost, start_tiles
     from fastconv._fft import _next_smooth
 
@@ -360,16 +361,85 @@ def test_engine_tiles_minimise_the_python_tile_cost(dtype):
     problems = [((31, 31), (2048, 2048)), ((201, 201), (2048, 2048)), ((9, 9, 9), (256, 256, 64)),
                 ((1000,), (10 ** 7,)), ((4096,), (10 ** 6,)), ((31, 31), (300, 280)),
                 ((3, 5), (100, 90)), ((64,), (10_000,)), ((21, 21, 21), (100, 100, 100))]
-    for kshape, lengths in problems:
-        P = _fftcore.tile_shape(kshape, lengths, dtype)
-        best = tile_cost(kshape, lengths, P, dtype, planner=True)
-        for a in range(len(kshape)):
-            for n in smooth(kshape[a], _next_smooth(lengths[a] + kshape[a] - 1, (3, 5))):
-                Q = P[:a] + (n,) + P[a + 1:]
-                assert tile_cost(kshape, lengths, Q, dtype, planner=True) >= best * (1 - 1e-9), \
-                    (kshape, lengths, P, Q)
-        for a, p0 in enumerate(start_tiles(kshape, lengths)):
-            assert kshape[a] <= p0 <= _next_smooth(lengths[a] + kshape[a] - 1, (3, 5))
+    old = _fftcore.set_l2_bytes(l2 or 0)
+    try:
+        for kshape, lengths in problems:
+            P = _fftcore.tile_shape(kshape, lengths, dtype)
+            best = tile_cost(kshape, lengths, P, dtype, planner=True)
+            assert best == _fftcore.tile_cost(kshape, lengths, P, dtype, True)
+            for a in range(len(kshape)):
+                for n in smooth(kshape[a], _next_smooth(lengths[a] + kshape[a] - 1, (3, 5))):
+                    Q = P[:a] + (n,) + P[a + 1:]
+                    assert tile_cost(kshape, lengths, Q, dtype, planner=True) >= best * (1 - 1e-9), \
+                        (kshape, lengths, P, Q)
+            for a, p0 in enumerate(start_tiles(kshape, lengths)):
+                assert kshape[a] <= p0 <= _next_smooth(lengths[a] + kshape[a] - 1, (3, 5))
+    finally:
+        _fftcore.set_l2_bytes(old)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("xs,hs", [((300, 280), (31, 31)), ((20000,), (65,)),
+                                   ((40, 36, 30), (9, 9, 9))])
+def test_l2_size_sets_the_tiles_never_the_bits_across_threads(dt, xs, hs):
+    """The tile cost weighs a tile's working set against the L2 size: a
+    smaller L2 gives tiles no larger (here strictly smaller), and the
+    engine runs the tiles tile_shape reports at that size.  Whatever the
+    L2 size, every thread count gives the same bits, within scipy's error."""
+    rng = _rng(41)
+    x, h = _data(xs, dt, rng), _data(hs, dt, rng)
+    win = [_window(n, m, "same") for n, m in zip(xs, hs)]
+    st, L = [w[0] for w in win], [w[1] for w in win]
+    old = _fftcore.set_l2_bytes(64 << 20)
+    try:
+        big = _fftcore.tile_shape(hs, L, dt)
+        _fftcore.set_l2_bytes(64 << 10)
+        small = _fftcore.tile_shape(hs, L, dt)
+        assert np.prod(small) < np.prod(big), (small, big)
+        want = _engine_conv(x, h, st, L, tiles=small)
+        for t in (1, 2, 3):
+            assert np.array_equal(_engine_conv(x, h, st, L, nthreads=t), want)
+        s = [a - (m - 1) for a, m in zip(st, hs)]
+        plan = _fftcore.KernelPlan(np.ascontiguousarray(_flip(h)), xs, s, L)
+        assert plan.tiles == small
+        assert np.array_equal(plan.run(x, np.empty(L, dt), 2), want)
+        _check(x, h, st, L)
+    finally:
+        _fftcore.set_l2_bytes(old)
+
+
+def test_l2_size_from_the_environment():
+    """FASTCONV_L2_BYTES overrides the machine's L2 size (bytes, K or M),
+    clamped to [64 KiB, 64 MiB]; a value that is not a size is ignored."""
+    import os
+    import subprocess
+    import sys
+
+    def l2(value):
+        env = dict(os.environ)
+        env.pop("FASTCONV_L2_BYTES", None)
+        if value is not None:
+            env["FASTCONV_L2_BYTES"] = value
+        code = "from fastconv import _fftcore; print(_fftcore.l2_bytes())"
+        r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                           text=True, check=True)
+        return int(r.stdout)
+
+    machine = l2(None)
+    assert (64 << 10) <= machine <= (64 << 20)
+    assert l2("524288") == 524288
+    assert l2("3M") == 3 << 20
+    assert l2("768k") == 768 << 10
+    assert l2("1") == 64 << 10
+    assert l2("junk") == machine
+    assert l2("-5") == machine
+    old = _fftcore.set_l2_bytes(2 << 20)
+    try:
+        assert _fftcore.l2_bytes() == 2 << 20
+        assert _fftcore.set_l2_bytes(0) == 2 << 20
+        assert _fftcore.l2_bytes() == machine or "FASTCONV_L2_BYTES" in os.environ
+    finally:
+        _fftcore.set_l2_bytes(old)
 
 
 @pytest.mark.parametrize("dt", DTYPES)

@@ -4,7 +4,7 @@ import sys
 
 import numpy as np
 
-from . import _direct, _memory, _method
+from . import _direct, _fftcore, _memory, _method
 from ._threads import available_cpus, get_workers
 from ._version import __version__
 
@@ -26,19 +26,23 @@ def config():
         "cpus_available": available_cpus(),
         "default_workers": get_workers(),
         "result_cache_limit_mb": _memory.cache_info()["limit"] / (1 << 20),
+        "fft_tile_l2_kib": _fftcore.l2_bytes() >> 10,
         "method_prices": _method.PRICES,
     }
 
 
 def show_config():
-    """Print the build, the SIMD path in use, OpenMP and the thread count.
+    """Print the build, the SIMD path in use, OpenMP, the thread count and
+    the L2 cache size the FFT engine sizes its tiles for.
 
     The SIMD path is chosen at import from what the CPU supports; set the
     environment variable ``FASTCONV_ISA`` to ``baseline``, ``avx2`` or
     ``avx512`` before importing fastconv to force one (an unsupported choice
-    falls back to the best supported path).  ``method_prices`` names the
-    cost model's table in use for method='auto' (``generic``, or the CPU's
-    own overrides; ``FASTCONV_PRICES=generic`` keeps the generic one).
+    falls back to the best supported path).  ``FASTCONV_L2_BYTES`` (bytes,
+    or with a K or M suffix) sets the L2 size the FFT engine's tiles are
+    sized for instead of the machine's.  ``method_prices`` names the cost
+    model's table in use for method='auto' (``generic``, or the CPU's own
+    overrides; ``FASTCONV_PRICES=generic`` keeps the generic one).
 
     Examples
     --------

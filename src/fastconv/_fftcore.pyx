@@ -26,6 +26,10 @@ cdef extern from "fc_fft.h" nogil:
         FC_FFT_MAXDIM, FC_FFT_F32, FC_FFT_F64, FC_FFT_C64, FC_FFT_C128
     void fc_fft_tiles(int type, int d, const Py_ssize_t* K, const Py_ssize_t* L,
                       Py_ssize_t* P)
+    void fc_fft_start_tiles(int d, const Py_ssize_t* K, const Py_ssize_t* L, Py_ssize_t* P)
+    double fc_fft_tile_cost(int type, int d, const Py_ssize_t* K, const Py_ssize_t* L,
+                            const Py_ssize_t* P, int search)
+    double fc_fft_extra_bytes(int type, int d, const Py_ssize_t* P)
     int fc_fft_correlate(int type, int d, const Py_ssize_t* xshape, const void* x,
                          const Py_ssize_t* kshape, const void* k, const Py_ssize_t* starts,
                          const Py_ssize_t* lengths, void* out, const Py_ssize_t* P,
@@ -40,6 +44,10 @@ cdef extern from "fc_fft.h" nogil:
     int fc_fft_select_isa(const char* requested)
     const char* fc_fft_isa_name()
     const char* fc_fft_isa_available()
+
+cdef extern from "fc_cachesize.h" nogil:
+    size_t fc_l2_bytes()
+    size_t fc_set_l2_bytes(size_t bytes)
 
 cdef extern from *:
     """
@@ -69,21 +77,88 @@ cdef int _type_code(cnp.ndarray a):
     return FC_FFT_C128
 
 
+cdef int _dtype_code(dtype) except -1:
+    import numpy as np
+    return _type_code(np.empty(0, dtype))
+
+
+cdef int _shape(obj, Py_ssize_t* v, int d) except -1:
+    """v[0..d) = obj (a sequence of d ints)."""
+    cdef int a
+    if len(obj) != d or d > FC_FFT_MAXDIM:
+        raise ValueError("fastconv FFT engine: shapes must have one length per axis")
+    for a in range(d):
+        v[a] = obj[a]
+    return 0
+
+
 def tile_shape(kshape, lengths, dtype):
     """Overlap-save tile lengths (5-smooth, per axis) the engine uses for a
     kernel of shape `kshape`, an output window of shape `lengths` and
-    `dtype` (float32/float64/complex64/complex128)."""
-    import numpy as np
+    `dtype` (float32/float64/complex64/complex128); they depend on the L2
+    size (`l2_bytes`), never on the thread count."""
     cdef Py_ssize_t K[FC_FFT_MAXDIM]
     cdef Py_ssize_t L[FC_FFT_MAXDIM]
     cdef Py_ssize_t P[FC_FFT_MAXDIM]
     cdef int d = len(kshape), a
-    cdef int t = _type_code(np.empty(0, dtype))
-    for a in range(d):
-        K[a] = kshape[a]
-        L[a] = lengths[a]
+    cdef int t = _dtype_code(dtype)
+    _shape(kshape, K, d)
+    _shape(lengths, L, d)
     fc_fft_tiles(t, d, K, L, P)
     return tuple(P[a] for a in range(d))
+
+
+def start_tiles(kshape, lengths):
+    """Where the engine's tile search starts (fc_fft_start_tiles): per axis
+    the next 5-smooth length >= max(4 K, 16), at most the whole padded axis
+    next_smooth(L + K - 1), at least next_smooth(K)."""
+    cdef Py_ssize_t K[FC_FFT_MAXDIM]
+    cdef Py_ssize_t L[FC_FFT_MAXDIM]
+    cdef Py_ssize_t P[FC_FFT_MAXDIM]
+    cdef int d = len(kshape), a
+    _shape(kshape, K, d)
+    _shape(lengths, L, d)
+    fc_fft_start_tiles(d, K, L, P)
+    return tuple(P[a] for a in range(d))
+
+
+def tile_cost(kshape, lengths, tiles, dtype, bint search=False):
+    """The engine's cost of overlap-save tiles `tiles` (fc_fft_tile_cost,
+    the one statement of the tile rule): search=True what its tile search
+    minimises, False the work the method model prices."""
+    cdef Py_ssize_t K[FC_FFT_MAXDIM]
+    cdef Py_ssize_t L[FC_FFT_MAXDIM]
+    cdef Py_ssize_t P[FC_FFT_MAXDIM]
+    cdef int d = len(kshape)
+    cdef int t = _dtype_code(dtype)
+    _shape(kshape, K, d)
+    _shape(lengths, L, d)
+    _shape(tiles, P, d)
+    return fc_fft_tile_cost(t, d, K, L, P, search)
+
+
+def extra_bytes(tiles, dtype):
+    """Bytes of the engine's tile buffers for 2 threads and its kernel
+    spectrum with tiles `tiles`, as its memory cap counts them
+    (fc_fft_extra_bytes)."""
+    cdef Py_ssize_t P[FC_FFT_MAXDIM]
+    cdef int d = len(tiles)
+    cdef int t = _dtype_code(dtype)
+    _shape(tiles, P, d)
+    return fc_fft_extra_bytes(t, d, P)
+
+
+def l2_bytes():
+    """The L2 cache size (bytes per core) the tile cost assumes: the
+    FASTCONV_L2_BYTES environment variable (bytes, or 1024K / 1M) if set,
+    else the machine's, else 1 MiB (csrc/fc_cachesize.h)."""
+    return fc_l2_bytes()
+
+
+def set_l2_bytes(size_t nbytes):
+    """Set the L2 size the tile cost assumes (for tests; 0: find it again)
+    and return the old one."""
+    return fc_set_l2_bytes(nbytes)
 
 
 def correlate_window(cnp.ndarray x, cnp.ndarray k, starts, lengths, cnp.ndarray out,

@@ -15,8 +15,9 @@ products that touch both inputs, the exact overlap count; `_direct_macs`),
 the price per MAC counts how the kernels run each row (`_row_factor`),
 ``rows`` counts the passes of a kernel row over an output row, and
 ``units`` prices the FFT engine's overlap-save tiles the way the engine
-itself does (`tile_cost`, the one statement of the engine's tile cost:
-tiles x tile points x (passes + 6 + cache penalty); 1-D tiles in groups of
+itself does (`tile_cost`, which asks the engine's one statement of its tile
+cost, csrc/fc_fft.c's fc_fft_tile_cost: tiles x tile points x (passes + 6
++ a penalty for a working set past the L2); 1-D tiles in groups of
 lanes, plus FFT_1D_SPECTRUM_GROUPS of a group for the kernel's spectrum, and
 no thread gain for a single group).  ``threads`` are those
 `_threads.threads_for` grants (one rule for the model and both executors);
@@ -46,7 +47,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import _direct, _fft
+from . import _direct, _fftcore
 from ._kept import keep
 from ._threads import threads_for
 
@@ -399,88 +400,47 @@ def _exact_by_norms(x, nk, limit):
     return _norm(x, nk, limit) * nk < limit
 
 
-def _passes(n):
-    """Passes of one length-n transform of the engine (radix 5, 3, 4, 2;
-    a single pass needs a copy), as csrc/fc_fft.c counts them."""
-    np_ = 0
-    for radix in (4, 2, 3, 5):
-        while n % radix == 0:
-            n //= radix
-            np_ += 1
-    return 2 if np_ == 1 else np_
-
-
 def engine_extra_bytes(tiles, fft_dtype):
     """Bytes of the FFT engine's tile buffers for 2 threads and its kernel
-    spectrum with tiles `tiles` ((2 x 2 threads + 2) tiles; 1-D: tiles of
-    64 bytes side by side), as csrc/fc_fft.c's fc_tile_cost counts them
-    for its memory cap."""
-    fft_dtype = np.dtype(fft_dtype)
-    scal = fft_dtype.itemsize // (2 if fft_dtype.kind == "c" else 1)
-    lanes = 64 // scal if len(tiles) == 1 else 1
-    return (2 * 2 * lanes + 2) * math.prod(tiles) * scal
+    spectrum with tiles `tiles`, as the engine's memory cap counts them
+    (asked of the engine: _fftcore.extra_bytes)."""
+    return _fftcore.extra_bytes(tuple(tiles), fft_dtype)
 
 
 def tile_cost(kshape, lengths, tiles, fft_dtype, planner=False):
     """The FFT engine's cost of overlap-save tiles `tiles` (per axis) for a
     kernel of shape `kshape` and an output window `lengths`: transforms x
     tile points x (passes over a tile + 6 + a penalty for a working set past
-    1 MiB); 1-D tiles go in groups of 64 bytes / scalar side by side.
+    the L2); 1-D tiles go in groups of 64 bytes / scalar side by side.
 
-    This is the one statement of csrc/fc_fft.c's fc_tile_cost (the C
-    engine's tile search minimises it; tests/test_fftcore.py checks that
-    the engine's tiles are its coordinate-wise optimum).  planner=False
+    Asked of the engine (_fftcore.tile_cost, csrc/fc_fft.c's
+    fc_fft_tile_cost: the one statement of the tile rule).  planner=False
     gives the work the cost model prices (`fft_units`): 1-D transforms
     rounded up to whole groups of lanes (a partial group costs a whole one).
     planner=True gives what the engine's search minimises instead: a full
     round for an odd last group of 2 threads, and x100 past the memory cap
     ((2 x 2 threads + 2) tiles above 3x the output and 4 MiB)."""
-    fft_dtype = np.dtype(fft_dtype)
-    cplx = fft_dtype.kind == "c"
-    scal = fft_dtype.itemsize // (2 if cplx else 1)
-    d = len(kshape)
-    tiles_n = points = 1
-    passes = 0
-    outb = scal * (2 if cplx else 1)
-    for K, L, P in zip(kshape, lengths, tiles):
-        tiles_n *= -(-L // (P - K + 1))
-        points *= P
-        passes += _passes(P)
-        outb *= L
-    lanes = 64 // scal if d == 1 else 1
-    ntrans = tiles_n if cplx else 0.5 * tiles_n
-    ws = (6.0 if d == 1 else 2.0) * points * scal * lanes / 1048576.0
-    pen = 0.0 if ws <= 1.0 else 7.0 * (ws - 1.0) if ws <= 2.0 else 7.0 + 1.4 * (ws - 2.0)
-    cost = ntrans * points * (passes + 6.0 + pen)
-    if not planner and lanes > 1:
-        cost *= math.ceil(ntrans / lanes) * lanes / ntrans
-    if planner:
-        groups = math.ceil(ntrans / lanes) if d == 1 else math.ceil(ntrans)
-        cost *= 2.0 * math.ceil(groups / 2.0) / groups
-        extra = engine_extra_bytes(tiles, fft_dtype)
-        if extra > 3.0 * outb and extra > 4.0 * 1048576.0:
-            cost *= 100.0
-    return cost
+    return _fftcore.tile_cost(tuple(kshape), tuple(lengths), tuple(tiles), fft_dtype, planner)
 
 
 def start_tiles(kshape, lengths):
-    """The engine's starting tile per axis (csrc/fc_fft.c, fc_fft_tiles):
-    the next 5-smooth length >= max(4 K, 16), at most the whole padded axis
-    next_smooth(L + K - 1), at least next_smooth(K)."""
-    out = []
-    for K, L in zip(kshape, lengths):
-        hi = _fft._next_smooth(L + K - 1, (3, 5))
-        P = min(hi, _fft._next_smooth(max(4 * K, 16), (3, 5)))
-        out.append(P if P >= K else _fft._next_smooth(K, (3, 5)))
-    return tuple(out)
+    """The engine's starting tile per axis (asked of the engine:
+    _fftcore.start_tiles): the next 5-smooth length >= max(4 K, 16), at most
+    the whole padded axis next_smooth(L + K - 1), at least next_smooth(K)."""
+    return _fftcore.start_tiles(tuple(kshape), tuple(lengths))
 
 
-@lru_cache(maxsize=4096)
 def fft_units(kshape, lengths, fft_dtype):
     """Work of the FFT engine's overlap-save tiles (`tile_cost`) at its
     starting tiles (`start_tiles`); the engine's own search
-    (_fftcore.tile_shape, 5-500 us, too slow to ask here) moves them only
-    where that is cheaper."""
+    (_fftcore.tile_shape, 3-60 us, more than a cached price) moves them only
+    where that is cheaper.  (Kept per L2 size: the cost weighs the tiles'
+    working set against it.)"""
+    return _fft_units(kshape, lengths, fft_dtype, _fftcore.l2_bytes())
+
+
+@lru_cache(maxsize=4096)
+def _fft_units(kshape, lengths, fft_dtype, l2):
     return tile_cost(kshape, lengths, start_tiles(kshape, lengths), fft_dtype)
 
 
