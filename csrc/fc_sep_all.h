@@ -63,6 +63,24 @@ static inline void fc_sep_fence(void)
 #endif
 }
 #undef FC_SEP_SST
+/* SEP_STOREV(p, v, nt): the vector v (SEP_VBYTES bytes) stored at p, by a
+   streaming store with nt (p then aligned to SEP_VBYTES) */
+#if defined(__AVX512F__) && SEP_VBYTES == 64
+#define SEP_STREAMV(p, v) _mm512_stream_si512((void *)(p), (__m512i)(v))
+#elif defined(__AVX__) && SEP_VBYTES == 32
+#define SEP_STREAMV(p, v) _mm256_stream_si256((__m256i *)(p), (__m256i)(v))
+#elif defined(__SSE2__) && SEP_VBYTES == 16
+#define SEP_STREAMV(p, v) _mm_stream_si128((__m128i *)(p), (__m128i)(v))
+#else
+#define SEP_STREAMV(p, v) (*(__typeof__(v) *)(p) = (v))
+#endif
+#define SEP_STOREV(p, v, nt)                                                    \
+    do {                                                                        \
+        if (nt)                                                                 \
+            SEP_STREAMV((p), (v));                                              \
+        else                                                                    \
+            *(__typeof__(v) *)(p) = (v);                                        \
+    } while (0)
 
 /* the row-buffer columns [lo, hi) of [0, W) that read input columns inside
    the row (the others fold through the boundary rule) */
