@@ -7,6 +7,7 @@
 #include <string.h>
 #include "fc_boundary.h"
 #include "fc_sep.h"
+#include "fc_transpose.h"
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(_M_X64))
 #include <immintrin.h>
 #endif

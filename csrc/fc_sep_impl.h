@@ -531,32 +531,11 @@ static inline __attribute__((always_inline)) void SEP_FN(fc_sep_tblock)(
     }
 }
 
-/* the 16 x 16 transpose of a[0..15] (lane k of a[r] -> lane r of a[k]) */
+/* the 16 x 16 transpose of a[0..15] (lane k of a[r] -> lane r of a[k]):
+   fc_transpose.h */
 static inline __attribute__((always_inline)) void SEP_FN(fc_sep_tr16)(__m512 *a)
 {
-    __m512 t[SEP_TB];
-    for (int i = 0; i < SEP_TB; i += 2) {
-        t[i] = _mm512_unpacklo_ps(a[i], a[i + 1]);
-        t[i + 1] = _mm512_unpackhi_ps(a[i], a[i + 1]);
-    }
-    for (int i = 0; i < SEP_TB; i += 4) {
-        a[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
-        a[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
-        a[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        a[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-    }
-    for (int j = 0; j < 4; j++) {
-        t[j] = _mm512_shuffle_f32x4(a[j], a[4 + j], 0x88);
-        t[4 + j] = _mm512_shuffle_f32x4(a[j], a[4 + j], 0xDD);
-        t[8 + j] = _mm512_shuffle_f32x4(a[8 + j], a[12 + j], 0x88);
-        t[12 + j] = _mm512_shuffle_f32x4(a[8 + j], a[12 + j], 0xDD);
-    }
-    for (int j = 0; j < 4; j++) {
-        a[j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0x88);
-        a[8 + j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0xDD);
-        a[4 + j] = _mm512_shuffle_f32x4(t[4 + j], t[12 + j], 0x88);
-        a[12 + j] = _mm512_shuffle_f32x4(t[4 + j], t[12 + j], 0xDD);
-    }
+    FC_TRANSPOSE(__m512, 16, a);
 }
 
 /* output rows [y, y + 16) into out (row y's start): rows[i], i < mu + 15,
