@@ -656,7 +656,8 @@ static void SEP_FN(fc_sep_thband)(const struct fc_sep_geom *g, const float *cons
    fc_sep_vblock does not prefetch) whole, a longer one up to where
    fc_sep_vblock's prefetches start.  AMD Zen 5: a 512 x 512 x 64 float32
    correlate1d, 9 taps, rows of 256 bytes: along axis 1, with its streamed
-   output, 1.5x faster at 8 rows ahead, 1.64x at 24; along axis 2 1.07x;
+   output, 1.5x faster at 8 rows ahead, 1.64x at 24 (that pass is now
+   fc_sep_vdirect's, with chunks read first instead); along axis 2 1.07x;
    2048^2 uniform_filter float32 size 3 1.23x -> 1.36x with the first
    bytes of long rows. */
 #define SEP_PFR 24
