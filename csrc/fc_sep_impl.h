@@ -535,7 +535,7 @@ static inline __attribute__((always_inline)) void SEP_FN(fc_sep_tblock)(
    fc_transpose.h */
 static inline __attribute__((always_inline)) void SEP_FN(fc_sep_tr16)(__m512 *a)
 {
-    FC_TRANSPOSE(__m512, 16, a);
+    fc_tr16_ps(a);
 }
 
 /* output rows [y, y + 16) into out (row y's start): rows[i], i < mu + 15,

@@ -83,7 +83,7 @@
 #if FC_LANES == 16
 static inline __attribute__((always_inline)) void FC_FN(seg_tr)(FC_VT *r)
 {
-    FC_TRANSPOSE(FC_VT, 16, r);
+    fc_tr16_ps((__m512 *)r);
 }
 #elif FC_LANES == 8
 static inline __attribute__((always_inline)) void FC_FN(seg_tr)(FC_VT *r)
