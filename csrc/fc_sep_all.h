@@ -167,9 +167,9 @@ static inline void fc_sep_interior(const struct fc_sep_geom *g, int64_t W, int64
 #define SEP_ENTRY_NAME(a, b) SEP_ENTRY_CAT(a, b)
 #define SEP_CALL(tn, T) SEP_CALL2(tn, T, T)
 #define SEP_CALL2(tn, T, I)                                                              \
-    return SEP_ENTRY_NAME(fc_sep_rows_##tn, SEP_ISA)(g, (const I *)x, (const T *)u,       \
-                                                     (const T *)v, *(const T *)fill,      \
-                                                     (T *)out, r0, r1)
+    return SEP_ENTRY_NAME(fc_sep_run_##tn, SEP_ISA)(g, (const I *)x, (const T *)u,        \
+                                                    (const T *)v, *(const T *)fill,       \
+                                                    (T *)out, r0, r1)
 
 int SEP_ENTRY_NAME(fc_sep_rows, SEP_ISA)(int type, const struct fc_sep_geom *g, const void *x,
                                          const void *u, const void *v, const void *fill,
