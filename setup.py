@@ -227,7 +227,8 @@ extensions = [
                                         "fc_nanunit.h", "fc_nanunit_impl.h", "fc_pairs.h",
                                         "fc_row.h", "fc_target.h", "fc_types.h",
                                         "fc_simd_unit.h",
-                                        "fc_simd_impl.h", "fc_wide_impl.h")]
+                                        "fc_simd_impl.h", "fc_wide_impl.h",
+                                        "fc_transpose.h")]
         + sorted(glob.glob("csrc/fc_kernels_*.c")),
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
@@ -279,7 +280,7 @@ extensions.append(Extension(
              "csrc/fc_sep_avx2.c", "csrc/fc_sep_avx512.c"],
     include_dirs=[np.get_include(), "csrc"],
     depends=["csrc/fc_sep.h", "csrc/fc_sep_all.h", "csrc/fc_sep_impl.h", "csrc/fc_boundary.h",
-             "csrc/fc_runs.h"],
+             "csrc/fc_runs.h", "csrc/fc_transpose.h"],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
 ))
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "fc_boundary.h"
 #include "fc_sep.h"
+#include "fc_transpose.h"
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(_M_X64))
 #include <immintrin.h>
 #endif
@@ -63,6 +64,24 @@ static inline void fc_sep_fence(void)
 #endif
 }
 #undef FC_SEP_SST
+/* SEP_STOREV(p, v, nt): the vector v (SEP_VBYTES bytes) stored at p, by a
+   streaming store with nt (p then aligned to SEP_VBYTES) */
+#if defined(__AVX512F__) && SEP_VBYTES == 64
+#define SEP_STREAMV(p, v) _mm512_stream_si512((void *)(p), (__m512i)(v))
+#elif defined(__AVX__) && SEP_VBYTES == 32
+#define SEP_STREAMV(p, v) _mm256_stream_si256((__m256i *)(p), (__m256i)(v))
+#elif defined(__SSE2__) && SEP_VBYTES == 16
+#define SEP_STREAMV(p, v) _mm_stream_si128((__m128i *)(p), (__m128i)(v))
+#else
+#define SEP_STREAMV(p, v) (*(__typeof__(v) *)(p) = (v))
+#endif
+#define SEP_STOREV(p, v, nt)                                                    \
+    do {                                                                        \
+        if (nt)                                                                 \
+            SEP_STREAMV((p), (v));                                              \
+        else                                                                    \
+            *(__typeof__(v) *)(p) = (v);                                        \
+    } while (0)
 
 /* the row-buffer columns [lo, hi) of [0, W) that read input columns inside
    the row (the others fold through the boundary rule) */
@@ -148,9 +167,9 @@ static inline void fc_sep_interior(const struct fc_sep_geom *g, int64_t W, int64
 #define SEP_ENTRY_NAME(a, b) SEP_ENTRY_CAT(a, b)
 #define SEP_CALL(tn, T) SEP_CALL2(tn, T, T)
 #define SEP_CALL2(tn, T, I)                                                              \
-    return SEP_ENTRY_NAME(fc_sep_rows_##tn, SEP_ISA)(g, (const I *)x, (const T *)u,       \
-                                                     (const T *)v, *(const T *)fill,      \
-                                                     (T *)out, r0, r1)
+    return SEP_ENTRY_NAME(fc_sep_run_##tn, SEP_ISA)(g, (const I *)x, (const T *)u,        \
+                                                    (const T *)v, *(const T *)fill,       \
+                                                    (T *)out, r0, r1)
 
 int SEP_ENTRY_NAME(fc_sep_rows, SEP_ISA)(int type, const struct fc_sep_geom *g, const void *x,
                                          const void *u, const void *v, const void *fill,

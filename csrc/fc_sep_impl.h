@@ -531,32 +531,11 @@ static inline __attribute__((always_inline)) void SEP_FN(fc_sep_tblock)(
     }
 }
 
-/* the 16 x 16 transpose of a[0..15] (lane k of a[r] -> lane r of a[k]) */
+/* the 16 x 16 transpose of a[0..15] (lane k of a[r] -> lane r of a[k]):
+   fc_transpose.h */
 static inline __attribute__((always_inline)) void SEP_FN(fc_sep_tr16)(__m512 *a)
 {
-    __m512 t[SEP_TB];
-    for (int i = 0; i < SEP_TB; i += 2) {
-        t[i] = _mm512_unpacklo_ps(a[i], a[i + 1]);
-        t[i + 1] = _mm512_unpackhi_ps(a[i], a[i + 1]);
-    }
-    for (int i = 0; i < SEP_TB; i += 4) {
-        a[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
-        a[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
-        a[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        a[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-    }
-    for (int j = 0; j < 4; j++) {
-        t[j] = _mm512_shuffle_f32x4(a[j], a[4 + j], 0x88);
-        t[4 + j] = _mm512_shuffle_f32x4(a[j], a[4 + j], 0xDD);
-        t[8 + j] = _mm512_shuffle_f32x4(a[8 + j], a[12 + j], 0x88);
-        t[12 + j] = _mm512_shuffle_f32x4(a[8 + j], a[12 + j], 0xDD);
-    }
-    for (int j = 0; j < 4; j++) {
-        a[j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0x88);
-        a[8 + j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0xDD);
-        a[4 + j] = _mm512_shuffle_f32x4(t[4 + j], t[12 + j], 0x88);
-        a[12 + j] = _mm512_shuffle_f32x4(t[4 + j], t[12 + j], 0xDD);
-    }
+    fc_tr16_ps(a);
 }
 
 /* output rows [y, y + 16) into out (row y's start): rows[i], i < mu + 15,
@@ -677,7 +656,8 @@ static void SEP_FN(fc_sep_thband)(const struct fc_sep_geom *g, const float *cons
    fc_sep_vblock does not prefetch) whole, a longer one up to where
    fc_sep_vblock's prefetches start.  AMD Zen 5: a 512 x 512 x 64 float32
    correlate1d, 9 taps, rows of 256 bytes: along axis 1, with its streamed
-   output, 1.5x faster at 8 rows ahead, 1.64x at 24; along axis 2 1.07x;
+   output, 1.5x faster at 8 rows ahead, 1.64x at 24 (that pass is now
+   fc_sep_vdirect's, with chunks read first instead); along axis 2 1.07x;
    2048^2 uniform_filter float32 size 3 1.23x -> 1.36x with the first
    bytes of long rows. */
 #define SEP_PFR 24
@@ -701,6 +681,32 @@ static inline void SEP_FN(fc_sep_pfahead)(const struct fc_sep_geom *g, const SEP
 {
     for (int i = 0; i < n; i++)
         SEP_FN(fc_sep_pfrow)(x, nx, fc_fold(first + SEP_PFR + i, g->ny, g->bnd_y));
+}
+
+/* fc_sep_vdirect: the new input rows of up to SEP_PRE_BYTES of rows read
+   before their output rows are summed (rows of at most SEP_PRE_BYTES /
+   SEP_R bytes; longer ones prefetched as by the other passes), and
+   the row pass alone in 16-row bands (fc_sep_thband) */
+#define SEP_PRE_BYTES (128 * 1024)
+/* every 64-byte line of the n rows rows[i] (bytes each) read, by loads
+   independent of each other (many misses in flight at once); rows that
+   follow each other in memory as one run */
+static inline void SEP_FN(fc_sep_touch)(const SEP_I *const *rows, int64_t n, int64_t bytes)
+{
+    typedef uint64_t L __attribute__((vector_size(SEP_VBYTES), aligned(1)));
+    L acc = {0};
+    for (int64_t i = 0; i < n;) {
+        const unsigned char *p = (const unsigned char *)rows[i];
+        int64_t len = bytes;
+        for (i++; i < n && (const unsigned char *)rows[i] == p + len; i++)
+            len += bytes;
+        int64_t b = 0;
+        for (; b + SEP_VBYTES <= len; b += 64)
+            acc |= *(const L *)(p + b);
+        if (b < len)
+            acc[0] |= p[len - 1];
+    }
+    __asm__ volatile("" : : "m"(acc));
 }
 
 static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, const SEP_T *u,
@@ -740,12 +746,34 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
             float *TTmem = malloc(sizeof(float) * (size_t)(SEP_TB * W + SEP_TB));
             if (TTmem) {   /* (else the row-by-row loops: the same values) */
                 float *TT = (float *)(((uintptr_t)TTmem + 63) & ~(uintptr_t)63);
+                /* chunks of SEP_PRE_BYTES of rows read first, as
+                   fc_sep_vdirect's (AMD Zen 5, 512 x 512 x 64 float32 along
+                   axis 2, C harness, rows from memory: 4.9-5.2 ms with the
+                   prefetches ahead, 4.7-4.9 with the chunks; with the
+                   prefetches this pass had become 6.0-6.2 ms once
+                   fc_sep_vdirect was in the build, which no reordering of
+                   the code undid) */
+                const int64_t rowb = nx * (int64_t)sizeof(SEP_I);
+                const int64_t K = SEP_PRE_BYTES / rowb / SEP_TB * SEP_TB;
+                int64_t next = y;
                 for (; r1 - y >= SEP_TB; y += SEP_TB) {
                     for (int r = 0; r < SEP_TB; r++) {
                         int64_t ry = fc_fold(y + r + g->offy, g->ny, g->bnd_y);
                         rows[r] = ry < 0 ? fillrow : x + ry * nx;
                     }
-                    SEP_FN(fc_sep_pfahead)(g, x, nx, y + g->offy, SEP_TB);
+                    if (K && y >= next) {
+                        next = y + K;
+                        for (int64_t yy = y; yy < next && yy < r1; yy += SEP_TB) {
+                            const SEP_I *tr[SEP_TB];
+                            for (int r = 0; r < SEP_TB; r++) {
+                                int64_t ry = fc_fold(yy + r + g->offy, g->ny, g->bnd_y);
+                                tr[r] = ry < 0 ? fillrow : x + ry * nx;
+                            }
+                            SEP_FN(fc_sep_touch)(tr, SEP_TB, rowb);
+                        }
+                    } else if (!K) {
+                        SEP_FN(fc_sep_pfahead)(g, x, nx, y + g->offy, SEP_TB);
+                    }
                     SEP_FN(fc_sep_thband)(g, rows, v, fill, TT, jx, lo, hi, out + y * g->ox);
                 }
                 free(TTmem);
@@ -887,6 +915,98 @@ done:
     free(fillrow);
     free(jx);
     return 0;
+}
+
+/* A vertical pass alone (mv == 1, v[0] == 1, not running sums) whose
+   output columns all read their own input column (no border columns:
+   offx == 0), rows [r0, r1) of out written from the accumulators (no row
+   buffer): the band's input rows folded once, SEP_R output rows at a time
+   down the band, by streaming stores with `nt` (every output row whole
+   64-byte lines, the vector stores aligned).  Short rows go in chunks of
+   SEP_PRE_BYTES of input, whose new rows are first read by fc_sep_touch:
+   AMD Zen 5, 512 x 512 x 64 float32, 9 taps along axis 1 (rows of 256
+   bytes): the passes summing rows straight from memory took 4.8 ms, with
+   the chunks read first 3.4-4.1 ms (32 KiB chunks 4.3-4.5; prefetching
+   rows ahead, SEP_PFR, to any cache level and at any distance made no
+   difference: the hardware prefetchers and software prefetches do not keep
+   up with these rows, a burst of loads does).  The sums of fc_sep_vrow
+   (fc_sep_vblock, fc_sep_vone, fc_sep_vsum): the same bits.  Returns 0,
+   or -1 when out of memory. */
+static int SEP_FN(fc_sep_vdirect)(const struct fc_sep_geom *g, const SEP_I *x,
+                                  const SEP_I *fillrow, const SEP_T *u, SEP_T *out, int64_t r0,
+                                  int64_t r1, int nt)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+    const int64_t mu = g->mu, nx = g->nx;
+    const SEP_I **rows = malloc(sizeof(SEP_I *) * (size_t)(r1 - r0 + mu));
+    if (!rows)
+        return -1;
+    for (int64_t i = 0; i < r1 - r0 + mu - 1; i++) {
+        int64_t r = fc_fold(r0 + g->offy + i, g->ny, g->bnd_y);
+        rows[i] = r < 0 ? fillrow : x + r * nx;
+    }
+    const int64_t rowb = nx * (int64_t)sizeof(SEP_I);
+    const int pf = rowb >= SEP_PF_MIN;
+    /* K: output rows per chunk (0: no chunks) */
+    const int64_t K = rowb <= SEP_PRE_BYTES / SEP_R ? SEP_PRE_BYTES / rowb / SEP_R * SEP_R : 0;
+    int64_t y = r0, next = r0;   /* (next: the first output row of the next chunk) */
+    for (; y + SEP_R <= r1; y += SEP_R) {
+        const SEP_I *const *ry = rows + (y - r0);
+        SEP_T *o = out + y * nx;
+        if (K && y >= next) {   /* the chunk's input rows not read yet */
+            next = y + K < r1 ? y + K : r1;
+            const int64_t first = y == r0 ? 0 : mu - 1;
+            SEP_FN(fc_sep_touch)(ry + first, next - y + mu - 1 - first, rowb);
+        } else if (!K) {
+            SEP_FN(fc_sep_pfahead)(g, x, nx, y + g->offy + mu - 1, SEP_R);
+        }
+        int64_t c = 0;
+        for (; c + 2 * SEP_VL <= nx; c += 2 * SEP_VL) {
+            V a0[SEP_R], a1[SEP_R];
+            SEP_FN(fc_sep_vblock)(ry, 0, u, mu, c, a0, a1, pf);
+            for (int r = 0; r < SEP_R; r++) {
+                SEP_STOREV(o + r * nx + c, a0[r], nt);
+                SEP_STOREV(o + r * nx + c + SEP_VL, a1[r], nt);
+            }
+        }
+        /* (the last columns one by one, as fc_sep_vsumR: with nt, a vector
+           of columns that is not streamed, in a line of its own) */
+        for (int r = 0; r < SEP_R; r++)
+            for (int64_t cc = c; cc < nx; cc++)
+                o[r * nx + cc] = SEP_FN(fc_sep_vone)(ry, 0, u, mu, r, cc);
+    }
+    for (; y < r1; y++)   /* the band's last rows one by one */
+        SEP_FN(fc_sep_vsum)(rows + (y - r0), 0, u, mu, out + y * nx, nx);
+    free(rows);
+    return 0;
+}
+
+/* fc_sep.h fc_sep_rows: a vertical pass alone whose output columns read
+   their own input column by fc_sep_vdirect (streamed where its rows are
+   whole lines, else with ordinary stores where the output is not
+   streamed), the rest by fc_sep_rows. */
+static int SEP_FN(fc_sep_run)(const struct fc_sep_geom *g, const SEP_I *x, const SEP_T *u,
+                              const SEP_T *v, SEP_T fill, SEP_T *out, int64_t r0, int64_t r1)
+{
+    if (g->mv == 1 && v[0] == (SEP_T)1 && !(g->box_y && g->mu > 1) && g->offx == 0 &&
+        g->ox == g->nx) {
+        const int nt =
+            g->stream && (uintptr_t)out % 64 == 0 && g->nx * sizeof(SEP_T) % 64 == 0;
+        if (nt || !g->stream) {
+            SEP_I *fillrow = malloc(sizeof(SEP_I) * (size_t)(g->nx + 1));   /* (fill fits SEP_I) */
+            int rc = -1;
+            if (fillrow) {
+                for (int64_t c = 0; c < g->nx; c++)
+                    fillrow[c] = (SEP_I)fill;
+                rc = SEP_FN(fc_sep_vdirect)(g, x, fillrow, u, out, r0, r1, nt);
+                free(fillrow);
+            }
+            if (nt)
+                fc_sep_fence();
+            return rc;
+        }
+    }
+    return SEP_FN(fc_sep_rows)(g, x, u, v, fill, out, r0, r1);
 }
 
 #ifdef SEP_U8OUT

@@ -42,6 +42,7 @@
  */
 #if FC_SEG_ON && FC_KIND == FC_K_REAL
 #define FC_SEG 1
+#include "fc_transpose.h"
 
 #define FC_SEG_R 2   /* rows of a block (seg_rows) */
 #ifndef FC_SEG_C     /* its vectors (registers: 2 x FC_SEG_C + FC_SEG_C + 2) */
@@ -77,39 +78,21 @@
       ((kh) <= FC_WIDE_KH_MAX && (rows) >= FC_WIDE_F32_MIN_ROWS(kh, kw))))
 #endif
 
-/* The transposition of r[0..N) (N = FC_W) as an N x N matrix, by stages
-   that each swap one bit of the row index with that bit of the column
-   index: rows a and a + h (bit h of a clear) become lo and hi. */
-#define FC_SEG_LO(c, h) (((c) & (h)) ? FC_W + ((c) ^ (h)) : (c))
-#define FC_SEG_HI(c, h) (((c) & (h)) ? FC_W + (c) : ((c) | (h)))
+/* The transposition of r[0..N) (N = FC_W) as an N x N matrix
+   (fc_transpose.h) */
 #if FC_LANES == 16
-#define FC_SEG_IX(F, h)                                                         \
-    F(0, h), F(1, h), F(2, h), F(3, h), F(4, h), F(5, h), F(6, h), F(7, h), F(8, h), F(9, h), \
-        F(10, h), F(11, h), F(12, h), F(13, h), F(14, h), F(15, h)
+static inline __attribute__((always_inline)) void FC_FN(seg_tr)(FC_VT *r)
+{
+    fc_tr16_ps((__m512 *)r);
+}
 #elif FC_LANES == 8
-#define FC_SEG_IX(F, h) F(0, h), F(1, h), F(2, h), F(3, h), F(4, h), F(5, h), F(6, h), F(7, h)
+static inline __attribute__((always_inline)) void FC_FN(seg_tr)(FC_VT *r)
+{
+    FC_TRANSPOSE(FC_VT, 8, r);
+}
 #else
 #error "lane segments: 8 or 16 lanes"
 #endif
-#define FC_SEG_STAGE(r, h)                                                      \
-    _Pragma("GCC unroll 16")                                                    \
-    for (int a = 0; a < FC_W; a++)                                              \
-        if (!(a & (h))) {                                                       \
-            const FC_VT lo = __builtin_shufflevector(r[a], r[a + (h)], FC_SEG_IX(FC_SEG_LO, h)); \
-            const FC_VT hi = __builtin_shufflevector(r[a], r[a + (h)], FC_SEG_IX(FC_SEG_HI, h)); \
-            r[a] = lo;                                                          \
-            r[a + (h)] = hi;                                                    \
-        }
-
-static inline __attribute__((always_inline)) void FC_FN(seg_tr)(FC_VT *r)
-{
-    FC_SEG_STAGE(r, 1)
-    FC_SEG_STAGE(r, 2)
-    FC_SEG_STAGE(r, 4)
-#if FC_LANES == 16
-    FC_SEG_STAGE(r, 8)
-#endif
-}
 
 /* lanes set in `mask` from consecutive elements at p, the others zero
    (AVX-512 vexpandps / vexpandpd: reads only the elements it sets) */
@@ -351,10 +334,6 @@ static int FC_FN(seg_band)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restri
     free(ib);
     return 1;
 }
-#undef FC_SEG_LO
-#undef FC_SEG_HI
-#undef FC_SEG_IX
-#undef FC_SEG_STAGE
 #undef FC_SEG_STEP
 #undef FC_SEG_PASS
 #undef FC_SEG_XLOAD

@@ -7,6 +7,8 @@ the slow NumPy reference (tests/reference.py) and fastconv's dense direct
 method, and with scipy.signal / scipy.ndimage where they have the
 operation: exactly for integers, within the error bound for floats.
 """
+import math
+
 import numpy as np
 import pytest
 
@@ -470,6 +472,27 @@ def test_ndimage_float32_results_written_into_output():
     np.testing.assert_allclose(g, ndimage.gaussian_filter(x, 2), rtol=1e-5, atol=1e-6)
 
 
+def _streamed_runs(monkeypatch, shape, wd, call):
+    """call(out, workers) into out= views of `shape` and dtype `wd` at 0..3
+    elements past a cache line's start, with streaming stores off and on
+    (_separable.STREAM_MIN_BYTES), on 1 and 2 threads: copies of the results
+    (call returns out; the elements around it are left alone)."""
+    from fastconv import _separable
+    runs = []
+    size = math.prod(shape)
+    for stream, workers, shift in [(False, 1, 0), (True, 1, 0), (True, 2, 0), (True, 1, 1),
+                                   (True, 2, 3)]:
+        monkeypatch.setattr(_separable, "STREAM_MIN_BYTES", 0 if stream else 1 << 62)
+        base = np.full(size + 32, 77, wd)
+        a = (-base.ctypes.data % 64) // wd.itemsize      # (a line's start)
+        buf = base[a:a + size + 16]
+        out = buf[shift:shift + size].reshape(shape)
+        assert call(out, workers) is out
+        assert np.all(buf[:shift] == 77) and np.all(buf[shift + size:] == 77)
+        runs.append(out.copy())
+    return runs
+
+
 @pytest.mark.parametrize("dtype,work", [(np.float32, None), (np.float64, None),
                                         (np.int32, None), (np.uint8, np.float32)])
 @pytest.mark.parametrize("n", [1, 7, 16, 64, 333])
@@ -490,19 +513,8 @@ def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
     box = [np.full(4, 3, wd), np.full(BOX_MIN_TAPS + 2, 3, wd)]
     for kk, axes in [(ks[1:], (1,)), (ks, (0, 1)), (box, (0, 1)), (box[1:], (1,)),
                      (ks[1:], (0,)), (box[1:], (0,))]:
-        runs = []
-        for stream, workers, shift in [(False, 1, 0), (True, 1, 0), (True, 2, 0),
-                                       (True, 1, 1), (True, 2, 3)]:
-            monkeypatch.setattr(_separable, "STREAM_MIN_BYTES", 0 if stream else 1 << 62)
-            base = np.full(x.size + 32, 77, wd)
-            a = (-base.ctypes.data % 64) // wd.itemsize      # (a line's start)
-            buf = base[a:a + x.size + 16]
-            out = buf[shift:shift + x.size].reshape(x.shape)
-            res = fastconv.sepcorrelate(x, kk, "same", axes=axes, boundary="symm",
-                                        out=out, dtype=work, workers=workers)
-            assert res is out
-            assert np.all(buf[:shift] == 77) and np.all(buf[shift + x.size:] == 77)
-            runs.append(res.copy())
+        runs = _streamed_runs(monkeypatch, x.shape, wd, lambda out, workers: fastconv.sepcorrelate(
+            x, kk, "same", axes=axes, boundary="symm", out=out, dtype=work, workers=workers))
         for r in runs[1:]:
             if _sepcore.DEBUG_BUILD and wd == np.float32 and axes == (1,):
                 # (-O0: a float32 row pass's 16-row bands (2 threads: none)
@@ -521,6 +533,35 @@ def test_streaming_stores_same_values(monkeypatch, dtype, work, n):
             np.testing.assert_array_equal(runs[0], ref)
         else:
             np.testing.assert_allclose(runs[0], ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint16])
+def test_vertical_pass_chunks_same_bits(monkeypatch, dtype):
+    """A vertical pass alone writes its output rows from the accumulators
+    (csrc/fc_sep_impl.h fc_sep_vdirect: short rows in chunks of
+    SEP_PRE_BYTES of input, read first), streamed where every row is whole
+    64-byte lines; a misaligned out= goes through the row buffer T and
+    fc_sep_stream.  Bands of several chunks (1003 rows of 512 or 48 bytes,
+    4 and 3 planes), 1 and 2 threads, every boundary: the bits of the row
+    buffer path, and the values of the dense plan."""
+    rng = np.random.default_rng(7)
+    wd = np.dtype(dtype)
+    for shape in [(4, 1003, 512 // wd.itemsize), (3, 1003, 48 // wd.itemsize)]:
+        x = rand(shape, dtype, rng)
+        k = rand((9,), wd, rng)
+        for boundary in ("symm", "fill", "wrap", "reflect"):
+            runs = _streamed_runs(
+                monkeypatch, shape, wd, lambda out, workers: fastconv.sepcorrelate(
+                    x, [k], "same", axes=(1,), boundary=boundary, fillvalue=3, out=out,
+                    workers=workers))
+            for r in runs[1:]:
+                assert r.tobytes() == runs[0].tobytes(), (shape, boundary)
+            ref = fastconv.correlate(x, k.reshape(1, -1, 1), "same", method="direct",
+                                     boundary=boundary, fillvalue=3)
+            if wd.kind == "u":
+                np.testing.assert_array_equal(runs[0], ref)
+            else:
+                np.testing.assert_allclose(runs[0], ref, rtol=1e-5, atol=1e-5 * np.abs(ref).max())
 
 
 @pytest.mark.parametrize("boundary", BOUNDARIES)
