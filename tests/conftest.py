@@ -1,4 +1,5 @@
-"""Shared pytest configuration: the hypothesis profiles.
+"""Shared pytest configuration: the hypothesis profiles, and no thread
+back-off (below).
 
 Profiles (tests/test_properties.py):
 
@@ -11,6 +12,8 @@ Neither profile writes an example database into the repository.
 """
 import os
 import warnings
+
+import pytest
 
 try:
     from hypothesis import HealthCheck, settings
@@ -32,3 +35,15 @@ else:
             import hypothesis.extra._patching  # noqa: F401
         except Exception:
             pass
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_backoff(monkeypatch):
+    """Tests see the thread counts the rules give: the back-off after a
+    multi-threaded call that waited far beyond its price
+    (`_threads.CONTENDED_HOLD`) is off, since a loaded test machine or a
+    sanitizer build (-O0) would trigger it at random.
+    test_method.py's test of the back-off turns it on."""
+    from fastconv import _threads
+    monkeypatch.setattr(_threads, "CONTENDED_HOLD", 0.0)
+    monkeypatch.setattr(_threads, "_serial_until", 0.0)

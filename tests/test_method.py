@@ -24,9 +24,9 @@ def shared_calls(monkeypatch):
     seen = []
     real = _threads._shared
 
-    def record(n):
+    def record(n, *rest):
         seen.append(n)
-        return real(n)
+        return real(n, *rest)
     monkeypatch.setattr(_threads, "_shared", record)
     return seen
 
@@ -364,3 +364,40 @@ def test_surely_direct_with_the_work_dtype():
     a = np.ones((300, 300), np.uint8)
     assert _plan.make_plan("convolve", a, a[:3, :3], "same", "auto").method == "direct"
 
+
+
+def test_contended_call_backs_off_to_one_thread(monkeypatch, shared_calls):
+    """A multi-threaded call that takes over CONTENDED_FACTOR x its price
+    + CONTENDED_SLACK (threads waiting for CPUs other processes hold) makes
+    the calls of the next CONTENDED_HOLD seconds run on one thread, with
+    the same results; a call within its price, or one that raised, does
+    not; after the hold, threads again (a fake clock: no timing)."""
+    if _threads.available_cpus() < 2 or not _direct.openmp_info()[0]:
+        pytest.skip("one CPU or no OpenMP: no threads to back off from")
+    now = [1000.0]
+    monkeypatch.setattr(_threads, "_clock", lambda: now[0])
+    monkeypatch.setattr(_threads, "_serial_until", 0.0)
+    monkeypatch.setattr(_threads, "CONTENDED_HOLD", 0.25)   # (conftest turns it off)
+    price = 1e-3
+    slow = _threads.CONTENDED_FACTOR * price + _threads.CONTENDED_SLACK
+    with _threads.thread_share(2, price) as n:
+        now[0] += 0.9 * slow            # within its price: nothing changes
+    assert n == 2
+    with pytest.raises(KeyboardInterrupt):
+        with _threads.thread_share(2, price):
+            now[0] += 10 * slow
+            raise KeyboardInterrupt
+    with _threads.thread_share(2, price) as n:
+        assert n == 2
+        now[0] += 1.1 * slow            # waited beyond its price
+    with _threads.thread_share(2, price) as n:
+        assert n == 1
+    a, k, plan = plan_of((600, 600), (9, 9), workers=2)
+    assert _threads.threads_for(2, _method.direct_seconds(plan, _method._direct_macs(plan, False))) == 2
+    seen = len(shared_calls)
+    held = fastconv.convolve(a, k, "same", method="direct", workers=2)
+    assert len(shared_calls) == seen      # (no multi-threaded call)
+    now[0] += _threads.CONTENDED_HOLD
+    again = fastconv.convolve(a, k, "same", method="direct", workers=2)
+    assert len(shared_calls) == seen + 1 and shared_calls[-1] == 2
+    assert held.tobytes() == again.tobytes()

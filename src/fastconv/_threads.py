@@ -20,7 +20,9 @@ method alike (starting and joining threads would cost more than they
 save; on a loaded machine much more), and when several Python threads call fastconv at once the cores
 are shared out between the calls instead of each call taking them all, so
 nesting fastconv in a thread pool does not oversubscribe the machine.
-Results never depend on the thread count.
+After a multi-threaded call that waited far beyond its price (other
+processes holding the CPUs), calls run on one thread for CONTENDED_HOLD
+seconds.  Results never depend on the thread count.
 
 Fork caveat: GNU OpenMP (libgomp) is not fork-safe.  A child created with
 ``fork()`` after fastconv has run a multi-threaded call may hang in its
@@ -32,6 +34,7 @@ import contextvars
 import operator
 import os
 import threading
+import time
 
 from . import _direct
 
@@ -163,24 +166,45 @@ class _Serial:
 _SERIAL = _Serial()
 
 
+# Back-off on an oversubscribed machine.  An OpenMP region ends at a
+# barrier that waits for every thread of the team, also one the OS has not
+# run yet (it would find no work unit left): with other processes holding
+# the CPUs, that wait is a scheduler timeslice.  2048^2 float32 5x5 'same'
+# with workers=2 took a median 16 ms (steps of 4 and 8 ms) against 1.4 ms
+# on one thread, beside a 2-job build on 2 cores.  So a multi-threaded
+# call that takes over CONTENDED_FACTOR times its one-thread price plus
+# CONTENDED_SLACK makes the calls of the next CONTENDED_HOLD seconds run on
+# one thread; then threads are tried again.  Results never depend on the
+# thread count, so this changes times only.
+CONTENDED_FACTOR = 3.0
+CONTENDED_SLACK = 2e-3
+CONTENDED_HOLD = 0.25
+_serial_until = 0.0
+_clock = time.perf_counter
+
+
 def thread_share(requested, seconds):
     """Context manager: the threads one call may use now - `threads_for`,
-    shared with the other multi-threaded fastconv calls in flight.
-    `seconds`: the work's predicted time on one thread."""
+    shared with the other multi-threaded fastconv calls in flight, and one
+    while a recent multi-threaded call waited far beyond its price (see
+    CONTENDED_HOLD).  `seconds`: the work's predicted time on one thread."""
     n = threads_for(requested, seconds)
-    if n == 1 or not _direct.openmp_info()[0]:
+    if n == 1 or not _direct.openmp_info()[0] or _clock() < _serial_until:
         return _SERIAL
-    return _shared(n)
+    return _shared(n, seconds)
 
 
 class _shared:
     """thread_share's answer for work on n > 1 threads: counts the call
-    among those in flight while it runs (a class, not a generator: its
-    entry and exit are serial time beside the threads' work)."""
-    __slots__ = ("n",)
+    among those in flight while it runs, and times it against its price
+    (a class, not a generator: its entry and exit are serial time beside
+    the threads' work)."""
+    __slots__ = ("n", "seconds", "start")
 
-    def __init__(self, n):
+    def __init__(self, n, seconds):
         self.n = n
+        self.seconds = seconds
+        self.start = _clock()
 
     def __enter__(self):
         global _active_calls
@@ -198,7 +222,10 @@ class _shared:
             raise
 
     def __exit__(self, *exc):
-        global _active_calls
+        global _active_calls, _serial_until
+        now = _clock()
+        if exc[0] is None and now - self.start > CONTENDED_FACTOR * self.seconds + CONTENDED_SLACK:
+            _serial_until = now + CONTENDED_HOLD
         with _active_lock:
             _active_calls -= 1
         return False
