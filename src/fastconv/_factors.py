@@ -87,15 +87,13 @@ def _not_rank_one(K):
     """True when integer kernel K (of at most 16-bit elements) is surely not
     an outer product: its unfolding M (first axis by the rest) is not rank
     one, i.e. M * M[p, q] != outer(M[:, q], M[p, :]) somewhere for its first
-    nonzero M[p, q] (exact in int64; first its leading 2x2 minor, in Python
-    ints).  A necessary condition only (False says nothing): one pass where `_factor_int`'s pivot search, divisions and
-    outer products took 20-45 us on a 31x31 or 9x9x9 kernel."""
-    M = K.reshape(K.shape[0], -1)
-    if M.shape[0] > 1 and M.shape[1] > 1:   # (first a 2x2 minor: ~1 us)
-        m = M[:2, :2].tolist()
-        if m[0][0] * m[1][1] != m[0][1] * m[1][0]:
-            return True
-    M = M.astype(np.int64)
+    nonzero M[p, q] (exact in int64; first its leading 2x2 minor,
+    `_minor_not_outer` in Python ints).  A necessary condition only (False
+    says nothing): one pass where `_factor_int`'s pivot search, divisions
+    and outer products took 20-45 us on a 31x31 or 9x9x9 kernel."""
+    if _minor_not_outer(K, 0):
+        return True
+    M = K.reshape(K.shape[0], -1).astype(np.int64)
     nz = np.flatnonzero(M)
     if nz.size == 0:
         return False
@@ -169,20 +167,20 @@ def _factor_float(K, work):
     return factors
 
 
-def _minor_not_outer(K):
-    """True when float kernel K's leading 2x2 minor (first axis by the
-    flattened rest) shows it cannot pass the exact test: ad - bc, in Python
-    floats, above 1e-3 max(|ad|, |bc|), where an outer product within the
+def _minor_not_outer(K, rel=1e-3):
+    """True when kernel K's leading 2x2 minor (first axis by the flattened
+    rest) shows it is no outer product: |ad - bc| above rel max(|ad|, |bc|),
+    in Python numbers.  Floats (rel 1e-3): an outer product within the exact
     test's RHO_MAX_ULPS units of rounding per element has a few of those
-    units.  One look before K's float64 copy, pivot search and factors
-    (100x100: ~15 us)."""
+    units; one look before K's float64 copy, pivot search and factors
+    (100x100: ~15 us).  Integers (rel 0, exact): ad != bc."""
     M = K.reshape(K.shape[0], -1)
     if M.shape[0] < 2 or M.shape[1] < 2:
         return False
     (a, b), (c, d) = M[:2, :2].tolist()
     ad, bc = a * d, b * c
     return (math.isfinite(ad) and math.isfinite(bc)
-            and abs(ad - bc) > 1e-3 * max(abs(ad), abs(bc)))
+            and abs(ad - bc) > rel * max(abs(ad), abs(bc)))
 
 
 def _clearly_not_outer(Kf, factors):
