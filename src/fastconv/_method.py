@@ -178,7 +178,8 @@ FFT_1D_COMPLEX_FACTOR = 1.1
 _MACHINE_PRICES = {
     ("AuthenticAMD", 26): {"FFT_1D_FACTOR": 0.6, "FFT_OVERHEAD_1D": 3.6e-5},
 }
-_GENERIC_PRICES = {}
+# (the generic values of every constant some machine overrides)
+_GENERIC_PRICES = {name: globals()[name] for table in _MACHINE_PRICES.values() for name in table}
 
 
 def machine_key():
@@ -205,10 +206,6 @@ def use_prices(key):
     a machine without overrides: the generic table) and return the name of
     the table in use ('generic' or 'vendor/family')."""
     g = globals()
-    if not _GENERIC_PRICES:
-        for table in _MACHINE_PRICES.values():
-            for name in table:
-                _GENERIC_PRICES[name] = g[name]
     g.update(_GENERIC_PRICES)
     table = _MACHINE_PRICES.get(key)
     if table:
