@@ -1,7 +1,11 @@
 """The cost model's rules that the executors share (fastconv._method,
 fastconv._threads): one thread-count rule for both methods and the model,
 prices kept per geometry, the integer 2-norm bound, narrow rows."""
+import builtins
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -265,7 +269,7 @@ def test_complex_direct_rows_price_their_outputs():
 def restore_prices():
     """Put this machine's table back after a test that switches tables."""
     yield
-    env = __import__("os").environ.get("FASTCONV_PRICES")
+    env = os.environ.get("FASTCONV_PRICES")
     _method.use_prices(None if env == "generic" else _method.machine_key())
 
 
@@ -313,7 +317,6 @@ def test_one_d_fft_overhead_is_its_own(restore_prices, monkeypatch):
 def test_machine_key_from_cpuinfo(monkeypatch, tmp_path):
     """machine_key reads (vendor, family) from /proc/cpuinfo; None when it
     cannot (no such file, or no such fields)."""
-    import builtins
     real_open = builtins.open
     info = tmp_path / "cpuinfo"
 
@@ -331,9 +334,6 @@ def test_machine_key_from_cpuinfo(monkeypatch, tmp_path):
 
 def test_generic_prices_by_environment():
     """FASTCONV_PRICES=generic: the generic table whatever the machine."""
-    import os
-    import subprocess
-    import sys
     code = "from fastconv import _method as m; print(m.PRICES, m.FFT_1D_FACTOR)"
     env = dict(os.environ, FASTCONV_PRICES="generic")
     got = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
