@@ -1,10 +1,10 @@
 """Measure the constants of fastconv's direct-vs-FFT cost model.
 
 Prints, for each dtype class, the median seconds per multiply-add of the
-direct kernel (SECONDS_PER_MAC; 'i1': 1-byte integers, uint8, which run in
-16-bit lanes) and per unit of FFT-engine work
-(SECONDS_PER_FFT_UNIT; ``_method.fft_units``: the engine's tile cost,
-``_method.tile_cost``, at its starting tiles) on N-D problems; the 1-D problems'
+direct kernel (SECONDS_PER_MAC; 'i1': 1-byte integers, uint8, and 'i2':
+2-byte ones, int16, which both run in 16-bit lanes) and per unit of
+FFT-engine work (SECONDS_PER_FFT_UNIT; ``_method.fft_units``: the engine's
+tile cost, ``_method.tile_cost``, at ``_method.fft_tiles``) on N-D problems; the 1-D problems'
 medians over the N-D ones (DIRECT_1D_FACTOR, FFT_1D_FACTOR); the FFT's
 extra seconds per output for integer results (conversion to float64 and
 back, SECONDS_PER_FFT_OUTPUT); the fixed cost of a small FFT call
@@ -43,7 +43,7 @@ PROBLEMS_ND = [((1024, 1024), (7, 7)), ((256, 256), (31, 31)), ((512, 512), (15,
 PROBLEMS_1D = [((100_000,), (300,)), ((1_000_000,), (512,)), ((300_000,), (5000,)),
                ((200_000,), (64,))]
 DTYPES = {"f4": np.float32, "f8": np.float64, "c8": np.complex64,
-          "c16": np.complex128, "i": np.int32, "i1": np.uint8}
+          "c16": np.complex128, "i": np.int32, "i1": np.uint8, "i2": np.int16}
 
 
 def _inputs(s1, s2, dt, rng):

@@ -230,20 +230,21 @@ def test_small_norm_is_an_upper_bound(dtype):
 def test_one_group_1d_fft_prices_its_spectrum_on_one_thread():
     """1-D FFT tiles run in groups of lanes, one thread per group
     (csrc/fc_fft_impl.h), and the kernel's spectrum is one more group's
-    transform: a problem of one group ([10^4] * [4096] complex64 'same', one
-    tile) is priced (1 + FFT_1D_SPECTRUM_GROUPS) times its group and gains
-    nothing from a second worker; a problem of many groups still does."""
-    a, k, one = plan_of((10_000,), (4096,), np.complex64, "same", "auto", workers=1)
-    _, _, two = plan_of((10_000,), (4096,), np.complex64, "same", "auto", workers=2)
-    assert _threads.threads_for(2, _method.fft_seconds(two)) == 2
-    assert _method.estimate_times(two)[1] == pytest.approx(_method.estimate_times(one)[1])
-    assert _method.fft_groups(4096, 10_000, np.complex64) == 1
-    group = (_method.fft_units((4096,), (10_000,), np.dtype(np.complex64))
+    transform: a problem of one group ([500] * [256] complex64 'same': the
+    engine's tile search splits larger ones into two groups for 2 threads)
+    is priced (1 + FFT_1D_SPECTRUM_GROUPS) times its group and gains nothing
+    from a second thread; a problem of many groups still does."""
+    _, _, one = plan_of((500,), (256,), np.complex64, "same", "auto", workers=2)
+    assert _method.fft_groups(256, 500, np.complex64) == 1
+    group = (_method.fft_units((256,), (500,), np.dtype(np.complex64))
              * _method.SECONDS_PER_FFT_UNIT["c8"] * _method.FFT_1D_COMPLEX_FACTOR)
-    assert _method.fft_seconds(one) == pytest.approx(group * (1 + _method.FFT_1D_SPECTRUM_GROUPS))
+    seconds, gain = _method._fft_seconds(one, True)
+    assert seconds == pytest.approx(group * (1 + _method.FFT_1D_SPECTRUM_GROUPS))
+    assert gain == 0.0
     _, _, many1 = plan_of((1_000_000,), (64,), np.complex64, "same", "auto", workers=1)
     _, _, many2 = plan_of((1_000_000,), (64,), np.complex64, "same", "auto", workers=2)
     assert _method.fft_groups(64, 1_000_000, np.complex64) > 2
+    assert _threads.threads_for(2, _method.fft_seconds(many2)) == 2
     assert _method.estimate_times(many2)[1] < _method.estimate_times(many1)[1]
 
 
@@ -354,11 +355,11 @@ def test_surely_direct_with_the_work_dtype():
     dtype are priced."""
     u16 = np.dtype(np.uint16)       # (uint8 data: 16-bit work)
     assert 2 * _method.SECONDS_PER_MAC["i"] < _method.MAX_SECONDS_PER_MAC
-    assert _method.surely_direct((300, 300), 9, np.dtype(np.uint8))
-    assert not _method.surely_direct((300, 300), 9)
-    assert not _method.surely_direct((11250, 8), 9, np.dtype(np.uint8))
+    assert _method.surely_direct((300, 300), 9, np.dtype(np.uint8), one_d=False)
+    assert not _method.surely_direct((300, 300), 9, one_d=False)
+    assert not _method.surely_direct((11250, 8), 9, np.dtype(np.uint8), one_d=False)
     n = int(min(_method.FFT_OVERHEAD, _method.FFT_OVERHEAD_1D)
-            / (2 * _method.SECONDS_PER_MAC["i"])) + 1
+            / (2 * _method.SECONDS_PER_MAC[_method._mac_class(u16)])) + 1
     assert not _method.surely_direct((n,), 1, u16)
     assert _method.surely_direct((n // 2,), 1, u16)
     a = np.ones((300, 300), np.uint8)

@@ -216,10 +216,14 @@ def test_quick_rejection_agrees_with_the_exact_test(monkeypatch):
         kernels.append(k)
     conv = {2: (True, True), 3: (True, True, True)}
     quick = [factor_kernel(k, conv[k.ndim], k.dtype, k.dtype) for k in kernels]
+    probed = [factor_kernel(k, conv[k.ndim], k.dtype, k.dtype,
+                            _factors.factor_probe(k.shape, conv[k.ndim], k.dtype))
+              for k in kernels]
     monkeypatch.setattr(_factors, "_clearly_not_outer", lambda Kf, factors: False)
     monkeypatch.setattr(_factors, "_minor_not_outer", lambda K: False)
     exact = [factor_kernel(k, conv[k.ndim], k.dtype, k.dtype) for k in kernels]
     assert 40 < _same_answers(quick, exact) < 300     # both answers occur
+    assert _same_answers(probed, exact) == _same_answers(quick, exact)
 
 
 def test_integer_quick_rejection_agrees_with_the_exact_test(monkeypatch):
@@ -256,14 +260,42 @@ def test_integer_quick_rejection_agrees_with_the_exact_test(monkeypatch):
     conv = {2: (True, True), 3: (True, True, True)}
     work = {1: np.dtype(np.uint8), 2: np.dtype(np.uint16)}
 
-    def answers():
-        return [factor_kernel(k, conv[k.ndim], work[k.itemsize], k.dtype) for k in kernels]
+    def answers(probe=False):
+        return [factor_kernel(k, conv[k.ndim], work[k.itemsize], k.dtype,
+                              _factors.factor_probe(k.shape, conv[k.ndim], k.dtype)
+                              if probe else None) for k in kernels]
     assert _factors._not_rank_one(np.arange(9, dtype=np.int16).reshape(3, 3) ** 2)
     assert not _factors._not_rank_one(np.outer([0, 1, 2], [3, 0, 1]).astype(np.int8))
     quick = answers()
+    probed = answers(probe=True)
     monkeypatch.setattr(_factors, "_not_rank_one", lambda K: False)
     exact = answers()
     assert 40 < _same_answers(quick, exact) < 250     # both answers occur
+    assert _same_answers(probed, exact) == _same_answers(quick, exact)
+
+
+@pytest.mark.parametrize("kshape, conv", [((3, 1, 4), (True, False, True)),
+                                          ((1, 5, 2, 3), (False, True, True, True)),
+                                          ((2, 7), (True, True)), ((1, 6, 2), (True, True, True))])
+def test_factor_probe_reads_the_leading_minor(kshape, conv):
+    """`_factors.factor_probe` (kept per call signature) names the kernel
+    elements of the 2x2 minor `_minor_not_outer` reads from the kernel
+    reshaped to its convolved axes, for flipped views and batch axes too;
+    no minor (a convolved first axis of 1) gives None, and shapes or
+    dtypes that are never factored give False."""
+    from fastconv import _factors
+    k = np.arange(1, math.prod(kshape) + 1, dtype=np.float64).reshape(kshape) ** 1.5
+    for view in (k, k[tuple(slice(None, None, -1) for _ in kshape)]):
+        probe = _factors.factor_probe(view.shape, conv, view.dtype)
+        K = view.reshape([n for n, c in zip(kshape, conv) if c])
+        M = K.reshape(K.shape[0], -1)
+        if M.shape[0] < 2:
+            assert probe is None
+            continue
+        assert [view.item(i) for i in probe] == M[:2, :2].ravel().tolist()
+    assert _factors.factor_probe((4, 4), (True, True), np.dtype(np.complex64)) is False
+    assert _factors.factor_probe((2, 2), (True, True), np.dtype(np.float32)) is False
+    assert _factors.factor_probe((1, 9), (True, True), np.dtype(np.int16)) is False
 
 
 def test_integer_kernels_detected_exactly():

@@ -55,14 +55,20 @@ __all__ = ["choose_method", "surely_direct", "estimate_times", "overlap_macs", "
            "separable_time", "separable_seconds", "direct_seconds", "fft_seconds"]
 
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
-# work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i' (1-byte ones 'i1').
+# work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i' (1-byte ones 'i1',
+# 2-byte ones 'i2').
+# 'i2': 2-byte integer work (int16/uint16 data, wrapping in uint16): the
+# same 16-bit lanes as 'i1', so its price ('i', measured on int32, had the
+# int16 cases of the quiet grids of 2026-12-03 running direct at 1/2-1/7 of
+# their price: [10^4] * [4096] int16 'full' took 0.30 ms direct and 0.58
+# ms by FFT, priced 0.64 and 0.64, so the FFT).
 # 'i1': 1-byte integer work (uint8 data in 16-bit lanes, `_lane_bytes`):
 # since the kernel computes zero-filled border columns itself (no padded
 # copy of x), the large uint8 2-D/3-D cases of bench_method_grid.py (quiet
 # runs of 2026-12-02 18:13, load ~1, workers 1 process time and 2 wall)
 # ran at 0.64-0.77x the 'i' price (9^2..31^2, 9^3 kernels): 0.6x of it.
 SECONDS_PER_MAC = {"f4": 2.8e-11, "f8": 4.6e-11, "c8": 1.2e-10, "c16": 2.2e-10, "i": 3.1e-11,
-                   "i1": 1.9e-11}
+                   "i1": 1.9e-11, "i2": 1.9e-11}
 # Seconds per unit of FFT-engine work (fft_units), by class of the FFT
 # dtype.  calibrate_method.py on 2026-12-01 (load 5 on 2 cores) measured
 # 6.0e-10, 1.7e-9, 5.7e-10, 1.2e-9 s/unit next to direct costs 1.7-3.3x the
@@ -151,8 +157,12 @@ FFT_1D_FACTOR = 1.5
 # price in the workers=1 grids (bench_method_grid.py, 10^4-10^7 outputs,
 # 8-10^4 taps; process time, 2026-12-02), where the direct side's complex
 # price held (0.9-1.7x): [10^7] * [64] complex64 picked direct at 1.25 and
-# 1.44x the FFT's time with 2 workers.
-FFT_1D_COMPLEX_FACTOR = 1.1
+# 1.44x the FFT's time with 2 workers.  (1.1 then; 0.7 since the model
+# prices the engine's own 1-D tiles, `fft_tiles`, and the engine's tile
+# search counts whole groups of lanes, csrc/fc_fft.c: on the Zen 5 of
+# 2026-12-03 the complex 1-D factor that fits went from 1.1 to 0.6-0.7 with
+# that change, the real one stayed at 0.6.)
+FFT_1D_COMPLEX_FACTOR = 0.7
 
 # The constants above are the generic table (fitted on the Intel Xeons and
 # AMD Zen 4 of earlier sessions, mostly under load).  A CPU whose relative
@@ -175,8 +185,18 @@ FFT_1D_COMPLEX_FACTOR = 1.1
 # timed at 5.6 us under load) against 2; 0.49 or 0.7, or the overhead
 # lowered for N-D problems too (their direct side is the one overpriced
 # there: 22^3 * 3^3 float64 'same' ran 63 us direct, priced 160), add cases.
+# Refitted on 2026-12-03 12:30 after the engine's 1-D tile search came to
+# count whole groups of lanes and the model to price its tiles
+# (`fft_tiles`): 64 1-D cases (10^4 and 10^5 samples, 64-4,096 taps,
+# float32/64, complex64/128, 'same'/'full'; process time, load ~4): the
+# 1-D direct side ran at 1/1.2-1/2.5 its price, complex at ~1/2.2, so
+# DIRECT_1D_FACTOR 0.5 and DIRECT_1D_COMPLEX_FACTOR 0.8; FFT_1D_FACTOR
+# 0.6 stays, the 1-D fixed cost fits 25 us.  Rescored, those cases have 1
+# over 1.1 (1.18: [10^4] * [256] float64 'same', priced 64 and 63 us) and
+# the quiet grids of this and the last session none by price.
 _MACHINE_PRICES = {
-    ("AuthenticAMD", 26): {"FFT_1D_FACTOR": 0.6, "FFT_OVERHEAD_1D": 3.6e-5},
+    ("AuthenticAMD", 26): {"FFT_1D_FACTOR": 0.6, "FFT_OVERHEAD_1D": 2.5e-5,
+                           "DIRECT_1D_FACTOR": 0.5, "DIRECT_1D_COMPLEX_FACTOR": 0.8},
 }
 # (the generic values of every constant some machine overrides)
 _GENERIC_PRICES = {name: globals()[name] for table in _MACHINE_PRICES.values() for name in table}
@@ -428,17 +448,39 @@ def start_tiles(kshape, lengths):
 
 
 def fft_units(kshape, lengths, fft_dtype):
-    """Work of the FFT engine's overlap-save tiles (`tile_cost`) at its
-    starting tiles (`start_tiles`); the engine's own search
-    (_fftcore.tile_shape, 3-60 us, more than a cached price) moves them only
-    where that is cheaper.  (Kept per L2 size: the cost weighs the tiles'
-    working set against it.)"""
-    return _fft_units(kshape, lengths, fft_dtype, _fftcore.l2_bytes())
+    """Work of the FFT engine's overlap-save tiles (`tile_cost`) at
+    `fft_tiles`.  (Kept per L2 size: the cost weighs the tiles' working set
+    against it.)"""
+    return _fft_units(kshape, lengths, np.dtype(fft_dtype), _fftcore.l2_bytes())
+
+
+def fft_tiles(kshape, lengths, fft_dtype):
+    """The tiles the cost model prices: 1-D, the engine's own
+    (_fftcore.tile_shape: its search over 5-smooth lengths, 3-100 us, kept
+    per geometry); N-D, its starting tiles (`start_tiles`: the search there
+    costs up to ~1 ms and moves the tiles little).
+
+    Why the engine's tiles in 1-D: 64 1-D cases (10^4 and 10^5 samples,
+    64-4,096 taps, 4 dtypes, 'same' and 'full'; process time, 2026-12-03
+    12:30, load ~4) ran at 172-1,050 ps per unit of `tile_cost` at the
+    starting tile (4 K) and 232-831 ps at the engine's, which often differ
+    2-3x (4096 taps in 10^5 samples: 16384 against 7200-12500; 64 taps: 256
+    against 625-2500).  A fixed cost plus a price per unit fitted to each
+    dtype's times then errs by 0.72-1.41x at the starting tiles and by
+    0.72-1.22x at the engine's."""
+    return _fft_tiles(tuple(kshape), tuple(lengths), np.dtype(fft_dtype), _fftcore.l2_bytes())
+
+
+@lru_cache(maxsize=4096)
+def _fft_tiles(kshape, lengths, fft_dtype, l2):
+    if len(kshape) == 1:
+        return _fftcore.tile_shape(kshape, lengths, fft_dtype)
+    return start_tiles(kshape, lengths)
 
 
 @lru_cache(maxsize=4096)
 def _fft_units(kshape, lengths, fft_dtype, l2):
-    return tile_cost(kshape, lengths, start_tiles(kshape, lengths), fft_dtype)
+    return tile_cost(kshape, lengths, fft_tiles(kshape, lengths, fft_dtype), fft_dtype)
 
 
 def _one_d(plan):
@@ -475,8 +517,11 @@ def _vector_bytes(work):
 
 def _mac_class(work):
     """The SECONDS_PER_MAC key of work dtype `work`: 'i1' for 1-byte
-    integers (computed in 16-bit lanes, `_lane_bytes`), else `_class`'s."""
-    return "i1" if work.kind in "iu" and work.itemsize == 1 else _class(work)
+    integers (computed in 16-bit lanes, `_lane_bytes`), 'i2' for 2-byte
+    ones, else `_class`'s."""
+    if work.kind in "iu" and work.itemsize <= 2:
+        return "i1" if work.itemsize == 1 else "i2"
+    return _class(work)
 
 
 def _lane_bytes(work):
@@ -627,13 +672,13 @@ def _fft_seconds(plan, one_d):
 
 
 def fft_groups(K, L, fft_dtype):
-    """Groups of lanes of the engine's 1-D tiles at `start_tiles`' tile
+    """Groups of lanes of the engine's 1-D tiles at `fft_tiles`' tile
     for a kernel of K taps and L outputs (as `tile_cost` counts them: real
     tiles two to a transform)."""
     fft_dtype = np.dtype(fft_dtype)
     cplx = fft_dtype.kind == "c"
     lanes = 64 // (fft_dtype.itemsize // (2 if cplx else 1))
-    P = start_tiles((K,), (L,))[0]
+    P = fft_tiles((K,), (L,), fft_dtype)[0]
     ntrans = -(-L // (P - K + 1)) * (1.0 if cplx else 0.5)
     return math.ceil(ntrans / lanes)
 
@@ -689,7 +734,7 @@ def separable_time(plan, t1=None):
     return t1 / threads_for(plan.threads, t1) + SEP_OVERHEAD
 
 
-def surely_direct(shape, taps, work=None):
+def surely_direct(shape, taps, work=None, one_d=True):
     """Whether a problem of output `shape` and `taps` kernel elements is so
     small that the direct method wins whatever the values: its multiply-adds
     at the dearest price cost less than the FFT path's fixed overhead, so
@@ -701,22 +746,27 @@ def surely_direct(shape, taps, work=None):
     such rows cost at most ~1.5x, vectors of at most 32 lanes and a ragged
     tail).  [300, 300] * [3, 3] uint8 'same' is then one: its choice, 2-6
     us of a 50 us call, was the grid's worst workers=2 case (1.11x the
-    direct call)."""
+    direct call).  The FFT's fixed cost: FFT_OVERHEAD_1D unless `one_d` is
+    False (more than one non-trivial convolved axis, `_one_d`)."""
     price = MAX_SECONDS_PER_MAC
     if work is not None and shape[-1] >= 64:
         price = min(price, 2 * SECONDS_PER_MAC.get(_mac_class(work), price))
-    return math.prod(shape) * taps * price < min(FFT_OVERHEAD, FFT_OVERHEAD_1D)
+    fixed = min(FFT_OVERHEAD, FFT_OVERHEAD_1D) if one_d else FFT_OVERHEAD
+    return math.prod(shape) * taps * price < fixed
 
 
-def choose_method(plan, allow_fft=True, data=True):
+def choose_method(plan, allow_fft=True, data=True, small=None):
     """'direct', 'separable' or (`allow_fft`) 'fft' for a non-empty plan.
 
     The prices come first (they cost microseconds); only when the FFT would
     win are integer inputs checked for exactness (an O(n) pass; data=False:
-    x's values unknown, see `fft_is_exact_enough`)."""
+    x's values unknown, see `fft_is_exact_enough`).  `small`: whether
+    `surely_direct` holds for the plan, when the caller knows it."""
     if plan.work.kind == "O":   # object elements: their own arithmetic, as scipy
         return "direct"
-    if surely_direct(plan.shape, plan.kernel.size, plan.work):
+    if small is None:
+        small = surely_direct(plan.shape, plan.kernel.size, plan.work, _one_d(plan))
+    if small:
         return "direct"   # (tiny problems: no need to price the FFT)
     t_direct, t_fft = estimate_times(plan)
     best = "direct"

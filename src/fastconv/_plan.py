@@ -31,7 +31,7 @@ import numpy as np
 
 from ._dtypes import (exact_float_possible, exact_float_work, fft_input_dtype,
                       fftconvolve_result_dtype, result_dtype, work_dtype)
-from ._factors import SEP_WORK_TYPES, factor_kernel, is_box
+from ._factors import SEP_WORK_TYPES, factor_kernel, factor_probe, is_box
 from ._kept import keep
 from ._method import choose_method, surely_direct
 from ._modes import window
@@ -213,7 +213,7 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
             seps = _given_factors(factors, sig.correlate, work)
             box = tuple(is_box(f) for f in seps) if seps else ()
     elif sig.detect:
-        seps = factor_kernel(kernel, sig.conv, work, sig.result)
+        seps = factor_kernel(kernel, sig.conv, work, sig.result, sig.probe)
         # running sums in the auto path only where they are exact
         exact = work.kind in "iu" or sig.result.kind in "iu"
         box = tuple(exact and is_box(f) for f in seps) if seps else ()
@@ -225,8 +225,11 @@ def make_plan(kind, in1, in2, mode="full", method="auto", axes=None, boundary="f
     if factors is not None and seps is not None and method == "direct":
         object.__setattr__(plan, "method", "separable")   # sepconvolve's direct method
     elif method == "auto" or (method == "direct" and seps is not None):
+        # (sig.surely_direct was decided with this work dtype when the
+        # signature fixes it, else with the dearest price: ask again)
         choice = ("direct" if sig.surely_direct else
-                  choose_method(plan, allow_fft=method == "auto", data=not lazy))
+                  choose_method(plan, allow_fft=method == "auto", data=not lazy,
+                                small=None if sig.work is None else False))
         if factors is not None and seps is not None and choice == "direct":
             choice = "separable"
         object.__setattr__(plan, "method", choice)
@@ -246,12 +249,12 @@ class _Signature:
     from the shapes alone, see `_check_sizes`)."""
     __slots__ = ("correlate", "flip", "conv", "shape", "offsets", "boundary",
                  "fill", "result", "work", "fft_dtype", "method", "swapped", "factorable",
-                 "detect", "surely_direct", "sizes_checked")
+                 "detect", "probe", "surely_direct", "sizes_checked")
 
     def __init__(self, **values):
         self.work, self.sizes_checked = None, ()
         self.offsets, self.swapped, self.factorable, self.detect = (), False, False, False
-        self.surely_direct = False
+        self.surely_direct, self.probe = False, None
         for name, value in values.items():
             setattr(self, name, value)
 
@@ -352,8 +355,11 @@ def _signature(kind, in1, in2, mode, method, axes, boundary, fillvalue, maxlag, 
     sig.factorable = (method in ("auto", "direct") and not swapped
                       and all(kshape[a] == 1 for a in range(ndim) if not conv[a]))
     # (the one method for tiny problems: `choose_method` needs no factors)
-    sig.surely_direct = result.kind == "O" or surely_direct(shape, taps, sig.work)
+    one_d = sum(c and s1[a] + s2[a] > 2 for a, c in enumerate(conv)) <= 1
+    sig.surely_direct = result.kind == "O" or surely_direct(shape, taps, sig.work, one_d)
     sig.detect = sig.factorable and kind in _DETECT_FACTORS and not sig.surely_direct
+    if sig.detect:
+        sig.probe = factor_probe(kshape, conv, kdtype)
     return sig, in1, in2
 
 

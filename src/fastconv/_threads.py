@@ -52,11 +52,24 @@ _default_limit = None  # process-wide cap on the default (threadpoolctl); None =
 
 
 def available_cpus():
-    """CPUs this process may run on (affinity-aware)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
+    """CPUs this process may run on (affinity-aware; read again at most
+    every CPUS_TTL seconds)."""
+    global _cpus
+    now = time.monotonic()
+    if now >= _cpus[0]:
+        try:
+            n = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            n = os.cpu_count() or 1
+        _cpus = (now + CPUS_TTL, n)
+    return _cpus[1]
+
+
+# The affinity is a system call (~0.5-1 us, twice per 'auto' call: a fifth
+# of the choice's cost on a 40 us FFT call), so its answer is kept this long:
+# an affinity changed at run time counts from at most 0.1 s later.
+CPUS_TTL = 0.1
+_cpus = (0.0, 1)
 
 
 def _default_workers():
