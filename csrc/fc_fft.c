@@ -75,7 +75,8 @@ static double fc_extra_bytes(int type, int d, double N)
  * 201^2 kernels, 10^6 and 10^7 samples; AVX-512, Zen 5 with a 1 MiB L2):
  * transforms x N x (passes over the tile + 6 for filling, transposes,
  * product and output + a working-set penalty: with r = working set / L2
- * (fc_l2_bytes), 0 up to r = 1, rising to 7 at r = 2, then 1.4 per L2).
+ * (fc_l2_bytes), 0 up to r = 1, rising to 7 at r = 2, then 1.4 per L2;
+ * 1-D: 5 at r = 2, then 4 per L2).
  * On that machine the knees at 1 and 2 L2 give the fastest tiles: with
  * them at 1/2 and 1 L2, 2048^2 k31 float32 took 13% and k64 float64 23%
  * more CPU time (the column passes work on a strip of the tile at a time).
@@ -105,7 +106,13 @@ static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t 
     /* working set in L2s: the tile's two planes (1-D: and the 4 planes of
        Stockham scratch, as long as the tiles) */
     const double r = (d == 1 ? 6.0 : 2.0) * N * scal * lanes / l2;
-    const double pen = r <= 1.0 ? 0.0 : r <= 2.0 ? 7.0 * (r - 1.0) : 7.0 + 1.4 * (r - 2.0);
+    /* (1-D: 5 at r = 2, then 4 per L2: fitted with the whole-group count
+       below to 44 1-D problems timed at 10-15 tile lengths each (float32 to
+       complex128, 16-4096 taps, 10^4-10^7 samples; Zen 5): the chosen
+       tiles' geometric-mean regret 1.080 against 1.093 with the N-D knee,
+       which took 20000 for [10^6] * [4096] float32 (3.75 ms; 10000: 3.14) */
+    const double knee = d == 1 ? 5.0 : 7.0, slope = d == 1 ? 4.0 : 1.4;
+    const double pen = r <= 1.0 ? 0.0 : r <= 2.0 ? knee * (r - 1.0) : knee + slope * (r - 2.0);
     double cost = ntrans * N * (passes + 6.0 + pen);
     /* a partial group of 1-D lanes costs a whole one (the search too: with
        it counting only the transforms, [10^4] * [4096] complex64 took one
