@@ -101,16 +101,16 @@ def _row_output_price(rng):
 
 
 def _spectrum_groups(rng):
-    """A one-group 1-D FFT's time ([10^4] * [4096] complex64 'same': one
-    tile, one group of lanes) over the price of its group, minus 1."""
-    a, k = _inputs((10_000,), (4096,), np.complex64, rng)
+    """A one-group 1-D FFT's time ([5000] * [4096] complex64 'same': tiles
+    of 4500 in one group of lanes) over the price of its group, minus 1."""
+    a, k = _inputs((5_000,), (4096,), np.complex64, rng)
     price = _units(a, k) * _method.SECONDS_PER_FFT_UNIT["c8"] * _method.FFT_1D_COMPLEX_FACTOR
     return (_time("fft", a, k) - _method.FFT_OVERHEAD_1D) / price - 1
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--only", help="comma-separated: dtype classes (f4, ..., i, i1), "
+    p.add_argument("--only", help="comma-separated: dtype classes (f4, ..., i, i1, i2), "
                    "rows, spectrum, 1d, int, overhead, threads")
     only = p.parse_args().only
     only = None if only is None else set(only.split(","))
@@ -125,7 +125,7 @@ def main():
             continue
         per_mac = [_cost("direct", s1, s2, dt, rng) for s1, s2 in PROBLEMS_ND]
         line = f"{cls:4s} direct {statistics.median(per_mac):.2e} s/MAC"
-        if cls not in ("i", "i1"):
+        if cls not in ("i", "i1", "i2"):
             per_unit = [_cost("fft", s1, s2, dt, rng) for s1, s2 in PROBLEMS_ND]
             line += f"   fft {statistics.median(per_unit):.2e} s/unit"
         print(line, flush=True)

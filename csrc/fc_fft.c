@@ -85,7 +85,8 @@ static double fc_extra_bytes(int type, int d, double N)
  * the thread count itself must not change the tiles), and a (soft) cap on
  * memory: fc_fft_extra_bytes <= 3 x the output (or 4 MiB, whichever is
  * larger).  !search: the work the method model prices
- * (src/fastconv/_method.py asks here), 1-D groups of lanes counted whole.
+ * (src/fastconv/_method.py asks here).  Both count 1-D groups of lanes
+ * whole.
  * The optimum is flat (within 10% over a factor 2 of tile size). */
 static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
                            const ptrdiff_t *P, int search, double l2)
@@ -116,7 +117,7 @@ static double fc_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t 
     double cost = ntrans * N * (passes + 6.0 + pen);
     /* a partial group of 1-D lanes costs a whole one (the search too: with
        it counting only the transforms, [10^4] * [4096] complex64 took one
-       tile of 14400 in 1.48 ms where 12 tiles of 5120, one group, take
+       tile of 14400 in 1.48 ms where 10 tiles of 5120, one group, take
        0.39 ms; [10^4] * [64] complex64: 625 in 57 us, 192 in 26 us) */
     const double groups = d == 1 ? ceil(ntrans / lanes) : ceil(ntrans);
     if (lanes > 1.0)

@@ -230,17 +230,18 @@ def test_small_norm_is_an_upper_bound(dtype):
 def test_one_group_1d_fft_prices_its_spectrum_on_one_thread():
     """1-D FFT tiles run in groups of lanes, one thread per group
     (csrc/fc_fft_impl.h), and the kernel's spectrum is one more group's
-    transform: a problem of one group ([500] * [256] complex64 'same': the
-    engine's tile search splits larger ones into two groups for 2 threads)
-    is priced (1 + FFT_1D_SPECTRUM_GROUPS) times its group and gains nothing
-    from a second thread; a problem of many groups still does."""
-    _, _, one = plan_of((500,), (256,), np.complex64, "same", "auto", workers=2)
-    assert _method.fft_groups(256, 500, np.complex64) == 1
-    group = (_method.fft_units((256,), (500,), np.dtype(np.complex64))
+    transform: a problem of one group ([5000] * [4096] complex64 'same',
+    tiles of 4500) is priced (1 + FFT_1D_SPECTRUM_GROUPS) times its group
+    and gains nothing from a second thread (which it is worth starting);
+    a problem of many groups still does."""
+    _, _, one = plan_of((5000,), (4096,), np.complex64, "same", "auto", workers=1)
+    _, _, two = plan_of((5000,), (4096,), np.complex64, "same", "auto", workers=2)
+    assert _method.fft_groups(4096, 5000, np.complex64) == 1
+    assert _threads.threads_for(2, _method.fft_seconds(two)) == 2
+    assert _method.estimate_times(two)[1] == pytest.approx(_method.estimate_times(one)[1])
+    group = (_method.fft_units((4096,), (5000,), np.dtype(np.complex64))
              * _method.SECONDS_PER_FFT_UNIT["c8"] * _method.FFT_1D_COMPLEX_FACTOR)
-    seconds, gain = _method._fft_seconds(one, True)
-    assert seconds == pytest.approx(group * (1 + _method.FFT_1D_SPECTRUM_GROUPS))
-    assert gain == 0.0
+    assert _method.fft_seconds(one) == pytest.approx(group * (1 + _method.FFT_1D_SPECTRUM_GROUPS))
     _, _, many1 = plan_of((1_000_000,), (64,), np.complex64, "same", "auto", workers=1)
     _, _, many2 = plan_of((1_000_000,), (64,), np.complex64, "same", "auto", workers=2)
     assert _method.fft_groups(64, 1_000_000, np.complex64) > 2
@@ -296,7 +297,7 @@ def test_machine_prices_override_and_restore(restore_prices):
 
 def test_one_d_fft_overhead_is_its_own(restore_prices, monkeypatch):
     """1-D plans pay FFT_OVERHEAD_1D, N-D ones FFT_OVERHEAD; `surely_direct`
-    (which does not know the dimensions) compares with the smaller."""
+    compares with the smaller unless told the problem is N-D."""
     _method.use_prices(None)
     _, _, one = plan_of((10_000,), (512,), np.float64, "full", "auto", workers=1)
     _, _, two = plan_of((200, 200), (31, 31), np.float64, "full", "auto", workers=1)
@@ -353,11 +354,14 @@ def test_surely_direct_with_the_work_dtype():
     uint8 'same' goes direct without pricing the FFT; the same outputs in
     rows of 8 (narrow rows can cost a vector per element) or an unknown work
     dtype are priced."""
-    u16 = np.dtype(np.uint16)       # (uint8 data: 16-bit work)
+    u16 = np.dtype(np.uint16)       # (int16 data's work: the 'i2' class)
     assert 2 * _method.SECONDS_PER_MAC["i"] < _method.MAX_SECONDS_PER_MAC
-    assert _method.surely_direct((300, 300), 9, np.dtype(np.uint8), one_d=False)
-    assert not _method.surely_direct((300, 300), 9, one_d=False)
-    assert not _method.surely_direct((11250, 8), 9, np.dtype(np.uint8), one_d=False)
+    assert _method.surely_direct((300, 300), 9, np.dtype(np.uint8), one_d=False, separable=False)
+    assert not _method.surely_direct((300, 300), 9, one_d=False, separable=False)
+    assert not _method.surely_direct((11250, 8), 9, np.dtype(np.uint8), one_d=False,
+                                     separable=False)
+    # (a kernel that may have factors: the separable passes' fixed cost)
+    assert not _method.surely_direct((300, 300), 9, np.dtype(np.uint8), one_d=False)
     n = int(min(_method.FFT_OVERHEAD, _method.FFT_OVERHEAD_1D)
             / (2 * _method.SECONDS_PER_MAC[_method._mac_class(u16)])) + 1
     assert not _method.surely_direct((n,), 1, u16)
@@ -402,3 +406,43 @@ def test_contended_call_backs_off_to_one_thread(monkeypatch, shared_calls):
     again = fastconv.convolve(a, k, "same", method="direct", workers=2)
     assert len(shared_calls) == seen + 1 and shared_calls[-1] == 2
     assert held.tobytes() == again.tobytes()
+
+
+def test_fft_tiles_are_the_engines_in_1d_and_its_start_in_nd():
+    """The model prices the engine's own tiles for 1-D problems (its search
+    counts whole groups of lanes: [10^4] * [4096] complex64 in tiles of
+    less than 2x the kernel, not one 14400-point tile) and the starting
+    tiles for N-D ones."""
+    from fastconv import _fftcore
+    c8 = np.dtype(np.complex64)
+    for K, L, dt in ((4096, 10_000, c8), (64, 10_000, np.dtype(np.float64)),
+                     (4096, 1_000_000, np.dtype(np.float32))):
+        assert _method.fft_tiles((K,), (L,), dt) == _fftcore.tile_shape((K,), (L,), dt)
+    assert K <= _method.fft_tiles((4096,), (10_000,), c8)[0] < 2 * 4096
+    assert (_method.fft_tiles((31, 31), (2048, 2048), np.dtype(np.float32))
+            == _method.start_tiles((31, 31), (2048, 2048)))
+
+
+@pytest.mark.parametrize("shape, kshape, dtype", [
+    ((100, 100), (9, 9), np.float32), ((80, 80), (9, 9), np.float32),
+    ((300, 300), (3, 3), np.uint8), ((10, 1000), (1, 64), np.float64),
+    ((1000,), (64,), np.float32), ((4, 30, 30), (1, 5, 5), np.float64)])
+def test_signature_surely_direct_is_the_plans(shape, kshape, dtype):
+    """What `_plan` decides once per signature (surely direct, with its
+    one-dimensionality from the shapes and whether a kernel of that shape
+    and dtype may have factors) is what `choose_method` decides from the
+    plan; and a small 2-D problem whose kernel is an outer product still
+    gets its separable factors (the separable passes' fixed cost is below
+    the FFT's: [100, 100] * 9x9 float32 Gaussian 'same' is priced 26 us
+    separable against 57 direct)."""
+    a, k, plan = plan_of(shape, kshape, dtype, "same", "auto", workers=1)
+    sig = next(s for key, s in _plan._signatures.items()
+               if key[1] == a.shape and key[2] == k.shape and key[3] == a.dtype)
+    factors_possible = sig.probe is not False and sig.factorable
+    assert sig.surely_direct == _method.surely_direct(
+        plan.shape, plan.kernel.size, plan.work, _method._one_d(plan), factors_possible)
+    g = np.exp(-np.linspace(-2, 2, 9) ** 2).astype(np.float32)
+    x = np.random.default_rng(1).random((100, 100), dtype=np.float32)
+    p = _plan.make_plan("convolve", x, np.outer(g, g), "same", "auto", workers=1)
+    assert p.method == "separable"
+

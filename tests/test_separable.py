@@ -759,3 +759,20 @@ def test_band_runs_bits_for_every_thread_count(monkeypatch, taps):
                                                err_msg=f"{shape} {units} {workers}")
                 else:
                     assert got.tobytes() == one.tobytes(), (shape, units, workers)
+
+
+def test_int64_kernel_holding_its_minimum_is_not_factored():
+    """-2**63 has no magnitude in int64: a kernel holding it is an outer
+    product only modulo 2**64 ([1, 2, ..., 2] x [1, ..., 1, -2**63]), so it
+    is never factored (no separable answer off by 2.8e20, no division by a
+    zero pivot) and the result is the dense one."""
+    f0 = np.array([1] + [2] * 15, np.int64)
+    f1 = np.array([1] * 30 + [-2**63], np.int64)
+    k = f0[:, None] * f1
+    assert factor_kernel(k, (True, True), np.dtype(np.uint64), np.dtype(np.int64)) is None
+    m = np.iinfo(np.int64).min
+    assert factor_kernel(np.array([[0, m], [m, 0]]), (True, True), np.dtype(np.uint64),
+                         np.dtype(np.int64)) is None
+    x = np.ones((40, 40))
+    np.testing.assert_array_equal(fastconv.correlate(x, k, "same"),
+                                  fastconv.correlate(x, k, "same", method="direct"))

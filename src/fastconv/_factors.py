@@ -107,9 +107,9 @@ def _factor_int(K, work):
     if K.dtype.kind == "u" and K.dtype.itemsize == 8 and int(K.max()) >= 2**63:
         return None
     K64 = K.astype(np.int64)
+    if not K64.any() or K64.min() == np.iinfo(np.int64).min:
+        return None    # (-2**63: no magnitude in int64; such kernels are not factored)
     nz = np.abs(K64)
-    if not nz.any():
-        return None
     masked = np.where(nz > 0, nz, np.iinfo(np.int64).max)
     P = np.unravel_index(int(np.argmin(masked)), K.shape)
     piv = int(K64[P])
@@ -120,7 +120,7 @@ def _factor_int(K, work):
             return None
         factors.append(line // piv)
     # exact check: Python ints when int64 products could overflow
-    bound = math.prod(int(np.abs(f).max()) for f in factors)
+    bound = math.prod(max(-int(f.min()), int(f.max())) for f in factors)
     if bound < 2**62:
         ok = np.array_equal(_outer(factors, np.int64), K64)
     else:

@@ -57,11 +57,11 @@ __all__ = ["choose_method", "surely_direct", "estimate_times", "overlap_macs", "
 # Seconds per multiply-add of the direct kernel, by itemsize class of the
 # work dtype ('f4', 'f8', 'c8', 'c16'); integers use 'i' (1-byte ones 'i1',
 # 2-byte ones 'i2').
-# 'i2': 2-byte integer work (int16/uint16 data, wrapping in uint16): the
-# same 16-bit lanes as 'i1', so its price ('i', measured on int32, had the
-# int16 cases of the quiet grids of 2026-12-03 running direct at 1/2-1/7 of
-# their price: [10^4] * [4096] int16 'full' took 0.30 ms direct and 0.58
-# ms by FFT, priced 0.64 and 0.64, so the FFT).
+# 'i2': 2-byte integer work (int16/uint16 data, wrapping in uint16) runs in
+# the same 16-bit lanes as 'i1' and takes its price.  (It had the 'i'
+# price, measured on int32, and the int16 cases of the quiet grids of
+# 2026-12-03 ran direct at 1/2-1/7 of it: [10^4] * [4096] int16 'full' took
+# 0.30 ms direct and 0.58 ms by FFT, priced 0.64 and 0.64, so the FFT.)
 # 'i1': 1-byte integer work (uint8 data in 16-bit lanes, `_lane_bytes`):
 # since the kernel computes zero-filled border columns itself (no padded
 # copy of x), the large uint8 2-D/3-D cases of bench_method_grid.py (quiet
@@ -100,7 +100,11 @@ FFT_THREAD_GAIN = 0.5
 # sends [10^4] * [512] direct at 1.5x the FFT's time).  `calibrate_method.py
 # --only spectrum` measures the one-group problem alone: 1.28 (2026-12-02
 # 21:05, load 4.5, process time), where the one 14400-point group itself
-# runs above its price.
+# runs above its price.  (Not refitted since the model prices the engine's
+# own 1-D tiles and the engine's search counts whole groups, 2026-12-03;
+# that search now splits [10^4] * [4096] complex64 into 2 groups of 4500,
+# the one-group problems are smaller ones; the refit of the 1-D factors
+# kept 0.5: 0.75 fitted one case better, 0.25 and 1.0 put more over 1.1.)
 FFT_1D_SPECTRUM_GROUPS = 0.5
 DIRECT_OVERHEAD = 5e-6
 # Seconds per pass of a kernel row over an output row of the direct kernels
@@ -431,12 +435,12 @@ def tile_cost(kshape, lengths, tiles, fft_dtype, planner=False):
     the L2); 1-D tiles go in groups of 64 bytes / scalar side by side.
 
     Asked of the engine (_fftcore.tile_cost, csrc/fc_fft.c's
-    fc_fft_tile_cost: the one statement of the tile rule).  planner=False
-    gives the work the cost model prices (`fft_units`): 1-D transforms
-    rounded up to whole groups of lanes (a partial group costs a whole one).
-    planner=True gives what the engine's search minimises instead: a full
-    round for an odd last group of 2 threads, and x100 past the memory cap
-    ((2 x 2 threads + 2) tiles above 3x the output and 4 MiB)."""
+    fc_fft_tile_cost: the one statement of the tile rule).  Both count 1-D
+    transforms rounded up to whole groups of lanes (a partial group costs a
+    whole one).  planner=False gives the work the cost model prices
+    (`fft_units`); planner=True what the engine's search minimises: that,
+    with a full round for an odd last group of 2 threads and x100 past the
+    memory cap ((2 x 2 threads + 2) tiles above 3x the output and 4 MiB)."""
     return _fftcore.tile_cost(tuple(kshape), tuple(lengths), tuple(tiles), fft_dtype, planner)
 
 
@@ -455,10 +459,14 @@ def fft_units(kshape, lengths, fft_dtype):
 
 
 def fft_tiles(kshape, lengths, fft_dtype):
-    """The tiles the cost model prices: 1-D, the engine's own
-    (_fftcore.tile_shape: its search over 5-smooth lengths, 3-100 us, kept
-    per geometry); N-D, its starting tiles (`start_tiles`: the search there
-    costs up to ~1 ms and moves the tiles little).
+    """The tiles the cost model prices for a kernel of shape `kshape` and
+    an output window `lengths` over the transformed axes: 1-D, the engine's
+    own for that problem (_fftcore.tile_shape: its search over 5-smooth
+    lengths, 3-100 us, kept per geometry); N-D, its starting tiles
+    (`start_tiles`: the search there costs up to ~1 ms and moves the tiles
+    little).  (A 1-D transform with batch axes, [8, 10^5] * [1, 4096], is
+    priced as 8 rows of these tiles; the engine then tiles all the axes
+    together, so its tiles differ.)
 
     Why the engine's tiles in 1-D: 64 1-D cases (10^4 and 10^5 samples,
     64-4,096 taps, 4 dtypes, 'same' and 'full'; process time, 2026-12-03
@@ -734,24 +742,30 @@ def separable_time(plan, t1=None):
     return t1 / threads_for(plan.threads, t1) + SEP_OVERHEAD
 
 
-def surely_direct(shape, taps, work=None, one_d=True):
+def surely_direct(shape, taps, work=None, one_d=True, separable=True):
     """Whether a problem of output `shape` and `taps` kernel elements is so
     small that the direct method wins whatever the values: its multiply-adds
-    at the dearest price cost less than the FFT path's fixed overhead, so
-    neither the FFT nor separable passes are priced (and `_plan.make_plan`
-    does not look for separable factors).
+    at the dearest price cost less than the fixed overhead of the FFT path
+    and (`separable`: the kernel may have factors) of the separable passes,
+    so neither is priced (and `_plan.make_plan` does not look for separable
+    factors).
 
     The dearest price: that of all dtypes, or with work dtype `work` known
     and output rows of at least 64 elements, twice its own (`_row_factor`:
     such rows cost at most ~1.5x, vectors of at most 32 lanes and a ragged
-    tail).  [300, 300] * [3, 3] uint8 'same' is then one: its choice, 2-6
-    us of a 50 us call, was the grid's worst workers=2 case (1.11x the
-    direct call).  The FFT's fixed cost: FFT_OVERHEAD_1D unless `one_d` is
-    False (more than one non-trivial convolved axis, `_one_d`)."""
+    tail).  [300, 300] * [3, 3] uint8 'same' is then one, as far as the
+    FFT goes: its choice, 2-6 us of a 50 us call, was the grid's worst
+    workers=2 case (1.11x the direct call); a 3x3 kernel may have factors,
+    though, and most are rejected by `_factors.factor_probe`'s four reads.  The FFT's fixed cost: the smaller of FFT_OVERHEAD and
+    FFT_OVERHEAD_1D, or FFT_OVERHEAD when `one_d` is False (more than one
+    non-trivial convolved axis, `_one_d`); the separable passes' is
+    SEP_OVERHEAD."""
     price = MAX_SECONDS_PER_MAC
     if work is not None and shape[-1] >= 64:
         price = min(price, 2 * SECONDS_PER_MAC.get(_mac_class(work), price))
     fixed = min(FFT_OVERHEAD, FFT_OVERHEAD_1D) if one_d else FFT_OVERHEAD
+    if separable:
+        fixed = min(fixed, SEP_OVERHEAD)
     return math.prod(shape) * taps * price < fixed
 
 
@@ -765,7 +779,8 @@ def choose_method(plan, allow_fft=True, data=True, small=None):
     if plan.work.kind == "O":   # object elements: their own arithmetic, as scipy
         return "direct"
     if small is None:
-        small = surely_direct(plan.shape, plan.kernel.size, plan.work, _one_d(plan))
+        small = surely_direct(plan.shape, plan.kernel.size, plan.work, _one_d(plan),
+                              bool(plan.factors))
     if small:
         return "direct"   # (tiny problems: no need to price the FFT)
     t_direct, t_fft = estimate_times(plan)

@@ -354,12 +354,16 @@ def _signature(kind, in1, in2, mode, method, axes, boundary, fillvalue, maxlag, 
     # kernel where they may change the method
     sig.factorable = (method in ("auto", "direct") and not swapped
                       and all(kshape[a] == 1 for a in range(ndim) if not conv[a]))
-    # (the one method for tiny problems: `choose_method` needs no factors)
+    # (the one method for tiny problems: `choose_method` needs no factors;
+    # the probe False: no kernel of this shape and dtype has any)
     one_d = sum(c and s1[a] + s2[a] > 2 for a, c in enumerate(conv)) <= 1
-    sig.surely_direct = result.kind == "O" or surely_direct(shape, taps, sig.work, one_d)
-    sig.detect = sig.factorable and kind in _DETECT_FACTORS and not sig.surely_direct
-    if sig.detect:
+    detectable = sig.factorable and kind in _DETECT_FACTORS
+    if detectable:
         sig.probe = factor_probe(kshape, conv, kdtype)
+        detectable = sig.probe is not False
+    sig.surely_direct = result.kind == "O" or surely_direct(shape, taps, sig.work, one_d,
+                                                            detectable)
+    sig.detect = detectable and not sig.surely_direct
     return sig, in1, in2
 
 

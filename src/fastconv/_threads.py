@@ -72,6 +72,15 @@ CPUS_TTL = 0.1
 _cpus = (0.0, 1)
 
 
+def _forget_cpus():
+    global _cpus
+    _cpus = (0.0, 1)
+
+
+if hasattr(os, "register_at_fork"):   # (a child may be pinned at once: read it again)
+    os.register_at_fork(after_in_child=_forget_cpus)
+
+
 def _default_workers():
     has_openmp, omp_max = _direct.openmp_info()
     if not has_openmp:
