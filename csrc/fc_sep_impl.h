@@ -1058,14 +1058,14 @@ static inline int32_t SEP_FN(fc_sep_cast1)(float s, float tol, uint8_t *nb)
     return k;
 }
 
-/* the columns c in [0, n) with near[c] set: dst[c] = ndimage's value of
+/* the columns c in [lo, n) with near[c] set: dst[c] = ndimage's value of
    the window rows[i][c] (rows != NULL), else t[c + i], i in [0, m); dst
    uint8 (f NULL) or float (f) */
-static void SEP_FN(fc_sep_fix)(const uint8_t *near, int64_t n, const uint8_t *const *rows,
-                               const float *t, const double *w64, int64_t m, int sym,
-                               double *vals, uint8_t *o8, float *f)
+static void SEP_FN(fc_sep_fix)(const uint8_t *near, int64_t lo, int64_t n,
+                               const uint8_t *const *rows, const float *t, const double *w64,
+                               int64_t m, int sym, double *vals, uint8_t *o8, float *f)
 {
-    for (int64_t c0 = 0; c0 < n; c0 += 32) {
+    for (int64_t c0 = lo; c0 < n; c0 += 32) {
         uint64_t b[4] = {1, 0, 0, 0};
         if (c0 + 32 <= n)
             memcpy(b, near + c0, 32);
@@ -1085,6 +1085,217 @@ static void SEP_FN(fc_sep_fix)(const uint8_t *near, int64_t n, const uint8_t *co
     }
 }
 
+/* Short symmetric or antisymmetric kernels (odd m <= SEP_FOLD_MAX, the
+   float32 taps w[k] == +-w[m - 1 - k] exactly): the passes below with m a
+   constant (the taps in registers, the loops unrolled) and the taps
+   folded, s = w[h] x[h] + sum_{k<h} w[k] (x[k] +- x[m-1-k]), h = m / 2:
+   the pairs are integers of at most 510 in magnitude, exact in float32, so
+   s is a float32 sum of h + 1 products of the float32 taps, within tolf
+   (fc_sep.h; _ndi_filters._u8_tol) of ndimage's float64 sum.  The products go into two chains (the latency of one multiply-add chain
+   of h + 1 would bound the loop).  A sum near an integer (the lanes whose
+   casts of s - tol and s + tol differ) is recomputed at once from its
+   window in ndimage's order (fc_sep_fixlanes; rarely: about a fraction 2
+   tolf of the sums of random images).  AMD Zen 5,
+   gaussian_filter 2048^2 uint8 sigma=1 (9 taps), both passes in C: 1.8 ms
+   with the generic loops (fc_sep_vblock / fc_sep_hblock, near bytes
+   stored), 1.5 ms folded, 1.4 with the lane shifts below, 1.37 with tolf
+   (fewer sums recomputed). */
+#define SEP_FOLD_MAX 9
+/* the lanes of the int32 vectors a, b that differ, as the bits of an
+   unsigned int (lane i: bit i) */
+#if defined(__AVX512F__) && SEP_VBYTES == 64
+#define SEP_NEBITS(a, b) ((unsigned)_mm512_cmpneq_epi32_mask((__m512i)(a), (__m512i)(b)))
+#elif defined(__AVX2__) && SEP_VBYTES == 32
+#define SEP_NEBITS(a, b) ((unsigned)_mm256_movemask_ps((__m256)((a) != (b))))
+#elif defined(__SSE2__) && SEP_VBYTES == 16
+#define SEP_NEBITS(a, b) ((unsigned)_mm_movemask_ps((__m128)((a) != (b))))
+#else
+#define SEP_NEBITS(a, b) SEP_FN(fc_sep_nebits)((a), (b))
+static inline unsigned SEP_FN(fc_sep_nebits)(SEP_FN(fc_sep_i32v) a, SEP_FN(fc_sep_i32v) b)
+{
+    unsigned bits = 0;
+    for (int k = 0; k < SEP_VL; k++)
+        bits |= (unsigned)(a[k] != b[k]) << k;
+    return bits;
+}
+#endif
+
+/* ndimage's values of the lanes set in `bits` of the VL outputs from
+   column c: the window rows[i][c + l] (rows != NULL) or t[c + l + i], i
+   in [0, m), into o8[l] (f NULL) or f[l] (floats) */
+static __attribute__((noinline, cold)) void SEP_FN(fc_sep_fixlanes)(
+    unsigned bits, const uint8_t *const *rows, const float *t, int64_t c,
+    const struct fc_sep_u8pass *p, uint8_t *o8, float *f)
+{
+    double vals[SEP_FOLD_MAX];
+    for (int l = 0; l < SEP_VL; l++) {
+        if (!(bits >> l & 1))
+            continue;
+        for (int64_t i = 0; i < p->m; i++)
+            vals[i] = rows ? (double)rows[i][c + l] : (double)t[c + l + i];
+        uint8_t v = fc_sep_ndi_u8(vals, p->w64, p->m, p->sym);
+        if (f)
+            f[l] = v;
+        else
+            o8[l] = v;
+    }
+}
+
+/* the vectors of p's m taps (constant m when inlined) */
+static inline __attribute__((always_inline)) void SEP_FN(fc_sep_foldtaps)(
+    const struct fc_sep_u8pass *p, const int m, SEP_FN(fc_sep_vec) *wv)
+{
+    for (int k = 0; k < m; k++)
+        wv[k] = (SEP_FN(fc_sep_vec)){0} + p->w[k];
+}
+
+/* k = (int32_t)(s + tol) of the folded sum s of the window x[0..m) (taps
+   wv, sg the pairs' sign), and in *bits the lanes where (int32_t)(s - tol)
+   differs (fc_sep_cast) */
+static inline __attribute__((always_inline)) SEP_FN(fc_sep_i32v) SEP_FN(fc_sep_foldcast)(
+    const SEP_FN(fc_sep_vec) *x, const SEP_FN(fc_sep_vec) *wv, const int m, const int sg,
+    SEP_FN(fc_sep_vec) tol, unsigned *bits)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+    typedef SEP_FN(fc_sep_i32v) IV;
+    const int h = m / 2;
+    V a = wv[h] * x[h], b = (V){0};
+    for (int k = h - 1; k >= 0; k--) {
+        V pr = sg > 0 ? x[k] + x[m - 1 - k] : x[k] - x[m - 1 - k];
+        if ((h - 1 - k) % 2)
+            a += wv[k] * pr;
+        else if (k == h - 1)
+            b = wv[k] * pr;
+        else
+            b += wv[k] * pr;
+    }
+    V s = a + b;
+    IV k = __builtin_convertvector(s + tol, IV);
+    *bits = SEP_NEBITS(k, __builtin_convertvector(s - tol, IV));
+    return k;
+}
+
+/* the vertical pass of SEP_R rows (fc_sep_u8v), columns [0, end) in
+   vectors of VL, end returned; m constant when inlined */
+static inline __attribute__((always_inline)) int64_t SEP_FN(fc_sep_u8v_fold_m)(
+    const uint8_t *const *rows, const struct fc_sep_u8pass *p, const int m, const int sg,
+    int64_t nx, uint8_t *o8, float *f, int64_t fs)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+    typedef SEP_FN(fc_sep_i32v) IV;
+    V wv[SEP_FOLD_MAX];
+    SEP_FN(fc_sep_foldtaps)(p, m, wv);
+    const V tol = (V){0} + p->tolf;
+    const int pf = nx >= SEP_PF_MIN;
+    int64_t c = 0;
+    for (; c + SEP_VL <= nx; c += SEP_VL) {
+        V x[SEP_FOLD_MAX + SEP_R - 1];
+        if (pf && c % 64 == 0)
+            for (int k = m - 1; k < m + SEP_R - 1; k++)
+                __builtin_prefetch((const char *)(rows[k] + c) + SEP_PF, 0, 3);
+        for (int k = 0; k < m + SEP_R - 1; k++)
+            x[k] = SEP_LOADV(rows[k] + c, 0);
+        for (int r = 0; r < SEP_R; r++) {
+            unsigned bits;
+            IV k = SEP_FN(fc_sep_foldcast)(x + r, wv, m, sg, tol, &bits);
+            if (f)
+                *(V *)(f + r * fs + c) = __builtin_convertvector(k & 255, V);
+            else
+                SEP_STORE_BYTES(o8 + r * nx + c, k);
+            if (__builtin_expect(bits != 0, 0))
+                SEP_FN(fc_sep_fixlanes)(bits, rows + r, NULL, c, p,
+                                        o8 + r * nx + c, f ? f + r * fs + c : NULL);
+        }
+    }
+    return c;
+}
+
+/* the horizontal pass of one row (fc_sep_u8h), columns [0, end) in
+   vectors of VL, end returned */
+static inline __attribute__((always_inline)) int64_t SEP_FN(fc_sep_u8h_fold_m)(
+    const float *t, const struct fc_sep_u8pass *p, const int m, const int sg, int64_t nx,
+    uint8_t *o8)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+    typedef SEP_FN(fc_sep_i32v) IV;
+    V wv[SEP_FOLD_MAX];
+    SEP_FN(fc_sep_foldtaps)(p, m, wv);
+    const V tol = (V){0} + p->tolf;
+    int64_t c = 0;
+#if SEP_VBYTES == 64 && defined(__GNUC__) && !defined(__clang__)
+    /* t at a 64-byte line (F's layout, fc_sep_u8rows): the window's
+       vectors from the aligned ones at c and c + VL (1 load and m - 1
+       lane shifts, valignd, instead of m loads, all but one across two
+       lines; AMD Zen 5: the horizontal pass 0.9 -> 0.8 ms at 2048^2) */
+    const int shift = (uintptr_t)t % SEP_VBYTES == 0;
+#endif
+    for (; c + 2 * SEP_VL <= nx; c += 2 * SEP_VL)
+        for (int q = 0; q < 2; q++) {
+            V x[SEP_FOLD_MAX];
+            const float *tq = t + c + q * SEP_VL;
+#if SEP_VBYTES == 64 && defined(__GNUC__) && !defined(__clang__)
+            if (shift) {
+                typedef SEP_FN(fc_sep_idx) I;
+                const V lo = *(const V *)tq, hi = *(const V *)(tq + SEP_VL);
+                const I iota = *(const I *)SEP_FN(fc_sep_iota);
+                x[0] = lo;
+                for (int k = 1; k < m; k++)
+                    x[k] = __builtin_shuffle(lo, hi, iota + k);
+            } else
+#endif
+            for (int k = 0; k < m; k++)
+                x[k] = *(const V *)(tq + k);
+            unsigned bits;
+            IV k = SEP_FN(fc_sep_foldcast)(x, wv, m, sg, tol, &bits);
+            SEP_STORE_BYTES(o8 + c + q * SEP_VL, k);
+            if (__builtin_expect(bits != 0, 0))
+                SEP_FN(fc_sep_fixlanes)(bits, NULL, t, c + q * SEP_VL, p, o8 + c + q * SEP_VL,
+                                        NULL);
+        }
+    return c;
+}
+
+/* the sign of the fold of p's float32 taps (1: w[k] == w[m-1-k], -1: w[k]
+   == -w[m-1-k]), 0 where the fold is not taken (m even, 1 or over
+   SEP_FOLD_MAX, or taps neither) */
+static inline int SEP_FN(fc_sep_foldsign)(const struct fc_sep_u8pass *p)
+{
+    const int64_t m = p->m;
+    int pos = 1, neg = 1;
+    if (m % 2 == 0 || m < 3 || m > SEP_FOLD_MAX)
+        return 0;
+    for (int64_t k = 0; k < m / 2; k++) {
+        pos &= p->w[k] == p->w[m - 1 - k];
+        neg &= p->w[k] == -p->w[m - 1 - k];
+    }
+    return pos ? 1 : neg ? -1 : 0;
+}
+
+/* dispatch on m (3, 5, 7, 9) and the sign */
+#define SEP_FOLD_CASES(call, sg)                                                      \
+    switch (p->m) {                                                                   \
+    case 3: return sg > 0 ? call(3, 1) : call(3, -1);                                 \
+    case 5: return sg > 0 ? call(5, 1) : call(5, -1);                                 \
+    case 7: return sg > 0 ? call(7, 1) : call(7, -1);                                 \
+    default: return sg > 0 ? call(9, 1) : call(9, -1);                                \
+    }
+static int64_t SEP_FN(fc_sep_u8v_fold)(const uint8_t *const *rows,
+                                       const struct fc_sep_u8pass *p, int sg, int64_t nx,
+                                       uint8_t *o8, float *f, int64_t fs)
+{
+#define SEP_V_(M, S) SEP_FN(fc_sep_u8v_fold_m)(rows, p, M, S, nx, o8, f, fs)
+    SEP_FOLD_CASES(SEP_V_, sg)
+#undef SEP_V_
+}
+static int64_t SEP_FN(fc_sep_u8h_fold)(const float *t, const struct fc_sep_u8pass *p, int sg,
+                                       int64_t nx, uint8_t *o8)
+{
+#define SEP_H_(M, S) SEP_FN(fc_sep_u8h_fold_m)(t, p, M, S, nx, o8)
+    SEP_FOLD_CASES(SEP_H_, sg)
+#undef SEP_H_
+}
+#undef SEP_FOLD_CASES
+
 static inline int SEP_FN(fc_sep_any)(SEP_FN(fc_sep_i32v) any)
 {
     int32_t r = 0;
@@ -1095,9 +1306,9 @@ static inline int SEP_FN(fc_sep_any)(SEP_FN(fc_sep_i32v) any)
 
 /* the vertical pass of R rows (SEP_R, or 1) of nx columns, rows[i] the
    uint8 input rows: output row r into o8 + r * nx (uint8; f NULL) or
-   f + r * fs (floats of the uint8 values) */
+   f + r * fs (floats of the uint8 values); sg: fc_sep_foldsign(p) */
 static void SEP_FN(fc_sep_u8v)(const uint8_t *const *rows, const struct fc_sep_u8pass *p,
-                               int64_t nx, int R, uint8_t *o8, float *f, int64_t fs,
+                               int sg, int64_t nx, int R, uint8_t *o8, float *f, int64_t fs,
                                uint8_t *near, double *vals)
 {
     typedef SEP_FN(fc_sep_vec) V;
@@ -1105,9 +1316,11 @@ static void SEP_FN(fc_sep_u8v)(const uint8_t *const *rows, const struct fc_sep_u
     const float tol = p->tol, *w = p->w;
     const int64_t m = p->m;
     IV any = {0};
-    int64_t c = 0;
+    int64_t c = 0, lo = 0;   /* (lo: the first column with a near byte) */
     const int pf = nx * (int64_t)sizeof(uint8_t) >= SEP_PF_MIN;
-    if (R == SEP_R)
+    if (R == SEP_R && sg)
+        c = lo = SEP_FN(fc_sep_u8v_fold)(rows, p, sg, nx, o8, f, fs);
+    else if (R == SEP_R)
         for (; c + 2 * SEP_VL <= nx; c += 2 * SEP_VL) {
             V a0[SEP_R], a1[SEP_R];
             SEP_FN(fc_sep_vblock)(rows, 0, w, m, c, a0, a1, pf);
@@ -1136,20 +1349,23 @@ static void SEP_FN(fc_sep_u8v)(const uint8_t *const *rows, const struct fc_sep_u
         }
     if (flagged)
         for (int r = 0; r < R; r++)
-            SEP_FN(fc_sep_fix)(near + r * nx, nx, rows + r, NULL, p->w64, m, p->sym, vals,
+            SEP_FN(fc_sep_fix)(near + r * nx, lo, nx, rows + r, NULL, p->w64, m, p->sym, vals,
                                o8 + r * nx, f ? f + r * fs : NULL);
 }
 
-/* the horizontal pass of one row: o8[c] from the floats t[c + j] */
-static void SEP_FN(fc_sep_u8h)(const float *t, const struct fc_sep_u8pass *p, int64_t nx,
-                               uint8_t *o8, uint8_t *near, double *vals)
+/* the horizontal pass of one row: o8[c] from the floats t[c + j]; sg:
+   fc_sep_foldsign(p) */
+static void SEP_FN(fc_sep_u8h)(const float *t, const struct fc_sep_u8pass *p, int sg,
+                               int64_t nx, uint8_t *o8, uint8_t *near, double *vals)
 {
     typedef SEP_FN(fc_sep_vec) V;
     typedef SEP_FN(fc_sep_i32v) IV;
     const float tol = p->tol;
     IV any = {0};
-    int64_t c = 0;
-    for (; c + 4 * SEP_VL <= nx; c += 4 * SEP_VL) {
+    int64_t c = 0, lo = 0;   /* (lo: the first column with a near byte) */
+    if (sg)
+        c = lo = SEP_FN(fc_sep_u8h_fold)(t, p, sg, nx, o8);
+    for (; !sg && c + 4 * SEP_VL <= nx; c += 4 * SEP_VL) {
         V a[4];
         SEP_FN(fc_sep_hblock)(t + c, p->w, p->m, a);
         for (int k = 0; k < 4; k++)
@@ -1163,7 +1379,7 @@ static void SEP_FN(fc_sep_u8h)(const float *t, const struct fc_sep_u8pass *p, in
         flagged |= near[c];
     }
     if (flagged)
-        SEP_FN(fc_sep_fix)(near, nx, NULL, t, p->w64, p->m, p->sym, vals, o8, NULL);
+        SEP_FN(fc_sep_fix)(near, lo, nx, NULL, t, p->w64, p->m, p->sym, vals, o8, NULL);
 }
 
 /* fc_sep.h fc_sep_rows_u8: SEP_R rows at a time (the band's last ones one
@@ -1177,12 +1393,18 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
 {
     const int64_t nx = g->nx, mu = vp ? vp->m : 1, mv = hp ? hp->m : 1;
     const int64_t W = nx + mv - 1, offx = hp ? hp->off : 0;
-    const int64_t E = mv + (offx < 0 ? -offx : offx), fs = nx + 2 * E;
-    float *F = malloc(sizeof(float) * (size_t)(SEP_R * fs + 1));
+    /* (E: the horizontal pass's first sample, column offx, at the start of
+       a 64-byte line, fc_sep_u8h_fold_m; border columns of mv + |offx| on
+       either side, and a vector more on the right) */
+    const int64_t ax = offx < 0 ? -offx : offx, L = 64 / (int64_t)sizeof(float);
+    const int64_t E = (mv + 2 * ax + L - 1) / L * L - offx;
+    const int64_t fs = (E + nx + mv + ax + L + L - 1) / L * L;
+    float *F = fc_aligned_alloc(sizeof(float) * (size_t)(SEP_R * fs), 64);
     uint8_t *near = malloc((size_t)(SEP_R * nx + 1));
     uint8_t *fillrow = malloc((size_t)(nx + 1));
     const uint8_t **rows = malloc(sizeof(uint8_t *) * (size_t)(mu + SEP_R));
     int64_t *jx = malloc(sizeof(int64_t) * (size_t)(W + 1));
+    const int vsg = vp ? SEP_FN(fc_sep_foldsign)(vp) : 0, hsg = hp ? SEP_FN(fc_sep_foldsign)(hp) : 0;
     double *vals = malloc(sizeof(double) * (size_t)((mu > mv ? mu : mv) + 1));
     int rc = -1;
     if (!F || !near || !fillrow || !rows || !jx || !vals)
@@ -1204,7 +1426,7 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
                 rows[i] = r < 0 ? fillrow : x + r * nx;
             }
             SEP_FN(fc_sep_pfahead)(g, x, nx, y + vp->off + mu - 1, R);
-            SEP_FN(fc_sep_u8v)(rows, vp, nx, R, o, hp ? F + E : NULL, fs, near, vals);
+            SEP_FN(fc_sep_u8v)(rows, vp, vsg, nx, R, o, hp ? F + E : NULL, fs, near, vals);
         } else {
             for (int r = 0; r < R; r++)
                 for (int64_t c = 0; c < nx; c++)
@@ -1220,13 +1442,13 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
                         break;
                     f[offx + t] = jx[t] < 0 ? fill : f[jx[t]];
                 }
-                SEP_FN(fc_sep_u8h)(f + offx, hp, nx, o + r * nx, near, vals);
+                SEP_FN(fc_sep_u8h)(f + offx, hp, hsg, nx, o + r * nx, near, vals);
             }
         y += R;
     }
     rc = 0;
 done:
-    free(F);
+    fc_aligned_free(F);
     free(near);
     free(fillrow);
     free(rows);
