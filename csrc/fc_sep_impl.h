@@ -1098,9 +1098,11 @@ static void SEP_FN(fc_sep_fix)(const uint8_t *near, int64_t lo, int64_t n,
    tolf of the sums of random images).  AMD Zen 5,
    gaussian_filter 2048^2 uint8 sigma=1 (9 taps), both passes in C: 1.8 ms
    with the generic loops (fc_sep_vblock / fc_sep_hblock, near bytes
-   stored), 1.5 ms folded, 1.4 with the lane shifts below, 1.37 with tolf
-   (fewer sums recomputed). */
+   stored), 1.5 ms folded, 1.4 with the lane shifts (fc_sep_hwin), 1.37
+   with tolf (fewer sums recomputed), 1.15 with the byte-range kernels'
+   truncation in float and packed stores (fc_sep_foldsign 2). */
 #define SEP_FOLD_MAX 9
+#define SEP_TOZERO (_MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)
 /* the lanes of the int32 vectors a, b that differ, as the bits of an
    unsigned int (lane i: bit i) */
 #if defined(__AVX512F__) && SEP_VBYTES == 64
@@ -1149,15 +1151,12 @@ static inline __attribute__((always_inline)) void SEP_FN(fc_sep_foldtaps)(
         wv[k] = (SEP_FN(fc_sep_vec)){0} + p->w[k];
 }
 
-/* k = (int32_t)(s + tol) of the folded sum s of the window x[0..m) (taps
-   wv, sg the pairs' sign), and in *bits the lanes where (int32_t)(s - tol)
-   differs (fc_sep_cast) */
-static inline __attribute__((always_inline)) SEP_FN(fc_sep_i32v) SEP_FN(fc_sep_foldcast)(
-    const SEP_FN(fc_sep_vec) *x, const SEP_FN(fc_sep_vec) *wv, const int m, const int sg,
-    SEP_FN(fc_sep_vec) tol, unsigned *bits)
+/* the folded sum s of the window x[0..m) (taps wv, sg > 0: pairs added,
+   else subtracted) */
+static inline __attribute__((always_inline)) SEP_FN(fc_sep_vec) SEP_FN(fc_sep_foldsum)(
+    const SEP_FN(fc_sep_vec) *x, const SEP_FN(fc_sep_vec) *wv, const int m, const int sg)
 {
     typedef SEP_FN(fc_sep_vec) V;
-    typedef SEP_FN(fc_sep_i32v) IV;
     const int h = m / 2;
     V a = wv[h] * x[h], b = (V){0};
     for (int k = h - 1; k >= 0; k--) {
@@ -1169,7 +1168,17 @@ static inline __attribute__((always_inline)) SEP_FN(fc_sep_i32v) SEP_FN(fc_sep_f
         else
             b += wv[k] * pr;
     }
-    V s = a + b;
+    return a + b;
+}
+
+/* k = (int32_t)(s + tol) of the folded sum s, and in *bits the lanes where
+   (int32_t)(s - tol) differs (fc_sep_cast) */
+static inline __attribute__((always_inline)) SEP_FN(fc_sep_i32v) SEP_FN(fc_sep_foldcast)(
+    const SEP_FN(fc_sep_vec) *x, const SEP_FN(fc_sep_vec) *wv, const int m, const int sg,
+    SEP_FN(fc_sep_vec) tol, unsigned *bits)
+{
+    typedef SEP_FN(fc_sep_i32v) IV;
+    SEP_FN(fc_sep_vec) s = SEP_FN(fc_sep_foldsum)(x, wv, m, sg);
     IV k = __builtin_convertvector(s + tol, IV);
     *bits = SEP_NEBITS(k, __builtin_convertvector(s - tol, IV));
     return k;
@@ -1197,6 +1206,20 @@ static inline __attribute__((always_inline)) int64_t SEP_FN(fc_sep_u8v_fold_m)(
             x[k] = SEP_LOADV(rows[k] + c, 0);
         for (int r = 0; r < SEP_R; r++) {
             unsigned bits;
+#if SEP_VBYTES == 64 && defined(__AVX512F__)
+            if (sg == 2 && f) {
+                /* (sums in [0, 255.5): F's floats are the sums truncated in
+                   float, their comparison the test) */
+                V s = SEP_FN(fc_sep_foldsum)(x + r, wv, m, sg);
+                __m512 hi = _mm512_roundscale_ps((__m512)(s + tol), SEP_TOZERO);
+                __m512 lo = _mm512_roundscale_ps((__m512)(s - tol), SEP_TOZERO);
+                bits = _mm512_cmp_ps_mask(hi, lo, _CMP_NEQ_UQ);
+                *(V *)(f + r * fs + c) = (V)hi;
+                if (__builtin_expect(bits != 0, 0))
+                    SEP_FN(fc_sep_fixlanes)(bits, rows + r, NULL, c, p, NULL, f + r * fs + c);
+                continue;
+            }
+#endif
             IV k = SEP_FN(fc_sep_foldcast)(x + r, wv, m, sg, tol, &bits);
             if (f)
                 *(V *)(f + r * fs + c) = __builtin_convertvector(k & 255, V);
@@ -1210,6 +1233,36 @@ static inline __attribute__((always_inline)) int64_t SEP_FN(fc_sep_u8v_fold_m)(
     return c;
 }
 
+#if SEP_VBYTES == 64 && defined(__GNUC__) && !defined(__clang__)
+#define SEP_HSHIFT 1
+#endif
+/* x[0..m) = the vectors t[k .. k + VL) (constant m when inlined).  With
+   `shift` (SEP_HSHIFT; t at a 64-byte line, F's layout, fc_sep_u8rows):
+   odd k by lane shifts (vpermt2ps) of the aligned vectors at t and t + VL,
+   even k by loads (each but the first across two lines).  AMD Zen 5, the
+   horizontal pass at 2048^2, 9 taps: all by loads 0.77 ms, all by shifts
+   0.75, odd k by shifts 0.66 (even k 0.69, k <= 4 or k >= 5 0.68-0.69). */
+static inline __attribute__((always_inline)) void SEP_FN(fc_sep_hwin)(
+    const float *t, const int m, int shift, SEP_FN(fc_sep_vec) *x)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+#ifdef SEP_HSHIFT
+    if (shift) {
+        typedef SEP_FN(fc_sep_idx) I;
+        const V lo = *(const V *)t, hi = *(const V *)(t + SEP_VL);
+        const I iota = *(const I *)SEP_FN(fc_sep_iota);
+        x[0] = lo;
+        for (int k = 1; k < m; k++)
+            x[k] = k % 2 ? __builtin_shuffle(lo, hi, iota + k) : *(const V *)(t + k);
+        return;
+    }
+#else
+    (void)shift;
+#endif
+    for (int k = 0; k < m; k++)
+        x[k] = *(const V *)(t + k);
+}
+
 /* the horizontal pass of one row (fc_sep_u8h), columns [0, end) in
    vectors of VL, end returned */
 static inline __attribute__((always_inline)) int64_t SEP_FN(fc_sep_u8h_fold_m)(
@@ -1221,63 +1274,76 @@ static inline __attribute__((always_inline)) int64_t SEP_FN(fc_sep_u8h_fold_m)(
     V wv[SEP_FOLD_MAX];
     SEP_FN(fc_sep_foldtaps)(p, m, wv);
     const V tol = (V){0} + p->tolf;
+    const int shift = (uintptr_t)t % 64 == 0;
     int64_t c = 0;
-#if SEP_VBYTES == 64 && defined(__GNUC__) && !defined(__clang__)
-    /* t at a 64-byte line (F's layout, fc_sep_u8rows): the window's
-       vectors from the aligned ones at c and c + VL (1 load and m - 1
-       lane shifts, valignd, instead of m loads, all but one across two
-       lines; AMD Zen 5: the horizontal pass 0.9 -> 0.8 ms at 2048^2) */
-    const int shift = (uintptr_t)t % SEP_VBYTES == 0;
-#endif
-    for (; c + 2 * SEP_VL <= nx; c += 2 * SEP_VL)
-        for (int q = 0; q < 2; q++) {
-            V x[SEP_FOLD_MAX];
-            const float *tq = t + c + q * SEP_VL;
-#if SEP_VBYTES == 64 && defined(__GNUC__) && !defined(__clang__)
-            if (shift) {
-                typedef SEP_FN(fc_sep_idx) I;
-                const V lo = *(const V *)tq, hi = *(const V *)(tq + SEP_VL);
-                const I iota = *(const I *)SEP_FN(fc_sep_iota);
-                x[0] = lo;
-                for (int k = 1; k < m; k++)
-                    x[k] = __builtin_shuffle(lo, hi, iota + k);
-            } else
-#endif
-            for (int k = 0; k < m; k++)
-                x[k] = *(const V *)(tq + k);
-            unsigned bits;
-            IV k = SEP_FN(fc_sep_foldcast)(x, wv, m, sg, tol, &bits);
-            SEP_STORE_BYTES(o8 + c + q * SEP_VL, k);
-            if (__builtin_expect(bits != 0, 0))
-                SEP_FN(fc_sep_fixlanes)(bits, NULL, t, c + q * SEP_VL, p, o8 + c + q * SEP_VL,
-                                        NULL);
+#if SEP_VBYTES == 64 && defined(__AVX512BW__)
+    if (sg == 2 && shift)   /* (casts in [0, 255]: 4 vectors packed into bytes) */
+        for (; c + 4 * SEP_VL <= nx; c += 4 * SEP_VL) {
+            __m512i k[4];
+            unsigned bits[4];
+            for (int q = 0; q < 4; q++) {
+                V x[SEP_FOLD_MAX];
+                SEP_FN(fc_sep_hwin)(t + c + q * SEP_VL, m, 1, x);
+                k[q] = (__m512i)SEP_FN(fc_sep_foldcast)(x, wv, m, sg, tol, &bits[q]);
+            }
+            __m512i b = _mm512_packus_epi16(_mm512_packus_epi32(k[0], k[1]),
+                                            _mm512_packus_epi32(k[2], k[3]));
+            /* (dword j of 128-bit lane i: 4 bytes of vector j, its lane i) */
+            b = _mm512_permutexvar_epi32(
+                _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15), b);
+            _mm512_storeu_si512((void *)(o8 + c), b);
+            for (int q = 0; q < 4; q++)
+                if (__builtin_expect(bits[q] != 0, 0))
+                    SEP_FN(fc_sep_fixlanes)(bits[q], NULL, t, c + q * SEP_VL, p,
+                                            o8 + c + q * SEP_VL, NULL);
         }
+#endif
+    for (; c + SEP_VL <= nx; c += SEP_VL) {
+        V x[SEP_FOLD_MAX];
+        unsigned bits;
+        SEP_FN(fc_sep_hwin)(t + c, m, shift, x);
+        IV k = SEP_FN(fc_sep_foldcast)(x, wv, m, sg, tol, &bits);
+        SEP_STORE_BYTES(o8 + c, k);
+        if (__builtin_expect(bits != 0, 0))
+            SEP_FN(fc_sep_fixlanes)(bits, NULL, t, c, p, o8 + c, NULL);
+    }
     return c;
 }
 
 /* the sign of the fold of p's float32 taps (1: w[k] == w[m-1-k], -1: w[k]
    == -w[m-1-k]), 0 where the fold is not taken (m even, 1 or over
-   SEP_FOLD_MAX, or taps neither) */
+   SEP_FOLD_MAX, or taps neither); 2: symmetric taps >= 0 whose sums of
+   samples of at most 255 stay below 255.5 (with the float32 rounding and
+   tolf), so that every cast (int32_t)(s + tol) is a byte (Gaussians) */
 static inline int SEP_FN(fc_sep_foldsign)(const struct fc_sep_u8pass *p)
 {
     const int64_t m = p->m;
     int pos = 1, neg = 1;
     if (m % 2 == 0 || m < 3 || m > SEP_FOLD_MAX)
         return 0;
+    double sum = 0;
+    int nonneg = 1;
     for (int64_t k = 0; k < m / 2; k++) {
         pos &= p->w[k] == p->w[m - 1 - k];
         neg &= p->w[k] == -p->w[m - 1 - k];
     }
+    for (int64_t k = 0; k < m; k++) {
+        nonneg &= p->w[k] >= 0;
+        sum += p->w[k];
+    }
+    /* (a float32 sum of at most 5 products: within 6 2^-24 of their sum) */
+    if (pos && nonneg && 255 * sum * (1 + 1e-6) + p->tolf < 255.5)
+        return 2;
     return pos ? 1 : neg ? -1 : 0;
 }
 
-/* dispatch on m (3, 5, 7, 9) and the sign */
+/* dispatch on m (3, 5, 7, 9) and the sign (2, 1 or -1) */
 #define SEP_FOLD_CASES(call, sg)                                                      \
     switch (p->m) {                                                                   \
-    case 3: return sg > 0 ? call(3, 1) : call(3, -1);                                 \
-    case 5: return sg > 0 ? call(5, 1) : call(5, -1);                                 \
-    case 7: return sg > 0 ? call(7, 1) : call(7, -1);                                 \
-    default: return sg > 0 ? call(9, 1) : call(9, -1);                                \
+    case 3: return sg > 1 ? call(3, 2) : sg > 0 ? call(3, 1) : call(3, -1);            \
+    case 5: return sg > 1 ? call(5, 2) : sg > 0 ? call(5, 1) : call(5, -1);            \
+    case 7: return sg > 1 ? call(7, 2) : sg > 0 ? call(7, 1) : call(7, -1);            \
+    default: return sg > 1 ? call(9, 2) : sg > 0 ? call(9, 1) : call(9, -1);           \
     }
 static int64_t SEP_FN(fc_sep_u8v_fold)(const uint8_t *const *rows,
                                        const struct fc_sep_u8pass *p, int sg, int64_t nx,
@@ -1475,6 +1541,10 @@ done:
 #undef SEP_VL
 #undef SEP_LOADV
 #undef SEP_STORE_BYTES
+#undef SEP_FOLD_MAX
+#undef SEP_TOZERO
+#undef SEP_NEBITS
+#undef SEP_HSHIFT
 #ifdef SEP_I_IS_T
 #undef SEP_I
 #undef SEP_I_IS_T
