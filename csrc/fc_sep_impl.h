@@ -1091,11 +1091,12 @@ static void SEP_FN(fc_sep_fix)(const uint8_t *near, int64_t lo, int64_t n,
    folded, s = w[h] x[h] + sum_{k<h} w[k] (x[k] +- x[m-1-k]), h = m / 2:
    the pairs are integers of at most 510 in magnitude, exact in float32, so
    s is a float32 sum of h + 1 products of the float32 taps, within tolf
-   (fc_sep.h; _ndi_filters._u8_tol) of ndimage's float64 sum.  The products go into two chains (the latency of one multiply-add chain
-   of h + 1 would bound the loop).  A sum near an integer (the lanes whose
-   casts of s - tol and s + tol differ) is recomputed at once from its
-   window in ndimage's order (fc_sep_fixlanes; rarely: about a fraction 2
-   tolf of the sums of random images).  AMD Zen 5,
+   (fc_sep.h; _ndi_filters._u8_tol) of ndimage's float64 sum.  The products
+   go into two chains (the latency of one multiply-add chain of h + 1 would
+   bound the loop).  A sum near an integer (the lanes whose casts of
+   s - tol and s + tol differ) is recomputed at once from its window in
+   ndimage's order (fc_sep_fixlanes; rarely: about a fraction 2 tolf of the
+   sums of random images).  AMD Zen 5,
    gaussian_filter 2048^2 uint8 sigma=1 (9 taps), both passes in C: 1.8 ms
    with the generic loops (fc_sep_vblock / fc_sep_hblock, near bytes
    stored), 1.5 ms folded, 1.4 with the lane shifts (fc_sep_hwin), 1.37
@@ -1470,7 +1471,8 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
     uint8_t *fillrow = malloc((size_t)(nx + 1));
     const uint8_t **rows = malloc(sizeof(uint8_t *) * (size_t)(mu + SEP_R));
     int64_t *jx = malloc(sizeof(int64_t) * (size_t)(W + 1));
-    const int vsg = vp ? SEP_FN(fc_sep_foldsign)(vp) : 0, hsg = hp ? SEP_FN(fc_sep_foldsign)(hp) : 0;
+    const int vsg = vp ? SEP_FN(fc_sep_foldsign)(vp) : 0;
+    const int hsg = hp ? SEP_FN(fc_sep_foldsign)(hp) : 0;
     double *vals = malloc(sizeof(double) * (size_t)((mu > mv ? mu : mv) + 1));
     int rc = -1;
     if (!F || !near || !fillrow || !rows || !jx || !vals)
