@@ -1085,8 +1085,9 @@ static void SEP_FN(fc_sep_fix)(const uint8_t *near, int64_t lo, int64_t n,
     }
 }
 
-/* Short symmetric or antisymmetric kernels (odd m <= SEP_FOLD_MAX, the
-   float32 taps w[k] == +-w[m - 1 - k] exactly): the passes below with m a
+/* Short symmetric or antisymmetric kernels (odd m <= SEP_FOLD_MAX, in the
+   vertical pass m <= SEP_FOLD_VMAX; the float32 taps w[k] == +-w[m - 1 - k]
+   exactly): the passes below with m a
    constant (the taps in registers, the loops unrolled) and the taps
    folded, s = w[h] x[h] + sum_{k<h} w[k] (x[k] +- x[m-1-k]), h = m / 2:
    the pairs are integers of at most 510 in magnitude, exact in float32, so
@@ -1101,8 +1102,14 @@ static void SEP_FN(fc_sep_fix)(const uint8_t *near, int64_t lo, int64_t n,
    with the generic loops (fc_sep_vblock / fc_sep_hblock, near bytes
    stored), 1.5 ms folded, 1.4 with the lane shifts (fc_sep_hwin), 1.37
    with tolf (fewer sums recomputed), 1.15 with the byte-range kernels'
-   truncation in float and packed stores (fc_sep_foldsign 2). */
-#define SEP_FOLD_MAX 9
+   truncation in float and packed stores (fc_sep_foldsign 2).  Longer
+   kernels (the C passes alone, 2048^2, Gaussian taps): the vertical pass
+   folded 0.82 -> 0.64 ms at 11 taps, 0.89 -> 0.74 at 13, but 0.97 -> 1.3
+   at 15 and 1.12 -> 1.3 at 17 (registers spilled); the horizontal one
+   1.06 -> 0.66 ms at 11, 1.21 -> 0.74 at 13, 1.43 -> 0.82 at 15, 1.5 ->
+   0.89 at 17 (gaussian_filter sigma=2). */
+#define SEP_FOLD_MAX 17
+#define SEP_FOLD_VMAX 13
 #define SEP_TOZERO (_MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)
 /* the lanes of the int32 vectors a, b that differ, as the bits of an
    unsigned int (lane i: bit i) */
@@ -1313,14 +1320,14 @@ static inline __attribute__((always_inline)) int64_t SEP_FN(fc_sep_u8h_fold_m)(
 
 /* the sign of the fold of p's float32 taps (1: w[k] == w[m-1-k], -1: w[k]
    == -w[m-1-k]), 0 where the fold is not taken (m even, 1 or over
-   SEP_FOLD_MAX, or taps neither); 2: symmetric taps >= 0 whose sums of
+   vmax, or taps neither); 2: symmetric taps >= 0 whose sums of
    samples of at most 255 stay below 255.5 (with the float32 rounding and
    tolf), so that every cast (int32_t)(s + tol) is a byte (Gaussians) */
-static inline int SEP_FN(fc_sep_foldsign)(const struct fc_sep_u8pass *p)
+static inline int SEP_FN(fc_sep_foldsign)(const struct fc_sep_u8pass *p, int64_t vmax)
 {
     const int64_t m = p->m;
     int pos = 1, neg = 1;
-    if (m % 2 == 0 || m < 3 || m > SEP_FOLD_MAX)
+    if (m % 2 == 0 || m < 3 || m > vmax)
         return 0;
     double sum = 0;
     int nonneg = 1;
@@ -1332,36 +1339,44 @@ static inline int SEP_FN(fc_sep_foldsign)(const struct fc_sep_u8pass *p)
         nonneg &= p->w[k] >= 0;
         sum += p->w[k];
     }
-    /* (a float32 sum of at most 5 products: within 6 2^-24 of their sum) */
+    /* (a float32 sum of at most 9 products: within 10 2^-24 of their sum) */
     if (pos && nonneg && 255 * sum * (1 + 1e-6) + p->tolf < 255.5)
         return 2;
     return pos ? 1 : neg ? -1 : 0;
 }
 
-/* dispatch on m (3, 5, 7, 9) and the sign (2, 1 or -1) */
-#define SEP_FOLD_CASES(call, sg)                                                      \
-    switch (p->m) {                                                                   \
-    case 3: return sg > 1 ? call(3, 2) : sg > 0 ? call(3, 1) : call(3, -1);            \
-    case 5: return sg > 1 ? call(5, 2) : sg > 0 ? call(5, 1) : call(5, -1);            \
-    case 7: return sg > 1 ? call(7, 2) : sg > 0 ? call(7, 1) : call(7, -1);            \
-    default: return sg > 1 ? call(9, 2) : sg > 0 ? call(9, 1) : call(9, -1);           \
-    }
+/* dispatch on m and the sign (2, 1 or -1): the vertical pass m <= 13,
+   the horizontal one m <= 17 (fc_sep_foldsign's vmax / SEP_FOLD_MAX) */
+#define SEP_FOLD_CASE(call, M) \
+    case M: return sg > 1 ? call(M, 2) : sg > 0 ? call(M, 1) : call(M, -1);
+#define SEP_FOLD_CASES13(call) \
+    SEP_FOLD_CASE(call, 3) SEP_FOLD_CASE(call, 5) SEP_FOLD_CASE(call, 7) \
+    SEP_FOLD_CASE(call, 9) SEP_FOLD_CASE(call, 11) SEP_FOLD_CASE(call, 13)
 static int64_t SEP_FN(fc_sep_u8v_fold)(const uint8_t *const *rows,
                                        const struct fc_sep_u8pass *p, int sg, int64_t nx,
                                        uint8_t *o8, float *f, int64_t fs)
 {
 #define SEP_V_(M, S) SEP_FN(fc_sep_u8v_fold_m)(rows, p, M, S, nx, o8, f, fs)
-    SEP_FOLD_CASES(SEP_V_, sg)
+    switch (p->m) {
+    SEP_FOLD_CASES13(SEP_V_)
+    default: return 0;   /* (not folded) */
+    }
 #undef SEP_V_
 }
 static int64_t SEP_FN(fc_sep_u8h_fold)(const float *t, const struct fc_sep_u8pass *p, int sg,
                                        int64_t nx, uint8_t *o8)
 {
 #define SEP_H_(M, S) SEP_FN(fc_sep_u8h_fold_m)(t, p, M, S, nx, o8)
-    SEP_FOLD_CASES(SEP_H_, sg)
+    switch (p->m) {
+    SEP_FOLD_CASES13(SEP_H_)
+    SEP_FOLD_CASE(SEP_H_, 15)
+    SEP_FOLD_CASE(SEP_H_, 17)
+    default: return 0;   /* (not folded) */
+    }
 #undef SEP_H_
 }
-#undef SEP_FOLD_CASES
+#undef SEP_FOLD_CASE
+#undef SEP_FOLD_CASES13
 
 static inline int SEP_FN(fc_sep_any)(SEP_FN(fc_sep_i32v) any)
 {
@@ -1373,7 +1388,7 @@ static inline int SEP_FN(fc_sep_any)(SEP_FN(fc_sep_i32v) any)
 
 /* the vertical pass of R rows (SEP_R, or 1) of nx columns, rows[i] the
    uint8 input rows: output row r into o8 + r * nx (uint8; f NULL) or
-   f + r * fs (floats of the uint8 values); sg: fc_sep_foldsign(p) */
+   f + r * fs (floats of the uint8 values); sg: fc_sep_foldsign(p, SEP_FOLD_VMAX) */
 static void SEP_FN(fc_sep_u8v)(const uint8_t *const *rows, const struct fc_sep_u8pass *p,
                                int sg, int64_t nx, int R, uint8_t *o8, float *f, int64_t fs,
                                uint8_t *near, double *vals)
@@ -1421,7 +1436,7 @@ static void SEP_FN(fc_sep_u8v)(const uint8_t *const *rows, const struct fc_sep_u
 }
 
 /* the horizontal pass of one row: o8[c] from the floats t[c + j]; sg:
-   fc_sep_foldsign(p) */
+   fc_sep_foldsign(p, SEP_FOLD_MAX) */
 static void SEP_FN(fc_sep_u8h)(const float *t, const struct fc_sep_u8pass *p, int sg,
                                int64_t nx, uint8_t *o8, uint8_t *near, double *vals)
 {
@@ -1471,8 +1486,8 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
     uint8_t *fillrow = malloc((size_t)(nx + 1));
     const uint8_t **rows = malloc(sizeof(uint8_t *) * (size_t)(mu + SEP_R));
     int64_t *jx = malloc(sizeof(int64_t) * (size_t)(W + 1));
-    const int vsg = vp ? SEP_FN(fc_sep_foldsign)(vp) : 0;
-    const int hsg = hp ? SEP_FN(fc_sep_foldsign)(hp) : 0;
+    const int vsg = vp ? SEP_FN(fc_sep_foldsign)(vp, SEP_FOLD_VMAX) : 0;
+    const int hsg = hp ? SEP_FN(fc_sep_foldsign)(hp, SEP_FOLD_MAX) : 0;
     double *vals = malloc(sizeof(double) * (size_t)((mu > mv ? mu : mv) + 1));
     int rc = -1;
     if (!F || !near || !fillrow || !rows || !jx || !vals)
@@ -1544,6 +1559,7 @@ done:
 #undef SEP_LOADV
 #undef SEP_STORE_BYTES
 #undef SEP_FOLD_MAX
+#undef SEP_FOLD_VMAX
 #undef SEP_TOZERO
 #undef SEP_NEBITS
 #undef SEP_HSHIFT

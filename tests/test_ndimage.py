@@ -237,7 +237,7 @@ def _isas():
 
 @pytest.mark.parametrize("isa", _isas())
 def test_uint8_passes_folded_short_kernels(isa):
-    """Short symmetric and antisymmetric kernels (3 to 9 taps: their folded
+    """Short symmetric and antisymmetric kernels (3 to 17 taps: their folded
     sums, csrc/fc_sep_impl.h fc_sep_foldcast, and the lanes near an integer
     recomputed at once, fc_sep_fixlanes) on each instruction set: rows of
     widths around 1, 2 and 4 vectors, random, flat (every sum near an
@@ -254,7 +254,10 @@ def test_uint8_passes_folded_short_kernels(isa):
                [2.0, -1.0, 0.5, 3.0, 0.5, -1.0, 2.0],
                [-0.2, 0.1, 0.3, 0.7, 0.0, -0.7, -0.3, -0.1, 0.2],
                [mid, 0.4, np.nextafter(mid, 1.0)],
-               [lo, 0.4, lo + 1e-12]]
+               [lo, 0.4, lo + 1e-12],
+               np.r_[np.arange(1.0, 8.0), 2.5, np.arange(7.0, 0.0, -1)] / 60,
+               np.r_[-np.arange(1.0, 8.0), 0.0, np.arange(7.0, 0.0, -1)] / 30,
+               np.r_[np.arange(1.0, 9.0), 9.0, np.arange(8.0, 0.0, -1)] / 81]
     old = _direct.isa_name()
     _sepcore.select_isa(isa)
     try:
@@ -265,7 +268,7 @@ def test_uint8_passes_folded_short_kernels(isa):
             ramp = (np.add.outer(3 * np.arange(23), np.arange(width)) % 256).astype(np.uint8)
             for x in (noisy, flat, ramp):
                 for mode in MODES:
-                    for sigma in (0.3, 0.5, 0.7, 1.0):
+                    for sigma in (0.3, 0.5, 0.7, 1.0, 1.3, 1.5, 1.8, 2.0):
                         _same(fndi.gaussian_filter(x, sigma, mode=mode, cval=9),
                               sndi.gaussian_filter(x, sigma, mode=mode, cval=9))
                 for w in kernels:
