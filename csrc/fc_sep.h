@@ -71,14 +71,16 @@ int fc_sep_rows(int type, const struct fc_sep_geom *g, const void *x, const void
    which is ndimage's cast of its float64 sum unless an integer other than 0
    lies within `tol` of s (tol bounds the difference of the two sums,
    _ndi_filters.py): those sums are recomputed from the float64 taps w64 in
-   ndimage's order (fc_sep_ndi_u8; sym: ndimage's symmetry of w64).  g:
+   ndimage's order (fc_sep_ndi_u8; sym: ndimage's symmetry of w64); tolf:
+   the tol of a short symmetric kernel's folded sums (fc_sep_impl.h
+   fc_sep_foldcast, m // 2 + 1 products).  g:
    ny, nx, bnd_y, bnd_x.  Returns 0, or -1 when out of memory. */
 struct fc_sep_u8pass {
     const float *w;
     const double *w64;
     int64_t m, off;
     int sym;
-    float tol;
+    float tol, tolf;
 };
 int fc_sep_rows_u8(const struct fc_sep_geom *g, const uint8_t *x, float fill,
                    const struct fc_sep_u8pass *vp, const struct fc_sep_u8pass *hp,

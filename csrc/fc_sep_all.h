@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fc_aligned.h"
 #include "fc_boundary.h"
 #include "fc_sep.h"
 #include "fc_transpose.h"

@@ -1058,14 +1058,14 @@ static inline int32_t SEP_FN(fc_sep_cast1)(float s, float tol, uint8_t *nb)
     return k;
 }
 
-/* the columns c in [0, n) with near[c] set: dst[c] = ndimage's value of
+/* the columns c in [lo, n) with near[c] set: dst[c] = ndimage's value of
    the window rows[i][c] (rows != NULL), else t[c + i], i in [0, m); dst
    uint8 (f NULL) or float (f) */
-static void SEP_FN(fc_sep_fix)(const uint8_t *near, int64_t n, const uint8_t *const *rows,
-                               const float *t, const double *w64, int64_t m, int sym,
-                               double *vals, uint8_t *o8, float *f)
+static void SEP_FN(fc_sep_fix)(const uint8_t *near, int64_t lo, int64_t n,
+                               const uint8_t *const *rows, const float *t, const double *w64,
+                               int64_t m, int sym, double *vals, uint8_t *o8, float *f)
 {
-    for (int64_t c0 = 0; c0 < n; c0 += 32) {
+    for (int64_t c0 = lo; c0 < n; c0 += 32) {
         uint64_t b[4] = {1, 0, 0, 0};
         if (c0 + 32 <= n)
             memcpy(b, near + c0, 32);
@@ -1085,6 +1085,299 @@ static void SEP_FN(fc_sep_fix)(const uint8_t *near, int64_t n, const uint8_t *co
     }
 }
 
+/* Short symmetric or antisymmetric kernels (odd m <= SEP_FOLD_MAX, in the
+   vertical pass m <= SEP_FOLD_VMAX; the float32 taps w[k] == +-w[m - 1 - k]
+   exactly): the passes below with m a
+   constant (the taps in registers, the loops unrolled) and the taps
+   folded, s = w[h] x[h] + sum_{k<h} w[k] (x[k] +- x[m-1-k]), h = m / 2:
+   the pairs are integers of at most 510 in magnitude, exact in float32, so
+   s is a float32 sum of h + 1 products of the float32 taps, within tolf
+   (fc_sep.h; _ndi_filters._u8_tol) of ndimage's float64 sum.  The products
+   go into two chains (the latency of one multiply-add chain of h + 1 would
+   bound the loop).  A sum near an integer (the lanes whose casts of
+   s - tol and s + tol differ) is recomputed at once from its window in
+   ndimage's order (fc_sep_fixlanes; rarely: about a fraction 2 tolf of the
+   sums of random images).  AMD Zen 5,
+   gaussian_filter 2048^2 uint8 sigma=1 (9 taps), both passes in C: 1.8 ms
+   with the generic loops (fc_sep_vblock / fc_sep_hblock, near bytes
+   stored), 1.5 ms folded, 1.4 with the lane shifts (fc_sep_hwin), 1.37
+   with tolf (fewer sums recomputed), 1.15 with the byte-range kernels'
+   truncation in float and packed stores (fc_sep_foldsign 2).  Longer
+   kernels (the C passes alone, 2048^2, Gaussian taps): the vertical pass
+   folded 0.82 -> 0.64 ms at 11 taps, 0.89 -> 0.74 at 13, but 0.97 -> 1.3
+   at 15 and 1.12 -> 1.3 at 17 (registers spilled); the horizontal one
+   1.06 -> 0.66 ms at 11, 1.21 -> 0.74 at 13, 1.43 -> 0.82 at 15, 1.5 ->
+   0.89 at 17 (gaussian_filter sigma=2). */
+#define SEP_FOLD_MAX 17
+#define SEP_FOLD_VMAX 13
+#define SEP_TOZERO (_MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)
+/* the lanes of the int32 vectors a, b that differ, as the bits of an
+   unsigned int (lane i: bit i) */
+#if defined(__AVX512F__) && SEP_VBYTES == 64
+#define SEP_NEBITS(a, b) ((unsigned)_mm512_cmpneq_epi32_mask((__m512i)(a), (__m512i)(b)))
+#elif defined(__AVX2__) && SEP_VBYTES == 32
+#define SEP_NEBITS(a, b) ((unsigned)_mm256_movemask_ps((__m256)((a) != (b))))
+#elif defined(__SSE2__) && SEP_VBYTES == 16
+#define SEP_NEBITS(a, b) ((unsigned)_mm_movemask_ps((__m128)((a) != (b))))
+#else
+#define SEP_NEBITS(a, b) SEP_FN(fc_sep_nebits)((a), (b))
+static inline unsigned SEP_FN(fc_sep_nebits)(SEP_FN(fc_sep_i32v) a, SEP_FN(fc_sep_i32v) b)
+{
+    unsigned bits = 0;
+    for (int k = 0; k < SEP_VL; k++)
+        bits |= (unsigned)(a[k] != b[k]) << k;
+    return bits;
+}
+#endif
+
+/* ndimage's values of the lanes set in `bits` of the VL outputs from
+   column c: the window rows[i][c + l] (rows != NULL) or t[c + l + i], i
+   in [0, m), into o8[l] (f NULL) or f[l] (floats) */
+static __attribute__((noinline, cold)) void SEP_FN(fc_sep_fixlanes)(
+    unsigned bits, const uint8_t *const *rows, const float *t, int64_t c,
+    const struct fc_sep_u8pass *p, uint8_t *o8, float *f)
+{
+    double vals[SEP_FOLD_MAX];
+    for (int l = 0; l < SEP_VL; l++) {
+        if (!(bits >> l & 1))
+            continue;
+        for (int64_t i = 0; i < p->m; i++)
+            vals[i] = rows ? (double)rows[i][c + l] : (double)t[c + l + i];
+        uint8_t v = fc_sep_ndi_u8(vals, p->w64, p->m, p->sym);
+        if (f)
+            f[l] = v;
+        else
+            o8[l] = v;
+    }
+}
+
+/* the vectors of p's m taps (constant m when inlined) */
+static inline __attribute__((always_inline)) void SEP_FN(fc_sep_foldtaps)(
+    const struct fc_sep_u8pass *p, const int m, SEP_FN(fc_sep_vec) *wv)
+{
+    for (int k = 0; k < m; k++)
+        wv[k] = (SEP_FN(fc_sep_vec)){0} + p->w[k];
+}
+
+/* the folded sum s of the window x[0..m) (taps wv, sg > 0: pairs added,
+   else subtracted) */
+static inline __attribute__((always_inline)) SEP_FN(fc_sep_vec) SEP_FN(fc_sep_foldsum)(
+    const SEP_FN(fc_sep_vec) *x, const SEP_FN(fc_sep_vec) *wv, const int m, const int sg)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+    const int h = m / 2;
+    V a = wv[h] * x[h], b = (V){0};
+    for (int k = h - 1; k >= 0; k--) {
+        V pr = sg > 0 ? x[k] + x[m - 1 - k] : x[k] - x[m - 1 - k];
+        if ((h - 1 - k) % 2)
+            a += wv[k] * pr;
+        else if (k == h - 1)
+            b = wv[k] * pr;
+        else
+            b += wv[k] * pr;
+    }
+    return a + b;
+}
+
+/* k = (int32_t)(s + tol) of the folded sum s, and in *bits the lanes where
+   (int32_t)(s - tol) differs (fc_sep_cast) */
+static inline __attribute__((always_inline)) SEP_FN(fc_sep_i32v) SEP_FN(fc_sep_foldcast)(
+    const SEP_FN(fc_sep_vec) *x, const SEP_FN(fc_sep_vec) *wv, const int m, const int sg,
+    SEP_FN(fc_sep_vec) tol, unsigned *bits)
+{
+    typedef SEP_FN(fc_sep_i32v) IV;
+    SEP_FN(fc_sep_vec) s = SEP_FN(fc_sep_foldsum)(x, wv, m, sg);
+    IV k = __builtin_convertvector(s + tol, IV);
+    *bits = SEP_NEBITS(k, __builtin_convertvector(s - tol, IV));
+    return k;
+}
+
+/* the vertical pass of SEP_R rows (fc_sep_u8v), columns [0, end) in
+   vectors of VL, end returned; m constant when inlined */
+static inline __attribute__((always_inline)) int64_t SEP_FN(fc_sep_u8v_fold_m)(
+    const uint8_t *const *rows, const struct fc_sep_u8pass *p, const int m, const int sg,
+    int64_t nx, uint8_t *o8, float *f, int64_t fs)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+    typedef SEP_FN(fc_sep_i32v) IV;
+    V wv[SEP_FOLD_MAX];
+    SEP_FN(fc_sep_foldtaps)(p, m, wv);
+    const V tol = (V){0} + p->tolf;
+    const int pf = nx >= SEP_PF_MIN;
+    int64_t c = 0;
+    for (; c + SEP_VL <= nx; c += SEP_VL) {
+        V x[SEP_FOLD_MAX + SEP_R - 1];
+        if (pf && c % 64 == 0)
+            for (int k = m - 1; k < m + SEP_R - 1; k++)
+                __builtin_prefetch((const char *)(rows[k] + c) + SEP_PF, 0, 3);
+        for (int k = 0; k < m + SEP_R - 1; k++)
+            x[k] = SEP_LOADV(rows[k] + c, 0);
+        for (int r = 0; r < SEP_R; r++) {
+            unsigned bits;
+#if SEP_VBYTES == 64 && defined(__AVX512F__)
+            if (sg == 2 && f) {
+                /* (sums in [0, 255.5): F's floats are the sums truncated in
+                   float, their comparison the test) */
+                V s = SEP_FN(fc_sep_foldsum)(x + r, wv, m, sg);
+                __m512 hi = _mm512_roundscale_ps((__m512)(s + tol), SEP_TOZERO);
+                __m512 lo = _mm512_roundscale_ps((__m512)(s - tol), SEP_TOZERO);
+                bits = _mm512_cmp_ps_mask(hi, lo, _CMP_NEQ_UQ);
+                *(V *)(f + r * fs + c) = (V)hi;
+                if (__builtin_expect(bits != 0, 0))
+                    SEP_FN(fc_sep_fixlanes)(bits, rows + r, NULL, c, p, NULL, f + r * fs + c);
+                continue;
+            }
+#endif
+            IV k = SEP_FN(fc_sep_foldcast)(x + r, wv, m, sg, tol, &bits);
+            if (f)
+                *(V *)(f + r * fs + c) = __builtin_convertvector(k & 255, V);
+            else
+                SEP_STORE_BYTES(o8 + r * nx + c, k);
+            if (__builtin_expect(bits != 0, 0))
+                SEP_FN(fc_sep_fixlanes)(bits, rows + r, NULL, c, p,
+                                        o8 + r * nx + c, f ? f + r * fs + c : NULL);
+        }
+    }
+    return c;
+}
+
+#if SEP_VBYTES == 64 && defined(__GNUC__) && !defined(__clang__)
+#define SEP_HSHIFT 1
+#endif
+/* x[0..m) = the vectors t[k .. k + VL) (constant m when inlined).  With
+   `shift` (SEP_HSHIFT; t at a 64-byte line, F's layout, fc_sep_u8rows):
+   odd k by lane shifts (vpermt2ps) of the aligned vectors at t and t + VL,
+   even k by loads (each but the first across two lines).  AMD Zen 5, the
+   horizontal pass at 2048^2, 9 taps: all by loads 0.77 ms, all by shifts
+   0.75, odd k by shifts 0.66 (even k 0.69, k <= 4 or k >= 5 0.68-0.69). */
+static inline __attribute__((always_inline)) void SEP_FN(fc_sep_hwin)(
+    const float *t, const int m, int shift, SEP_FN(fc_sep_vec) *x)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+#ifdef SEP_HSHIFT
+    if (shift) {
+        typedef SEP_FN(fc_sep_idx) I;
+        const V lo = *(const V *)t, hi = *(const V *)(t + SEP_VL);
+        const I iota = *(const I *)SEP_FN(fc_sep_iota);
+        x[0] = lo;
+        for (int k = 1; k < m; k++)
+            x[k] = k % 2 ? __builtin_shuffle(lo, hi, iota + k) : *(const V *)(t + k);
+        return;
+    }
+#else
+    (void)shift;
+#endif
+    for (int k = 0; k < m; k++)
+        x[k] = *(const V *)(t + k);
+}
+
+/* the horizontal pass of one row (fc_sep_u8h), columns [0, end) in
+   vectors of VL, end returned */
+static inline __attribute__((always_inline)) int64_t SEP_FN(fc_sep_u8h_fold_m)(
+    const float *t, const struct fc_sep_u8pass *p, const int m, const int sg, int64_t nx,
+    uint8_t *o8)
+{
+    typedef SEP_FN(fc_sep_vec) V;
+    typedef SEP_FN(fc_sep_i32v) IV;
+    V wv[SEP_FOLD_MAX];
+    SEP_FN(fc_sep_foldtaps)(p, m, wv);
+    const V tol = (V){0} + p->tolf;
+    const int shift = (uintptr_t)t % 64 == 0;
+    int64_t c = 0;
+#if SEP_VBYTES == 64 && defined(__AVX512BW__)
+    if (sg == 2 && shift)   /* (casts in [0, 255]: 4 vectors packed into bytes) */
+        for (; c + 4 * SEP_VL <= nx; c += 4 * SEP_VL) {
+            __m512i k[4];
+            unsigned bits[4];
+            for (int q = 0; q < 4; q++) {
+                V x[SEP_FOLD_MAX];
+                SEP_FN(fc_sep_hwin)(t + c + q * SEP_VL, m, 1, x);
+                k[q] = (__m512i)SEP_FN(fc_sep_foldcast)(x, wv, m, sg, tol, &bits[q]);
+            }
+            __m512i b = _mm512_packus_epi16(_mm512_packus_epi32(k[0], k[1]),
+                                            _mm512_packus_epi32(k[2], k[3]));
+            /* (dword j of 128-bit lane i: 4 bytes of vector j, its lane i) */
+            b = _mm512_permutexvar_epi32(
+                _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15), b);
+            _mm512_storeu_si512((void *)(o8 + c), b);
+            for (int q = 0; q < 4; q++)
+                if (__builtin_expect(bits[q] != 0, 0))
+                    SEP_FN(fc_sep_fixlanes)(bits[q], NULL, t, c + q * SEP_VL, p,
+                                            o8 + c + q * SEP_VL, NULL);
+        }
+#endif
+    for (; c + SEP_VL <= nx; c += SEP_VL) {
+        V x[SEP_FOLD_MAX];
+        unsigned bits;
+        SEP_FN(fc_sep_hwin)(t + c, m, shift, x);
+        IV k = SEP_FN(fc_sep_foldcast)(x, wv, m, sg, tol, &bits);
+        SEP_STORE_BYTES(o8 + c, k);
+        if (__builtin_expect(bits != 0, 0))
+            SEP_FN(fc_sep_fixlanes)(bits, NULL, t, c, p, o8 + c, NULL);
+    }
+    return c;
+}
+
+/* the sign of the fold of p's float32 taps (1: w[k] == w[m-1-k], -1: w[k]
+   == -w[m-1-k]), 0 where the fold is not taken (m even, 1 or over
+   vmax, or taps neither); 2: symmetric taps >= 0 whose sums of
+   samples of at most 255 stay below 255.5 (with the float32 rounding and
+   tolf), so that every cast (int32_t)(s + tol) is a byte (Gaussians) */
+static inline int SEP_FN(fc_sep_foldsign)(const struct fc_sep_u8pass *p, int64_t vmax)
+{
+    const int64_t m = p->m;
+    int pos = 1, neg = 1;
+    if (m % 2 == 0 || m < 3 || m > vmax)
+        return 0;
+    double sum = 0;
+    int nonneg = 1;
+    for (int64_t k = 0; k < m / 2; k++) {
+        pos &= p->w[k] == p->w[m - 1 - k];
+        neg &= p->w[k] == -p->w[m - 1 - k];
+    }
+    for (int64_t k = 0; k < m; k++) {
+        nonneg &= p->w[k] >= 0;
+        sum += p->w[k];
+    }
+    /* (a float32 sum of at most 9 products: within 10 2^-24 of their sum) */
+    if (pos && nonneg && 255 * sum * (1 + 1e-6) + p->tolf < 255.5)
+        return 2;
+    return pos ? 1 : neg ? -1 : 0;
+}
+
+/* dispatch on m and the sign (2, 1 or -1): the vertical pass m <= 13,
+   the horizontal one m <= 17 (fc_sep_foldsign's vmax / SEP_FOLD_MAX) */
+#define SEP_FOLD_CASE(call, M) \
+    case M: return sg > 1 ? call(M, 2) : sg > 0 ? call(M, 1) : call(M, -1);
+#define SEP_FOLD_CASES13(call) \
+    SEP_FOLD_CASE(call, 3) SEP_FOLD_CASE(call, 5) SEP_FOLD_CASE(call, 7) \
+    SEP_FOLD_CASE(call, 9) SEP_FOLD_CASE(call, 11) SEP_FOLD_CASE(call, 13)
+static int64_t SEP_FN(fc_sep_u8v_fold)(const uint8_t *const *rows,
+                                       const struct fc_sep_u8pass *p, int sg, int64_t nx,
+                                       uint8_t *o8, float *f, int64_t fs)
+{
+#define SEP_V_(M, S) SEP_FN(fc_sep_u8v_fold_m)(rows, p, M, S, nx, o8, f, fs)
+    switch (p->m) {
+    SEP_FOLD_CASES13(SEP_V_)
+    default: return 0;   /* (not folded) */
+    }
+#undef SEP_V_
+}
+static int64_t SEP_FN(fc_sep_u8h_fold)(const float *t, const struct fc_sep_u8pass *p, int sg,
+                                       int64_t nx, uint8_t *o8)
+{
+#define SEP_H_(M, S) SEP_FN(fc_sep_u8h_fold_m)(t, p, M, S, nx, o8)
+    switch (p->m) {
+    SEP_FOLD_CASES13(SEP_H_)
+    SEP_FOLD_CASE(SEP_H_, 15)
+    SEP_FOLD_CASE(SEP_H_, 17)
+    default: return 0;   /* (not folded) */
+    }
+#undef SEP_H_
+}
+#undef SEP_FOLD_CASE
+#undef SEP_FOLD_CASES13
+
 static inline int SEP_FN(fc_sep_any)(SEP_FN(fc_sep_i32v) any)
 {
     int32_t r = 0;
@@ -1095,9 +1388,9 @@ static inline int SEP_FN(fc_sep_any)(SEP_FN(fc_sep_i32v) any)
 
 /* the vertical pass of R rows (SEP_R, or 1) of nx columns, rows[i] the
    uint8 input rows: output row r into o8 + r * nx (uint8; f NULL) or
-   f + r * fs (floats of the uint8 values) */
+   f + r * fs (floats of the uint8 values); sg: fc_sep_foldsign(p, SEP_FOLD_VMAX) */
 static void SEP_FN(fc_sep_u8v)(const uint8_t *const *rows, const struct fc_sep_u8pass *p,
-                               int64_t nx, int R, uint8_t *o8, float *f, int64_t fs,
+                               int sg, int64_t nx, int R, uint8_t *o8, float *f, int64_t fs,
                                uint8_t *near, double *vals)
 {
     typedef SEP_FN(fc_sep_vec) V;
@@ -1105,9 +1398,11 @@ static void SEP_FN(fc_sep_u8v)(const uint8_t *const *rows, const struct fc_sep_u
     const float tol = p->tol, *w = p->w;
     const int64_t m = p->m;
     IV any = {0};
-    int64_t c = 0;
+    int64_t c = 0, lo = 0;   /* (lo: the first column with a near byte) */
     const int pf = nx * (int64_t)sizeof(uint8_t) >= SEP_PF_MIN;
-    if (R == SEP_R)
+    if (R == SEP_R && sg)
+        c = lo = SEP_FN(fc_sep_u8v_fold)(rows, p, sg, nx, o8, f, fs);
+    else if (R == SEP_R)
         for (; c + 2 * SEP_VL <= nx; c += 2 * SEP_VL) {
             V a0[SEP_R], a1[SEP_R];
             SEP_FN(fc_sep_vblock)(rows, 0, w, m, c, a0, a1, pf);
@@ -1136,20 +1431,23 @@ static void SEP_FN(fc_sep_u8v)(const uint8_t *const *rows, const struct fc_sep_u
         }
     if (flagged)
         for (int r = 0; r < R; r++)
-            SEP_FN(fc_sep_fix)(near + r * nx, nx, rows + r, NULL, p->w64, m, p->sym, vals,
+            SEP_FN(fc_sep_fix)(near + r * nx, lo, nx, rows + r, NULL, p->w64, m, p->sym, vals,
                                o8 + r * nx, f ? f + r * fs : NULL);
 }
 
-/* the horizontal pass of one row: o8[c] from the floats t[c + j] */
-static void SEP_FN(fc_sep_u8h)(const float *t, const struct fc_sep_u8pass *p, int64_t nx,
-                               uint8_t *o8, uint8_t *near, double *vals)
+/* the horizontal pass of one row: o8[c] from the floats t[c + j]; sg:
+   fc_sep_foldsign(p, SEP_FOLD_MAX) */
+static void SEP_FN(fc_sep_u8h)(const float *t, const struct fc_sep_u8pass *p, int sg,
+                               int64_t nx, uint8_t *o8, uint8_t *near, double *vals)
 {
     typedef SEP_FN(fc_sep_vec) V;
     typedef SEP_FN(fc_sep_i32v) IV;
     const float tol = p->tol;
     IV any = {0};
-    int64_t c = 0;
-    for (; c + 4 * SEP_VL <= nx; c += 4 * SEP_VL) {
+    int64_t c = 0, lo = 0;   /* (lo: the first column with a near byte) */
+    if (sg)
+        c = lo = SEP_FN(fc_sep_u8h_fold)(t, p, sg, nx, o8);
+    for (; !sg && c + 4 * SEP_VL <= nx; c += 4 * SEP_VL) {
         V a[4];
         SEP_FN(fc_sep_hblock)(t + c, p->w, p->m, a);
         for (int k = 0; k < 4; k++)
@@ -1163,7 +1461,7 @@ static void SEP_FN(fc_sep_u8h)(const float *t, const struct fc_sep_u8pass *p, in
         flagged |= near[c];
     }
     if (flagged)
-        SEP_FN(fc_sep_fix)(near, nx, NULL, t, p->w64, p->m, p->sym, vals, o8, NULL);
+        SEP_FN(fc_sep_fix)(near, lo, nx, NULL, t, p->w64, p->m, p->sym, vals, o8, NULL);
 }
 
 /* fc_sep.h fc_sep_rows_u8: SEP_R rows at a time (the band's last ones one
@@ -1177,12 +1475,19 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
 {
     const int64_t nx = g->nx, mu = vp ? vp->m : 1, mv = hp ? hp->m : 1;
     const int64_t W = nx + mv - 1, offx = hp ? hp->off : 0;
-    const int64_t E = mv + (offx < 0 ? -offx : offx), fs = nx + 2 * E;
-    float *F = malloc(sizeof(float) * (size_t)(SEP_R * fs + 1));
+    /* (E: the horizontal pass's first sample, column offx, at the start of
+       a 64-byte line, fc_sep_u8h_fold_m; border columns of mv + |offx| on
+       either side, and a vector more on the right) */
+    const int64_t ax = offx < 0 ? -offx : offx, L = 64 / (int64_t)sizeof(float);
+    const int64_t E = (mv + 2 * ax + L - 1) / L * L - offx;
+    const int64_t fs = (E + nx + mv + ax + L + L - 1) / L * L;
+    float *F = fc_aligned_alloc(sizeof(float) * (size_t)(SEP_R * fs), 64);
     uint8_t *near = malloc((size_t)(SEP_R * nx + 1));
     uint8_t *fillrow = malloc((size_t)(nx + 1));
     const uint8_t **rows = malloc(sizeof(uint8_t *) * (size_t)(mu + SEP_R));
     int64_t *jx = malloc(sizeof(int64_t) * (size_t)(W + 1));
+    const int vsg = vp ? SEP_FN(fc_sep_foldsign)(vp, SEP_FOLD_VMAX) : 0;
+    const int hsg = hp ? SEP_FN(fc_sep_foldsign)(hp, SEP_FOLD_MAX) : 0;
     double *vals = malloc(sizeof(double) * (size_t)((mu > mv ? mu : mv) + 1));
     int rc = -1;
     if (!F || !near || !fillrow || !rows || !jx || !vals)
@@ -1204,7 +1509,7 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
                 rows[i] = r < 0 ? fillrow : x + r * nx;
             }
             SEP_FN(fc_sep_pfahead)(g, x, nx, y + vp->off + mu - 1, R);
-            SEP_FN(fc_sep_u8v)(rows, vp, nx, R, o, hp ? F + E : NULL, fs, near, vals);
+            SEP_FN(fc_sep_u8v)(rows, vp, vsg, nx, R, o, hp ? F + E : NULL, fs, near, vals);
         } else {
             for (int r = 0; r < R; r++)
                 for (int64_t c = 0; c < nx; c++)
@@ -1220,13 +1525,13 @@ static int SEP_FN(fc_sep_u8rows)(const struct fc_sep_geom *g, const uint8_t *x, 
                         break;
                     f[offx + t] = jx[t] < 0 ? fill : f[jx[t]];
                 }
-                SEP_FN(fc_sep_u8h)(f + offx, hp, nx, o + r * nx, near, vals);
+                SEP_FN(fc_sep_u8h)(f + offx, hp, hsg, nx, o + r * nx, near, vals);
             }
         y += R;
     }
     rc = 0;
 done:
-    free(F);
+    fc_aligned_free(F);
     free(near);
     free(fillrow);
     free(rows);
@@ -1253,6 +1558,11 @@ done:
 #undef SEP_VL
 #undef SEP_LOADV
 #undef SEP_STORE_BYTES
+#undef SEP_FOLD_MAX
+#undef SEP_FOLD_VMAX
+#undef SEP_TOZERO
+#undef SEP_NEBITS
+#undef SEP_HSHIFT
 #ifdef SEP_I_IS_T
 #undef SEP_I
 #undef SEP_I_IS_T

@@ -230,6 +230,57 @@ def test_uint8_passes_wide_rows(mode):
                           sndi.correlate1d(x, w, axis, mode=mode, origin=origin))
 
 
+def _isas():
+    from fastconv import _direct
+    return sorted(_direct.isa_available())
+
+
+@pytest.mark.parametrize("isa", _isas())
+def test_uint8_passes_folded_short_kernels(isa):
+    """Short symmetric and antisymmetric kernels (3 to 17 taps: their folded
+    sums, csrc/fc_sep_impl.h fc_sep_foldcast, and the lanes near an integer
+    recomputed at once, fc_sep_fixlanes) on each instruction set: rows of
+    widths around 1, 2 and 4 vectors, random, flat (every sum near an
+    integer) and ramp images, both passes and each alone, every mode;
+    kernels that are symmetric in float64 but not once rounded to float32
+    (and so not folded) and the reverse: exactly scipy's values."""
+    from fastconv import _direct, _sepcore
+    rng = np.random.default_rng(33)
+    lo = float(np.float32(0.3))
+    hi = float(np.nextafter(np.float32(0.3), np.float32(1)))
+    mid = (lo + hi) / 2                 # float32 rounds mid and the next double apart
+    kernels = [[0.25, 0.5, 0.25], [1.0, 0.0, -1.0], [-0.3, -0.1, 0.0, 0.1, 0.3],
+               [0.05, 0.2, 0.5, 0.2, 0.05], [0.1, 0.2, 0.3, 0.4, 0.3, 0.2, 0.1],
+               [2.0, -1.0, 0.5, 3.0, 0.5, -1.0, 2.0],
+               [-0.2, 0.1, 0.3, 0.7, 0.0, -0.7, -0.3, -0.1, 0.2],
+               [mid, 0.4, np.nextafter(mid, 1.0)],
+               [lo, 0.4, lo + 1e-12],
+               np.r_[np.arange(1.0, 8.0), 2.5, np.arange(7.0, 0.0, -1)] / 60,
+               np.r_[-np.arange(1.0, 8.0), 0.0, np.arange(7.0, 0.0, -1)] / 30,
+               np.r_[np.arange(1.0, 9.0), 9.0, np.arange(8.0, 0.0, -1)] / 81]
+    old = _direct.isa_name()
+    _sepcore.select_isa(isa)
+    try:
+        for width in (15, 16, 17, 33, 64, 70, 131):
+            noisy = rng.integers(0, 256, (23, width)).astype(np.uint8)
+            flat = np.full((23, width), int(rng.integers(1, 256)), np.uint8)
+            flat[7:15, width // 3:] = 255
+            ramp = (np.add.outer(3 * np.arange(23), np.arange(width)) % 256).astype(np.uint8)
+            for x in (noisy, flat, ramp):
+                for mode in MODES:
+                    for sigma in (0.3, 0.5, 0.7, 1.0, 1.3, 1.5, 1.8, 2.0):
+                        _same(fndi.gaussian_filter(x, sigma, mode=mode, cval=9),
+                              sndi.gaussian_filter(x, sigma, mode=mode, cval=9))
+                for w in kernels:
+                    for axis in (0, 1):
+                        _same(fndi.correlate1d(x, w, axis, mode="mirror"),
+                              sndi.correlate1d(x, w, axis, mode="mirror"))
+                    _same(fndi.correlate(x, np.outer(w, w)), sndi.correlate(x, np.outer(w, w)))
+                _same(fndi.sobel(x, 0), sndi.sobel(x, 0))
+    finally:
+        _sepcore.select_isa(old)
+
+
 def test_uint8_passes_workers_and_outputs():
     import fastconv
     x = np.random.default_rng(5).integers(0, 256, (300, 257)).astype(np.uint8)

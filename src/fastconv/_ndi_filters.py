@@ -251,17 +251,21 @@ def _u8_direct(input, output, kernels, modes, cval, divisors):
                for w in kernels)
 
 
-def _u8_tol(w):
+def _u8_tol(w, terms=None):
     """A bound on |float32 sum - ndimage's float64 sum| of the m taps `w`
-    over samples in [0, 255] (W = 255 sum|w|): in any order, with or without
-    fused multiply-adds, a float32 sum of m products is within
+    over samples in [0, 255] (W = 255 sum|w|), the float32 sum one of
+    `terms` products (default m; a folded symmetric kernel's sum has
+    m // 2 + 1, fc_sep_impl.h fc_sep_foldcast, each of a tap and an exact sum or
+    difference of two samples, so still at most W in all): in any order,
+    with or without fused multiply-adds, a float32 sum of m products is within
     m u / (1 - m u) * (1 + u) * W of the sum of its float32 taps' products,
     which is within u W of the exact sum (u = 2**-24, the taps' rounding);
     ndimage's float64 sum is within m * 2**-53 * W of it.  (m + 2) u W
     covers the three, with a quarter more for room, which also covers the
     rounding of the C passes' s +- tol (at most u (W + tol), fc_sep_impl.h
     fc_sep_cast) once m >= 3: m counts as 3 at least."""
-    return 1.25 * (max(len(w), 3) + 2) * 2.0**-24 * 255.0 * float(np.abs(w).sum())
+    m = len(w) if terms is None else terms
+    return 1.25 * (max(m, 3) + 2) * 2.0**-24 * 255.0 * float(np.abs(w).sum())
 
 
 def _correlate_u8(input, kernels, axes, modes, cval, origins, output):
@@ -284,7 +288,8 @@ def _correlate_u8(input, kernels, axes, modes, cval, origins, output):
         dest = output if direct else np.empty(x.shape, np.uint8)
         k = 2 if two else 1
         x = u8_passes(x, [(axes[j], kernels[j], offsets[j], symmetry(kernels[j]),
-                           _u8_tol(kernels[j])) for j in range(i, i + k)],
+                           _u8_tol(kernels[j]), _u8_tol(kernels[j], len(kernels[j]) // 2 + 1))
+                          for j in range(i, i + k)],
                       modes[i], cval, dest)
         i += k
     if x is not output:

@@ -278,11 +278,13 @@ def u8_passes(x, passes, boundary, fill, dest):
     (csrc/fc_sep.h fc_sep_rows_u8): float32 sums cast to uint8, those within
     `tol` of an integer recomputed from the float64 taps in ndimage's order.
     `passes`: one or two (axis, float64 taps in correlation order, window
-    offset, ndimage's symmetry of the taps, tol); two only along the last
+    offset, ndimage's symmetry of the taps, tol, the tol of the folded
+    sums of a short symmetric kernel); two only along the last
     two axes in order (done row band by row band: the uint8 rows between
     them stay in cache).  `fill`: an integer 0..255 (boundary 'fill')."""
     specs = [(np.ascontiguousarray(w, dtype=np.float32), np.ascontiguousarray(w, np.float64),
-              int(off), int(sym), float(tol)) for _, w, off, sym, tol in passes]
+              int(off), int(sym), float(tol), float(tolf))
+             for _, w, off, sym, tol, tolf in passes]
     axis = passes[0][0]
     if len(passes) == 2:            # the last two axes: (planes, ny, nx)
         planes, ny, nx = math.prod(x.shape[:-2]), x.shape[-2], x.shape[-1]

@@ -28,6 +28,7 @@ cdef extern from "fc_sep.h" nogil:
         int64_t m, off
         int sym
         float tol
+        float tolf
     int fc_sep_rows_u8(const fc_sep_geom* g, const uint8_t* x, float fill,
                        const fc_sep_u8pass* vp, const fc_sep_u8pass* hp, uint8_t* out,
                        int64_t r0, int64_t r1)
@@ -174,7 +175,7 @@ def run_planes(cnp.ndarray x, cnp.ndarray u, cnp.ndarray v, cnp.ndarray fill,
 
 
 cdef int _u8pass(tuple spec, fc_sep_u8pass* p, list keep) except -1:
-    """p from spec = (float32 taps, float64 taps, offset, sym, tol)."""
+    """p from spec = (float32 taps, float64 taps, offset, sym, tol, tolf)."""
     cdef cnp.ndarray w = spec[0], w64 = spec[1]
     keep.append(w)
     keep.append(w64)
@@ -184,6 +185,7 @@ cdef int _u8pass(tuple spec, fc_sep_u8pass* p, list keep) except -1:
     p.off = spec[2]
     p.sym = spec[3]
     p.tol = spec[4]
+    p.tolf = spec[5]
     return 0
 
 
@@ -193,7 +195,7 @@ def run_planes_u8(cnp.ndarray x, cnp.ndarray out, float fill, int bnd, vertical,
     same shape as scipy.ndimage stores them (csrc/fc_sep.h fc_sep_rows_u8):
     `vertical` then `horizontal` (None: no such pass), each (float32 taps
     (C-contiguous), float64 taps, window offset, ndimage's symmetry of the
-    taps, tol); fill: an integer 0..255."""
+    taps, tol, tolf); fill: an integer 0..255."""
     cdef fc_sep_geom g
     cdef fc_sep_u8pass vp, hp
     cdef list keep = []
