@@ -38,6 +38,13 @@
  * reach a missing row get no edge columns (done_before / done_after hold
  * for the others).
  *
+ * Planes: with b->plane_rows > 0 (rows a whole number of them), the band
+ * is a stack of planes of plane_rows rows each, their input rows stacked
+ * the same way (plane p's row r is the band's row p * plane_rows + r, in
+ * and out), and zero_before / zero_after are each plane's own missing
+ * rows: every plane's outputs are those of a call on that plane alone,
+ * bit for bit, without a call per plane (a batch of small images).
+ *
  * The same source is compiled for several instruction sets; fc_select_isa()
  * picks the best one the CPU supports, or the one named by the environment
  * variable FASTCONV_ISA ("baseline", "avx2", "avx512"; an unsupported or
@@ -95,6 +102,7 @@ struct fc_band {
     ptrdiff_t done_after;     /* out: ... and after column cols - 1 */
     ptrdiff_t zero_before;    /* missing (zero) input rows before the first one read */
     ptrdiff_t zero_after;     /* ... and after the last */
+    ptrdiff_t plane_rows;     /* rows per plane of a stack of planes (0: one plane) */
 };
 
 typedef void (*fc_corr2d_fn)(struct fc_band *);

@@ -1251,6 +1251,76 @@ def test_border_rows_in_the_band_call(dtype, kshape):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.int16])
+@pytest.mark.parametrize("kshape", [(5, 5), (3, 3), (2, 4), (6, 3), (17, 17)])
+def test_batch_whole_planes_in_one_call(dtype, kshape, monkeypatch):
+    """A batch of planes in units of several whole planes, each unit one
+    kernel call on the stack of planes (fc_band.plane_rows, each plane's
+    own missing rows; `_direct._planes_unit`), 'same' (x's planes as tall
+    as the output's): every plane the same bits as that plane alone (a
+    unit of one plane), for units of 2, 3 and all the planes (the last
+    unit short), with and without streaming stores, into outputs at other
+    alignments (an element past a vector: streamed through the scratch
+    block), plane heights that
+    leave single rows and a 17 x 17 kernel (lane segments: a call per
+    plane inside the kernel); the path engaged (correlate_window's
+    planes per unit); workers=2; reference values (exact for integers).
+    'full' (taller output planes) stays unit by unit.  The benchmark's
+    batch (64 x 256^2, 5x5) gets units of several planes on 1 and 2
+    threads."""
+    from fastconv import _direct, _window
+    for workers in (1, 2):
+        assert _window._units((64, 256, 256), workers, 25)[2] > 1
+    rng = np.random.default_rng(zlib.crc32(repr(("planes", np.dtype(dtype).name, kshape)).encode()))
+    kh, kw = kshape
+    k = rand(kshape, dtype, rng, full_range=False)
+    ran = []
+    real_cw = _direct.correlate_window
+
+    def spy(*args, **kwargs):
+        ran.append(real_cw(*args, **kwargs))
+        return ran[-1]
+
+    real_units = _window._units
+    for ny, nx in [(kh + 1, 37), (kh + 8, 64), (kh + 25, 256), (3 * kh + 10, 100)]:
+        a = rand((7, ny, nx), dtype, rng, full_range=False)
+        alone = [fastconv.correlate(a[b], k, "same", method="direct", workers=1)
+                 for b in range(a.shape[0])]
+        exp = ref_correlate(a[3], k, "same")
+        assert_matches(alone[3], exp, abs_bound(ref_correlate, a[3], k, "same"),
+                       taps_for(a[3], k, "same"), what=f"{kshape} {ny}x{nx}")
+        for planes in (2, 3, 7):
+            for stream, shift in ((False, 0), (True, 0), (True, a.itemsize)):
+                monkeypatch.setattr(_window, "_units", lambda *args, p=planes: (
+                    args[0][-2], args[0][-1], p))
+                monkeypatch.setattr(_window, "_geometries", {})
+                monkeypatch.setattr(_window, "STREAM_MIN_BYTES", 0 if stream else 1 << 62)
+                if shift:
+                    monkeypatch.setattr(_window, "_memory", _ShiftedOutputs(shift))
+                monkeypatch.setattr(_direct, "correlate_window", spy)
+                ran.clear()
+                got = fastconv.correlate(a, k[None], "same", method="direct", axes=(1, 2),
+                                         workers=1)
+                assert ran == [planes], (ny, nx, planes)
+                monkeypatch.undo()
+                for b in range(a.shape[0]):
+                    assert got[b].tobytes() == alone[b].tobytes(), (ny, nx, planes, stream, b)
+        monkeypatch.setattr(_window, "_units", real_units)
+        monkeypatch.setattr(_window, "_geometries", {})
+        two = fastconv.correlate(a, k[None], "same", method="direct", axes=(1, 2), workers=2)
+        for b in range(a.shape[0]):
+            assert two[b].tobytes() == alone[b].tobytes(), (ny, nx, b)
+        # 'full': output planes taller than x's, a unit per plane
+        monkeypatch.setattr(_window, "_units", lambda *args: (args[0][-2], args[0][-1], 3))
+        monkeypatch.setattr(_direct, "correlate_window", spy)
+        ran.clear()
+        got = fastconv.correlate(a, k[None], "full", method="direct", axes=(1, 2), workers=1)
+        assert ran == [1]
+        monkeypatch.undo()
+        assert got[5].tobytes() == fastconv.correlate(a[5], k, "full", method="direct",
+                                                      workers=1).tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.int16])
 @pytest.mark.parametrize("kshape", [(15, 15), (31, 23), (5, 40), (40, 5)])
 def test_wide_kernel_border_rows(dtype, kshape):
     """Wide kernels, 'full' and 'same': the border rows (kernel rows outside
@@ -1408,7 +1478,7 @@ def test_wide_kernel_units_whole_row_blocks():
     from fastconv._window import _units
     for taps in (9, 225, 961, 3969, 10 ** 5):
         for ny in (5, 12, 40, 1024):
-            rows, _ = _units((ny, 1024), 1, taps)
+            rows, _, _ = _units((ny, 1024), 1, taps)
             assert rows == ny or (rows >= UNIT_ROWS and rows % UNIT_ROWS == 0), (taps, ny, rows)
 
 
@@ -1429,12 +1499,12 @@ def test_wide_kernel_units_two_kernel_heights():
     for min_rows in (0, 30, 46):
         for taps in (225, 391, 10 ** 4):
             for ny in (20, 40, 1024):
-                rows, cols = _units((ny, 1024), 1, taps, min_rows=min_rows)
+                rows, cols, _ = _units((ny, 1024), 1, taps, min_rows=min_rows)
                 old = _units((ny, 1024), 1, taps)
                 up = -(-min_rows // UNIT_ROWS) * UNIT_ROWS   # (whole blocks)
                 assert (rows, cols) == (max(old[0], min(ny, up)), old[1]), (min_rows, taps, ny)
             # two threads: at least 8 units each first
-            rows, _ = _units((1024, 1024), 2, taps, min_rows=min_rows)
+            rows, _, _ = _units((1024, 1024), 2, taps, min_rows=min_rows)
             assert rows <= 64, (min_rows, taps, rows)
 
 

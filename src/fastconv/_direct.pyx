@@ -44,7 +44,7 @@ cdef extern from "fc_kernels.h" nogil:
         Py_ssize_t kh, kw, rows, cols
         int accumulate, stream
         Py_ssize_t edge_before, edge_after, row_start, done_before, done_after
-        Py_ssize_t zero_before, zero_after
+        Py_ssize_t zero_before, zero_after, plane_rows
     # element types (csrc/fc_types.h): FC_NONE or the one fc_type_for gives
     enum:
         FC_NONE, FC_K_REAL, FC_K_COMPLEX, FC_K_UINT
@@ -202,6 +202,9 @@ cdef struct Geometry:
     int64_t cols_per_unit
     int64_t n_row_blocks
     int64_t n_col_blocks
+    # a unit of several whole planes (> 1, `_planes_unit`), else 1
+    int64_t planes_per_unit
+    int64_t n_out_planes
     int64_t xshape[MAXDIM]
     int64_t kshape[MAXDIM]
     int64_t oshape[MAXDIM]
@@ -594,6 +597,7 @@ cdef bint _pad_rows(T* oplane, const T* xplane, const T* kplane, const Geometry*
         band.row_start = xlo
         band.zero_before = 0
         band.zero_after = 0
+        band.plane_rows = 0
         fc_corr2d_valid(_simd_type(xplane), &band)
     _band_edges(oplane, vplane, kplane, g, y0, y1, x0, x1, xlo, xhi, fill)
     free(buf)
@@ -672,6 +676,87 @@ cdef inline void _zero_rows(T* oplane, int64_t nx, int64_t y0, int64_t y1,
                 oplane[y * nx + x] = 0
 
 
+cdef bint _whole_planes(const T* x, const Geometry* g, bint plain) noexcept nogil:
+    """Whether units of several whole planes (`_planes_unit`) compute what
+    units of one plane compute (`_unit` with zrows, the same calls but the
+    kernel's, bit for bit): a zero fill whose border rows the kernel
+    computes (Geometry.pad_rows), one kernel plane the same for every
+    output plane, x's planes one after the other, each as tall as an
+    output plane, read in the output planes' order (so that plane p of x
+    is the rows that follow plane p - 1's: fc_band.plane_rows), band rows
+    and columns in every plane, a SIMD kernel for T, and `plain` (no
+    conversion, cast or nanconvolve's weights: the caller knows)."""
+    cdef int Y = g.ndim - 2
+    cdef int X = g.ndim - 1
+    cdef int d
+    cdef int64_t sy = g.start[Y], sx = g.start[X]
+    if not (plain and g.pad_rows and g.n_ker_planes == 1 and _simd_type(x) != FC_NONE
+            and g.xshape[Y] == g.oshape[Y]):
+        return False
+    for d in range(Y):
+        if (g.kshape[d] != 1 or g.xshape[d] != g.oshape[d]
+                or (not g.batch[d] and g.start[d] != 0)):
+            return False
+    # (the band: _unit's ylo < yhi and xlo < xhi over a whole plane)
+    return (max(-sy, 0) < min(g.xshape[Y] - g.kshape[Y] + 1 - sy, g.oshape[Y])
+            and max(-sx, 0) < min(g.xshape[X] - g.kshape[X] + 1 - sx, g.oshape[X]))
+
+
+cdef void _planes_unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
+                       T fill) noexcept nogil:
+    """Unit `u` of whole planes (Geometry.planes_per_unit, `_whole_planes`):
+    one kernel call for all of them, as a stack of planes
+    (fc_band.plane_rows), then each plane's border columns as `_unit` does
+    them after its call."""
+    cdef int Y = g.ndim - 2
+    cdef int X = g.ndim - 1
+    cdef int64_t ny = g.oshape[Y], nx = g.oshape[X]
+    cdef int64_t kh = g.kshape[Y], kw = g.kshape[X]
+    cdef int64_t sy = g.start[Y], sx = g.start[X], ldi = g.xstride[Y]
+    cdef int64_t p0 = u * g.planes_per_unit
+    cdef int64_t n = min(g.planes_per_unit, g.n_out_planes - p0)
+    cdef int64_t ylo = max(-sy, 0), yhi = min(g.xshape[Y] - kh + 1 - sy, ny)
+    cdef int64_t xlo = max(-sx, 0), xhi = min(g.xshape[X] - kw + 1 - sx, nx)
+    cdef int64_t p, tmp, xoff, koff
+    cdef int64_t oi[MAXDIM]
+    cdef int d
+    cdef fc_band band
+    cdef T* oplane
+    cdef const T* xplane
+    tmp = p0
+    for d in range(Y - 1, -1, -1):
+        oi[d] = tmp % g.oshape[d]
+        tmp = tmp // g.oshape[d]
+    _plane_offset(g, oi, 0, &xoff, &koff)
+    band.out = out + p0 * ny * nx + xlo
+    band.ldo = nx
+    band.inp = x + xoff + sy * ldi + xlo + sx
+    band.ldi = ldi
+    band.k = k + koff
+    band.kh = kh
+    band.kw = kw
+    band.rows = n * ny
+    band.cols = xhi - xlo
+    band.zero_before = max(0, -sy)
+    band.zero_after = max(0, ny + sy + kh - 1 - g.xshape[Y])
+    band.plane_rows = ny
+    band.accumulate = False
+    band.stream = g.stream
+    band.edge_before = xlo if g.pad_edges else 0
+    band.edge_after = nx - xhi if g.pad_edges else 0
+    band.row_start = xlo
+    fc_corr2d_valid(_simd_type(x), &band)
+    for p in range(n):
+        oplane = out + (p0 + p) * ny * nx
+        xplane = x + xoff + p * ny * ldi
+        _zero_rows(oplane, nx, ylo, yhi, 0, xlo - band.done_before)
+        _zero_rows(oplane, nx, ylo, yhi, xhi + band.done_after, nx)
+        _band_edges(oplane, xplane, k + koff, g, ylo, yhi, 0, nx,
+                    xlo - band.done_before, xhi + band.done_after, fill)
+        _edge_rows(oplane, xplane, k + koff, g, 0, ylo, 0, nx, xlo, xhi, fill)
+        _edge_rows(oplane, xplane, k + koff, g, yhi, ny, 0, nx, xlo, xhi, fill)
+
+
 cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
                 T fill, const Convert* cv, int tid) noexcept nogil:
     """One work unit: an output plane x a block of rows x a block of columns."""
@@ -696,6 +781,9 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     cdef T* dplane
     cdef int64_t dy0, dy1, dx0, dx1, dnx, dsy, dsx
 
+    if g.planes_per_unit > 1:
+        _planes_unit(out, x, k, g, u, fill)
+        return
     cb = u % g.n_col_blocks
     tmp = u // g.n_col_blocks
     rb = tmp % g.n_row_blocks
@@ -823,6 +911,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
             band.cols = xhi - xlo
             band.zero_before = max(0, -(ra + sy))
             band.zero_after = max(0, rz + sy + kh - 1 - g.xshape[Y])
+            band.plane_rows = 0
             band.accumulate = not first
             band.stream = g.stream and first
             # The kernel may also compute zero-filled border columns next
@@ -886,7 +975,7 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                      rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False,
                      bint pad_edges=False, src=None, int src_code=0, int work_code=0,
                      int cast_code=0, pairs=None, int pairs_fill=0, nan=None,
-                     bint pad_rows=False):
+                     bint pad_rows=False, planes_per_unit=1):
     """out[y] = sum_j k[j] * X(y + starts + j) over N-D C-contiguous arrays.
 
     All arrays are flat views of C-contiguous arrays with the given shapes
@@ -906,7 +995,11 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     a unit without band rows, from a copy of the rows they read with zero
     rows outside, `_pad_rows`; the caller decides, `_window.pad_rows`: a
     zero fill and a finite
-    kernel).  `src` (with `src_code`, `work_code`: see Convert and
+    kernel).  `planes_per_unit`: with units of whole planes (`rows_per_unit`
+    and `cols_per_unit` at least a plane's), units of that many planes, each
+    in one kernel call, where that gives the same results (`_whole_planes`:
+    a zero fill with `pad_rows`, x's planes in the output's order, ...);
+    else a unit per plane.  `src` (with `src_code`, `work_code`: see Convert and
     csrc/fc_convert.h): x's elements in another type, C-contiguous with
     x's shape (x itself is then not read), converted unit by unit; only for
     a 'fill' boundary and a kernel with one plane (summed leading axes of
@@ -923,7 +1016,8 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     `nan_kf_pitch(kw)` doubles, 64-byte aligned), the weights' sum, the scale, the doubt
     threshold, and per thread a row of `doubt` (int64, at least nthreads
     rows) and a count in `ndoubt` (int64, zeroed): out = sums / weights *
-    scale.  Runs without the GIL.
+    scale.  Runs without the GIL.  Returns the planes per unit it ran
+    (1: none of several planes).
     """
     cdef Geometry g
     cdef int d
@@ -1050,6 +1144,16 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
             topptrs[d] = bufptrs[d] + buf_bytes
             rowptrs[d] = topptrs[d] + sums_bytes
         nthreads = nbufs
+    # units of several whole planes where they give the same results
+    # (_whole_planes) and the units are whole planes anyway
+    g.planes_per_unit = 1
+    g.n_out_planes = n_out_planes
+    if (planes_per_unit > 1 and n_out_planes > 1 and g.n_row_blocks == 1
+            and g.n_col_blocks == 1
+            and _whole_planes(&x[0], &g, cv.src_code == 0 and cv.cast_code == 0
+                              and cv.pairs == NULL and cv.nan == NULL)):
+        g.planes_per_unit = min(<int64_t>planes_per_unit, n_out_planes)
+        n_units = (n_out_planes + g.planes_per_unit - 1) // g.planes_per_unit
     cdef T* po = &out[0]
     cdef const T* px = &x[0]
     cdef const T* pk = &k[0]
@@ -1089,3 +1193,4 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
         free(bufmem)
     if stop:
         _raise_pending()
+    return g.planes_per_unit

@@ -403,7 +403,7 @@ def run_direct(plan, dest=None, nan=None):
                                  out.reshape(-1), oshape, offsets, batch,
                                  BOUNDARY_CODES[plan.boundary], g.fill, units[0], units[1],
                                  nthreads, stream, edges == "simd", src, src_code, g.cv_code,
-                                 cast_code, pairs, pairs_fill, nan, padded_rows)
+                                 cast_code, pairs, pairs_fill, nan, padded_rows, units[2])
     if dest is not None:
         return dest
     if not identity:    # back to the caller's axis order
@@ -449,7 +449,8 @@ def _wide_rows(work, kshape):
 
 
 def _units(shape, nthreads, taps, borderless=False, min_rows=0):
-    """Rows x columns of one work unit for an output of `shape` (ndim >= 2).
+    """(rows, columns, planes) of one work unit for an output of `shape`
+    (ndim >= 2): rows x columns of a plane, or `planes` whole planes.
 
     Units are what threads share out and where Ctrl-C is checked; they never
     change a result (each output is summed by one unit in a fixed order).
@@ -461,7 +462,10 @@ def _units(shape, nthreads, taps, borderless=False, min_rows=0):
     outputs of 10^6 taps) then goes in one column block per thread, each
     streaming the kernel once.  `min_rows` (`_wide_rows`): units have at
     least that many rows, rounded up to whole row blocks, unless the output
-    has fewer or the threads want more units.
+    has fewer or the threads want more units.  Where that many rows hold
+    several whole planes (a batch of small images), a unit is as many
+    planes (`planes`), which the core computes in one kernel call where it
+    can (`_direct.correlate_window`'s planes_per_unit), else plane by plane.
     """
     planes = math.prod(shape[:-2])
     ny, nx = shape[-2], shape[-1]
@@ -479,6 +483,7 @@ def _units(shape, nthreads, taps, borderless=False, min_rows=0):
         rows = min(rows, max(1, -(-ny * planes // (8 * nthreads))))
     if rows >= UNIT_ROWS:
         rows -= rows % UNIT_ROWS
+    whole = rows // ny      # (whole planes in that many rows)
     rows = min(rows, ny)
     n_units = planes * -(-ny // rows)
     pieces = -(-row_macs * rows // UNIT_MACS)
@@ -488,4 +493,4 @@ def _units(shape, nthreads, taps, borderless=False, min_rows=0):
     if (borderless and nthreads > 1 and n_units * -(-nx // cols) < nthreads
             and nx >= NARROW_COLS * nthreads):
         cols = nx // nthreads
-    return rows, cols
+    return rows, cols, (whole if whole > 1 and cols == nx and planes > 1 else 1)
