@@ -305,7 +305,20 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     # block computed, or a quarter of that) in a hook the SIMD kernel
     # called after each block of outputs (two sums blocks per thread), the
     # rest after that kernel: no faster, medians 10.8-11.4 vs 10.3-11.3
-    # ms, with units of 24, 12 or 6 rows; not kept)
+    # ms, with units of 24, 12 or 6 rows; not kept.  nan14 (same case,
+    # Zen 5, process time, load 4-7, base and change in alternated
+    # processes): the unit's deficits summed first into a buffer of the
+    # unit's shape, then the SIMD kernel computing its band through its
+    # scratch block and dividing each row block's sums as it drained them
+    # out with streaming stores between its blocks (the division and its
+    # stores among the arithmetic), the border rows after it: slower, this
+    # function / run_direct of d 1.36 vs 1.29 (medians); with ordinary
+    # stores 1.92; with a multiplication instead of the division, or the
+    # deficits not set back to 0, no change: neither is the cost; not
+    # kept.  Measured then: the plain 9x9 float64 direct kernel at 96
+    # GFLOP/s, 79% of the 122 GFLOP/s of a one-thread 512-bit FMA loop;
+    # the call ~4 ms over it: nan_split ~1.5, the units' part ~2.3, the
+    # Python around them ~0.1)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)
