@@ -364,8 +364,8 @@ def test_surely_direct_with_the_work_dtype():
     assert not _method.surely_direct((300, 300), 9, np.dtype(np.uint8), one_d=False)
     n = int(min(_method.FFT_OVERHEAD, _method.FFT_OVERHEAD_1D)
             / (2 * _method.SECONDS_PER_MAC[_method._mac_class(u16)])) + 1
-    assert not _method.surely_direct((n,), 1, u16)
-    assert _method.surely_direct((n // 2,), 1, u16)
+    assert not _method.surely_direct((n,), 1, u16, separable=False)
+    assert _method.surely_direct((n // 2,), 1, u16, separable=False)
     a = np.ones((300, 300), np.uint8)
     assert _plan.make_plan("convolve", a, a[:3, :3], "same", "auto").method == "direct"
 
@@ -446,3 +446,21 @@ def test_signature_surely_direct_is_the_plans(shape, kshape, dtype):
     p = _plan.make_plan("convolve", x, np.outer(g, g), "same", "auto", workers=1)
     assert p.method == "separable"
 
+
+
+def test_fft_1d_class_factor_prices_only_its_1d_class(monkeypatch):
+    """FFT_1D_CLASS (a machine table's per-dtype factor of the 1-D FFT
+    price) scales the 1-D FFTs of its class only: not another class, not
+    an N-D FFT."""
+    _, _, f8 = plan_of((10_000,), (256,), np.float64, "same", "auto", workers=1)
+    _, _, f4 = plan_of((10_000,), (256,), np.float32, "same", "auto", workers=1)
+    _, _, nd = plan_of((200, 200), (31, 31), np.float64, "same", "auto", workers=1)
+    monkeypatch.setattr(_method, "FFT_1D_CLASS", {})
+    _method._prices.clear()
+    before = [_method.fft_seconds(p) for p in (f8, f4, nd)]
+    monkeypatch.setattr(_method, "FFT_1D_CLASS", {"f8": 2.0})
+    _method._prices.clear()
+    after = [_method.fft_seconds(p) for p in (f8, f4, nd)]
+    _method._prices.clear()
+    assert after[0] == pytest.approx(2 * before[0])
+    assert after[1:] == before[1:]

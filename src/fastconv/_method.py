@@ -167,6 +167,9 @@ FFT_1D_FACTOR = 1.5
 # 2026-12-03 the complex 1-D factor that fits went from 1.1 to 0.6-0.7 with
 # that change, the real one stayed at 0.6.)
 FFT_1D_COMPLEX_FACTOR = 0.7
+# ... and per class of FFT dtype, on top of those (none in the generic
+# table; see _MACHINE_PRICES)
+FFT_1D_CLASS = {}
 
 # The constants above are the generic table (fitted on the Intel Xeons and
 # AMD Zen 4 of earlier sessions, mostly under load).  A CPU whose relative
@@ -197,10 +200,18 @@ FFT_1D_COMPLEX_FACTOR = 0.7
 # DIRECT_1D_FACTOR 0.5 and DIRECT_1D_COMPLEX_FACTOR 0.8; FFT_1D_FACTOR
 # 0.6 stays, the 1-D fixed cost fits 25 us.  Rescored, those cases have 1
 # over 1.1 (1.18: [10^4] * [256] float64 'same', priced 64 and 63 us) and
-# the quiet grids of this and the last session none by price.
+# the quiet grids of this and the last session none by price.  Their
+# float64 FFTs ran at 1.11-1.39x (median 1.2) the price, float32 at
+# 0.89-1.41 (median 1.0): FFT_1D_CLASS f8 1.15 (1.3 the same; rescoring
+# those cases, the quiet grids of 13:28 and hand-timed ones: [10^4] *
+# [256] float64 'same', 62 us direct, no longer goes to the FFT's 73, and
+# no case changes for the worse).  The float32 direct side ran at 0.63-1.2x
+# its price: lowered 0.85 or 0.75x it sent [10^4] * [1024] 'full' direct
+# (172 us; FFT 129), so it stays.
 _MACHINE_PRICES = {
     ("AuthenticAMD", 26): {"FFT_1D_FACTOR": 0.6, "FFT_OVERHEAD_1D": 2.5e-5,
-                           "DIRECT_1D_FACTOR": 0.5, "DIRECT_1D_COMPLEX_FACTOR": 0.8},
+                           "DIRECT_1D_FACTOR": 0.5, "DIRECT_1D_COMPLEX_FACTOR": 0.8,
+                           "FFT_1D_CLASS": {"f8": 1.15}},
 }
 # (the generic values of every constant some machine overrides)
 _GENERIC_PRICES = {name: globals()[name] for table in _MACHINE_PRICES.values() for name in table}
@@ -675,7 +686,8 @@ def _fft_seconds(plan, one_d):
             gain = 0.0      # (the engine runs one thread per group)
     per_unit = SECONDS_PER_FFT_UNIT.get(_class(plan.fft_dtype), SECONDS_PER_FFT_UNIT["f8"])
     if one_d:
-        per_unit *= FFT_1D_COMPLEX_FACTOR if plan.fft_dtype.kind == "c" else FFT_1D_FACTOR
+        per_unit *= ((FFT_1D_COMPLEX_FACTOR if plan.fft_dtype.kind == "c" else FFT_1D_FACTOR)
+                     * FFT_1D_CLASS.get(_class(plan.fft_dtype), 1.0))
     return units * per_unit, gain
 
 
