@@ -372,16 +372,18 @@ def test_surely_direct_with_the_work_dtype():
 
 
 def test_contended_call_backs_off_to_one_thread(monkeypatch, shared_calls):
-    """A multi-threaded call that takes over CONTENDED_FACTOR x its price
-    + CONTENDED_SLACK (threads waiting for CPUs other processes hold) makes
-    the calls of the next CONTENDED_HOLD seconds run on one thread, with
-    the same results; a call within its price, or one that raised, does
-    not; after the hold, threads again (a fake clock: no timing)."""
+    """CONTENDED_STRIKES multi-threaded calls in a row that each take over
+    CONTENDED_FACTOR x their price + CONTENDED_SLACK (threads waiting for
+    CPUs other processes hold) make the calls of the next CONTENDED_HOLD
+    seconds run on one thread, with the same results; one such call alone,
+    a call within its price, or one that raised, does not; after the hold,
+    threads again (a fake clock: no timing)."""
     if _threads.available_cpus() < 2 or not _direct.openmp_info()[0]:
         pytest.skip("one CPU or no OpenMP: no threads to back off from")
     now = [1000.0]
     monkeypatch.setattr(_threads, "_clock", lambda: now[0])
     monkeypatch.setattr(_threads, "_serial_until", 0.0)
+    monkeypatch.setattr(_threads, "_strikes", 0)
     monkeypatch.setattr(_threads, "CONTENDED_HOLD", 0.25)   # (conftest turns it off)
     price = 1e-3
     slow = _threads.CONTENDED_FACTOR * price + _threads.CONTENDED_SLACK
@@ -392,9 +394,15 @@ def test_contended_call_backs_off_to_one_thread(monkeypatch, shared_calls):
         with _threads.thread_share(2, price):
             now[0] += 10 * slow
             raise KeyboardInterrupt
+    assert _threads.CONTENDED_STRIKES == 2
     with _threads.thread_share(2, price) as n:
-        assert n == 2
-        now[0] += 1.1 * slow            # waited beyond its price
+        now[0] += 1.1 * slow            # waited beyond its price: one strike
+    with _threads.thread_share(2, price) as n:
+        now[0] += 0.5 * slow            # a call within its price clears it
+    for strike in range(2):
+        with _threads.thread_share(2, price) as n:
+            assert n == 2
+            now[0] += 1.1 * slow        # twice in a row
     with _threads.thread_share(2, price) as n:
         assert n == 1
     a, k, plan = plan_of((600, 600), (9, 9), workers=2)
