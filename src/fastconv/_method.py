@@ -504,8 +504,12 @@ def _fft_units(kshape, lengths, fft_dtype, l2):
 
 def _one_d(plan):
     """Whether the plan has at most one non-trivial convolved axis."""
-    x, k = plan.x, plan.kernel
-    return sum(c and x.shape[a] + k.shape[a] > 2 for a, c in enumerate(plan.conv)) <= 1
+    return one_d_shapes(plan.x.shape, plan.kernel.shape, plan.conv)
+
+
+def one_d_shapes(xshape, kshape, conv):
+    """`_one_d` from the shapes (either order) and the convolved axes."""
+    return sum(c and xshape[a] + kshape[a] > 2 for a, c in enumerate(conv)) <= 1
 
 
 def one_tap(plan):

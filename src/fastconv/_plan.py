@@ -33,7 +33,7 @@ from ._dtypes import (exact_float_possible, exact_float_work, fft_input_dtype,
                       fftconvolve_result_dtype, result_dtype, work_dtype)
 from ._factors import SEP_WORK_TYPES, factor_kernel, factor_probe, is_box
 from ._kept import keep
-from ._method import choose_method, surely_direct
+from ._method import choose_method, one_d_shapes, surely_direct
 from ._modes import window
 from ._threads import resolve_workers
 from ._validate import (as_input_array, check_allocation, check_boundary,
@@ -356,7 +356,7 @@ def _signature(kind, in1, in2, mode, method, axes, boundary, fillvalue, maxlag, 
                       and all(kshape[a] == 1 for a in range(ndim) if not conv[a]))
     # (the one method for tiny problems: `choose_method` needs no factors;
     # the probe False: no kernel of this shape and dtype has any)
-    one_d = sum(c and s1[a] + s2[a] > 2 for a, c in enumerate(conv)) <= 1
+    one_d = one_d_shapes(s1, s2, conv)
     detectable = sig.factorable and kind in _DETECT_FACTORS
     if detectable:
         sig.probe = factor_probe(kshape, conv, kdtype)
