@@ -87,12 +87,10 @@ def _not_rank_one(K):
     """True when integer kernel K (of at most 16-bit elements) is surely not
     an outer product: its unfolding M (first axis by the rest) is not rank
     one, i.e. M * M[p, q] != outer(M[:, q], M[p, :]) somewhere for its first
-    nonzero M[p, q] (exact in int64; first its leading 2x2 minor,
-    `_minor_not_outer` in Python ints).  A necessary condition only (False
-    says nothing): one pass where `_factor_int`'s pivot search, divisions
-    and outer products took 20-45 us on a 31x31 or 9x9x9 kernel."""
-    if _minor_not_outer(K, 0):
-        return True
+    nonzero M[p, q] (exact in int64; `factor_kernel` has already looked at
+    its leading 2x2 minor).  A necessary condition only (False says
+    nothing): one pass where `_factor_int`'s pivot search, divisions and
+    outer products took 20-45 us on a 31x31 or 9x9x9 kernel."""
     M = K.reshape(K.shape[0], -1).astype(np.int64)
     nz = np.flatnonzero(M)
     if nz.size == 0:
@@ -138,11 +136,8 @@ def _wrap(f, work):
 
 
 def _factor_float(K, work):
+    # (S + 1 <= N and the leading minor: `factor_probe`, `factor_kernel`)
     S, N = sum(K.shape), math.prod(K.shape)
-    if S + 1 > N:       # (rho >= 0: the last rule below rejects it whatever K holds)
-        return None
-    if _minor_not_outer(K):
-        return None
     Kf = K.astype(np.float64)
     # (argmax returns the first NaN if there is one, else an inf if any)
     P = np.unravel_index(int(np.argmax(np.abs(Kf))), K.shape)
@@ -167,22 +162,14 @@ def _factor_float(K, work):
     return factors
 
 
-def _minor_not_outer(K, rel=1e-3):
-    """True when kernel K's leading 2x2 minor (first axis by the flattened
-    rest) shows it is no outer product: |ad - bc| above rel max(|ad|, |bc|),
-    in Python numbers.  Floats (rel 1e-3): an outer product within the exact
-    test's RHO_MAX_ULPS units of rounding per element has a few of those
-    units; one look before K's float64 copy, pivot search and factors
-    (100x100: ~15 us).  Integers (rel 0, exact): ad != bc."""
-    M = K.reshape(K.shape[0], -1)
-    if M.shape[0] < 2 or M.shape[1] < 2:
-        return False
-    (a, b), (c, d) = M[:2, :2].tolist()
-    return _minor_shows_not_outer(a, b, c, d, rel)
-
-
 def _minor_shows_not_outer(a, b, c, d, rel):
-    """|ad - bc| > rel max(|ad|, |bc|), products finite (Python numbers)."""
+    """True when a kernel's leading 2x2 minor [[a, b], [c, d]] (first axis
+    by the flattened rest, Python numbers) shows it is no outer product:
+    |ad - bc| > rel max(|ad|, |bc|), products finite.  Floats (rel 1e-3):
+    an outer product within the exact test's RHO_MAX_ULPS units of
+    rounding per element has a few of those units; one look before the
+    kernel's float64 copy, pivot search and factors (100x100: ~15 us).
+    Integers (rel 0, exact): ad != bc."""
     ad, bc = a * d, b * c
     return (math.isfinite(ad) and math.isfinite(bc)
             and abs(ad - bc) > rel * max(abs(ad), abs(bc)))
@@ -207,14 +194,19 @@ def _clearly_not_outer(Kf, factors):
     return False
 
 
+_DERIVE = object()    # factor_kernel's probe when the caller keeps none
+
+
 def factor_probe(kshape, conv, kdtype):
     """What `factor_kernel` can know of kernels of shape `kshape` and dtype
     `kdtype` (convolved axes `conv`) before reading one, kept per call
     signature by `_plan`: False when none of them can be factored (a
     complex or long double dtype, fewer than two convolved axes longer than
-    1, or floats with more than N - 1 taps summed over the axes: see
-    `_factor_float`); else the indexes into the kernel of the leading 2x2
-    minor that `_minor_not_outer` looks at (None: the minor does not exist).
+    1, or floats with more than N - 1 taps summed over the axes, where the
+    float rule's rho / u + S + 1 <= N fails whatever the kernel holds);
+    else the indexes into the kernel of its leading 2x2 minor (the kernel
+    reshaped to its convolved axes, first axis by the flattened rest) that
+    `_minor_shows_not_outer` looks at (None: the minor does not exist).
     With it, a kernel that is no outer product - most of them - costs four
     element reads (~0.5 us) instead of ~2 us of reshapes and checks."""
     if kdtype.kind not in "iuf" or (kdtype.kind == "f" and kdtype.itemsize > 8):
@@ -235,28 +227,25 @@ def factor_probe(kshape, conv, kdtype):
     return full(0, 0), full(0, 1), full(1, 0), full(1, 1)
 
 
-def factor_kernel(kernel, conv, work, result, probe=None):
+def factor_kernel(kernel, conv, work, result, probe=_DERIVE):
     """Per convolved axis the 1-D factor (work dtype) of `kernel`, or None.
 
     `kernel` has length 1 on every batch axis (the caller checks); `conv`
     flags the convolved axes; `result` is the result dtype (an integer
     result in a float work type is exact, see `_dtypes.exact_float_work`);
-    `probe`: `factor_probe` of the kernel's shape and dtype, when the caller
-    keeps it.  See the module docstring for the rules."""
+    `probe`: `factor_probe` of the kernel's shape and dtype when the caller
+    keeps it, else derived here.  See the module docstring for the rules."""
+    if probe is _DERIVE:
+        probe = factor_probe(kernel.shape, conv, kernel.dtype)
     if probe is False or work not in SEP_WORK_TYPES:
         return None
+    integer = kernel.dtype.kind in "iu"
     if probe is not None:
         a, b, c, d = (kernel.item(i) for i in probe)
-        if _minor_shows_not_outer(a, b, c, d, 0 if kernel.dtype.kind in "iu" else 1e-3):
+        if _minor_shows_not_outer(a, b, c, d, 0 if integer else 1e-3):
             return None
-    if kernel.dtype.kind not in "iuf":
-        return None
-    if kernel.dtype.kind == "f" and kernel.dtype.itemsize > 8:
-        return None
     K = kernel.reshape([n for n, c in zip(kernel.shape, conv) if c])
-    if sum(n > 1 for n in K.shape) < 2:
-        return None
-    if kernel.dtype.kind in "iu":
+    if integer:
         factors = _factor_int(K, work)
         if factors and work.kind == "f" and result.kind == "f" and sum(K.shape) + 1 > K.size:
             return None   # exact factors, float sums: the float rule with rho = 0
