@@ -220,12 +220,12 @@ extensions = [
     Extension(
         "fastconv._direct",
         sources=["src/fastconv/_direct.pyx", "csrc/fc_dispatch.c", "csrc/fc_pairs.c",
-                 "csrc/fc_nanunit.c"],
+                 "csrc/fc_nanunit.c", "csrc/fc_team.c"],
         include_dirs=[np.get_include(), "csrc"],
         # (compiled per ISA and element type by BuildExt._kernel_units)
         depends=["csrc/" + h for h in ("fc_boundary.h", "fc_convert.h", "fc_kernels.h",
                                         "fc_nanunit.h", "fc_nanunit_impl.h", "fc_pairs.h",
-                                        "fc_row.h", "fc_target.h", "fc_types.h",
+                                        "fc_row.h", "fc_target.h", "fc_team.h", "fc_types.h",
                                         "fc_simd_unit.h",
                                         "fc_simd_impl.h", "fc_wide_impl.h",
                                         "fc_transpose.h")]
@@ -246,10 +246,11 @@ extensions = [
         # the AVX2/AVX-512 files select their instruction set with a target
         # pragma (x86-64 GCC/Clang), so no special flags are needed here
         sources=["src/fastconv/_fftcore.pyx", "csrc/fc_fft.c", "csrc/fc_cachesize.c",
-                 "csrc/fc_fft_baseline.c", "csrc/fc_fft_avx2.c", "csrc/fc_fft_avx512.c"],
+                 "csrc/fc_fft_baseline.c", "csrc/fc_fft_avx2.c", "csrc/fc_fft_avx512.c",
+                 "csrc/fc_team.c"],
         include_dirs=[np.get_include(), "csrc"],
         depends=["csrc/fc_fft.h", "csrc/fc_fft_all.h", "csrc/fc_fft_impl.h", "csrc/fc_runs.h",
-                 "csrc/fc_aligned.h", "csrc/fc_cachesize.h"],
+                 "csrc/fc_team.h", "csrc/fc_aligned.h", "csrc/fc_cachesize.h"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
     Extension(
@@ -277,10 +278,10 @@ extensions.append(Extension(
     # separable passes: the AVX2/AVX-512 files select their instruction set
     # with a target pragma, like the FFT engine's
     sources=["src/fastconv/_sepcore.pyx", "csrc/fc_sep.c", "csrc/fc_sep_baseline.c",
-             "csrc/fc_sep_avx2.c", "csrc/fc_sep_avx512.c"],
+             "csrc/fc_sep_avx2.c", "csrc/fc_sep_avx512.c", "csrc/fc_team.c"],
     include_dirs=[np.get_include(), "csrc"],
     depends=["csrc/fc_sep.h", "csrc/fc_sep_all.h", "csrc/fc_sep_impl.h", "csrc/fc_boundary.h",
-             "csrc/fc_runs.h", "csrc/fc_transpose.h"],
+             "csrc/fc_runs.h", "csrc/fc_team.h", "csrc/fc_transpose.h"],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
 ))
 

@@ -8,7 +8,11 @@
   the CPUs instead of each taking ``workers`` threads.
 * A 'spawn'ed process works after the parent ran multi-threaded calls.
 * The fork caveat documented in ``fastconv._threads``: a 'fork'ed child (after
-  a multi-threaded call in the parent) works when it calls with ``workers=1``.
+  a multi-threaded call in the parent) works when it calls with ``workers=1``;
+  the direct method's own worker team (csrc/fc_team.h) works there with
+  ``workers=2`` too.
+* A call whose worker threads never get a CPU (held, as on a loaded machine)
+  finishes on the caller's thread with the same bits.
 """
 import json
 import multiprocessing as mp
@@ -284,6 +288,51 @@ def test_forked_child_with_workers_1_after_threads():
     expected = _use_threads_in_parent()
     got = _run_child(mp.get_context("fork"), 1)
     assert same_bits(got, expected)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork()")
+def test_forked_child_with_workers_2_direct_method():
+    """The direct method's worker team is started afresh in a forked child
+    (the parent's workers do not exist there): workers=2 works in the child
+    after multi-threaded direct calls in the parent, with the same bits."""
+    from fastconv import _direct
+    expected = _use_threads_in_parent()
+    assert _direct.team_workers() >= 1
+    got = _run_child(mp.get_context("fork"), 2)
+    assert same_bits(got, expected)
+
+
+HELD_TEAM_SCRIPT = textwrap.dedent("""
+    import json
+    import numpy as np
+    import fastconv
+    from fastconv import _direct, _threads
+    _threads.PARALLEL_MIN_SECONDS = 0
+    rng = np.random.default_rng(5)
+    img, ker = rng.standard_normal((300, 700)), rng.standard_normal((9, 9))
+    one = fastconv.convolve(img, ker, "same", method="direct", workers=1)
+    two = fastconv.convolve(img, ker, "same", method="direct", workers=2)   # workers started
+    _direct.team_hold(True)
+    held = [fastconv.convolve(img, ker, "same", method="direct", workers=2) for _ in range(3)]
+    _direct.team_hold(False)
+    after = fastconv.convolve(img, ker, "same", method="direct", workers=2)
+    same = [bool(np.array_equal(r.view(np.uint64), one.view(np.uint64))) for r in [two, *held, after]]
+    print(json.dumps({"same": same, "workers": _direct.team_workers()}))
+""")
+
+
+def test_call_does_not_wait_for_workers_that_never_run():
+    """Worker threads that never get a CPU during a call (held here, as
+    other processes can hold the cores) are not waited for: the caller's
+    thread computes every unit and returns, with the bits of workers=1.
+    (An OpenMP loop would wait at its closing barrier for them: this child
+    would hang and time out.)"""
+    proc = subprocess.run([sys.executable, "-c", HELD_TEAM_SCRIPT], env=child_env(),
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert proc.returncode == 0, proc.stderr
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert res["same"] == [True] * 5
+    assert res["workers"] >= 1
 
 
 WORKERS_CAP_SCRIPT = textwrap.dedent("""

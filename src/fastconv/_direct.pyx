@@ -20,7 +20,6 @@ all fall inside the input goes to the SIMD micro-kernel (float32/float64,
 csrc/fc_simd_impl.h) or to a tiled "one tap over many outputs" loop (other
 dtypes); only border outputs fold indices.  No padded copy is ever made.
 """
-from cython.parallel cimport prange, threadid
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
@@ -136,6 +135,14 @@ cdef extern from *:
 cdef extern from "Python.h":
     # No `except` clause: the core decides itself when to stop.
     int PyErr_CheckSignals()
+
+cdef extern from "fc_team.h" nogil:
+    ctypedef void (*fc_team_unit_fn)(void* ctx, int64_t unit, int slot) noexcept nogil
+    ctypedef int (*fc_team_poll_fn)(void* ctx) noexcept nogil
+    int fc_team_run(fc_team_unit_fn fn, void* ctx, int64_t n, int nthreads,
+                    fc_team_poll_fn poll)
+    void fc_team_hold(int on)
+    int fc_team_workers()
 
 
 cdef int _raise_pending() except -1:
@@ -970,6 +977,80 @@ cdef char* _kept_buffer(size_t need):
     return _kept_mem
 
 
+cdef struct Job:
+    # one call's units for the worker team (csrc/fc_team.h): T's pointers
+    # as void, `type` naming T (the order of the fused type T)
+    int type
+    void* out
+    const void* x
+    const void* k
+    const Geometry* g
+    const void* fill
+    const Convert* cv
+    double last_check
+
+
+cdef void _job_unit(void* ctx, int64_t u, int slot) noexcept nogil:
+    """fc_team_unit_fn: unit u of the call `ctx` (a Job) on thread `slot`."""
+    cdef Job* j = <Job*>ctx
+    if j.type == 0:
+        _unit[uint8_t](<uint8_t*>j.out, <const uint8_t*>j.x, <const uint8_t*>j.k, j.g, u,
+                       (<const uint8_t*>j.fill)[0], j.cv, slot)
+    elif j.type == 1:
+        _unit[uint16_t](<uint16_t*>j.out, <const uint16_t*>j.x, <const uint16_t*>j.k, j.g, u,
+                        (<const uint16_t*>j.fill)[0], j.cv, slot)
+    elif j.type == 2:
+        _unit[uint32_t](<uint32_t*>j.out, <const uint32_t*>j.x, <const uint32_t*>j.k, j.g, u,
+                        (<const uint32_t*>j.fill)[0], j.cv, slot)
+    elif j.type == 3:
+        _unit[uint64_t](<uint64_t*>j.out, <const uint64_t*>j.x, <const uint64_t*>j.k, j.g, u,
+                        (<const uint64_t*>j.fill)[0], j.cv, slot)
+    elif j.type == 4:
+        _unit[float](<float*>j.out, <const float*>j.x, <const float*>j.k, j.g, u,
+                     (<const float*>j.fill)[0], j.cv, slot)
+    elif j.type == 5:
+        _unit[double](<double*>j.out, <const double*>j.x, <const double*>j.k, j.g, u,
+                      (<const double*>j.fill)[0], j.cv, slot)
+    elif j.type == 6:
+        _unit[longdouble_t](<longdouble_t*>j.out, <const longdouble_t*>j.x,
+                            <const longdouble_t*>j.k, j.g, u,
+                            (<const longdouble_t*>j.fill)[0], j.cv, slot)
+    elif j.type == 7:
+        _unit[cfloat_t](<cfloat_t*>j.out, <const cfloat_t*>j.x, <const cfloat_t*>j.k, j.g, u,
+                        (<const cfloat_t*>j.fill)[0], j.cv, slot)
+    elif j.type == 8:
+        _unit[cdouble_t](<cdouble_t*>j.out, <const cdouble_t*>j.x, <const cdouble_t*>j.k, j.g,
+                         u, (<const cdouble_t*>j.fill)[0], j.cv, slot)
+    else:
+        _unit[clongdouble_t](<clongdouble_t*>j.out, <const clongdouble_t*>j.x,
+                             <const clongdouble_t*>j.k, j.g, u,
+                             (<const clongdouble_t*>j.fill)[0], j.cv, slot)
+
+
+cdef int _job_poll(void* ctx) noexcept nogil:
+    """fc_team_poll_fn: nonzero when a signal handler raised (Ctrl-C); looks
+    every SIGNAL_CHECK_INTERVAL seconds."""
+    cdef Job* j = <Job*>ctx
+    cdef int raised = 0
+    if fc_now() - j.last_check > SIGNAL_CHECK_INTERVAL:
+        j.last_check = fc_now()
+        with gil:
+            raised = PyErr_CheckSignals() != 0
+    return raised
+
+
+def team_hold(bint on):
+    """Tests: while `on`, the worker team's threads join no call (as if
+    other processes held their cores); calls then finish on their own
+    thread."""
+    fc_team_hold(on)
+
+
+def team_workers():
+    """Worker threads the team has started in this process."""
+    return fc_team_workers()
+
+
 def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                      oshape, starts, batch, int mode, const T[::1] fill,
                      rows_per_unit, cols_per_unit, int nthreads=1, bint stream=False,
@@ -1157,36 +1238,44 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cdef T* po = &out[0]
     cdef const T* px = &x[0]
     cdef const T* pk = &k[0]
-    # Ctrl-C: the calling thread (OpenMP thread 0) looks for pending signals
-    # every SIGNAL_CHECK_INTERVAL seconds, between units.  A signal handler
-    # that raises (KeyboardInterrupt) sets `stop`; the remaining units are
+    # Ctrl-C: the calling thread looks for pending signals every
+    # SIGNAL_CHECK_INTERVAL seconds, between units.  A signal handler that
+    # raises (KeyboardInterrupt) stops the call: the remaining units are
     # skipped and the exception propagates.  The output is then discarded
     # by the caller, so no partial result escapes.
     cdef int stop = 0
-    cdef double last_check = fc_now()
-    cdef double* plast = &last_check
-    cdef int* pstop = &stop
-    if nthreads > 1 and n_units > 1:
-        for u in prange(n_units, nogil=True, num_threads=nthreads,
-                        schedule="dynamic", chunksize=1):
-            if pstop[0] == 0:
-                _unit(po, px, pk, &g, u, fv, &cv, threadid())
-                if threadid() == 0 and fc_now() - plast[0] > SIGNAL_CHECK_INTERVAL:
-                    plast[0] = fc_now()
-                    with gil:
-                        if PyErr_CheckSignals() != 0:
-                            pstop[0] = 1
+    cdef Job job
+    job.out, job.x, job.k, job.g, job.fill, job.cv = po, px, pk, &g, &fv, &cv
+    job.last_check = fc_now()
+    if T is uint8_t:
+        job.type = 0
+    elif T is uint16_t:
+        job.type = 1
+    elif T is uint32_t:
+        job.type = 2
+    elif T is uint64_t:
+        job.type = 3
+    elif T is float:
+        job.type = 4
+    elif T is double:
+        job.type = 5
+    elif T is longdouble_t:
+        job.type = 6
+    elif T is cfloat_t:
+        job.type = 7
+    elif T is cdouble_t:
+        job.type = 8
     else:
-        with nogil:
+        job.type = 9
+    with nogil:
+        if nthreads > 1 and n_units > 1:
+            stop = fc_team_run(_job_unit, &job, n_units, nthreads, _job_poll)
+        else:
             for u in range(n_units):
                 _unit(po, px, pk, &g, u, fv, &cv, 0)
-                if fc_now() - last_check > SIGNAL_CHECK_INTERVAL:
-                    last_check = fc_now()
-                    with gil:
-                        if PyErr_CheckSignals() != 0:
-                            stop = 1
-                    if stop:
-                        break
+                if _job_poll(&job):
+                    stop = 1
+                    break
     if kept:
         PyThread_release_lock(_kept_lock)
     else:

@@ -9,7 +9,6 @@ Bands go to threads in contiguous runs (`_run_units`): thread i takes the
 bands of its own run in order, so the rows a band's vertical pass shares
 with the previous band (mu - 1 of them) are still in its L2; a thread done
 with its run takes bands from the back of the run with the most left."""
-from cython.parallel cimport parallel, threadid
 from libc.stdint cimport int64_t, uint8_t, uint64_t
 from libc.stdlib cimport malloc, free
 cimport numpy as cnp
@@ -100,34 +99,64 @@ def split_runs(int64_t n_units, int nthreads):
         free(run)
 
 
+cdef extern from "fc_team.h" nogil:
+    ctypedef void (*fc_team_unit_fn)(void* ctx, int64_t unit, int slot) noexcept nogil
+    ctypedef int (*fc_team_poll_fn)(void* ctx) noexcept nogil
+    int fc_team_run(fc_team_unit_fn fn, void* ctx, int64_t n, int nthreads,
+                    fc_team_poll_fn poll)
+
+
+cdef extern from *:
+    """
+    static void fc_flag_set(int *p) { __atomic_store_n(p, 1, __ATOMIC_RELAXED); }
+    """
+    void fc_flag_set(int* p) nogil   # (several threads may set it)
+
+
+cdef struct _runs_job:
+    const _job* j
+    uint64_t* run
+    int nthreads
+    int failed
+
+
+cdef void _run_role(void* ctx, int64_t me, int slot) noexcept nogil:
+    """fc_team_unit_fn: run `me`'s units, then the ones it steals.  The
+    roles are the team's units, so a role no worker thread took in time
+    is run by the caller after its own (and finds its units stolen)."""
+    cdef _runs_job* rj = <_runs_job*>ctx
+    cdef int64_t t = fc_runs_take(rj.run, rj.nthreads, <int>me)
+    while t >= 0:
+        if _unit(rj.j, t):
+            fc_flag_set(&rj.failed)
+        t = fc_runs_take(rj.run, rj.nthreads, <int>me)
+
+
 cdef int _run_units(_job* j, int64_t planes, int64_t rows_per_unit, int nthreads) except -1:
-    """Every unit of the job, shared among nthreads threads: contiguous
-    runs of units, one per thread, taken in order, the last ones stolen
-    from the back of the fullest run (fc_runs_take; a unit's rows are
-    computed the same way whoever takes it)."""
+    """Every unit of the job, shared among nthreads threads (the worker
+    team of csrc/fc_team.h: no thread waits for one that has not started):
+    contiguous runs of units, one per thread, taken in order, the last ones
+    stolen from the back of the fullest run (fc_runs_take; a unit's rows
+    are computed the same way whoever takes it)."""
     j.rows = max(1, rows_per_unit)
     j.bands = (j.g.oy + j.rows - 1) // j.rows
     cdef int64_t t, n_units = planes * j.bands
-    cdef int failed = 0, me
-    cdef int* fail = &failed
-    cdef uint64_t* run
+    cdef int failed = 0
+    cdef _runs_job rj
     if nthreads > n_units:
         nthreads = <int>n_units
     if nthreads > 1 and n_units < (<int64_t>1 << 31):
-        run = <uint64_t*>malloc(sizeof(uint64_t) * nthreads)
-        if run == NULL:
+        rj.run = <uint64_t*>malloc(sizeof(uint64_t) * nthreads)
+        if rj.run == NULL:
             raise MemoryError("fastconv: no memory for the separable passes' schedule")
-        fc_runs_init(run, nthreads, n_units)
-        me = 0
-        t = 0   # (private in the team: firstprivate, so set here)
-        with nogil, parallel(num_threads=nthreads):
-            me = threadid()
-            t = fc_runs_take(run, nthreads, me)
-            while t >= 0:
-                if _unit(j, t):
-                    fail[0] = 1
-                t = fc_runs_take(run, nthreads, me)
-        free(run)
+        fc_runs_init(rj.run, nthreads, n_units)
+        rj.j = j
+        rj.nthreads = nthreads
+        rj.failed = 0
+        with nogil:
+            fc_team_run(_run_role, &rj, nthreads, nthreads, NULL)
+        free(rj.run)
+        failed = rj.failed
     else:
         with nogil:
             for t in range(n_units):
