@@ -31,12 +31,13 @@
  * Inverse DFT = forward DFT with the re and im planes swapped.
  *
  * Threads: over groups (one transform: tile g, or tiles 2g and 2g + 1; in
- * contiguous runs of groups, fc_runs.h), or, with fewer groups than threads, all threads on each group in turn (lines,
- * column blocks and product rows dealt out, barriers between phases).  A
- * one-shot call's kernel spectrum is computed in the run: by thread 0 while
- * the others start their first groups (they wait for it before the
- * product), or with fewer groups by the team, its lines and column blocks
- * dealt out as a group's (FF(spectrum), FF(team)).
+ * contiguous runs of groups, fc_runs.h) on the worker team of fc_team.h
+ * (FF(team_run): no step waits for a thread that has not started), or,
+ * with fewer groups than threads, all threads of an OpenMP team on each
+ * group in turn (lines, column blocks and product rows dealt out, barriers
+ * between phases).  A one-shot call's kernel spectrum is computed in the
+ * run, first, by all its threads, its lines and column blocks dealt out as
+ * a group's (FF(spectrum), FF(team), FF(team_run)).
  *
  * Determinism: the tile geometry P and the pairing of tiles never depend on
  * the thread count, lanes of a vector are independent, and every tile goes
@@ -69,22 +70,6 @@ static void *ff_alloc(size_t bytes)
     if (p)
         memset(p, 0, bytes);
     return p;
-}
-/* Wait until *flag is set (release/acquire), yielding the CPU meanwhile,
- * then (a long wait: the setter was descheduled, on a busy machine)
- * sleeping 20 us at a time instead of spinning through its time slice. */
-static void ff_wait_flag(const int *flag)
-{
-    for (int i = 0; !__atomic_load_n(flag, __ATOMIC_ACQUIRE); i++) {
-#if defined(__unix__) || defined(__APPLE__)
-        if (i < 200) {
-            sched_yield();
-        } else {
-            const struct timespec ts = {0, 20000};
-            nanosleep(&ts, NULL);
-        }
-#endif
-    }
 }
 /* multi-index of flat index f over extents n[0..d) (C order) */
 static inline void ff_unflatten(ptrdiff_t f, int d, const ptrdiff_t *n, ptrdiff_t *idx)
@@ -528,8 +513,6 @@ typedef struct {
                                         d == 1: P[0] values; one work block at Hr */
     size_t Hbytes;                   /* that block's size */
     void *cache;                     /* a plan's buffers kept between runs (FF(sets)) */
-    int *hready;                     /* a run: non-NULL while thread 0 computes H (set
-                                        to 1 when done): wait before the product */
 } FF(ctx);
 
 typedef struct {
@@ -974,43 +957,16 @@ static void FF(run_group)(const FF(ctx) *c, ptrdiff_t g, const FF(bufs) *b, int 
     }
     FF(forward_group)(c, g, b, tid, nthr);
     FF_BARRIER(nthr);
-    if (c->hready)
-        ff_wait_flag(c->hready);
     FF(product_axis0)(c, b, tid, nthr);
     FF(inverse_group)(c, g, b, tid, nthr);
 }
 
-/* H = DFT(g) / N with g[t] = k[(-t) mod P] (per axis), computed by thread
- * tid of a team of nthr (nthr == 1: alone) with its buffers b, whose N form
- * (d >= 2) is the one all threads of the team share.  The work is dealt out
- * as in a group's forward DFT (lines, then column blocks), each line
- * transformed by the same operations whichever thread takes it, so H does
- * not depend on nthr.  Ends with the team's barrier.  1-D: nthr must be 1. */
-static void FF(spectrum)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
+/* The spectrum's first step (d >= 2), thread tid of nthr: g in the N
+ * form, then the DFT along the last axis (see FF(spectrum)). */
+static void FF(spectrum_lines)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
 {
     const int d = c->d, es = c->es;
-    ptrdiff_t nk = 1, N = 1, jj[FC_FFT_MAXDIM];
-    for (int a = 0; a < d; a++) {
-        nk *= c->ks[a];
-        N *= c->P[a];
-    }
-    const FF_T scale = (FF_T)(1.0 / (double)N);
-    if (d == 1) {
-        memset(b->Sr, 0, (size_t)c->sizeBlk * sizeof(FF_T));
-        memset(b->Si, 0, (size_t)c->sizeBlk * sizeof(FF_T));
-        for (ptrdiff_t j = 0; j < nk; j++) {
-            const ptrdiff_t t = j ? c->P[0] - j : 0;
-            b->Sr[t * c->C] = c->k[j * es];
-            if (es == 2)
-                b->Si[t * c->C] = c->k[j * es + 1];
-        }
-        FF(fft_cols)(&c->plan[0], b->Sr, b->Si, c->C, c->C, b->scr);
-        for (ptrdiff_t t = 0; t < c->P[0]; t++) {
-            c->Hr[t] = b->Sr[t * c->C] * scale;
-            c->Hi[t] = b->Si[t * c->C] * scale;
-        }
-        return;
-    }
+    ptrdiff_t jj[FC_FFT_MAXDIM];
     /* g in the N form, then the forward DFT in place, FW lines at a time:
        the thread that takes lines m0 .. m0 + FW zeroes them and places
        their taps first (no other thread touches them before the barrier).
@@ -1053,11 +1009,16 @@ static void FF(spectrum)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
         FF(fill)(c, b->Si, NULL, pi, 1, 0, c->P[d - 1]);
         FF(block_to_N)(c, b, m0);
     }
-    for (int a = d - 2; a >= 1; a--) {
-        FF_BARRIER(nthr);
-        FF(axis_pass)(c, b, a, b->Nr, b->Ni, c->P, tid, nthr);
-    }
-    FF_BARRIER(nthr);
+}
+
+/* The spectrum's last step (d >= 2), thread tid of nthr: the DFT along
+ * axis 0 and H = it / N (see FF(spectrum)). */
+static void FF(spectrum_axis0)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
+{
+    ptrdiff_t N = 1;
+    for (int a = 0; a < c->d; a++)
+        N *= c->P[a];
+    const FF_T scale = (FF_T)(1.0 / (double)N);
     /* axis 0 and H in product_axis0's block order, column block by column
        block (the columns are independent: as axis_pass's blocks) */
     ptrdiff_t inner, width, chunk;
@@ -1071,6 +1032,46 @@ static void FF(spectrum)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
                 c->Hi[c0 * c->P[0] + r * w + j] = b->Ni[r * inner + c0 + j] * scale;
             }
     }
+}
+
+/* H = DFT(g) / N with g[t] = k[(-t) mod P] (per axis), computed by thread
+ * tid of a team of nthr (nthr == 1: alone) with its buffers b, whose N form
+ * (d >= 2) is the one all threads of the team share.  The work is dealt out
+ * as in a group's forward DFT (lines, then column blocks), each line
+ * transformed by the same operations whichever thread takes it, so H does
+ * not depend on nthr.  Ends with the team's barrier.  1-D: nthr must be 1. */
+static void FF(spectrum)(const FF(ctx) *c, const FF(bufs) *b, int tid, int nthr)
+{
+    const int d = c->d, es = c->es;
+    ptrdiff_t nk = 1, N = 1;
+    for (int a = 0; a < d; a++) {
+        nk *= c->ks[a];
+        N *= c->P[a];
+    }
+    const FF_T scale = (FF_T)(1.0 / (double)N);
+    if (d == 1) {
+        memset(b->Sr, 0, (size_t)c->sizeBlk * sizeof(FF_T));
+        memset(b->Si, 0, (size_t)c->sizeBlk * sizeof(FF_T));
+        for (ptrdiff_t j = 0; j < nk; j++) {
+            const ptrdiff_t t = j ? c->P[0] - j : 0;
+            b->Sr[t * c->C] = c->k[j * es];
+            if (es == 2)
+                b->Si[t * c->C] = c->k[j * es + 1];
+        }
+        FF(fft_cols)(&c->plan[0], b->Sr, b->Si, c->C, c->C, b->scr);
+        for (ptrdiff_t t = 0; t < c->P[0]; t++) {
+            c->Hr[t] = b->Sr[t * c->C] * scale;
+            c->Hi[t] = b->Si[t * c->C] * scale;
+        }
+        return;
+    }
+    FF(spectrum_lines)(c, b, tid, nthr);
+    for (int a = d - 2; a >= 1; a--) {
+        FF_BARRIER(nthr);
+        FF(axis_pass)(c, b, a, b->Nr, b->Ni, c->P, tid, nthr);
+    }
+    FF_BARRIER(nthr);
+    FF(spectrum_axis0)(c, b, tid, nthr);
     FF_BARRIER(nthr); /* H complete; the N form free for a group */
 }
 
@@ -1293,57 +1294,97 @@ void *FF(fc_fft_plan_new)(int cplx, int d, const ptrdiff_t *xshape, const ptrdif
     return c;
 }
 
-/* groups per thread up to which the team computes a deferred spectrum
- * (thread 0 alone adds about half a group to its share, an uneven end of
- * ~1 / (2 x groups per thread): measured at 9 per thread (2048^2 float32,
- * 31^2, 2 threads) 15.8 / 14.6 ms of CPU on the two threads) */
-#define FF_TEAM_SPECTRUM 16
-/* The work of thread tid of a run's team of nthr: zero its fresh buffers,
- * then the groups: each thread on its own N form, taking the groups of its
- * run in order and, when done, the last ones of the fullest run (run[0 ..
- * nrun): fc_runs.h; NULL: one at a time from a shared counter), or
- * (shared) each group by the whole team in turn.  A deferred kernel spectrum
- * (spec) comes first: computed by thread 0 on its N form while the others
- * start their first groups' forward DFTs (which do not need it; they wait
- * for it before the product: c->hready), or, with few groups (shared, or
- * up to FF_TEAM_SPECTRUM per thread), by the whole team on thread 0's N
- * form: there thread 0's late start would be an uneven share of whole
- * groups, and the team's barriers cost little beside the spectrum. */
+/* The work of thread tid of an OpenMP team of nthr sharing set 0's N form
+ * (fewer groups than threads), or of nthr == 1 thread alone: zero its
+ * fresh buffers, compute a deferred kernel spectrum (spec; the team on set
+ * 0's N form), then the groups, each (shared) by the whole team in turn. */
 static void FF(team)(const FF(ctx) *c, FF(bufs) *bufs, int shared, int fresh, int spec,
-                     uint64_t *run, int nrun, int tid, int nthr)
+                     int tid, int nthr)
 {
-    const ptrdiff_t ngroups = c->ngroups;
     if (fresh) {
         /* (set 0's N form: shared, or the spectrum's, zeroed by its lines) */
         FF(bufs_zero)(c, &bufs[tid], tid > 0 ? !shared : !shared && !spec);
         if (shared && !spec)
             FF_BARRIER(nthr); /* thread 0 zeroes the N form the team shares */
     }
-    if (spec && !c->hready) {
+    if (spec) {
         FF(bufs) b = bufs[tid];
         b.Nr = bufs[0].Nr;
         b.Ni = bufs[0].Ni;
         FF(spectrum)(c, &b, tid, nthr);
-    } else if (spec && tid == 0) {
-        FF(spectrum)(c, &bufs[0], 0, 1);
-        if (c->hready)
-            __atomic_store_n(c->hready, 1, __ATOMIC_RELEASE);
     }
-    if (shared) {
-        for (ptrdiff_t g = 0; g < ngroups; g++)
-            FF(run_group)(c, g, &bufs[tid], tid, nthr);
-        return;
+    for (ptrdiff_t g = 0; g < c->ngroups; g++)
+        FF(run_group)(c, g, &bufs[tid], shared ? tid : 0, shared ? nthr : 1);
+}
+
+/* A run on the worker team (fc_team.h) instead of an OpenMP team: the
+ * same work dealt out by the same thread numbers ("roles", the team's
+ * units), in steps with no barrier inside: a deferred spectrum's lines (and
+ * the roles' fresh buffers), each of its axis passes, its axis 0, then the
+ * groups (runs, as FF(team)).  The end of a step waits only for the
+ * threads that started on it, and a role no worker took in time runs on
+ * the caller's thread after its own: no step waits for a thread that has
+ * not been scheduled (on a loaded machine that wait took milliseconds).
+ * Not for the shared N form (fewer groups than threads), whose barriers
+ * stay inside a group. */
+typedef struct {
+    const FF(ctx) *c;
+    FF(bufs) *bufs;
+    uint64_t *run;      /* the groups' runs (fc_runs.h), or NULL: `next` */
+    int64_t next;
+    int nthr, fresh, spec, step, axis;
+} FF(job);
+
+static void FF(job_role)(void *ctx, int64_t role, int slot)
+{
+    FF(job) *j = (FF(job) *)ctx;
+    const FF(ctx) *c = j->c;
+    const int tid = (int)role;
+    (void)slot;
+    /* the spectrum's steps: this role's buffers with set 0's N form */
+    FF(bufs) b = j->bufs[tid];
+    b.Nr = j->bufs[0].Nr;
+    b.Ni = j->bufs[0].Ni;
+    switch (j->step) {
+    case FF_STEP_LINES:
+        if (j->fresh)
+            FF(bufs_zero)(c, &j->bufs[tid], tid > 0 || !j->spec);
+        if (j->spec)
+            FF(spectrum_lines)(c, &b, tid, j->nthr);
+        break;
+    case FF_STEP_AXIS:
+        FF(axis_pass)(c, &b, j->axis, b.Nr, b.Ni, c->P, tid, j->nthr);
+        break;
+    case FF_STEP_AXIS0:
+        FF(spectrum_axis0)(c, &b, tid, j->nthr);
+        break;
+    default:
+        if (j->run) {
+            for (int64_t g = fc_runs_take(j->run, j->nthr, tid); g >= 0;
+                 g = fc_runs_take(j->run, j->nthr, tid))
+                FF(run_group)(c, (ptrdiff_t)g, &j->bufs[tid], 0, 1);
+        } else {
+            for (int64_t g; (g = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < c->ngroups;)
+                FF(run_group)(c, (ptrdiff_t)g, &j->bufs[tid], 0, 1);
+        }
     }
-    if (run) {
-        for (int64_t g = fc_runs_take(run, nrun, tid); g >= 0; g = fc_runs_take(run, nrun, tid))
-            FF(run_group)(c, (ptrdiff_t)g, &bufs[tid], 0, 1);
-        return;
+}
+
+static void FF(team_run)(const FF(ctx) *c, FF(bufs) *bufs, int fresh, int spec, uint64_t *run,
+                         int nthr)
+{
+    FF(job) j = {c, bufs, run, 0, nthr, fresh, spec && c->d >= 2, FF_STEP_LINES, 0};
+    if (fresh || j.spec)
+        fc_team_run(FF(job_role), &j, nthr, nthr, NULL);
+    if (j.spec) {
+        j.step = FF_STEP_AXIS;
+        for (j.axis = c->d - 2; j.axis >= 1; j.axis--)
+            fc_team_run(FF(job_role), &j, nthr, nthr, NULL);
+        j.step = FF_STEP_AXIS0;
+        fc_team_run(FF(job_role), &j, nthr, nthr, NULL);
     }
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1) nowait
-#endif
-    for (ptrdiff_t g = 0; g < ngroups; g++)
-        FF(run_group)(c, g, &bufs[tid], 0, 1);
+    j.step = FF_STEP_GROUPS;
+    fc_team_run(FF(job_role), &j, nthr, nthr, NULL);
 }
 
 /* out = the window of x correlated with the plan's kernel; 0 when every
@@ -1357,10 +1398,8 @@ int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
     FF(ctx) c = *(const FF(ctx) *)plan;
     const ptrdiff_t ngroups = c.ngroups;
     const int spec = c.k != NULL;
-    int hready = 0;
     c.x = x;
     c.out = out;
-    c.hready = NULL;
     if (nthreads < 1)
         nthreads = 1;
     /* threads over groups, or (fewer groups than threads, d >= 2) all
@@ -1374,8 +1413,7 @@ int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
         return -1;
     FF(bufs) *bufs = kept->bufs;
     const int fresh = kept->fresh;
-    if (spec && !shared && nthreads > 1 && ngroups > FF_TEAM_SPECTRUM * nthreads)
-        c.hready = &hready;
+    const int on_team = !shared && nthreads > 1;   /* FF(team_run) */
     /* groups to threads in contiguous runs (fc_runs.h): the tiles of a run
        lie side by side, so the input columns neighbouring tiles both read
        and the cache lines where their outputs meet mostly stay with one
@@ -1383,7 +1421,7 @@ int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
        group took 1.3x the CPU of one thread's when the two threads took
        alternate groups, 1.03x in runs) */
     uint64_t *run = NULL;
-    if (!shared && nthreads > 1 && ngroups <= FC_RUNS_MAX_UNITS) {
+    if (on_team && ngroups <= FC_RUNS_MAX_UNITS) {
         run = (uint64_t *)malloc((size_t)nthreads * sizeof(uint64_t));
         if (!run) {
             FF(sets_give)((FF(ctx) *)plan, kept);
@@ -1393,13 +1431,16 @@ int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
     }
     for (int i = 0; i < kept->n; i++)
         memset(bufs[i].chk, 0, (size_t)FW * sizeof(FF_T));
+    if (on_team) {
+        FF(team_run)(&c, bufs, fresh, spec, run, nthreads);
+    } else {
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nthreads)
-    FF(team)(&c, bufs, shared, fresh, spec, run, nthreads, omp_get_thread_num(),
-             omp_get_num_threads());
+        FF(team)(&c, bufs, shared, fresh, spec, omp_get_thread_num(), omp_get_num_threads());
 #else
-    FF(team)(&c, bufs, shared, fresh, spec, run, nthreads, 0, 1);
+        FF(team)(&c, bufs, shared, fresh, spec, 0, 1);
 #endif
+    }
     free(run);
     if (spec)
         ((FF(ctx) *)plan)->k = NULL;
