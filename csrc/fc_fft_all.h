@@ -3,10 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__unix__) || defined(__APPLE__)
-#include <sched.h>
-#include <time.h>
-#endif
 #ifdef _OPENMP
 #include <omp.h>
 #endif

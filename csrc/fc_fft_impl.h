@@ -1303,7 +1303,7 @@ static void FF(team)(const FF(ctx) *c, FF(bufs) *bufs, int shared, int fresh, in
 {
     if (fresh) {
         /* (set 0's N form: shared, or the spectrum's, zeroed by its lines) */
-        FF(bufs_zero)(c, &bufs[tid], tid > 0 ? !shared : !shared && !spec);
+        FF(bufs_zero)(c, &bufs[tid], tid > 0 ? !shared : !spec);
         if (shared && !spec)
             FF_BARRIER(nthr); /* thread 0 zeroes the N form the team shares */
     }

@@ -1,4 +1,7 @@
 /* fc_team.c - see fc_team.h. */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L   /* clock_gettime, sigset_t under -std=c11 */
+#endif
 #include "fc_team.h"
 
 #include <stddef.h>
@@ -14,9 +17,38 @@ static int fc_team_serial(fc_team_unit_fn fn, void *ctx, int64_t n, fc_team_poll
 }
 
 #ifdef _WIN32
+/* No POSIX threads: an OpenMP team (MSVC's OpenMP 2.0) claiming the units
+   from one counter, or the caller alone.  (Its closing barrier waits for
+   every thread, as fc_team.h explains.) */
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 int fc_team_run(fc_team_unit_fn fn, void *ctx, int64_t n, int nthreads, fc_team_poll_fn poll)
 {
+#ifdef _OPENMP
+    if (nthreads > 1 && n > 1) {
+        int64_t next = 0;
+        volatile int stop = 0;
+        if (nthreads > FC_TEAM_MAX)
+            nthreads = FC_TEAM_MAX;
+#pragma omp parallel num_threads(nthreads)
+        {
+            const int slot = omp_get_thread_num();
+            for (;;) {
+                int64_t u;
+#pragma omp critical(fc_team_claim)
+                u = next++;
+                if (u >= n || stop)
+                    break;
+                fn(ctx, u, slot);
+                if (slot == 0 && poll && poll(ctx))
+                    stop = 1;
+            }
+        }
+        return stop;
+    }
+#endif
     (void)nthreads;
     return fc_team_serial(fn, ctx, n, poll);
 }
@@ -24,6 +56,15 @@ int fc_team_run(fc_team_unit_fn fn, void *ctx, int64_t n, int nthreads, fc_team_
 void fc_team_hold(int on) { (void)on; }
 
 int fc_team_workers(void) { return 0; }
+
+int fc_team_threaded(void)
+{
+#ifdef _OPENMP
+    return 1;
+#else
+    return 0;
+#endif
+}
 
 #else
 
@@ -78,6 +119,8 @@ static void fc_team_pause(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
 #endif
 }
 
@@ -150,9 +193,15 @@ static int fc_team_start(int count)
     if (pthread_attr_init(&attr) != 0)
         return T.nworkers;
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    /* the workers take no signals: they go to the caller's threads */
+    /* the workers take no asynchronous signals: they go to the caller's
+       threads (a fault in a worker still reaches its handlers) */
     sigset_t all, old;
     sigfillset(&all);
+    sigdelset(&all, SIGSEGV);
+    sigdelset(&all, SIGBUS);
+    sigdelset(&all, SIGFPE);
+    sigdelset(&all, SIGILL);
+    sigdelset(&all, SIGABRT);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     while (T.nworkers < count) {
         pthread_t th;
@@ -235,6 +284,8 @@ void fc_team_hold(int on)
         pthread_cond_broadcast(&T.wake);
     pthread_mutex_unlock(&T.mu);
 }
+
+int fc_team_threaded(void) { return 1; }
 
 int fc_team_workers(void)
 {

@@ -1,5 +1,7 @@
 /*
- * fc_team.h - the worker threads that run the direct method's units.
+ * fc_team.h - the worker threads that run the units of a call: the direct
+ * method's, the separable passes' and the FFT engine's (each extension has
+ * its own team).
  *
  * Why not an OpenMP loop: an OpenMP parallel region ends with a barrier
  * that waits for every thread of the team, including one that has not yet
@@ -17,7 +19,8 @@
  * the process; after fork() the child starts its own (the parent's do not
  * exist there).  One job at a time: a call made while another thread's
  * job runs runs its units on its own thread.  Without POSIX threads
- * (_WIN32) every call runs on the caller's thread.
+ * (_WIN32) the units go to an OpenMP team if there is one, else to the
+ * caller's thread.
  */
 #ifndef FC_TEAM_H
 #define FC_TEAM_H
@@ -44,5 +47,7 @@ int fc_team_run(fc_team_unit_fn fn, void *ctx, int64_t n, int nthreads, fc_team_
 void fc_team_hold(int on);
 /* Workers started so far in this process. */
 int fc_team_workers(void);
+/* 1 when fc_team_run can use more than the caller's thread. */
+int fc_team_threaded(void);
 
 #endif

@@ -49,7 +49,7 @@ def test_small_problems_start_no_threads(method, shared_calls):
 
 @pytest.mark.parametrize("method", ["direct", "fft"])
 def test_large_problems_start_threads(method, shared_calls):
-    if not _direct.openmp_info()[0] or _threads.available_cpus() < 2:
+    if not _direct.threaded() or _threads.available_cpus() < 2:
         pytest.skip("needs OpenMP and 2 CPUs")
     a, k, plan = plan_of((700, 700), (31, 31), method=method)
     t_one = (_method.direct_seconds(plan, _method._direct_macs(plan, False)) if method == "direct"
@@ -378,7 +378,7 @@ def test_contended_call_backs_off_to_one_thread(monkeypatch, shared_calls):
     seconds run on one thread, with the same results; one such call alone,
     a call within its price, or one that raised, does not; after the hold,
     threads again (a fake clock: no timing)."""
-    if _threads.available_cpus() < 2 or not _direct.openmp_info()[0]:
+    if _threads.available_cpus() < 2 or not _direct.threaded():
         pytest.skip("one CPU or no OpenMP: no threads to back off from")
     now = [1000.0]
     monkeypatch.setattr(_threads, "_clock", lambda: now[0])

@@ -143,6 +143,7 @@ cdef extern from "fc_team.h" nogil:
                     fc_team_poll_fn poll)
     void fc_team_hold(int on)
     int fc_team_workers()
+    int fc_team_threaded()
 
 
 cdef int _raise_pending() except -1:
@@ -343,6 +344,12 @@ def edge_columns(dtype, kh, kw, cols, before, after):
 def openmp_info():
     """(built with OpenMP, omp_get_max_threads())."""
     return bool(fc_have_openmp()), int(fc_omp_max_threads())
+
+
+def threaded():
+    """True when calls can run on more than the caller's thread (the worker
+    team, csrc/fc_team.h: POSIX threads, or OpenMP without them)."""
+    return bool(fc_team_threaded())
 
 
 import os as _os

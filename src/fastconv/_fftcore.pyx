@@ -10,7 +10,7 @@ for ``0 <= y < lengths`` with ``x`` read as 0 outside its extent and
 ``s = starts`` (per axis, may be negative).  The work is done by the C
 engine in csrc/fc_fft*.{h,c}: overlap-save tiles of 5-smooth lengths,
 split re/im SIMD FFTs across lines, the kernel spectrum computed once,
-OpenMP threads over tiles with the GIL released; the result is bit-identical
+threads over tiles (csrc/fc_team.h) with the GIL released; the result is bit-identical
 for every ``nthreads``.  Float32 data is transformed in float32.
 
 This module trusts its inputs (the Python plan validates them) and never

@@ -93,10 +93,10 @@ if hasattr(os, "register_at_fork"):   # (a child may be pinned at once: read it 
 
 
 def _default_workers():
-    has_openmp, omp_max = _direct.openmp_info()
-    if not has_openmp:
+    if not _direct.threaded():
         return 1
-    n = max(1, min(available_cpus(), omp_max))
+    has_openmp, omp_max = _direct.openmp_info()
+    n = max(1, min(available_cpus(), omp_max) if has_openmp else available_cpus())
     return n if _default_limit is None else min(n, _default_limit)
 
 
@@ -228,7 +228,7 @@ def thread_share(requested, seconds):
     while a recent multi-threaded call waited far beyond its price (see
     CONTENDED_HOLD).  `seconds`: the work's predicted time on one thread."""
     n = threads_for(requested, seconds)
-    if n == 1 or not _direct.openmp_info()[0] or _clock() < _serial_until:
+    if n == 1 or not _direct.threaded() or _clock() < _serial_until:
         return _SERIAL
     return _shared(n, seconds)
 
