@@ -146,14 +146,27 @@ static void FF(part_bufs)(const FF(pctx) *c, FF_T *p, FF(pbufs) *b)
  * proportion to (|U|^2 + |V|^2) / |U V|, which a kernel at 10^-6 the scale
  * of x would otherwise make 10^6 times the usual FFT error.  A lane with a
  * zero or non-finite energy is left as it is. */
+/* Per lane, the sum of squares of rows [0, n) (four chains: the sum is
+ * bound by the FMA's latency, not its throughput). */
+static FV FF(sumsq)(const FV *r, ptrdiff_t n)
+{
+    FV a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+    ptrdiff_t t = 0;
+    for (; t + 4 <= n; t += 4) {
+        a0 += r[t] * r[t];
+        a1 += r[t + 1] * r[t + 1];
+        a2 += r[t + 2] * r[t + 2];
+        a3 += r[t + 3] * r[t + 3];
+    }
+    for (; t < n; t++)
+        a0 += r[t] * r[t];
+    return (a0 + a1) + (a2 + a3);
+}
+
 static void FF(part_balance)(FF_T *su, ptrdiff_t nu, FF_T *sv, ptrdiff_t nv)
 {
     FV *u = (FV *)su, *v = (FV *)sv;
-    FV eu = {0}, ev = {0}, fu, fv;
-    for (ptrdiff_t t = 0; t < nu; t++)
-        eu += u[t] * u[t];
-    for (ptrdiff_t t = 0; t < nv; t++)
-        ev += v[t] * v[t];
+    FV eu = FF(sumsq)(u, nu), ev = FF(sumsq)(v, nv), fu, fv;
     int any = 0;
     for (ptrdiff_t l = 0; l < FW; l++) {
         const double r = (double)ev[l] / (double)eu[l];
