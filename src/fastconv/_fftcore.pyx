@@ -11,11 +11,15 @@ for ``0 <= y < lengths`` with ``x`` read as 0 outside its extent and
 engine in csrc/fc_fft*.{h,c}: overlap-save tiles of 5-smooth lengths,
 split re/im SIMD FFTs across lines, the kernel spectrum computed once,
 OpenMP threads over tiles with the GIL released; the result is bit-identical
-for every ``nthreads``.  Float32 data is transformed in float32.
+for every ``nthreads``.  Float32 data is transformed in float32.  A 1-D
+window of few outputs with a long kernel goes to the kernel-partitioned FFT
+instead (the kernel cut into blocks, their products summed in the frequency
+domain, one inverse transform: `part_choice`), where it costs less.
 
 This module trusts its inputs (the Python plan validates them) and never
 raises for user input, except MemoryError when the engine cannot allocate
-its tile buffers.
+its tile buffers (and ValueError for a `part=` length shorter than the
+window, an argument for tests and tuning).
 """
 cimport numpy as cnp
 

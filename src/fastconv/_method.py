@@ -19,7 +19,9 @@ itself does (`tile_cost`, which asks the engine's one statement of its tile
 cost, csrc/fc_fft.c's fc_fft_tile_cost: tiles x tile points x (passes + 6
 + a penalty for a working set past the L2); 1-D tiles in groups of
 lanes, plus FFT_1D_SPECTRUM_GROUPS of a group for the kernel's spectrum, and
-no thread gain for a single group).  ``threads`` are those
+no thread gain for a single group) - or, for a 1-D call the engine runs by
+its kernel-partitioned FFT (a long kernel, few outputs: `fft_part`), that
+FFT's cost in the same units.  ``threads`` are those
 `_threads.threads_for` grants (one rule for the model and both executors);
 prices are kept per geometry.
 The constants are measured by ``benchmarks/calibrate_method.py``: a generic
