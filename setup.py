@@ -249,8 +249,9 @@ extensions = [
                  "csrc/fc_fft_baseline.c", "csrc/fc_fft_avx2.c", "csrc/fc_fft_avx512.c",
                  "csrc/fc_team.c"],
         include_dirs=[np.get_include(), "csrc"],
-        depends=["csrc/fc_fft.h", "csrc/fc_fft_all.h", "csrc/fc_fft_impl.h", "csrc/fc_runs.h",
-                 "csrc/fc_team.h", "csrc/fc_aligned.h", "csrc/fc_cachesize.h"],
+        depends=["csrc/fc_fft.h", "csrc/fc_fft_all.h", "csrc/fc_fft_impl.h",
+                 "csrc/fc_fft_part_impl.h", "csrc/fc_runs.h", "csrc/fc_team.h",
+                 "csrc/fc_aligned.h", "csrc/fc_cachesize.h"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
     Extension(

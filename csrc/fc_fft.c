@@ -15,7 +15,11 @@
                                        const T *, const ptrdiff_t *, const ptrdiff_t *,   \
                                        const ptrdiff_t *, int);                           \
     int fc_fft_plan_run_##tn##_##isa(void *, const T *, T *, int);                        \
-    void fc_fft_plan_free_##tn##_##isa(void *);
+    void fc_fft_plan_free_##tn##_##isa(void *);                                           \
+    void *fc_fft_part_new_##tn##_##isa(int, ptrdiff_t, ptrdiff_t, const T *, ptrdiff_t,    \
+                                       ptrdiff_t, ptrdiff_t, int);                        \
+    int fc_fft_part_run_##tn##_##isa(void *, const T *, T *, int);                        \
+    void fc_fft_part_free_##tn##_##isa(void *);
 #define FC_FFT_DECLARE_ISA(isa)                                                      \
     FC_FFT_DECLARE(f32, float, isa)                                                  \
     FC_FFT_DECLARE(f64, double, isa)
@@ -211,6 +215,96 @@ void fc_fft_tiles(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L, ptrdi
     free(cand);
 }
 
+/* ------------------------------------------------ partitioned kernel -- */
+
+/* Relative cost of the kernel-partitioned FFT (fc_fft_part_impl.h) with
+ * transforms of N for K taps and L outputs, in the units of fc_tile_cost:
+ * per block (real data; complex: two) one forward transform of N with its
+ * staging and frequency-domain sum, FC_PART_UNIT x N x (passes + 4 + the
+ * 1-D working-set penalty, whose working set is the S block(s), the
+ * scratch, the accumulator and the lines streaming in), whole groups of
+ * lanes, plus the one inverse transform (a group).  FC_PART_UNIT is that
+ * work beside an overlap-save transform's (forward, product, inverse):
+ * on Zen 5 (AVX-512, 1 MiB L2; 2026-12-03, one thread) [10^6] x [10^6]
+ * float64 with 201 outputs ran at 400-550 ps per unit of 0.5 over N = 384
+ * .. 4096 (2.4-3.5 ms; powers of two slower), overlap-save tiles of 1024 -
+ * 2048 on 10^6 samples at 350-390 ps per unit.  search: with the idle share of 2
+ * threads over the chunks (fc_fft_part_impl.h: up to 4, contiguous) and
+ * the memory cap of fc_tile_cost. */
+#define FC_PART_UNIT 0.6
+#define FC_PART_CHUNKS 4
+static double fc_part_cost(int type, ptrdiff_t K, ptrdiff_t L, ptrdiff_t N, int search,
+                           double l2)
+{
+    const int cplx = type == FC_FFT_C64 || type == FC_FFT_C128;
+    const double scal = (type == FC_FFT_F32 || type == FC_FFT_C64) ? 4.0 : 8.0;
+    const double lanes = 64.0 / scal;
+    const ptrdiff_t B = N - L + 1;
+    if (B < 1 || K < 1)
+        return HUGE_VAL;
+    const double nblk = (double)((K + B - 1) / B), groups = ceil(nblk / lanes);
+    /* (the S block(s) 2 (4), scratch 4, accumulator 2, and the lines of x
+       and k streaming through: 12 (14) planes of N x lanes) */
+    const double r = (cplx ? 14.0 : 12.0) * (double)N * scal * lanes / l2;
+    const double pen = r <= 1.0 ? 0.0 : r <= 2.0 ? 5.0 * (r - 1.0) : 5.0 + 4.0 * (r - 2.0);
+    const double passes = fc_passes(N);
+    double cost = FC_PART_UNIT * groups * lanes * (cplx ? 2.0 : 1.0) * (double)N *
+                  (passes + 4.0 + pen);
+    cost += FC_PART_UNIT * lanes * (double)N * (passes + 4.0);   /* the inverse */
+    if (!search)
+        return cost;
+    /* 2 threads: whole chunks of groups each */
+    const double nch = groups < FC_PART_CHUNKS ? groups : FC_PART_CHUNKS;
+    const double busiest = ceil(nch / 2.0) * ceil(groups / nch);
+    cost *= 2.0 * busiest / groups;
+    const double outb = (double)L * scal * (cplx ? 2 : 1);
+    const double extra = (2.0 * (cplx ? 6.0 : 4.0) * lanes + 2.0 * nch * lanes) * (double)N * scal;
+    if (extra > 3.0 * outb && extra > 4.0 * 1048576.0)
+        cost *= 100.0;
+    return cost;
+}
+
+double fc_fft_part_cost(int type, ptrdiff_t K, ptrdiff_t L, ptrdiff_t N, int search)
+{
+    return fc_part_cost(type, K, L, N, search, (double)fc_l2_bytes());
+}
+
+ptrdiff_t fc_fft_part_len(int type, ptrdiff_t K, ptrdiff_t L)
+{
+    enum { CAP = 4096 };
+    const double l2 = (double)fc_l2_bytes();
+    ptrdiff_t *cand = (ptrdiff_t *)malloc(CAP * sizeof(ptrdiff_t));
+    const ptrdiff_t lo = L > 16 ? L : 16, hi = fc_next_smooth(lo + K - 1);
+    ptrdiff_t best = fc_next_smooth(lo);
+    if (!cand)
+        return best;
+    const int nc = fc_smooth_range(lo, hi, cand, CAP);
+    double bestc = HUGE_VAL;
+    for (int i = 0; i < nc; i++) {
+        const double cst = fc_part_cost(type, K, L, cand[i], 1, l2);
+        if (cst < bestc * (1 - 1e-12)) {
+            bestc = cst;
+            best = cand[i];
+        }
+    }
+    free(cand);
+    return best;
+}
+
+ptrdiff_t fc_fft_choose_part(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L)
+{
+    /* (a kernel shorter than the window: overlap-save's own case) */
+    if (d != 1 || K[0] <= L[0])
+        return 0;
+    ptrdiff_t P;
+    fc_fft_tiles(type, 1, K, L, &P);
+    const ptrdiff_t N = fc_fft_part_len(type, K[0], L[0]);
+    const double l2 = (double)fc_l2_bytes();
+    return fc_part_cost(type, K[0], L[0], N, 0, l2) < fc_tile_cost(type, 1, K, L, &P, 0, l2)
+               ? N
+               : 0;
+}
+
 /* --------------------------------------------------------------- memory -- */
 
 static void *fc_fft_default_alloc(void *ctx, size_t bytes)
@@ -315,12 +409,31 @@ struct fc_fft_plan {
             FC_FFT_BIND(f64, double, isa);                                           \
     } while (0)
 
-/* defer: leave the kernel spectrum (d >= 2) to the plan's first run, which
+#define FC_FFT_BIND_PART(tn, T, isa)                                                 \
+    do {                                                                             \
+        pl->ctx = fc_fft_part_new_##tn##_##isa(cplx, xshape[0], kshape[0], (const T *)k, \
+                                               starts[0], lengths[0], part, defer);  \
+        pl->run = (int (*)(void *, const void *, void *, int))fc_fft_part_run_##tn##_##isa; \
+        pl->release = fc_fft_part_free_##tn##_##isa;                                 \
+    } while (0)
+#define FC_FFT_BIND_PART_ISA(isa)                                                    \
+    do {                                                                             \
+        if (single)                                                                  \
+            FC_FFT_BIND_PART(f32, float, isa);                                       \
+        else                                                                         \
+            FC_FFT_BIND_PART(f64, double, isa);                                      \
+    } while (0)
+
+/* part (1-D only): the transform length of the kernel-partitioned FFT, -1
+ * its own choice (fc_fft_part_len), or 0: P's overlap-save tiles, or
+ * without P the engine's choice between the two (fc_fft_choose_part).
+ * defer: leave the kernel spectrum (d >= 2) to the plan's first run, which
  * computes it with all its threads (k must then live until that run; the
  * plan is for that one run: fc_fft_correlate). */
 static fc_fft_plan *fc_fft_plan_make(int type, int d, const ptrdiff_t *xshape, const void *k,
                                      const ptrdiff_t *kshape, const ptrdiff_t *starts,
-                                     const ptrdiff_t *lengths, const ptrdiff_t *P, int defer)
+                                     const ptrdiff_t *lengths, const ptrdiff_t *P,
+                                     ptrdiff_t part, int defer)
 {
     ptrdiff_t Pc[FC_FFT_MAXDIM];
     size_t nout = 1;
@@ -337,6 +450,30 @@ static fc_fft_plan *fc_fft_plan_make(int type, int d, const ptrdiff_t *xshape, c
     pl->out_bytes = nout * (size_t)(single ? 4 : 8) * (size_t)(cplx ? 2 : 1);
     if (empty) { /* no outputs, or an empty sum */
         pl->empty = 1;
+        return pl;
+    }
+    if (!P && part == 0 && d == 1) {
+        /* the engine's choice: the partitioned FFT where it costs less (for
+           the taps that can meet x) */
+        const ptrdiff_t j0 = starts[0] + lengths[0] - 1 > 0 ? 0 : -starts[0] - lengths[0] + 1;
+        const ptrdiff_t j1 = kshape[0] < xshape[0] - starts[0] ? kshape[0] : xshape[0] - starts[0];
+        const ptrdiff_t Ke = j1 - j0 > 1 ? j1 - j0 : 1;
+        part = fc_fft_choose_part(type, 1, &Ke, lengths);
+    }
+    if (part < 0)
+        part = fc_fft_part_len(type, kshape[0], lengths[0]);
+    if (part > 0) {
+        switch (fc_fft_isa) {
+#ifdef FC_FFT_X86
+        case FC_FFT_AVX512: FC_FFT_BIND_PART_ISA(avx512); break;
+        case FC_FFT_AVX2: FC_FFT_BIND_PART_ISA(avx2); break;
+#endif
+        default: FC_FFT_BIND_PART_ISA(baseline); break;
+        }
+        if (!pl->ctx) {
+            free(pl);
+            return NULL;
+        }
         return pl;
     }
     if (!P) {
@@ -361,7 +498,14 @@ fc_fft_plan *fc_fft_plan_new(int type, int d, const ptrdiff_t *xshape, const voi
                              const ptrdiff_t *kshape, const ptrdiff_t *starts,
                              const ptrdiff_t *lengths, const ptrdiff_t *P)
 {
-    return fc_fft_plan_make(type, d, xshape, k, kshape, starts, lengths, P, 0);
+    return fc_fft_plan_make(type, d, xshape, k, kshape, starts, lengths, P, 0, 0);
+}
+
+fc_fft_plan *fc_fft_plan_new_part(int type, const ptrdiff_t *xshape, const void *k,
+                                  const ptrdiff_t *kshape, const ptrdiff_t *starts,
+                                  const ptrdiff_t *lengths, ptrdiff_t N)
+{
+    return fc_fft_plan_make(type, 1, xshape, k, kshape, starts, lengths, NULL, N > 0 ? N : -1, 0);
 }
 
 int fc_fft_plan_run(const fc_fft_plan *pl, const void *x, void *out, int nthreads)
@@ -388,7 +532,20 @@ int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
 {
     /* (the spectrum deferred to the run: its threads compute it, and they
        prepare their buffers, not this thread) */
-    fc_fft_plan *pl = fc_fft_plan_make(type, d, xshape, k, kshape, starts, lengths, P, 1);
+    fc_fft_plan *pl = fc_fft_plan_make(type, d, xshape, k, kshape, starts, lengths, P, 0, 1);
+    if (!pl)
+        return -1;
+    const int rc = fc_fft_plan_run(pl, x, out, nthreads);
+    fc_fft_plan_free(pl);
+    return rc;
+}
+
+int fc_fft_correlate_part(int type, const ptrdiff_t *xshape, const void *x,
+                          const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
+                          const ptrdiff_t *lengths, void *out, ptrdiff_t N, int nthreads)
+{
+    fc_fft_plan *pl = fc_fft_plan_make(type, 1, xshape, k, kshape, starts, lengths, NULL,
+                                       N > 0 ? N : -1, 1);
     if (!pl)
         return -1;
     const int rc = fc_fft_plan_run(pl, x, out, nthreads);

@@ -50,7 +50,27 @@ double fc_fft_tile_cost(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L,
  * of 64 bytes side by side). */
 double fc_fft_extra_bytes(int type, int d, const ptrdiff_t *P);
 
-/* One call: plan, run, free (tiles P given, or NULL: fc_fft_tiles).  The
+/* The kernel-partitioned FFT (1-D; fc_fft_part_impl.h): the kernel cut
+ * into blocks of B = N - L + 1 taps, each block's share of the L outputs a
+ * length-N correlation with a segment of x, the products summed in the
+ * frequency domain and one inverse transform at the end - about one
+ * transform of N per block where overlap-save needs tiles longer than the
+ * kernel (a long kernel, few outputs: correlate's maxlag, 'valid' with a
+ * kernel almost as long as x).  Bit-identical for every nthreads (chunks
+ * of blocks with their own sums, added in a fixed order).  Extra memory
+ * O(N x lanes) (per thread, and up to 4 chunk sums).
+ * fc_fft_part_cost: its cost in fc_fft_tile_cost's units (search as
+ * there); fc_fft_part_len: the N that minimises it (search = 1);
+ * fc_fft_choose_part: that N when the engine runs a problem (no tiles
+ * given) by the partitioned FFT, i.e. d == 1, K > L and it costs less than
+ * overlap-save at fc_fft_tiles, else 0 (the engine asks with the taps that
+ * can meet x: [max(0, -s - L + 1), min(K, xshape - s))). */
+double fc_fft_part_cost(int type, ptrdiff_t K, ptrdiff_t L, ptrdiff_t N, int search);
+ptrdiff_t fc_fft_part_len(int type, ptrdiff_t K, ptrdiff_t L);
+ptrdiff_t fc_fft_choose_part(int type, int d, const ptrdiff_t *K, const ptrdiff_t *L);
+
+/* One call: plan, run, free (tiles P given, or NULL: fc_fft_tiles, or
+ * for d == 1 the partitioned FFT where fc_fft_choose_part takes it).  The
  * kernel spectrum (d >= 2) is left to the run: its first thread computes it
  * while the others start their first tiles' forward DFTs (or, with few
  * tiles per thread, the team together), and every thread prepares its own
@@ -59,6 +79,11 @@ double fc_fft_extra_bytes(int type, int d, const ptrdiff_t *P);
 int fc_fft_correlate(int type, int d, const ptrdiff_t *xshape, const void *x,
                      const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
                      const ptrdiff_t *lengths, void *out, const ptrdiff_t *P, int nthreads);
+/* One call by the partitioned FFT (1-D) with transforms of N (5-smooth,
+ * N >= lengths[0]; N <= 0: fc_fft_part_len's). */
+int fc_fft_correlate_part(int type, const ptrdiff_t *xshape, const void *x,
+                          const ptrdiff_t *kshape, const void *k, const ptrdiff_t *starts,
+                          const ptrdiff_t *lengths, void *out, ptrdiff_t N, int nthreads);
 
 /* A reusable plan: geometry, DFT plans and the kernel's spectrum for one
  * kernel, input shape, window and type, made with the instruction set in
@@ -74,6 +99,11 @@ fc_fft_plan *fc_fft_plan_new(int type, int d, const ptrdiff_t *xshape, const voi
                              const ptrdiff_t *lengths, const ptrdiff_t *P);
 int fc_fft_plan_run(const fc_fft_plan *pl, const void *x, void *out, int nthreads);
 void fc_fft_plan_free(fc_fft_plan *pl);
+/* A reusable plan of the partitioned FFT (1-D; N as fc_fft_correlate_part):
+ * it keeps a copy of the kernel taps that can meet x. */
+fc_fft_plan *fc_fft_plan_new_part(int type, const ptrdiff_t *xshape, const void *k,
+                                  const ptrdiff_t *kshape, const ptrdiff_t *starts,
+                                  const ptrdiff_t *lengths, ptrdiff_t N);
 
 /* Where the engine's work memory comes from: per call one block for the
  * kernel spectrum and one for the threads' tile buffers (fc_fft_correlate;

@@ -1452,6 +1452,9 @@ int FF(fc_fft_plan_run)(void *plan, const FF_T *x, FF_T *out, int nthreads)
     return maybe_nonfinite;
 }
 
+/* the kernel-partitioned FFT (1-D, long kernels, few outputs) */
+#include "fc_fft_part_impl.h"
+
 #undef FV
 #undef FW
 #undef FVU

@@ -10,12 +10,17 @@ for ``0 <= y < lengths`` with ``x`` read as 0 outside its extent and
 ``s = starts`` (per axis, may be negative).  The work is done by the C
 engine in csrc/fc_fft*.{h,c}: overlap-save tiles of 5-smooth lengths,
 split re/im SIMD FFTs across lines, the kernel spectrum computed once,
-threads over tiles (csrc/fc_team.h) with the GIL released; the result is bit-identical
-for every ``nthreads``.  Float32 data is transformed in float32.
+threads over tiles (csrc/fc_team.h) with the GIL released; the result is
+bit-identical for every ``nthreads``.  Float32 data is transformed in
+float32.  A 1-D window of few outputs with a long kernel goes to the
+kernel-partitioned FFT instead (the kernel cut into blocks, their products
+summed in the frequency domain, one inverse transform: `part_choice`),
+where it costs less.
 
 This module trusts its inputs (the Python plan validates them) and never
 raises for user input, except MemoryError when the engine cannot allocate
-its tile buffers.
+its tile buffers (and ValueError for a `part=` length shorter than the
+window, an argument for tests and tuning).
 """
 cimport numpy as cnp
 
@@ -34,6 +39,12 @@ cdef extern from "fc_fft.h" nogil:
                          const Py_ssize_t* kshape, const void* k, const Py_ssize_t* starts,
                          const Py_ssize_t* lengths, void* out, const Py_ssize_t* P,
                          int nthreads)
+    double fc_fft_part_cost(int type, Py_ssize_t K, Py_ssize_t L, Py_ssize_t N, int search)
+    Py_ssize_t fc_fft_part_len(int type, Py_ssize_t K, Py_ssize_t L)
+    Py_ssize_t fc_fft_choose_part(int type, int d, const Py_ssize_t* K, const Py_ssize_t* L)
+    int fc_fft_correlate_part(int type, const Py_ssize_t* xshape, const void* x,
+                              const Py_ssize_t* kshape, const void* k, const Py_ssize_t* starts,
+                              const Py_ssize_t* lengths, void* out, Py_ssize_t N, int nthreads)
     ctypedef struct fc_fft_plan:
         pass
     fc_fft_plan* fc_fft_plan_new(int type, int d, const Py_ssize_t* xshape, const void* k,
@@ -41,6 +52,9 @@ cdef extern from "fc_fft.h" nogil:
                                  const Py_ssize_t* lengths, const Py_ssize_t* P)
     int fc_fft_plan_run(const fc_fft_plan* pl, const void* x, void* out, int nthreads)
     void fc_fft_plan_free(fc_fft_plan* pl)
+    fc_fft_plan* fc_fft_plan_new_part(int type, const Py_ssize_t* xshape, const void* k,
+                                      const Py_ssize_t* kshape, const Py_ssize_t* starts,
+                                      const Py_ssize_t* lengths, Py_ssize_t N)
     int fc_fft_select_isa(const char* requested)
     const char* fc_fft_isa_name()
     const char* fc_fft_isa_available()
@@ -137,6 +151,33 @@ def tile_cost(kshape, lengths, tiles, dtype, bint search=False):
     return fc_fft_tile_cost(t, d, K, L, P, search)
 
 
+def part_choice(kshape, lengths, dtype):
+    """The transform length N of the kernel-partitioned FFT when the engine
+    runs a kernel of shape `kshape` and a window `lengths` by it (1-D, a
+    kernel longer than the window, cheaper than overlap-save at
+    `tile_shape`; csrc/fc_fft.h, fc_fft_choose_part), else 0.  (The engine
+    itself asks with the taps that can meet x.)"""
+    cdef Py_ssize_t K[FC_FFT_MAXDIM]
+    cdef Py_ssize_t L[FC_FFT_MAXDIM]
+    cdef int d = len(kshape)
+    cdef int t = _dtype_code(dtype)
+    _shape(kshape, K, d)
+    _shape(lengths, L, d)
+    return fc_fft_choose_part(t, d, K, L)
+
+
+def part_length(Py_ssize_t K, Py_ssize_t L, dtype):
+    """The partitioned FFT's own transform length for K taps and L outputs
+    (fc_fft_part_len: the 5-smooth N >= L of least `part_cost`)."""
+    return fc_fft_part_len(_dtype_code(dtype), K, L)
+
+
+def part_cost(Py_ssize_t K, Py_ssize_t L, Py_ssize_t N, dtype, bint search=False):
+    """The engine's cost of the partitioned FFT with transforms of N, in
+    `tile_cost`'s units (fc_fft_part_cost)."""
+    return fc_fft_part_cost(_dtype_code(dtype), K, L, N, search)
+
+
 def extra_bytes(tiles, dtype):
     """Bytes of the engine's tile buffers for 2 threads and its kernel
     spectrum with tiles `tiles`, as its memory cap counts them
@@ -162,10 +203,13 @@ def set_l2_bytes(size_t nbytes):
 
 
 def correlate_window(cnp.ndarray x, cnp.ndarray k, starts, lengths, cnp.ndarray out,
-                     int nthreads=1, tiles=None, bint check=False):
+                     int nthreads=1, tiles=None, bint check=False, part=None):
     """out[y] = sum_j k[j] * x[y + starts + j] for 0 <= y < lengths (see the
     module docstring).  `tiles`: optional tile lengths per axis (5-smooth,
     >= k.shape) instead of the engine's choice (for tests and tuning).
+    `part` (1-D): the kernel-partitioned FFT with transforms of that length
+    (5-smooth, >= lengths; 0: its own length) instead of the engine's
+    choice.
     Returns `out`, or with `check` ``(out, finite)``: finite is True when
     the engine saw every output finite as it wrote it (False: some output
     may be NaN or infinite)."""
@@ -189,8 +233,17 @@ def correlate_window(cnp.ndarray x, cnp.ndarray k, starts, lengths, cnp.ndarray 
         for a in range(d):
             P[a] = tiles[a]
         Pp = P
+    cdef Py_ssize_t N = -1 if part is None else part
+    if N >= 0 and d != 1:
+        raise ValueError("fastconv FFT engine: the partitioned FFT is 1-D")
+    if 0 < N < L[0]:
+        raise ValueError(f"fastconv FFT engine: part={N} is shorter than the window "
+                         f"({L[0]} outputs)")
     with nogil:
-        rc = fc_fft_correlate(t, d, xs, xp, ks, kp, st, L, op, Pp, nthreads)
+        if N >= 0:
+            rc = fc_fft_correlate_part(t, xs, xp, ks, kp, st, L, op, N, nthreads)
+        else:
+            rc = fc_fft_correlate(t, d, xs, xp, ks, kp, st, L, op, Pp, nthreads)
     return _result(rc, out, check)
 
 
@@ -212,12 +265,16 @@ cdef class KernelPlan:
     for any ``x`` of shape ``xshape`` and k's dtype, bit-identical to
     ``correlate_window``.  Trusts its inputs like correlate_window.  Threads
     may share a plan; it keeps the tile buffers of its last run for the next
-    (concurrent runs allocate their own).
+    (concurrent runs allocate their own).  Without `tiles` a 1-D plan may be
+    the kernel-partitioned FFT (`part_choice`; or `part`, as in
+    correlate_window): then ``plan.part`` is True and ``plan.tiles`` is
+    ``(N,)``, its transform length (it keeps a copy of the kernel).
     """
     cdef fc_fft_plan* pl
     cdef readonly tuple tiles
+    cdef readonly bint part
 
-    def __cinit__(self, cnp.ndarray k, xshape, starts, lengths, tiles=None):
+    def __cinit__(self, cnp.ndarray k, xshape, starts, lengths, tiles=None, part=None):
         cdef Py_ssize_t xs[FC_FFT_MAXDIM]
         cdef Py_ssize_t ks[FC_FFT_MAXDIM]
         cdef Py_ssize_t st[FC_FFT_MAXDIM]
@@ -232,6 +289,25 @@ cdef class KernelPlan:
             ks[a] = k.shape[a]
             st[a] = starts[a]
             L[a] = lengths[a]
+        cdef Py_ssize_t N = 0, j0, Ke
+        if part is not None:
+            if d != 1 or 0 < part < L[0]:
+                raise ValueError("fastconv FFT engine: part= needs a 1-D window no "
+                                 "longer than it")
+            N = part if part > 0 else fc_fft_part_len(t, ks[0], L[0])
+        elif tiles is None and d == 1:
+            # (the engine's choice for the taps that can meet x, as fc_fft.c's)
+            j0 = max(0, -st[0] - L[0] + 1)
+            Ke = max(1, min(ks[0], xs[0] - st[0]) - j0)
+            N = fc_fft_choose_part(t, 1, &Ke, L)
+        self.part = N > 0
+        if self.part:
+            self.tiles = (N,)
+            with nogil:
+                self.pl = fc_fft_plan_new_part(t, xs, kp, ks, st, L, N)
+            if self.pl == NULL:
+                raise MemoryError("fastconv FFT engine: cannot allocate the kernel plan")
+            return
         if tiles is None:
             fc_fft_tiles(t, d, ks, L, P)
         else:

@@ -19,7 +19,9 @@ itself does (`tile_cost`, which asks the engine's one statement of its tile
 cost, csrc/fc_fft.c's fc_fft_tile_cost: tiles x tile points x (passes + 6
 + a penalty for a working set past the L2); 1-D tiles in groups of
 lanes, plus FFT_1D_SPECTRUM_GROUPS of a group for the kernel's spectrum, and
-no thread gain for a single group).  ``threads`` are those
+no thread gain for a single group) - or, for a 1-D call the engine runs by
+its kernel-partitioned FFT (a long kernel, few outputs: `fft_part`), that
+FFT's cost in the same units.  ``threads`` are those
 `_threads.threads_for` grants (one rule for the model and both executors);
 prices are kept per geometry.
 The constants are measured by ``benchmarks/calibrate_method.py``: a generic
@@ -156,6 +158,14 @@ DIRECT_1D_COMPLEX_FACTOR = 1.5
 # (2026-12-01, load 3-5), about 3.5x the N-D price; the FFT 1.3-1.5x faster.
 DIRECT_1D_KERNEL_BYTES = 64 * 1024
 DIRECT_1D_LONG_FACTOR = 3.0
+# ... but not for a few outputs (correlate's maxlag, 'valid' with a kernel
+# almost as long as x): [10^6] * [10^6] float64/float32 with 201 and 2001
+# outputs, [10^5] * [10^5] with 201 and 2001, complex128/64 with 201 ran
+# their direct MACs at 1/3.3-1/8 the long price (process time, Zen 5,
+# 2026-12-03), about the short one; with the engine's partitioned FFT
+# beside them ([10^4] * [10^4] float64, 101 outputs: 42 us direct, 57 us
+# FFT) the long price sent them to the slower FFT.
+DIRECT_1D_FEW_OUTPUTS = 4096
 FFT_1D_FACTOR = 1.5
 # ... but complex 1-D transforms ran at 0.59-1.03x, median 0.75x, that
 # price in the workers=1 grids (bench_method_grid.py, 10^4-10^7 outputs,
@@ -608,6 +618,7 @@ def _per_mac(plan, one_d):
         taps = math.prod(n for n, c in zip(plan.kernel.shape, plan.conv) if c)
         short = (DIRECT_1D_COMPLEX_FACTOR if plan.work.kind == "c" else DIRECT_1D_FACTOR)
         per_mac *= (short if taps * plan.work.itemsize <= DIRECT_1D_KERNEL_BYTES
+                    or math.prod(plan.shape) <= DIRECT_1D_FEW_OUTPUTS
                     else DIRECT_1D_LONG_FACTOR)
     return per_mac * _row_factor(plan)
 
@@ -681,9 +692,17 @@ def _fft_seconds(plan, one_d):
         else:
             ks.append(k.shape[a])
             ls.append(plan.shape[a])
-    units *= fft_units(tuple(ks), tuple(ls), plan.fft_dtype)
     gain = FFT_THREAD_GAIN
-    if len(ks) == 1:
+    part = _plan_part(plan)
+    if part is not None:
+        # the engine's kernel-partitioned FFT (a 1-D call, a long kernel):
+        # no kernel spectrum beside its blocks
+        units *= part[1]
+        if part[2] < 2:
+            gain = 0.0      # (one thread per chunk of groups)
+    else:
+        units *= fft_units(tuple(ks), tuple(ls), plan.fft_dtype)
+    if len(ks) == 1 and part is None:
         groups = fft_groups(ks[0], ls[0], plan.fft_dtype)
         units *= (groups + FFT_1D_SPECTRUM_GROUPS) / groups
         if groups < 2:
@@ -693,6 +712,37 @@ def _fft_seconds(plan, one_d):
         per_unit *= ((FFT_1D_COMPLEX_FACTOR if plan.fft_dtype.kind == "c" else FFT_1D_FACTOR)
                      * FFT_1D_CLASS.get(_class(plan.fft_dtype), 1.0))
     return units * per_unit, gain
+
+
+def fft_part(K, L, fft_dtype):
+    """(N, units, groups) of the FFT engine's kernel-partitioned FFT when it
+    runs a 1-D call of K taps and L outputs by it (_fftcore.part_choice:
+    cheaper than its overlap-save tiles; csrc/fc_fft.h): its transform
+    length, its cost in `tile_cost`'s units (_fftcore.part_cost) and its
+    groups of lanes; else None.  (The engine asks with the taps that can
+    meet x, which a window reaching past x makes fewer; priced here at K.)"""
+    return _fft_part(int(K), int(L), np.dtype(fft_dtype), _fftcore.l2_bytes())
+
+
+def _plan_part(plan):
+    """`fft_part` of a plan the engine gets as a 1-D call (x 1-D, both
+    inputs longer than 1), else None."""
+    x, k = plan.x, plan.kernel
+    if x.ndim != 1 or not plan.conv[0] or x.shape[0] == 1 or k.shape[0] == 1:
+        return None
+    return fft_part(k.shape[0], plan.shape[0], plan.fft_dtype)
+
+
+@lru_cache(maxsize=4096)
+def _fft_part(K, L, fft_dtype, l2):
+    N = _fftcore.part_choice((K,), (L,), fft_dtype)
+    if not N:
+        return None
+    cplx = fft_dtype.kind == "c"
+    lanes = 64 // (fft_dtype.itemsize // (2 if cplx else 1))
+    blocks = -(-K // (N - L + 1))
+    groups = -(-blocks // lanes)
+    return N, _fftcore.part_cost(K, L, N, fft_dtype), groups
 
 
 def fft_groups(K, L, fft_dtype):
@@ -807,7 +857,10 @@ def choose_method(plan, allow_fft=True, data=True, small=None):
         t_sep1 = separable_seconds(plan)
         if t_sep1 + SEP_OVERHEAD < _geometry_prices(plan)[2] + DIRECT_OVERHEAD:
             t_direct, best = separable_time(plan, t_sep1), "separable"
-    if allow_fft and t_fft < t_direct and fft_is_exact_enough(plan, data):
+    # (integer results: not by the partitioned FFT, whose round-off the
+    # exactness bound does not cover: they stay direct, as before it)
+    if (allow_fft and t_fft < t_direct and fft_is_exact_enough(plan, data)
+            and not (plan.result.kind in "iu" and _plan_part(plan) is not None)):
         return "fft"
     return best
 
