@@ -8,7 +8,8 @@ cv2.filter2D (2-D real only; cv2.setNumThreads(1)) when opencv is installed.
 
 Columns: ms of the engine with workers=1 and 2, of each peer; ratio =
 peer time / engine time (workers=1), so > 1 means the engine is faster;
-w2/w1 = speed-up from a second thread; rel.err = max |error| / max |ref|
+w2/w1 = speed-up from a second thread (q1-q3: the quartiles of the
+per-repetition ratios, how much the second CPU's availability varied); rel.err = max |error| / max |ref|
 against a float64 reference (scipy.signal.fftconvolve on float64/complex128
 data: for the float64 rows it is the difference from scipy's float64
 result, a ~1e-15 floor, not an error bound), and scipy's own error on
@@ -136,7 +137,7 @@ def main():
         cases = [CASES[int(i)] for i in args.cases.split(",")]
     print(f"fastconv FFT engine, isa={_fftcore.isa_name()}, cv2={'yes' if cv2 else 'no'}, "
           f"reps={args.reps} (interleaved, medians)")
-    hdr = (f"{'case':<30} {'tile':>16} {'w1 ms':>8} {'w2 ms':>8} {'w2/w1':>6} {'scipy':>8} "
+    hdr = (f"{'case':<30} {'tile':>16} {'w1 ms':>8} {'w2 ms':>8} {'w2/w1':>6} {'q1-q3':>9} {'scipy':>8} "
            f"{'x':>5} {'oa':>8} {'x':>5} {'cv2':>8} {'x':>5} {'rel.err':>8} {'scipy err':>9} "
            f"{'cpu w1':>7} {'cpu x':>6}")
     print(hdr)
@@ -184,8 +185,10 @@ def main():
         name = f"{'x'.join(map(str, xs))} k{'x'.join(map(str, hs))} {np.dtype(dt).name}"
         cvm = med.get("cv2")
         cv_s = f"{cvm:8.1f} {cvm / med['w1']:5.2f}" if cvm else f"{'-':>8} {'-':>5}"
+        rq = statistics.quantiles([a / b for a, b in zip(times["w1"], times["w2"])], n=4) \
+            if args.reps > 1 else [med["w1"] / med["w2"]] * 3
         print(f"{name:<30} {tile:>16} {med['w1']:8.1f} {med['w2']:8.1f} {med['w1'] / med['w2']:6.2f} "
-              f"{med['scipy']:8.1f} {med['scipy'] / med['w1']:5.2f} {med['oa']:8.1f} "
+              f"{rq[0]:4.2f}-{rq[2]:4.2f} {med['scipy']:8.1f} {med['scipy'] / med['w1']:5.2f} {med['oa']:8.1f} "
               f"{med['oa'] / med['w1']:5.2f} {cv_s} {e:8.1e} {esp:9.1e} "
               f"{cmed['w1']:7.1f} {cmed['scipy'] / cmed['w1']:6.2f}", flush=True)
 

@@ -17,7 +17,10 @@ Rows (2048^2 unless said):
   (BORDER_REFLECT); targets >= 1.2x cv2, the 63 row within 1.5x of the 3 row.
 * correlate1d, 9 taps, on a 512 x 512 x 64 float32 volume along each axis,
   against scipy; target >= 10x.
-* gaussian_filter float32 with workers=2 against workers=1; target >= 1.7x.
+* gaussian_filter float32 with workers=2 against workers=1; target >= 1.7x;
+  with the quartiles of the per-round ratios (a round's two calls run
+  seconds apart at most: the spread shows how often the second CPU was
+  busy elsewhere).
   After these rows: numpy's float32 matrix product 1024^3 on 2 BLAS threads
   against 1 (threadpoolctl), what this machine's second CPU gives
   compute-bound code in the same minutes (not in the same rounds: OpenBLAS's
@@ -26,6 +29,7 @@ Rows (2048^2 unless said):
 GFLOP/s counts 2 x outputs x taps of the separable passes.
 """
 import argparse
+import statistics
 from time import perf_counter, process_time
 
 import numpy as np
@@ -34,7 +38,7 @@ import scipy.ndimage as sndi
 import fastconv
 import fastconv.ndimage as fndi
 import bench_options   # (this directory: medians of interleaved rounds)
-from bench_options import interleaved
+from bench_options import interleaved, interleaved_samples, quartiles
 
 try:
     import cv2
@@ -131,8 +135,12 @@ def main(argv=None):
         w2 = True
         calls = {"fastconv": _one_thread(lambda: fndi.gaussian_filter(img, sigma), 2),
                  "workers=1": _one_thread(lambda: fndi.gaussian_filter(img, sigma), 1)}
-        _row(f"gaussian_filter float32 sigma={sigma} workers=2", interleaved(calls, opts.repeats),
-             2.0 * img.size * 2 * (2 * r + 1))
+        s = interleaved_samples(calls, opts.repeats)
+        _row(f"gaussian_filter float32 sigma={sigma} workers=2",
+             {k: statistics.median(v) for k, v in s.items()}, 2.0 * img.size * 2 * (2 * r + 1))
+        q1, med, q3 = quartiles([a / b for a, b in zip(s["workers=1"], s["fastconv"])])
+        print(f"{'':<34}  per round w1/w2: median {med:.2f}x, quartiles {q1:.2f} - {q3:.2f}x "
+              f"({len(s['fastconv'])} rounds)", flush=True)
     if w2:
         mm = np.random.default_rng(3).random((1024, 1024), dtype=np.float32)
         t = interleaved({2: _blas_threads(lambda: mm @ mm, 2),

@@ -35,8 +35,9 @@ import fastconv
 CLOCK = perf_counter
 
 
-def interleaved(calls, repeats):
-    """name -> median seconds over `repeats` rounds alternating the calls."""
+def interleaved_samples(calls, repeats):
+    """name -> the seconds of each of `repeats` rounds alternating the calls
+    (after one untimed call each)."""
     for fn in calls.values():
         fn()
     samples = {n: [] for n in calls}
@@ -45,7 +46,18 @@ def interleaved(calls, repeats):
             t0 = CLOCK()
             fn()
             samples[name].append(CLOCK() - t0)
-    return {n: statistics.median(s) for n, s in samples.items()}
+    return samples
+
+
+def interleaved(calls, repeats):
+    """name -> median seconds over `repeats` rounds alternating the calls."""
+    return {n: statistics.median(s) for n, s in interleaved_samples(calls, repeats).items()}
+
+
+def quartiles(values):
+    """(first quartile, median, third quartile) of a list of numbers."""
+    q = statistics.quantiles(values, n=4) if len(values) > 1 else list(values) * 3
+    return q[0], statistics.median(values), q[2]
 
 
 def gflops(outputs, taps, seconds):

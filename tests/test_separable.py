@@ -622,7 +622,7 @@ def test_16_row_bands_same_bits_as_4_row_loops(monkeypatch, boundary, mode):
         runs = []
         for units, workers in [(None, 1), (None, 2), (4, 1)]:
             if units:
-                monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: units)
+                monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt, *per: units)
             runs.append(fastconv.sepcorrelate(x, ks, mode, method="direct",
                                               boundary=boundary, fillvalue=fill,
                                               workers=workers))
@@ -643,7 +643,7 @@ def test_16_row_bands_same_bits_as_4_row_loops(monkeypatch, boundary, mode):
             runs = []
             for units in (None, 4):
                 if units:
-                    monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: units)
+                    monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt, *per: units)
                 runs.append(execute(plan_passes(x, ks, [0, 1], offs, boundary, fill)))
                 monkeypatch.undo()
             assert runs[1].tobytes() == runs[0].tobytes(), origin
@@ -686,7 +686,7 @@ def test_row_pass_16_row_bands_same_bits(monkeypatch, boundary):
                                        (None, 1, True)]:
             monkeypatch.setattr(_separable, "STREAM_MIN_BYTES", 0 if stream else 1 << 62)
             if units:
-                monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: units)
+                monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt, *per: units)
             runs.append(execute(plan_passes(x, [k], [1], offs, boundary, fill,
                                             workers=workers)))
             monkeypatch.undo()
@@ -717,10 +717,19 @@ def test_band_runs_split_every_unit_once():
             lens = [b - a for a, b in runs]
             assert max(lens) - min(lens) <= 1
     for planes, oy, nt in [(1, 2048, 2), (1, 2048, 3), (1, 1031, 5), (3, 517, 2), (1, 40, 2)]:
-        rows = _separable._band_rows(planes, oy, nt)
-        assert rows >= _separable.MIN_BAND_ROWS
-        assert rows <= _separable.BAND_ALIGN or rows % _separable.BAND_ALIGN == 0
-        assert -(-oy // rows) * planes >= min(8 * nt, planes * -(-oy // rows))
+        for per in (_separable.UNITS_PER_THREAD, _separable.BOX_UNITS_PER_THREAD):
+            rows = _separable._band_rows(planes, oy, nt, per)
+            assert rows >= _separable.MIN_BAND_ROWS
+            assert rows <= _separable.BAND_ALIGN or rows % _separable.BAND_ALIGN == 0
+            units = -(-oy // rows) * planes
+            # every thread gets `per` units, unless bands would fall under
+            # MIN_BAND_ROWS rows (or the rounding to BAND_ALIGN rows takes one)
+            assert units >= per * nt or rows == _separable.MIN_BAND_ROWS \
+                or -(-oy // (rows - _separable.BAND_ALIGN)) * planes >= per * nt
+        assert _separable._band_rows(planes, oy, 1) == oy
+    # 2048 rows on 2 threads: 16 bands of 64 rows per thread (FIR), 8 of 128 (box sums)
+    assert _separable._band_rows(1, 2048, 2) == 64
+    assert _separable._band_rows(1, 2048, 2, _separable.BOX_UNITS_PER_THREAD) == 128
 
 
 @pytest.mark.parametrize("taps", [(9, 9), (33, 17), (65, 65), (BOX_MIN_TAPS + 2, BOX_MIN_TAPS + 5)])
@@ -746,7 +755,7 @@ def test_band_runs_bits_for_every_thread_count(monkeypatch, taps):
             for workers in (2, 3, 5):
                 if units:
                     monkeypatch.setattr(_separable, "_band_rows",
-                                        lambda p, oy, nt, u=units: u if nt > 1 else oy)
+                                        lambda p, oy, nt, *per, u=units: u if nt > 1 else oy)
                 got = fastconv.sepcorrelate(x, ks, "same", method="direct", boundary="symm",
                                             axes=axes, workers=workers)
                 monkeypatch.undo()
