@@ -318,7 +318,23 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     # kept.  Measured then: the plain 9x9 float64 direct kernel at 96
     # GFLOP/s, 79% of the 122 GFLOP/s of a one-thread 512-bit FMA loop;
     # the call ~4 ms over it: nan_split ~1.5, the units' part ~2.3, the
-    # Python around them ~0.1)
+    # Python around them ~0.1.  nan15 (same case, Zen 5, medians of 15
+    # calls, main's build and the change in alternated processes, load
+    # ~3): no nan_split at all, the units reading the image itself (the
+    # SIMD kernel reading NaN as 0, a flag of fc_band: a compare and a
+    # masked move per loaded vector; the border rows and columns from
+    # copies of what they read without NaN; each unit listing the NaN of
+    # the rows it reads after its kernel call, from the caches, for its
+    # deficits and a count per row; the route chosen from the NaN of 64
+    # sampled rows, the units' count checked after): the same bits as the
+    # split (300 random cases, every boundary, 1, 2 threads), but no
+    # faster: 10.2 vs 10.0 ms (process), 10.4 vs 10.4 (wall).  perf: the
+    # kernel inside the units ~14% slower (the plain band with the same
+    # zeroing loads: 7.05 vs 6.72 ms; with vfixupimmpd, one instruction,
+    # instead: 7.9), the listing ~0.8 ms (32 rows per 24-row unit read
+    # back from L2 / L3), against nan_split's ~1.4.  With the NaN lanes
+    # left out by merge-masked FMAs instead (a compare, no move): slower,
+    # 10.6-10.9 vs 10.0-10.3 ms.  Not kept.)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)
