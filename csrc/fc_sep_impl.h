@@ -540,18 +540,54 @@ static inline __attribute__((always_inline)) void SEP_FN(fc_sep_tr16)(__m512 *a)
 
 /* output rows [y, y + 16) into out (row y's start): rows[i], i < mu + 15,
    the input rows (fill rows: fillrow); TT: W x 16 floats, 64-byte aligned;
-   trows[s] = TT + 16 s, s < mv + 15; jx, lo, hi as fc_sep_vrow's */
+   trows[s] = TT + 16 s, s < mv + 15; jx, lo, hi as fc_sep_vrow's.  pre
+   (or NULL): the 16 input rows the next band reads first (NULL: none),
+   fetched into the cache row after row, a few lines with each block of
+   the vertical sums: the loads of a block read the band's 16 newest rows
+   at one column, 16 lines a row apart, which the hardware prefetchers
+   fetch late (AMD Zen 5, 2048^2 float32, 31 x 31 taps, the C passes from
+   memory, medians of two runs on a busy machine: 3.17 -> 2.76 ms and
+   2.90 -> 2.81 ms; streaming stores of the output made no difference) */
 static void SEP_FN(fc_sep_tband)(const struct fc_sep_geom *g, const float *const *rows,
                                  const float *u, const float *v, float fill,
                                  float *restrict TT, const float *const *trows,
-                                 const int64_t *jx, int64_t lo, int64_t hi, float *out)
+                                 const int64_t *jx, int64_t lo, int64_t hi, float *out,
+                                 const float *const *pre)
 {
     const int64_t W = g->ox + g->mv - 1, mu = g->mu, mv = g->mv, ox = g->ox;
     __m512 a[SEP_TB];
+    /* (per: lines of pre fetched per block; row pr at byte po next) */
+    const int64_t rowb = g->nx * (int64_t)sizeof(float);
+    const int64_t nblk = (hi - lo + SEP_TB - 1) / SEP_TB;
+    const int64_t per = pre ? (SEP_TB * ((rowb + 63) / 64) + nblk - 1) / nblk : 0;
+    int pr = 0;
+    int64_t po = 0;
     /* the vertical sums of the interior columns (a last block that would
-       pass hi moved back over columns already done: the same values) */
-    for (int64_t t = lo; t < hi; t += SEP_TB) {
+       pass hi moved back over columns already done: the same values).
+       Where the input rows are all at one offset sh (1..15 floats) after
+       a 64-byte line (rows of whole lines; NumPy's own arrays sit 16 bytes
+       after one), a first block at lo and the others from lo + 16 - sh
+       on, each load one line (AMD Zen 5, 2048^2 float32, 31 x 31 taps, the
+       rows 16 bytes after a line, the C passes: in cache 0.094 -> 0.083 ms
+       per 64 rows, from memory 3.52 -> 3.07 ms) */
+    int64_t sh = 0;
+    if ((g->nx * sizeof(float)) % 64 == 0) {
+        uintptr_t ad = (uintptr_t)(rows[mu - 1] + g->offx + lo);
+        if (ad % sizeof(float) == 0)
+            sh = (int64_t)(ad % 64 / sizeof(float));
+    }
+    int first = sh && hi - lo >= 2 * SEP_TB;
+    for (int64_t t = lo; t < hi; t = first ? lo + SEP_TB - sh : t + SEP_TB, first = 0) {
         int64_t t0 = t + SEP_TB <= hi ? t : hi - SEP_TB;
+        for (int64_t e = 0; e < per && pr < SEP_TB; e++) {
+            if (pre[pr])
+                __builtin_prefetch((const char *)pre[pr] + po, 0, 3);
+            po += 64;
+            if (po >= rowb) {
+                po = 0;
+                pr++;
+            }
+        }
         SEP_FN(fc_sep_tblock)(rows, g->offx + t0, u, mu, a);
         SEP_FN(fc_sep_tr16)(a);
         for (int k = 0; k < SEP_TB; k++)
@@ -825,8 +861,17 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
                     int64_t r = fc_fold(y + g->offy + i, g->ny, g->bnd_y);
                     rows[i] = r < 0 ? fillrow : x + r * nx;
                 }
+                /* (the next band's newest rows, when it is a band too) */
+                const float *pre[SEP_TB], *const *prep = NULL;
+                if (r1 - y >= 2 * SEP_TB) {
+                    for (int r = 0; r < SEP_TB; r++) {
+                        int64_t ri = fc_fold(y + SEP_TB + g->offy + mu - 1 + r, g->ny, g->bnd_y);
+                        pre[r] = ri < 0 ? NULL : x + ri * nx;
+                    }
+                    prep = pre;
+                }
                 SEP_FN(fc_sep_tband)(g, rows, u, v, fill, TT, trows, jx, tlo, thi,
-                                     out + y * g->ox);
+                                     out + y * g->ox, prep);
                 y += SEP_TB;
                 continue;
             }

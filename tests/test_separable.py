@@ -658,6 +658,59 @@ def test_16_row_bands_same_bits_as_4_row_loops(monkeypatch, boundary, mode):
             np.testing.assert_allclose(runs[0], ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())
 
 
+
+def _at_line_offset(x, floats):
+    """A C-contiguous copy of the float32 array `x` placed `floats` floats
+    after the start of a 64-byte line."""
+    buf = np.empty(x.size + 32, np.float32)
+    start = (-buf.ctypes.data % 64) // 4 + floats
+    y = buf[start:start + x.size].reshape(x.shape)
+    y[...] = x
+    assert y.ctypes.data % 64 == 4 * floats
+    return y
+
+
+@pytest.mark.parametrize("boundary", ["fill", "symm", "wrap"])
+def test_16_row_bands_any_input_alignment(monkeypatch, boundary):
+    """The 16-row bands' vertical sums start their blocks of 16 columns at
+    the input's 64-byte lines when its rows are whole lines (csrc/fc_sep_impl.h
+    fc_sep_tband: a first block at the interior's start, the next ones
+    overlapping it): the same bits wherever the input lies after a line (0,
+    1, 4, 15 floats; NumPy's arrays are 16 bytes after one), and as the
+    4-row loops; rows of 64 and 128 samples, kernels of 16 to 31 taps,
+    window offsets off centre (the interior's start moves), bands of the
+    whole plane and of 16 rows."""
+    from fastconv import _separable, _sepcore
+    if _sepcore.DEBUG_BUILD:
+        pytest.skip("a debug (-O0) build contracts none of the 4-row loops' a * b + c into "
+                    "FMAs: they round twice where the bands' FMAs round once")
+    rng = np.random.default_rng(len(boundary) + 40)
+    fill = 0.5 if boundary == "fill" else 0.0
+    for shape, taps, origin in [((50, 64), (17, 31), 0), ((40, 128), (16, 23), 5),
+                                ((35, 64), (31, 16), -7)]:
+        x = rng.standard_normal(shape).astype(np.float32)
+        ks = [rng.standard_normal(m).astype(np.float32) for m in taps]
+        offs = [-(k.size // 2) - origin for k in ks]
+        runs = []
+        for floats in (0, 1, 4, 15):
+            xa = _at_line_offset(x, floats)
+            for units in (None, 16):
+                if units:
+                    monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: units)
+                runs.append(execute(plan_passes(xa, ks, [0, 1], offs, boundary, fill)))
+                monkeypatch.undo()
+        monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: 4)
+        runs.append(execute(plan_passes(x, ks, [0, 1], offs, boundary, fill)))
+        monkeypatch.undo()
+        for r in runs[1:]:
+            assert r.tobytes() == runs[0].tobytes(), (shape, taps, origin)
+        mode_nd = {"fill": "constant", "wrap": "wrap", "symm": "reflect"}[boundary]
+        ref = ndimage.correlate1d(x.astype(np.float64), ks[0].astype(np.float64), axis=0,
+                                  mode=mode_nd, cval=fill, origin=origin)
+        ref = ndimage.correlate1d(ref, ks[1].astype(np.float64), axis=1, mode=mode_nd,
+                                  cval=fill * ks[0].astype(np.float64).sum(), origin=origin)
+        np.testing.assert_allclose(runs[0], ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())
+
 @pytest.mark.parametrize("boundary", BOUNDARIES)
 def test_row_pass_16_row_bands_same_bits(monkeypatch, boundary):
     """A float32 pass along the last axis alone runs in bands of 16 rows
