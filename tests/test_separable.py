@@ -759,6 +759,53 @@ def test_row_pass_16_row_bands_same_bits(monkeypatch, boundary):
             (shape, m, off)
 
 
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+def test_row_pass_whole_vector_rows_same_bits(monkeypatch, boundary):
+    """A float32 pass along the last axis alone on rows of whole vectors (a
+    multiple of 16 samples, at least 32) with at most 17 taps and the window
+    starting at most 16 samples left of the output runs row by row from lane
+    shifts of the row's vectors, the first and last permuted from the row
+    through the boundary rule (AVX-512: csrc/fc_sep_impl.h fc_sep_hrows).
+    Each output has the bits of the vertical pass of the transposed array
+    (tap 0's product, then one fused multiply-add per tap in order): rows of
+    32 to 128 samples, 1 to 17 taps, every window offset from -16 to 0,
+    input 16 bytes after a line or on one, fewer and more rows than a group
+    of 8, 1 and 2 threads, streaming stores or not; values of the dense
+    reference."""
+    from fastconv import _separable, _sepcore
+    if _sepcore.DEBUG_BUILD:
+        pytest.skip("a debug (-O0) build contracts none of the vertical loops' a * b + c "
+                    "into FMAs: they round twice where the row pass's FMAs round once")
+    rng = np.random.default_rng(len(boundary) + 70)
+    fill = 1.25 if boundary == "fill" else 0.0
+    cases = [((37, 64), 9, -4), ((5, 32), 17, -16), ((20, 48), 1, 0), ((19, 128), 16, -3),
+             ((40, 64), 3, -1), ((9, 32), 17, 0), ((33, 96), 8, -9), ((17, 64), 2, -16)]
+    for shape, m, off in cases:
+        x = rng.standard_normal(shape).astype(np.float32)
+        k = rng.standard_normal(m).astype(np.float32)
+        vert = execute(plan_passes(np.ascontiguousarray(x.T), [k], [0], [off], boundary,
+                                   fill)).T
+        runs = []
+        for floats, workers, stream in [(4, 1, False), (0, 1, False), (4, 2, False),
+                                        (0, 1, True)]:
+            monkeypatch.setattr(_separable, "STREAM_MIN_BYTES", 0 if stream else 1 << 62)
+            runs.append(execute(plan_passes(_at_line_offset(x, floats), [k], [1], [off],
+                                            boundary, fill, workers=workers)))
+            monkeypatch.undo()
+        for r in runs:
+            assert r.tobytes() == np.ascontiguousarray(vert).tobytes(), (shape, m, off)
+        xp = np.pad(x.astype(np.float64), [(0, 0), (m + 16, m + 16)],
+                    **({"mode": "constant", "constant_values": fill} if boundary == "fill"
+                       else {"mode": {"wrap": "wrap", "symm": "symmetric",
+                                      "reflect": "reflect", "nearest": "edge"}[boundary]}))
+        base = m + 16 + off
+        ref = sum(float(k[j]) * xp[:, base + j:base + j + shape[1]] for j in range(m))
+        bound = sum(abs(float(k[j])) * np.abs(xp[:, base + j:base + j + shape[1]])
+                    for j in range(m))
+        assert np.all(np.abs(runs[0] - ref) <= 8 * np.finfo(np.float32).eps * bound + 1e-30), \
+            (shape, m, off)
+
 def test_band_runs_split_every_unit_once():
     """_sepcore.split_runs (the contiguous runs of bands each thread starts
     from) covers every unit once, in order, runs differing by at most one
