@@ -935,7 +935,7 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
         fc_sep_interior(g, W, &lo, &hi);
 #ifdef SEP_TILE16
         /* rows of whole vectors, short kernels: row by row (fc_sep_hrows),
-           in chunks of SEP_PRE_BYTES of rows read first (as below) */
+           in chunks of SEP_PRE_BYTES of rows */
         int64_t ea0, eb0, ea1, eb1;
         __m512i ei0, ei1;
         __mmask16 ek0, ek1;
@@ -945,9 +945,16 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
             SEP_FN(fc_sep_hedge)(g, nx, &ea1, &eb1, &ei1, &ek1)) {
             const int64_t rowb = nx * (int64_t)sizeof(SEP_I);
             const int64_t K = SEP_PRE_BYTES / rowb > SEP_TB ? SEP_PRE_BYTES / rowb : SEP_TB;
-            for (; y < r1; y += K) {   /* (a chunk's rows read, then summed) */
+            /* the first chunk's rows read first; then after each group of
+               16 rows summed, the group K rows ahead prefetched (when its
+               rows are the plane's, in order): the next chunk arrives while
+               this one is summed (AMD Zen 5, 512 x 512 x 64 float32, 9 taps,
+               the C pass from memory, input 16 bytes after a line: 4.45 ->
+               3.27 ms median of 5, against the chunks read before their
+               sums; with prefetches to L2 only 3.33 ms) */
+            for (; y < r1; y += K) {
                 const int64_t n = r1 - y < K ? r1 - y : K;
-                for (int sum = 0; sum < 2; sum++)
+                for (int sum = y > r0; sum < 2; sum++)
                     for (int64_t yy = y; yy < y + n; yy += SEP_TB) {
                         const int64_t m = y + n - yy < SEP_TB ? y + n - yy : SEP_TB;
                         const SEP_I *tr[SEP_TB];
@@ -955,11 +962,18 @@ static int SEP_FN(fc_sep_rows)(const struct fc_sep_geom *g, const SEP_I *x, cons
                             int64_t ry = fc_fold(yy + r + g->offy, g->ny, g->bnd_y);
                             tr[r] = ry < 0 ? fillrow : x + ry * nx;
                         }
-                        if (sum)
-                            SEP_FN(fc_sep_hrows)(g, tr, m, v, fill, ea0, eb0, ei0, ek0, ea1,
-                                                 eb1, ei1, ek1, out + yy * g->ox);
-                        else
+                        if (!sum) {
                             SEP_FN(fc_sep_touch)(tr, m, rowb);
+                            continue;
+                        }
+                        SEP_FN(fc_sep_hrows)(g, tr, m, v, fill, ea0, eb0, ei0, ek0, ea1, eb1,
+                                             ei1, ek1, out + yy * g->ox);
+                        const int64_t ya = yy + K + g->offy;   /* (the rows ahead) */
+                        if (yy + K + SEP_TB <= r1 && ya >= 0 && ya + SEP_TB <= g->ny) {
+                            const char *pa = (const char *)(x + ya * nx);
+                            for (int64_t b = 0; b < SEP_TB * rowb; b += 64)
+                                __builtin_prefetch(pa + b, 0, 3);
+                        }
                     }
             }
         }
