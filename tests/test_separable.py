@@ -657,6 +657,61 @@ def test_16_row_bands_same_bits_as_4_row_loops(monkeypatch, boundary, mode):
             np.testing.assert_allclose(runs[0], ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())
 
 
+
+def _at_line_offset(x, floats):
+    """A C-contiguous copy of the float32 array `x` placed `floats` floats
+    after the start of a 64-byte line."""
+    buf = np.empty(x.size + 32, np.float32)
+    start = (-buf.ctypes.data % 64) // 4 + floats
+    y = buf[start:start + x.size].reshape(x.shape)
+    y[...] = x
+    assert y.ctypes.data % 64 == 4 * floats
+    return y
+
+
+@pytest.mark.parametrize("boundary", ["fill", "symm", "wrap"])
+def test_16_row_bands_any_input_alignment(monkeypatch, boundary):
+    """The 16-row bands' vertical sums start their blocks of 16 columns at
+    the input's 64-byte lines when its rows are whole lines (csrc/fc_sep_impl.h
+    fc_sep_tband: a first block at the interior's start, the next ones
+    overlapping it): the same bits wherever the input lies after a line (0,
+    1, 4, 15 floats; NumPy's arrays are 16 bytes after one), and as the
+    4-row loops; rows of 64 and 128 samples, kernels of 16 to 31 taps,
+    window offsets off centre (the interior's start moves), bands of the
+    whole plane and of 16 rows.  (A debug build contracts none of the 4-row
+    loops' a * b + c into FMAs: there they equal the bands to rounding.)"""
+    from fastconv import _separable, _sepcore
+    rng = np.random.default_rng(len(boundary) + 40)
+    fill = 0.5 if boundary == "fill" else 0.0
+    for shape, taps, origin in [((50, 64), (17, 31), 0), ((40, 128), (16, 23), 5),
+                                ((35, 64), (31, 16), -7)]:
+        x = rng.standard_normal(shape).astype(np.float32)
+        ks = [rng.standard_normal(m).astype(np.float32) for m in taps]
+        offs = [-(k.size // 2) - origin for k in ks]
+        runs = []
+        for floats in (0, 1, 4, 15):
+            xa = _at_line_offset(x, floats)
+            for units in (None, 16):
+                if units:
+                    monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: units)
+                runs.append(execute(plan_passes(xa, ks, [0, 1], offs, boundary, fill)))
+                monkeypatch.undo()
+        for r in runs[1:]:
+            assert r.tobytes() == runs[0].tobytes(), (shape, taps, origin)
+        monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: 4)
+        rows4 = execute(plan_passes(x, ks, [0, 1], offs, boundary, fill))
+        monkeypatch.undo()
+        if _sepcore.DEBUG_BUILD:
+            np.testing.assert_allclose(rows4, runs[0], rtol=1e-5, atol=1e-5)
+        else:
+            assert rows4.tobytes() == runs[0].tobytes(), (shape, taps, origin)
+        mode_nd = {"fill": "constant", "wrap": "wrap", "symm": "reflect"}[boundary]
+        ref = ndimage.correlate1d(x.astype(np.float64), ks[0].astype(np.float64), axis=0,
+                                  mode=mode_nd, cval=fill, origin=origin)
+        ref = ndimage.correlate1d(ref, ks[1].astype(np.float64), axis=1, mode=mode_nd,
+                                  cval=fill * ks[0].astype(np.float64).sum(), origin=origin)
+        np.testing.assert_allclose(runs[0], ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())
+
 @pytest.mark.parametrize("boundary", BOUNDARIES)
 def test_row_pass_16_row_bands_same_bits(monkeypatch, boundary):
     """A float32 pass along the last axis alone runs in bands of 16 rows
@@ -704,6 +759,55 @@ def test_row_pass_16_row_bands_same_bits(monkeypatch, boundary):
         assert np.all(np.abs(runs[0] - ref) <= 8 * np.finfo(np.float32).eps * bound + 1e-30), \
             (shape, m, off)
 
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+def test_row_pass_whole_vector_rows_same_bits(monkeypatch, boundary):
+    """A float32 pass along the last axis alone on rows of whole vectors (a
+    multiple of 16 samples, at least 32) with at most 17 taps and the window
+    starting at most 16 samples left of the output runs row by row from lane
+    shifts of the row's vectors, the first and last permuted from the row
+    through the boundary rule (AVX-512: csrc/fc_sep_impl.h fc_sep_hrows).
+    Each output has the bits of the vertical pass of the transposed array
+    (tap 0's product, then one fused multiply-add per tap in order): rows of
+    32 to 128 samples, 1 to 17 taps, every window offset from -16 to 0,
+    input 16 bytes after a line or on one, fewer and more rows than a group
+    of 8, 1 and 2 threads, streaming stores or not; values of the dense
+    reference.  (A debug build contracts none of the vertical loops' a * b + c
+    into FMAs: there they equal the row pass to rounding.)"""
+    from fastconv import _separable, _sepcore
+    rng = np.random.default_rng(len(boundary) + 70)
+    fill = 1.25 if boundary == "fill" else 0.0
+    cases = [((37, 64), 9, -4), ((5, 32), 17, -16), ((20, 48), 1, 0), ((19, 128), 16, -3),
+             ((40, 64), 3, -1), ((9, 32), 17, 0), ((33, 96), 8, -9), ((17, 64), 2, -16)]
+    for shape, m, off in cases:
+        x = rng.standard_normal(shape).astype(np.float32)
+        k = rng.standard_normal(m).astype(np.float32)
+        vert = execute(plan_passes(np.ascontiguousarray(x.T), [k], [0], [off], boundary,
+                                   fill)).T
+        runs = []
+        for floats, workers, stream in [(4, 1, False), (0, 1, False), (4, 2, False),
+                                        (0, 1, True)]:
+            monkeypatch.setattr(_separable, "STREAM_MIN_BYTES", 0 if stream else 1 << 62)
+            runs.append(execute(plan_passes(_at_line_offset(x, floats), [k], [1], [off],
+                                            boundary, fill, workers=workers)))
+            monkeypatch.undo()
+        for r in runs[1:]:
+            assert r.tobytes() == runs[0].tobytes(), (shape, m, off)
+        if _sepcore.DEBUG_BUILD:
+            np.testing.assert_allclose(vert, runs[0], rtol=1e-5, atol=1e-5)
+        else:
+            assert np.ascontiguousarray(vert).tobytes() == runs[0].tobytes(), (shape, m, off)
+        xp = np.pad(x.astype(np.float64), [(0, 0), (m + 16, m + 16)],
+                    **({"mode": "constant", "constant_values": fill} if boundary == "fill"
+                       else {"mode": {"wrap": "wrap", "symm": "symmetric",
+                                      "reflect": "reflect", "nearest": "edge"}[boundary]}))
+        base = m + 16 + off
+        ref = sum(float(k[j]) * xp[:, base + j:base + j + shape[1]] for j in range(m))
+        bound = sum(abs(float(k[j])) * np.abs(xp[:, base + j:base + j + shape[1]])
+                    for j in range(m))
+        assert np.all(np.abs(runs[0] - ref) <= 8 * np.finfo(np.float32).eps * bound + 1e-30), \
+            (shape, m, off)
 
 def test_band_runs_split_every_unit_once():
     """_sepcore.split_runs (the contiguous runs of bands each thread starts
