@@ -693,12 +693,12 @@ def test_16_row_bands_any_input_alignment(monkeypatch, boundary):
             xa = _at_line_offset(x, floats)
             for units in (None, 16):
                 if units:
-                    monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: units)
+                    monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt, *per: units)
                 runs.append(execute(plan_passes(xa, ks, [0, 1], offs, boundary, fill)))
                 monkeypatch.undo()
         for r in runs[1:]:
             assert r.tobytes() == runs[0].tobytes(), (shape, taps, origin)
-        monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt: 4)
+        monkeypatch.setattr(_separable, "_band_rows", lambda p, oy, nt, *per: 4)
         rows4 = execute(plan_passes(x, ks, [0, 1], offs, boundary, fill))
         monkeypatch.undo()
         if _sepcore.DEBUG_BUILD:
