@@ -73,10 +73,16 @@ int fc_team_threaded(void)
 #include <time.h>
 
 /* After a job a worker watches for the next one this long before it
-   sleeps (a call that follows at once then finds it awake: waking a
-   sleeping thread costs ~10-50 us on an idle machine, milliseconds on a
-   loaded one); the caller watches as long for its job's last units. */
-#define FC_TEAM_SPIN_NS 100000.0
+   sleeps, as an OpenMP worker does (GNU OpenMP: 300000 spins, a few ms):
+   a call that follows soon finds it awake and on its own core.  Waking a
+   sleeping thread costs a few us on an idle machine, milliseconds on a
+   loaded one or on a VM whose idle vCPU the host has parked; with 0.1 ms,
+   benchmark rounds alternating workers=1 (~2 ms) and workers=2 calls
+   found the worker asleep, and the first workers=2 row of a process now
+   and then got no help at all (gaussian_filter sigma 1: 0.89-0.92x
+   workers=1 in 3 of 7 runs, 1.65-1.79x with 2 ms; Zen 5 VM, 2 vCPUs).
+   The caller watches as long for its job's last units. */
+#define FC_TEAM_SPIN_NS 2000000.0
 
 static struct {
     pthread_mutex_t mu;
