@@ -12,7 +12,7 @@
 #include "fc_team.h"
 
 /* the steps of a run on the worker team (fc_fft_impl.h: FF(job)) */
-enum { FF_STEP_LINES, FF_STEP_AXIS, FF_STEP_AXIS0, FF_STEP_GROUPS };
+enum { FF_STEP_FRESH, FF_STEP_LINES, FF_STEP_AXIS, FF_STEP_AXIS0, FF_STEP_GROUPS };
 
 #define FF_T float
 #define FF_TN f32

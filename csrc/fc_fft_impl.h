@@ -1317,46 +1317,53 @@ static void FF(team)(const FF(ctx) *c, FF(bufs) *bufs, int shared, int fresh, in
         FF(run_group)(c, g, &bufs[tid], shared ? tid : 0, shared ? nthr : 1);
 }
 
-/* A run on the worker team (fc_team.h) instead of an OpenMP team: the
- * same work dealt out by the same thread numbers ("roles", the team's
- * units), in steps with no barrier inside: a deferred spectrum's lines (and
- * the roles' fresh buffers), each of its axis passes, its axis 0, then the
- * groups (runs, as FF(team)).  The end of a step waits only for the
- * threads that started on it, and a role no worker took in time runs on
- * the caller's thread after its own: no step waits for a thread that has
- * not been scheduled (on a loaded machine that wait took milliseconds).
- * Not for the shared N form (fewer groups than threads), whose barriers
- * stay inside a group. */
+/* A run on the worker team (fc_team.h) instead of an OpenMP team, in
+ * steps with no barrier inside: the fresh buffers (set by set), a deferred
+ * spectrum's lines (FW at a time) and axis passes, its axis 0 (column block
+ * by column block), then the groups (runs, as FF(team)).  Lines and column
+ * blocks are the team's units, claimed by whichever thread is free, on
+ * that thread's buffers (slot) with set 0's N form; the other steps' units
+ * are thread numbers ("roles"): a role no worker took in time runs on the
+ * caller's thread after its own, and a group run's last groups are stolen
+ * by the thread that ends first.  The end of a step waits only for the
+ * threads that started on it: no step waits for a thread that has not
+ * been scheduled (on a loaded machine, or a VM whose idle vCPU wakes late,
+ * that wait took milliseconds).  Each line, column block and group is
+ * computed the same way whichever thread takes it.  Not for the shared N
+ * form (fewer groups than threads), whose barriers stay inside a group. */
 typedef struct {
     const FF(ctx) *c;
     FF(bufs) *bufs;
     uint64_t *run;      /* the groups' runs (fc_runs.h), or NULL: `next` */
     int64_t next;
-    int nthr, fresh, spec, step, axis;
+    int64_t units;      /* this step's units (lines and axis 0: blocks) */
+    int nthr, spec, step, axis;
 } FF(job);
 
-static void FF(job_role)(void *ctx, int64_t role, int slot)
+static void FF(job_unit)(void *ctx, int64_t u, int slot)
 {
     FF(job) *j = (FF(job) *)ctx;
     const FF(ctx) *c = j->c;
-    const int tid = (int)role;
-    (void)slot;
-    /* the spectrum's steps: this role's buffers with set 0's N form */
-    FF(bufs) b = j->bufs[tid];
+    const int tid = (int)u;
+    /* the spectrum's steps: the thread's buffers with set 0's N form */
+    FF(bufs) b = j->bufs[slot];
     b.Nr = j->bufs[0].Nr;
     b.Ni = j->bufs[0].Ni;
     switch (j->step) {
-    case FF_STEP_LINES:
-        if (j->fresh)
-            FF(bufs_zero)(c, &j->bufs[tid], tid > 0 || !j->spec);
-        if (j->spec)
-            FF(spectrum_lines)(c, &b, tid, j->nthr);
+    case FF_STEP_FRESH:
+        FF(bufs_zero)(c, &j->bufs[tid], tid > 0 || !j->spec);
+        break;
+    case FF_STEP_LINES:     /* lines u FW .. u FW + FW: spectrum_lines' share u of units */
+        FF(spectrum_lines)(c, &b, tid, (int)j->units);
         break;
     case FF_STEP_AXIS:
+        b = j->bufs[tid];
+        b.Nr = j->bufs[0].Nr;
+        b.Ni = j->bufs[0].Ni;
         FF(axis_pass)(c, &b, j->axis, b.Nr, b.Ni, c->P, tid, j->nthr);
         break;
-    case FF_STEP_AXIS0:
-        FF(spectrum_axis0)(c, &b, tid, j->nthr);
+    case FF_STEP_AXIS0:     /* column block u */
+        FF(spectrum_axis0)(c, &b, tid, (int)j->units);
         break;
     default:
         if (j->run) {
@@ -1373,18 +1380,24 @@ static void FF(job_role)(void *ctx, int64_t role, int slot)
 static void FF(team_run)(const FF(ctx) *c, FF(bufs) *bufs, int fresh, int spec, uint64_t *run,
                          int nthr)
 {
-    FF(job) j = {c, bufs, run, 0, nthr, fresh, spec && c->d >= 2, FF_STEP_LINES, 0};
-    if (fresh || j.spec)
-        fc_team_run(FF(job_role), &j, nthr, nthr, NULL);
+    FF(job) j = {c, bufs, run, 0, nthr, nthr, spec && c->d >= 2, FF_STEP_FRESH, 0};
+    if (fresh)
+        fc_team_run(FF(job_unit), &j, nthr, nthr, NULL);
     if (j.spec) {
+        ptrdiff_t inner, width, chunk;
+        j.step = FF_STEP_LINES;
+        j.units = (c->M + FW - 1) / FW;
+        fc_team_run(FF(job_unit), &j, j.units, nthr, NULL);
         j.step = FF_STEP_AXIS;
         for (j.axis = c->d - 2; j.axis >= 1; j.axis--)
-            fc_team_run(FF(job_role), &j, nthr, nthr, NULL);
+            fc_team_run(FF(job_unit), &j, nthr, nthr, NULL);
         j.step = FF_STEP_AXIS0;
-        fc_team_run(FF(job_role), &j, nthr, nthr, NULL);
+        FF(col_blocks)(c, &inner, &width, &chunk);
+        j.units = (width + chunk - 1) / chunk;
+        fc_team_run(FF(job_unit), &j, j.units, nthr, NULL);
     }
     j.step = FF_STEP_GROUPS;
-    fc_team_run(FF(job_role), &j, nthr, nthr, NULL);
+    fc_team_run(FF(job_unit), &j, nthr, nthr, NULL);
 }
 
 /* out = the window of x correlated with the plan's kernel; 0 when every

@@ -306,17 +306,32 @@ HELD_TEAM_SCRIPT = textwrap.dedent("""
     import json
     import numpy as np
     import fastconv
-    from fastconv import _direct, _threads
+    from fastconv import _direct, _fftcore, _sepcore, _threads
+    from fastconv import ndimage as ndi
     _threads.PARALLEL_MIN_SECONDS = 0
     rng = np.random.default_rng(5)
     img, ker = rng.standard_normal((300, 700)), rng.standard_normal((9, 9))
-    one = fastconv.convolve(img, ker, "same", method="direct", workers=1)
-    two = fastconv.convolve(img, ker, "same", method="direct", workers=2)   # workers started
-    _direct.team_hold(True)
-    held = [fastconv.convolve(img, ker, "same", method="direct", workers=2) for _ in range(3)]
-    _direct.team_hold(False)
-    after = fastconv.convolve(img, ker, "same", method="direct", workers=2)
-    same = [bool(np.array_equal(r.view(np.uint64), one.view(np.uint64))) for r in [two, *held, after]]
+    big = rng.standard_normal((40, 40))
+
+    def gaussian(w):
+        with fastconv.set_workers(w):
+            return ndi.gaussian_filter(img, 3)
+    calls = {
+        "direct": lambda w: fastconv.convolve(img, ker, "same", method="direct", workers=w),
+        "fft": lambda w: fastconv.convolve(img, big, "same", method="fft", workers=w),
+        "separable": gaussian,
+    }
+    same = {}
+    for name, call in calls.items():
+        one = call(1)
+        runs = [call(2)]                      # workers started
+        for hold in (_direct.team_hold, _fftcore.team_hold, _sepcore.team_hold):
+            hold(True)
+        runs += [call(2) for _ in range(3)]
+        for hold in (_direct.team_hold, _fftcore.team_hold, _sepcore.team_hold):
+            hold(False)
+        runs.append(call(2))
+        same[name] = [bool(np.array_equal(r.view(np.uint64), one.view(np.uint64))) for r in runs]
     print(json.dumps({"same": same, "workers": _direct.team_workers()}))
 """)
 
@@ -324,14 +339,16 @@ HELD_TEAM_SCRIPT = textwrap.dedent("""
 def test_call_does_not_wait_for_workers_that_never_run():
     """Worker threads that never get a CPU during a call (held here, as
     other processes can hold the cores) are not waited for: the caller's
-    thread computes every unit and returns, with the bits of workers=1.
+    thread computes every unit and returns, with the bits of workers=1 -
+    for the direct method, the FFT engine (a deferred spectrum's steps and
+    the groups) and the separable passes.
     (An OpenMP loop would wait at its closing barrier for them: this child
     would hang and time out.)"""
     proc = subprocess.run([sys.executable, "-c", HELD_TEAM_SCRIPT], env=child_env(),
                           capture_output=True, text=True, timeout=TIMEOUT)
     assert proc.returncode == 0, proc.stderr
     res = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert res["same"] == [True] * 5
+    assert res["same"] == {name: [True] * 5 for name in ("direct", "fft", "separable")}
     assert res["workers"] >= 1
 
 

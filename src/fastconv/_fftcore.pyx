@@ -26,6 +26,16 @@ cimport numpy as cnp
 
 cnp.import_array()
 
+cdef extern from "fc_team.h" nogil:
+    void fc_team_hold(int on)
+
+
+def team_hold(bint on):
+    """Tests: while `on`, the FFT engine's worker team joins no call (see
+    fastconv._direct.team_hold)."""
+    fc_team_hold(on)
+
+
 cdef extern from "fc_fft.h" nogil:
     enum:
         FC_FFT_MAXDIM, FC_FFT_F32, FC_FFT_F64, FC_FFT_C64, FC_FFT_C128

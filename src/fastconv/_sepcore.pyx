@@ -104,6 +104,13 @@ cdef extern from "fc_team.h" nogil:
     ctypedef int (*fc_team_poll_fn)(void* ctx) noexcept nogil
     int fc_team_run(fc_team_unit_fn fn, void* ctx, int64_t n, int nthreads,
                     fc_team_poll_fn poll)
+    void fc_team_hold(int on)
+
+
+def team_hold(bint on):
+    """Tests: while `on`, this extension's worker team joins no call (see
+    fastconv._direct.team_hold)."""
+    fc_team_hold(on)
 
 
 cdef extern from *:
