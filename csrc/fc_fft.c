@@ -470,22 +470,18 @@ static fc_fft_plan *fc_fft_plan_make(int type, int d, const ptrdiff_t *xshape, c
 #endif
         default: FC_FFT_BIND_PART_ISA(baseline); break;
         }
-        if (!pl->ctx) {
-            free(pl);
-            return NULL;
+    } else {
+        if (!P) {
+            fc_fft_tiles(type, d, kshape, lengths, Pc);
+            P = Pc;
         }
-        return pl;
-    }
-    if (!P) {
-        fc_fft_tiles(type, d, kshape, lengths, Pc);
-        P = Pc;
-    }
-    switch (fc_fft_isa) {
+        switch (fc_fft_isa) {
 #ifdef FC_FFT_X86
-    case FC_FFT_AVX512: FC_FFT_BIND_ISA(avx512); break;
-    case FC_FFT_AVX2: FC_FFT_BIND_ISA(avx2); break;
+        case FC_FFT_AVX512: FC_FFT_BIND_ISA(avx512); break;
+        case FC_FFT_AVX2: FC_FFT_BIND_ISA(avx2); break;
 #endif
-    default: FC_FFT_BIND_ISA(baseline); break;
+        default: FC_FFT_BIND_ISA(baseline); break;
+        }
     }
     if (!pl->ctx) {
         free(pl);
