@@ -334,7 +334,24 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     # instead: 7.9), the listing ~0.8 ms (32 rows per 24-row unit read
     # back from L2 / L3), against nan_split's ~1.4.  With the NaN lanes
     # left out by merge-masked FMAs instead (a compare, no move): slower,
-    # 10.6-10.9 vs 10.0-10.3 ms.  Not kept.)
+    # 10.6-10.9 vs 10.0-10.3 ms.  Not kept.  nan16 (same case, Zen 5,
+    # process time, medians of 15-25 calls, quiet): no nan_split, each
+    # unit copying the rows it reads from the image into an L2 buffer with
+    # their NaN set to 0 and listing them (its own CSR list for the
+    # deficits; the route foreseen from 64 sampled rows, the count checked
+    # after), the SIMD kernel meanwhile prefetching the next unit's rows of
+    # the image (an offset added to its next-row-block prefetches): the
+    # same bits as the split (300 random cases), but no faster, 11.1-11.5
+    # vs 10.6-11.0 ms; with the prefetch offset or without, the same (the
+    # kernel 5% faster from the L2 copy, the copy costing what nan_split
+    # did: the image's reads from memory still not overlapped).  A probe
+    # (C, this VM): 384 KiB prefetched into L2 one line per few FMAs during
+    # 200 us of arithmetic read back slower (27 us) than cold (13 us).  Not
+    # kept.  The plain 9x9 float64 kernel's other ~18%: neither a width
+    # copy for kw 9 (6.9 vs 6.8 ms), nor lane segments (fc_wide_impl.h,
+    # 7.9), nor the tap vectors made from two aligned loads per input row
+    # by vpermt2pd instead of a line-crossing load per tap (7.1 vs 6.5 ms;
+    # float32 5x5 1.64 vs 1.26) was faster.)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)
