@@ -103,6 +103,10 @@ struct fc_band {
     ptrdiff_t zero_before;    /* missing (zero) input rows before the first one read */
     ptrdiff_t zero_after;     /* ... and after the last */
     ptrdiff_t plane_rows;     /* rows per plane of a stack of planes (0: one plane) */
+    void (*hook)(void *);     /* NULL, or called with hook_ctx after each full-size block
+                                 of the band's rows (other work to interleave with the
+                                 arithmetic: nanconvolve's pending division) */
+    void *hook_ctx;
 };
 
 typedef void (*fc_corr2d_fn)(struct fc_band *);

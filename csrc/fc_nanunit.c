@@ -50,22 +50,68 @@ FC_TARGET_PUSH("avx512f,avx512vl,avx512dq")
 FC_TARGET_POP
 #endif
 
+void fc_nan_start(struct fc_nan_pending *p, const struct fc_nan_units *u, double *out,
+                  ptrdiff_t ldo, const double *top, ptrdiff_t ldt, ptrdiff_t y0,
+                  ptrdiff_t y1, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx,
+                  ptrdiff_t ldx, double *def, int tid)
+{
+    p->u = u;
+    p->out = out;
+    p->ldo = ldo;
+    p->top = top;
+    p->ldt = ldt;
+    p->y0 = y0;
+    p->y1 = y1;
+    p->x0 = x0;
+    p->x1 = x1;
+    p->sy = sy;
+    p->sx = sx;
+    p->ldx = ldx;
+    p->def = def;
+    p->tid = tid;
+    p->ya = y0;
+    p->y = y0;
+    p->e = 0;
+    p->count = 0;
+    p->dividing = 0;
+    p->active = y0 < y1 && x0 < x1;
+    p->step = nan_step_baseline;
+#ifdef FC_NAN_X86
+    switch (fc_isa_current()) {
+    case FC_ISA_AVX512:
+        p->step = nan_step_avx512;
+        break;
+    case FC_ISA_AVX2:
+        p->step = nan_step_avx2;
+        break;
+    default:
+        break;
+    }
+#endif
+    /* (the deficit rows start at 0; each division leaves its row 0) */
+    if (p->active)
+        memset(def, 0, (size_t)(FC_NAN_DEF_ROWS * FC_NAN_DEF_PITCH(x1 - x0)) * sizeof(double));
+}
+
+void fc_nan_hook(void *ctx)
+{
+    struct fc_nan_pending *p = ctx;
+    if (p->active)
+        p->step(p, FC_NAN_HOOK_OUTPUTS);
+}
+
+void fc_nan_end(struct fc_nan_pending *p)
+{
+    if (p->active)
+        p->step(p, -1);
+}
+
 void fc_nan_finish(const struct fc_nan_units *u, double *out, ptrdiff_t ldo,
                    const double *top, ptrdiff_t ldt, ptrdiff_t y0, ptrdiff_t y1,
                    ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx, ptrdiff_t ldx,
                    double *def, int tid)
 {
-#ifdef FC_NAN_X86
-    switch (fc_isa_current()) {
-    case FC_ISA_AVX512:
-        nan_finish_avx512(u, out, ldo, top, ldt, y0, y1, x0, x1, sy, sx, ldx, def, tid);
-        return;
-    case FC_ISA_AVX2:
-        nan_finish_avx2(u, out, ldo, top, ldt, y0, y1, x0, x1, sy, sx, ldx, def, tid);
-        return;
-    default:
-        break;
-    }
-#endif
-    nan_finish_baseline(u, out, ldo, top, ldt, y0, y1, x0, x1, sy, sx, ldx, def, tid);
+    struct fc_nan_pending p;
+    fc_nan_start(&p, u, out, ldo, top, ldt, y0, y1, x0, x1, sy, sx, ldx, def, tid);
+    fc_nan_end(&p);
 }

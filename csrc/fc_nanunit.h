@@ -59,11 +59,43 @@ struct fc_nan_units {
 #define FC_NAN_KF_PITCH(kw) (((kw) + 7 + 7) / 8 * 8)
 #define FC_NAN_DEF_PITCH(cols) (((cols) + 7) / 8 * 8)
 
-/* The outputs [y0, y1) x [x0, x1) of out (row pitch ldo) from the unit's
-   sums top (row pitch ldt, top[0] is output (y0, x0); only read); x has
-   row pitch ldx; def is a buffer of FC_NAN_DEF_ROWS rows of
-   FC_NAN_DEF_PITCH(x1 - x0) doubles (64-byte aligned for speed); tid the
-   thread. */
+/* A unit's division, pending: begun by fc_nan_start, done piece by piece
+   (fc_nan_hook: the SIMD kernel calls it between the blocks of the
+   thread's next unit, fc_band.hook, so its streamed stores overlap that
+   arithmetic, as a plain convolution's own do) and ended by fc_nan_end.
+   Its fields are the state of the work; the caller only reads `active`. */
+struct fc_nan_pending {
+    const struct fc_nan_units *u;
+    double *out;              /* the outputs [y0, y1) x [x0, x1), row pitch ldo */
+    ptrdiff_t ldo;
+    const double *top;        /* the unit's sums, top[0] output (y0, x0), pitch ldt */
+    ptrdiff_t ldt, y0, y1, x0, x1, sy, sx, ldx;
+    double *def;              /* FC_NAN_DEF_ROWS rows of deficits */
+    int tid;                  /* the thread whose doubt list it fills */
+    int active;               /* begun and not ended */
+    /* progress: the deficit group at row ya, its rows divided up to (y, e) */
+    ptrdiff_t ya, y, e, count;
+    int dividing;
+    int some[FC_NAN_DEF_ROWS];
+    void (*step)(struct fc_nan_pending *, ptrdiff_t);
+};
+
+/* Begin the division of the outputs [y0, y1) x [x0, x1) of out (row pitch
+   ldo) from the unit's sums top (row pitch ldt, top[0] is output (y0, x0);
+   only read; it must stay until the end); x has row pitch ldx; def is a
+   buffer of FC_NAN_DEF_ROWS rows of FC_NAN_DEF_PITCH(x1 - x0) doubles
+   (64-byte aligned for speed); tid the thread.  Nothing is written yet. */
+void fc_nan_start(struct fc_nan_pending *p, const struct fc_nan_units *u, double *out,
+                  ptrdiff_t ldo, const double *top, ptrdiff_t ldt, ptrdiff_t y0,
+                  ptrdiff_t y1, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx,
+                  ptrdiff_t ldx, double *def, int tid);
+/* A piece of p's work (about FC_NAN_HOOK_OUTPUTS outputs), if it is active
+   (a fc_band hook: ctx is p) */
+#define FC_NAN_HOOK_OUTPUTS 512
+void fc_nan_hook(void *ctx);
+/* The rest of p's work, if it is active */
+void fc_nan_end(struct fc_nan_pending *p);
+/* All of it at once: fc_nan_start then fc_nan_end */
 void fc_nan_finish(const struct fc_nan_units *u, double *out, ptrdiff_t ldo,
                    const double *top, ptrdiff_t ldt, ptrdiff_t y0, ptrdiff_t y1,
                    ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx, ptrdiff_t ldx,

@@ -154,50 +154,83 @@ static inline void NAN_FN(nan_row_taps)(double *d0, ptrdiff_t ldd, const double 
 #endif
 }
 
-static void NAN_FN(nan_finish)(const struct fc_nan_units *u, double *out, ptrdiff_t ldo,
-                               const double *top, ptrdiff_t ldt, ptrdiff_t y0, ptrdiff_t y1,
-                               ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx,
-                               ptrdiff_t ldx, double *def, int tid)
+/* The work of p (fc_nanunit.h, struct fc_nan_pending) from where it
+   stopped: deficit groups and divisions in their order, until about
+   `budget` outputs were divided (the group's deficits count as a row of
+   them) or, budget < 0, all of it.  Every output gets the operations of
+   one whole pass, in the same order: the same bits however it is cut. */
+static void NAN_FN(nan_step)(struct fc_nan_pending *p, ptrdiff_t budget)
 {
-    const ptrdiff_t n = x1 - x0, kh = u->kh, kw = u->kw, xrows = u->xrows;
+    const struct fc_nan_units *u = p->u;
+    const ptrdiff_t n = p->x1 - p->x0, kh = u->kh, kw = u->kw, xrows = u->xrows;
     const ptrdiff_t kwp = FC_NAN_KF_PITCH(kw);   /* kf's row pitch (fc_nanunit.h) */
     const ptrdiff_t ldd = FC_NAN_DEF_PITCH(n);
+    const ptrdiff_t y0 = p->y0, y1 = p->y1, x0 = p->x0, sy = p->sy, sx = p->sx, ldx = p->ldx;
+    const ptrdiff_t ldo = p->ldo, ldt = p->ldt;
+    const int tid = p->tid;
     const double wsum = u->wsum, tau = u->tau;
     const int64_t *restrict pts = u->pts, *restrict rowptr = u->rowptr;
     const double *restrict kf = u->kf;
-    /* (the deficit rows start at 0; each division leaves its row 0) */
-    memset(def, 0, (size_t)(FC_NAN_DEF_ROWS * ldd) * sizeof(double));
+    double *const out = p->out, *const def = p->def;
+    const double *const top = p->top;
+    ptrdiff_t left = budget < 0 ? PTRDIFF_MAX : budget;
     /* FC_NAN_DEF_ROWS output rows at a time: each listed sample of the
        input rows they read is visited once, its taps added to the deficit
        rows of all of them it reaches (the samples in their listed order, so
        each output's taps are summed in that order, as one row at a time) */
-    for (ptrdiff_t ya = y0; ya < y1; ya += FC_NAN_DEF_ROWS) {
+    while (p->ya < y1) {
+        const ptrdiff_t ya = p->ya;
         const ptrdiff_t yb = ya + FC_NAN_DEF_ROWS < y1 ? ya + FC_NAN_DEF_ROWS : y1;
-        int some[FC_NAN_DEF_ROWS];
-        int any = 0;
-        for (ptrdiff_t y = ya; y < yb; y++) {
-            const ptrdiff_t rlo = y + sy > 0 ? y + sy : 0;
-            const ptrdiff_t rhi = y + sy + kh < xrows ? y + sy + kh : xrows;
-            some[y - ya] = rlo < rhi && rowptr[rhi] > rowptr[rlo];
-            any |= some[y - ya];
+        if (!p->dividing) {
+            int any = 0;
+            for (ptrdiff_t y = ya; y < yb; y++) {
+                const ptrdiff_t rlo = y + sy > 0 ? y + sy : 0;
+                const ptrdiff_t rhi = y + sy + kh < xrows ? y + sy + kh : xrows;
+                p->some[y - ya] = rlo < rhi && rowptr[rhi] > rowptr[rlo];
+                any |= p->some[y - ya];
+            }
+            const ptrdiff_t ra = ya + sy > 0 ? ya + sy : 0;
+            const ptrdiff_t rb = yb - 1 + sy + kh < xrows ? yb - 1 + sy + kh : xrows;
+            for (ptrdiff_t r = any ? ra : rb; r < rb; r++) {
+                /* the outputs y whose kernel row i = r - y - sy is in [0, kh)
+                   (reversed in kf: row kh - 1 - i) */
+                const ptrdiff_t ylo = r - sy - kh + 1 > ya ? r - sy - kh + 1 : ya;
+                const ptrdiff_t yhi = r - sy + 1 < yb ? r - sy + 1 : yb;
+                const double *kr = kf + (kh - 1 - (r - ylo - sy)) * kwp;
+                double *d0 = def + (ylo - ya) * ldd;
+                /* outputs x + sx + j = c: x = c - sx - kw + 1 + j' */
+                NAN_FN(nan_row_taps)(d0, ldd, kr, kwp, kh * kwp, yhi - ylo, pts, rowptr[r],
+                                     rowptr[r + 1], r * ldx + sx + kw - 1 + x0, kw, n);
+            }
+            p->dividing = 1;
+            p->y = ya;
+            p->e = 0;
+            p->count = 0;
+            left -= n;
+            if (left <= 0)
+                return;
         }
-        const ptrdiff_t ra = ya + sy > 0 ? ya + sy : 0;
-        const ptrdiff_t rb = yb - 1 + sy + kh < xrows ? yb - 1 + sy + kh : xrows;
-        for (ptrdiff_t r = any ? ra : rb; r < rb; r++) {
-            /* the outputs y whose kernel row i = r - y - sy is in [0, kh)
-               (reversed in kf: row kh - 1 - i) */
-            const ptrdiff_t ylo = r - sy - kh + 1 > ya ? r - sy - kh + 1 : ya;
-            const ptrdiff_t yhi = r - sy + 1 < yb ? r - sy + 1 : yb;
-            const double *kr = kf + (kh - 1 - (r - ylo - sy)) * kwp;
-            double *d0 = def + (ylo - ya) * ldd;
-            /* outputs x + sx + j = c: x = c - sx - kw + 1 + j' */
-            NAN_FN(nan_row_taps)(d0, ldd, kr, kwp, kh * kwp, yhi - ylo, pts, rowptr[r],
-                                 rowptr[r + 1], r * ldx + sx + kw - 1 + x0, kw, n);
-        }
-        for (ptrdiff_t y = ya; y < yb; y++) {
-            double *dy = some[y - ya] ? def + (y - ya) * ldd : NULL;
-            if (NAN_FN(nan_divide_row)(out + y * ldo + x0, top + (y - y0) * ldt, dy, n, wsum,
-                                       u->scale, tau, u->stream)) {
+        while (p->y < yb) {
+            const ptrdiff_t y = p->y;
+            double *dy = p->some[y - ya] ? def + (y - ya) * ldd : NULL;
+            double *dst = out + y * ldo + x0;
+            /* up to `left` outputs, to a vector boundary of dst (the
+               streamed part of the next piece starts whole) */
+            ptrdiff_t e1 = n;
+            if (left < n - p->e) {
+                e1 = p->e + (left > 8 ? left : 8);
+                e1 -= (ptrdiff_t)(((uintptr_t)(dst + e1) / 8) & 7);
+                if (e1 <= p->e || e1 > n)
+                    e1 = n;
+            }
+            p->count += NAN_FN(nan_divide_row)(dst + p->e, top + (y - y0) * ldt + p->e,
+                                               dy ? dy + p->e : NULL, e1 - p->e, wsum,
+                                               u->scale, tau, u->stream);
+            left -= e1 - p->e;
+            p->e = e1;
+            if (e1 < n)
+                return;
+            if (p->count) {
                 /* (rare) list the outputs with |weight| <= tau: the row's
                    deficits (zeroed by the division) summed again, in the
                    same order, then zeroed */
@@ -220,10 +253,22 @@ static void NAN_FN(nan_finish)(const struct fc_nan_units *u, double *out, ptrdif
                 if (dy)
                     memset(dy, 0, (size_t)n * sizeof(double));
             }
+            p->y++;
+            p->e = 0;
+            p->count = 0;
+            if (left <= 0 && p->y < yb)
+                return;
         }
+        p->ya += FC_NAN_DEF_ROWS;
+        p->dividing = 0;
+        if (left <= 0)
+            break;
     }
+    if (p->ya >= y1) {
 #ifdef NAN_STREAM
-    if (u->stream)
-        _mm_sfence();   /* (the streamed stores before any later store) */
+        if (u->stream)
+            _mm_sfence();   /* (the streamed stores before any later store) */
 #endif
+        p->active = 0;
+    }
 }

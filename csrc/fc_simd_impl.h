@@ -782,6 +782,8 @@ FC_EDGE_MFN(FC_FN(medges_row), 1)
             const FC_S *src = in + (r0 * ldi + x) * FC_E;                       \
             FC_BLOCK(NR, NC, st);                                               \
             FC_DRAIN(NR, x);                                                     \
+            if (hook)                                                           \
+                hook(hctx);                                                     \
         }                                                                       \
         /* leftover vectors: blocks of 4, 2, 1 (keeps FMAs in flight on     \
            narrow images) */                                                   \
@@ -873,7 +875,7 @@ FC_FN(run)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in, ptrdiff_t
            const FC_S *restrict k, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t rows,
            ptrdiff_t cols, int accumulate, int stream, FC_S *restrict scratch, ptrdiff_t lds,
            ptrdiff_t padl, ptrdiff_t padr, ptrdiff_t row_start, FC_S *restrict pt,
-           ptrdiff_t zb, ptrdiff_t ze)
+           ptrdiff_t zb, ptrdiff_t ze, void (*hook)(void *), void *hctx)
 {
     /* band columns in the first / last edge vector (FC_ROWS, FC_EDGES) */
     const ptrdiff_t hl = (FC_N - row_start % FC_N) % FC_N, hr = (row_start + cols) % FC_N;
@@ -1240,10 +1242,10 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
             /* the rows that read missing ones: no edge columns, no
                streaming stores (a few rows) */
             FC_FN(run)(out, ldo, in, ldi, k, kh, kw, rt, cols, 0, 0, NULL, 0, padl, padr,
-                       row_start, pt, zb, ze);
+                       row_start, pt, zb, ze, b->hook, b->hook_ctx);
             FC_FN(run)(out + rm * ldo * FC_E, ldo, in + rm * ldi * FC_E, ldi, k, kh, kw,
                        rows - rm, cols, 0, 0, NULL, 0, padl, padr, row_start, pt, zb - rm,
-                       ze - rm);
+                       ze - rm, b->hook, b->hook_ctx);
             return;
         }
     }
@@ -1304,16 +1306,16 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
         const FC_S *const pi = in + p0 * ldi * FC_E;
         if (FC_WIDTH_COPY(3) && kw == 3)
             FC_FN(run)(po, ldo, pi, ldi, k, kh, 3, prow, cols, accumulate, stream, scratch, lds,
-                       padl, padr, row_start, pt, zb, ze);
+                       padl, padr, row_start, pt, zb, ze, b->hook, b->hook_ctx);
         else if (FC_WIDTH_COPY(5) && kw == 5)
             FC_FN(run)(po, ldo, pi, ldi, k, kh, 5, prow, cols, accumulate, stream, scratch, lds,
-                       padl, padr, row_start, pt, zb, ze);
+                       padl, padr, row_start, pt, zb, ze, b->hook, b->hook_ctx);
         else if (FC_WIDTH_COPY(7) && kw == 7)
             FC_FN(run)(po, ldo, pi, ldi, k, kh, 7, prow, cols, accumulate, stream, scratch, lds,
-                       padl, padr, row_start, pt, zb, ze);
+                       padl, padr, row_start, pt, zb, ze, b->hook, b->hook_ctx);
         else
             FC_FN(run)(po, ldo, pi, ldi, k, kh, kw, prow, cols, accumulate, stream, scratch, lds,
-                       padl, padr, row_start, pt, zb, ze);
+                       padl, padr, row_start, pt, zb, ze, b->hook, b->hook_ctx);
     }
 #if FC_ODD_STREAM
     free(mem);

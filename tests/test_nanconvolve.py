@@ -496,7 +496,9 @@ def test_sparse_weights_in_units_same_bits_as_separate_passes(isa, shape, kshape
                                                    ((61, 2048), (9, 9), None)])
 def test_streamed_units_same_bits(isa, shape, kshape, boundary, monkeypatch):
     """The sparse weights in the units with the results streamed (the
-    output rows here are whole vectors): the bits of the separate passes,
+    output rows here are whole vectors; each unit's division done between
+    the kernel blocks of its thread's next unit, fc_nan_hook): the bits of
+    the separate passes,
     at 1 and 2 threads (other unit seams), on every instruction set.  NaN in the
     first and last rows and columns, at the unit seams and their halo
     rows, on either side of the band's column edges (16 columns in, then

@@ -44,6 +44,8 @@ cdef extern from "fc_kernels.h" nogil:
         int accumulate, stream
         Py_ssize_t edge_before, edge_after, row_start, done_before, done_after
         Py_ssize_t zero_before, zero_after, plane_rows
+        void (*hook)(void*) noexcept nogil
+        void* hook_ctx
     # element types (csrc/fc_types.h): FC_NONE or the one fc_type_for gives
     enum:
         FC_NONE, FC_K_REAL, FC_K_COMPLEX, FC_K_UINT
@@ -102,10 +104,15 @@ cdef extern from "fc_nanunit.h" nogil:
     enum: FC_NAN_DEF_ROWS
     Py_ssize_t FC_NAN_KF_PITCH(Py_ssize_t kw)
     Py_ssize_t FC_NAN_DEF_PITCH(Py_ssize_t cols)
-    void fc_nan_finish(const fc_nan_units* u, double* out, Py_ssize_t ldo, const double* top,
-                       Py_ssize_t ldt, Py_ssize_t y0, Py_ssize_t y1, Py_ssize_t x0,
-                       Py_ssize_t x1, Py_ssize_t sy, Py_ssize_t sx, Py_ssize_t ldx,
-                       double* row, int tid)
+    struct fc_nan_pending:
+        const double* top
+        int active
+    void fc_nan_start(fc_nan_pending* p, const fc_nan_units* u, double* out, Py_ssize_t ldo,
+                      const double* top, Py_ssize_t ldt, Py_ssize_t y0, Py_ssize_t y1,
+                      Py_ssize_t x0, Py_ssize_t x1, Py_ssize_t sy, Py_ssize_t sx,
+                      Py_ssize_t ldx, double* row, int tid)
+    void fc_nan_hook(void* ctx) noexcept
+    void fc_nan_end(fc_nan_pending* p)
 
 cdef extern from *:
     """
@@ -253,6 +260,11 @@ cdef struct Convert:
     const fc_nan_units* nan
     char** tops
     char** rows
+    # (and the unit's division deferred into the thread's next unit, done
+    # between its kernel's blocks: pend[thread], the sums of the two units
+    # in tops[thread] and tops2[thread] in turn)
+    char** tops2
+    fc_nan_pending** pend
 
 
 # ---------------------------------------------------------------- dispatch --
@@ -612,6 +624,7 @@ cdef bint _pad_rows(T* oplane, const T* xplane, const T* kplane, const Geometry*
         band.zero_before = 0
         band.zero_after = 0
         band.plane_rows = 0
+        band.hook = NULL
         fc_corr2d_valid(_simd_type(xplane), &band)
     _band_edges(oplane, vplane, kplane, g, y0, y1, x0, x1, xlo, xhi, fill)
     free(buf)
@@ -754,6 +767,7 @@ cdef void _planes_unit(T* out, const T* x, const T* k, const Geometry* g, int64_
     band.zero_before = max(0, -sy)
     band.zero_after = max(0, ny + sy + kh - 1 - g.xshape[Y])
     band.plane_rows = ny
+    band.hook = NULL
     band.accumulate = False
     band.stream = g.stream
     band.edge_before = xlo if g.pad_edges else 0
@@ -862,7 +876,8 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
         gl.stream = False
         sy, sx, ny, nx = gl.start[Y], gl.start[X], y1 - y0, x1 - x0
         y0, y1, x0, x1 = 0, ny, 0, nx
-        oplane = <T*>cv.tops[tid]
+        oplane = <T*>(cv.tops2[tid] if cv.pend[tid].active and
+                      cv.pend[tid].top == <const double*>cv.tops[tid] else cv.tops[tid])
     # the band of rows / columns whose taps all fall inside the input
     ylo = min(max(-sy, y0), y1)
     yhi = max(min(g.xshape[Y] - kh + 1 - sy, y1), ylo)
@@ -926,6 +941,12 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
             band.zero_before = max(0, -(ra + sy))
             band.zero_after = max(0, rz + sy + kh - 1 - g.xshape[Y])
             band.plane_rows = 0
+            # (nanconvolve: the thread's pending division between its blocks)
+            band.hook = NULL
+            band.hook_ctx = NULL
+            if cv.nan != NULL and first:
+                band.hook = fc_nan_hook
+                band.hook_ctx = cv.pend[tid]
             band.accumulate = not first
             band.stream = g.stream and first
             # The kernel may also compute zero-filled border columns next
@@ -950,8 +971,11 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
     if cv.cast_code != 0:
         fc_cast_inplace(oplane + y0 * nx + x0, nx, y1 - y0, x1 - x0, cv.cast_code)
     if cv.nan != NULL:
-        fc_nan_finish(cv.nan, <double*>dplane, dnx, <double*>oplane, nx, dy0, dy1,
-                      dx0, dx1, dsy, dsx, ldx, <double*>cv.rows[tid], tid)
+        # the previous unit's division (what its blocks left), then this
+        # one's begun, for the next unit's blocks (or correlate_window's end)
+        fc_nan_end(cv.pend[tid])
+        fc_nan_start(cv.pend[tid], cv.nan, <double*>dplane, dnx, <double*>oplane, nx, dy0,
+                     dy1, dx0, dx1, dsy, dsx, ldx, <double*>cv.rows[tid], tid)
 
 
 # The units' buffers of the last call, kept for the next one (at most
@@ -1128,7 +1152,9 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cdef const double[::1] n_kf
     cdef int64_t[:, ::1] n_doubt
     cdef int64_t[::1] n_count
-    cdef size_t top_bytes = 0, sums_bytes = 0, wide
+    cdef size_t top_bytes = 0, sums_bytes = 0, wide, def_bytes = 0
+    cdef char* top2ptrs[256]
+    cdef fc_nan_pending* pendptrs[256]
     g.ndim = ndim
     g.mode = mode
     g.stream = stream
@@ -1171,6 +1197,8 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
     cv.tops = topptrs
     cv.rows = rowptrs
     cv.nan = NULL
+    cv.tops2 = top2ptrs
+    cv.pend = pendptrs
     if nan is not None and T is double and src_code == 0:
         n_pts, n_rowptr, n_kf = nan[0], nan[1], nan[2]
         n_doubt, n_count = nan[6], nan[7]
@@ -1217,8 +1245,10 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
             wide = <size_t>min(g.oshape[ndim - 1], 2 * g.cols_per_unit)
             sums_bytes = (<size_t>min(g.oshape[ndim - 2], g.rows_per_unit) * wide * sizeof(T)
                           + 127) // 128 * 128
-            top_bytes = sums_bytes + (FC_NAN_DEF_ROWS * <size_t>FC_NAN_DEF_PITCH(wide) *
-                                      sizeof(T) + 127) // 128 * 128
+            def_bytes = (FC_NAN_DEF_ROWS * <size_t>FC_NAN_DEF_PITCH(wide) *
+                         sizeof(T) + 127) // 128 * 128
+            top_bytes = (2 * sums_bytes + def_bytes
+                         + (sizeof(fc_nan_pending) + 127) // 128 * 128)
         need = (buf_bytes + top_bytes) * nbufs + 128
         bufmem = _kept_buffer(need)
         kept = bufmem != NULL
@@ -1231,6 +1261,11 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                           + d * (buf_bytes + top_bytes))
             topptrs[d] = bufptrs[d] + buf_bytes
             rowptrs[d] = topptrs[d] + sums_bytes
+            if cv.nan != NULL:
+                top2ptrs[d] = rowptrs[d] + def_bytes
+                pendptrs[d] = <fc_nan_pending*>(top2ptrs[d] + sums_bytes)
+                pendptrs[d].active = 0
+                pendptrs[d].top = NULL
         nthreads = nbufs
     # units of several whole planes where they give the same results
     # (_whole_planes) and the units are whole planes anyway
@@ -1283,6 +1318,9 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
                 if _job_poll(&job):
                     stop = 1
                     break
+        if cv.nan != NULL:
+            for d in range(nbufs):
+                fc_nan_end(pendptrs[d])
     if kept:
         PyThread_release_lock(_kept_lock)
     else:
