@@ -351,7 +351,19 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     # copy for kw 9 (6.9 vs 6.8 ms), nor lane segments (fc_wide_impl.h,
     # 7.9), nor the tap vectors made from two aligned loads per input row
     # by vpermt2pd instead of a line-crossing load per tap (7.1 vs 6.5 ms;
-    # float32 5x5 1.64 vs 1.26) was faster.)
+    # float32 5x5 1.64 vs 1.26) was faster.  nan17 (same case, Zen 5,
+    # process time, alternated processes, load 1-2): each unit's division
+    # deferred into its thread's next unit, done between that kernel's
+    # blocks (fc_nan_hook; kept: the call 10.11 -> 9.93 ms, medians of 8).
+    # Measured with it: the kernel alone in the units 6.75 ms, the deficits
+    # ~0.6 and the division with its streamed stores ~0.8 over it, between
+    # the blocks or after them (a division by 1.0, or a multiplication:
+    # the same).  The split done by the units too, a unit ahead of their
+    # kernel, in pieces of 256 samples between its blocks (one thread, the
+    # route foreseen from 64 sampled rows): the same bits, but slower, the
+    # units' run 13.1 ms with the pass's 1.4 left out; with the image
+    # prefetched 1024-4096 samples ahead, 10.4-10.8, what the pass and the
+    # units cost apart (1.4 + 8.8): not kept.)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)
