@@ -2,9 +2,11 @@
  * fc_nanunit.h - nanconvolve's division by the weights inside the direct
  * core's work units (_direct.pyx, float64 only): the sparse-weights route
  * of fastconv.nanconvolve convolves the data (its invalid samples set to 0)
- * and each unit, its sums just computed into its thread's block `top`
- * (which stays in the L2 cache), divides them by their weights
- * (fc_nan_finish), FC_NAN_DEF_ROWS output rows at a time:
+ * and each unit's sums, computed into its thread's block `top` (one of
+ * two, which stay in the L2/L3 caches), are divided by their weights
+ * while the thread's next unit is computed, between the SIMD kernel's
+ * blocks (struct fc_nan_pending; the last unit's after the job; or all at
+ * once, fc_nan_finish), FC_NAN_DEF_ROWS output rows at a time:
  *
  *     weight[x] = wsum - (the taps that fall on invalid samples)
  *     out[x]    = top[x] / weight[x] * scale
