@@ -65,7 +65,8 @@ struct fc_nan_units {
    (fc_nan_hook: the SIMD kernel calls it between the blocks of the
    thread's next unit, fc_band.hook, so its streamed stores overlap that
    arithmetic, as a plain convolution's own do) and ended by fc_nan_end.
-   Its fields are the state of the work; the caller only reads `active`. */
+   Its fields are the state of the work; the caller only reads `active`
+   and `top` (which of its two sums blocks is still to be divided). */
 struct fc_nan_pending {
     const struct fc_nan_units *u;
     double *out;              /* the outputs [y0, y1) x [x0, x1), row pitch ldo */

@@ -868,7 +868,7 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
         g = &gl
         # nanconvolve: the unit's sums go to this thread's block, as the
         # window of the output at (y0, x0) (the same sums: each output's
-        # taps in the same order), then fc_nan_finish below
+        # taps in the same order), divided below (during the next unit)
         gl.oshape[Y] = y1 - y0
         gl.oshape[X] = x1 - x0
         gl.start[Y] = sy + y0
@@ -972,10 +972,15 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
         fc_cast_inplace(oplane + y0 * nx + x0, nx, y1 - y0, x1 - x0, cv.cast_code)
     if cv.nan != NULL:
         # the previous unit's division (what its blocks left), then this
-        # one's begun, for the next unit's blocks (or correlate_window's end)
+        # one's begun, for the next unit's blocks (or correlate_window's end);
+        # done now where the next unit's kernel would not call the hook
+        # (wide kernels' lane segments, fc_wide_impl.h: the sums would have
+        # left the L2 cache by the time they were divided)
         fc_nan_end(cv.pend[tid])
         fc_nan_start(cv.pend[tid], cv.nan, <double*>dplane, dnx, <double*>oplane, nx, dy0,
                      dy1, dx0, dx1, dsy, dsx, ldx, <double*>cv.rows[tid], tid)
+        if kw >= FC_WIDE_KW:
+            fc_nan_end(cv.pend[tid])
 
 
 # The units' buffers of the last call, kept for the next one (at most
