@@ -105,13 +105,3 @@ void fc_nan_end(struct fc_nan_pending *p)
     if (p->active)
         p->step(p, -1);
 }
-
-void fc_nan_finish(const struct fc_nan_units *u, double *out, ptrdiff_t ldo,
-                   const double *top, ptrdiff_t ldt, ptrdiff_t y0, ptrdiff_t y1,
-                   ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx, ptrdiff_t ldx,
-                   double *def, int tid)
-{
-    struct fc_nan_pending p;
-    fc_nan_start(&p, u, out, ldo, top, ldt, y0, y1, x0, x1, sy, sx, ldx, def, tid);
-    fc_nan_end(&p);
-}

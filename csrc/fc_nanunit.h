@@ -5,8 +5,8 @@
  * and each unit's sums, computed into its thread's block `top` (one of
  * two, which stay in the L2/L3 caches), are divided by their weights
  * while the thread's next unit is computed, between the SIMD kernel's
- * blocks (struct fc_nan_pending; the last unit's after the job; or all at
- * once, fc_nan_finish), FC_NAN_DEF_ROWS output rows at a time:
+ * blocks (struct fc_nan_pending; the last unit's after the job),
+ * FC_NAN_DEF_ROWS output rows at a time:
  *
  *     weight[x] = wsum - (the taps that fall on invalid samples)
  *     out[x]    = top[x] / weight[x] * scale
@@ -98,10 +98,5 @@ void fc_nan_start(struct fc_nan_pending *p, const struct fc_nan_units *u, double
 void fc_nan_hook(void *ctx);
 /* The rest of p's work, if it is active */
 void fc_nan_end(struct fc_nan_pending *p);
-/* All of it at once: fc_nan_start then fc_nan_end */
-void fc_nan_finish(const struct fc_nan_units *u, double *out, ptrdiff_t ldo,
-                   const double *top, ptrdiff_t ldt, ptrdiff_t y0, ptrdiff_t y1,
-                   ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx, ptrdiff_t ldx,
-                   double *def, int tid);
 
 #endif

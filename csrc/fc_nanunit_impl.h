@@ -1,5 +1,5 @@
-/* fc_nanunit_impl.h - the division's steps (nan_step: fc_nan_finish and
- * the pending division of fc_nanunit.h) for one
+/* fc_nanunit_impl.h - the division's steps (nan_step: the pending
+ * division of fc_nanunit.h) for one
  * instruction set, included by fc_nanunit.c with NAN_ISA (the names'
  * suffix) and, where it has a vector loop, NAN_VB (vector bytes) and
  * NAN_STREAM(p, v) (a streaming store of one vector at p, aligned to NAN_VB).
