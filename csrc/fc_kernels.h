@@ -104,7 +104,8 @@ struct fc_band {
     ptrdiff_t zero_after;     /* ... and after the last */
     ptrdiff_t plane_rows;     /* rows per plane of a stack of planes (0: one plane) */
     void (*hook)(void *);     /* NULL, or called with hook_ctx after each full-size block
-                                 of the band's rows (other work to interleave with the
+                                 of the band's rows, or each block of its lane segments
+                                 (fc_wide_impl.h) (other work to interleave with the
                                  arithmetic: nanconvolve's pending division) */
     void *hook_ctx;
 };

@@ -1236,7 +1236,7 @@ void FC_FN(fc_corr2d_valid)(struct fc_band *b)
         const ptrdiff_t rm = ze - kh + 1 > rows ? rows : ze - kh + 1 < rt ? rt : ze - kh + 1;
         if (!accumulate && FC_SEG_WANT(kh, kw, rm - rt) &&
             FC_FN(seg_band)(out + rt * ldo * FC_E, ldo, in + rt * ldi * FC_E, ldi, k, kh, kw,
-                            rm - rt, cols, padl, padr)) {
+                            rm - rt, cols, padl, padr, b->hook, b->hook_ctx)) {
             if (rt == 0 && rm == rows)
                 return;
             /* the rows that read missing ones: no edge columns, no

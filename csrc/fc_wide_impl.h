@@ -218,7 +218,7 @@ struct fc_seg_pf {
    row t - 1, so each output sums its taps (i, j) in row-major order. */
 static void FC_FN(seg_rows)(FC_VT *restrict ob, const FC_VT *restrict ib, const FC_S *restrict k,
                             ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t n, ptrdiff_t e,
-                            const struct fc_seg_pf *pf)
+                            const struct fc_seg_pf *pf, void (*hook)(void *), void *hctx)
 {
 #define NC FC_SEG_C
     /* the prefetches, spread over the blocks' input-row passes */
@@ -252,6 +252,8 @@ static void FC_FN(seg_rows)(FC_VT *restrict ob, const FC_VT *restrict ib, const 
         for (int rr = 0; rr < 2; rr++)
             for (int c = 0; c < NC; c++)
                 ob[rr * n + m + c] = acc[rr][c];
+        if (hook)   /* (fc_band.hook: after each block, as the block scheme's) */
+            hook(hctx);
         if (m == n - NC)
             break;
     }
@@ -278,7 +280,8 @@ static ptrdiff_t FC_FN(seg_tiles)(ptrdiff_t w, ptrdiff_t kh, ptrdiff_t kw, ptrdi
    memory), and nothing is written then. */
 static int FC_FN(seg_band)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restrict in,
                            ptrdiff_t ldi, const FC_S *restrict k, ptrdiff_t kh, ptrdiff_t kw,
-                           ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t padl, ptrdiff_t padr)
+                           ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t padl, ptrdiff_t padr,
+                           void (*hook)(void *), void *hctx)
 {
     if (rows < FC_SEG_R)
         return 0;
@@ -322,7 +325,7 @@ static int FC_FN(seg_band)(FC_S *restrict out, ptrdiff_t ldo, const FC_S *restri
                                    ? in + (q + r) * ldi + ta : NULL;
                     pf.out[r] = out + (r0 + FC_SEG_R + r < rb ? r0 + FC_SEG_R + r : r0 + r) * ldo + ta;
                 }
-                FC_FN(seg_rows)(ob, ib + (r0 - ra) * e, k, kh, kw, n, e, &pf);
+                FC_FN(seg_rows)(ob, ib + (r0 - ra) * e, k, kh, kw, n, e, &pf, hook, hctx);
                 for (int rr = 0; rr < FC_SEG_R; rr++)
                     FC_FN(seg_out)(out + (r0 + rr) * ldo, ob + rr * n, s, n);
                 if (r0 == rb - FC_SEG_R)

@@ -452,7 +452,8 @@ def test_split_vs_numpy_every_isa(isa):
 @pytest.mark.parametrize("isa", isas())
 @pytest.mark.parametrize("shape,kshape", [((300, 280), (9, 9)), ((60000,), (9,)),
                                           ((7, 5000), (3, 7)), ((40, 37), (9, 5)),
-                                          ((50, 700), (3, 17)), ((30, 400), (5, 1))])
+                                          ((50, 700), (3, 17)), ((30, 400), (5, 1)),
+                                          ((64, 600), (15, 15))])
 @pytest.mark.parametrize("boundary", [None, "fill"])
 def test_sparse_weights_in_units_same_bits_as_separate_passes(isa, shape, kshape, boundary,
                                                              monkeypatch):

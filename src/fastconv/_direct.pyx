@@ -972,15 +972,10 @@ cdef void _unit(T* out, const T* x, const T* k, const Geometry* g, int64_t u,
         fc_cast_inplace(oplane + y0 * nx + x0, nx, y1 - y0, x1 - x0, cv.cast_code)
     if cv.nan != NULL:
         # the previous unit's division (what its blocks left), then this
-        # one's begun, for the next unit's blocks (or correlate_window's end);
-        # done now where the next unit's kernel would not call the hook
-        # (wide kernels' lane segments, fc_wide_impl.h: the sums would have
-        # left the L2 cache by the time they were divided)
+        # one's begun, for the next unit's blocks (or correlate_window's end)
         fc_nan_end(cv.pend[tid])
         fc_nan_start(cv.pend[tid], cv.nan, <double*>dplane, dnx, <double*>oplane, nx, dy0,
                      dy1, dx0, dx1, dsy, dsx, ldx, <double*>cv.rows[tid], tid)
-        if kw >= FC_WIDE_KW:
-            fc_nan_end(cv.pend[tid])
 
 
 # The units' buffers of the last call, kept for the next one (at most
