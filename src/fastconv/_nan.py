@@ -363,7 +363,23 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     # route foreseen from 64 sampled rows): the same bits, but slower, the
     # units' run 13.1 ms with the pass's 1.4 left out; with the image
     # prefetched 1024-4096 samples ahead, 10.4-10.8, what the pass and the
-    # units cost apart (1.4 + 8.8): not kept.)
+    # units cost apart (1.4 + 8.8): not kept.  nan18 (same case, Zen 5,
+    # process time, alternated processes): the divided results not stored
+    # at all (wrong values, the bound): run_direct ~0.5 ms less; no load of
+    # the sums, or none of the deficits, in the division: no change; the
+    # hook's budget 128..8192 outputs, units of 4..24 rows: no change.  The
+    # image's read is the split's cost: 1.27 ms for a max over it from
+    # memory, 1.4-1.6 for nan_split (cold), software prefetch 512-8192 bytes
+    # ahead in it: no change.  The kernel: no set conflicts to remove (rows
+    # 2040..2080 doubles apart within 2%); its middle rows (all 4 block rows
+    # fed) without the per-row tests: same bits, same time; 8 x 3 blocks
+    # 1.1x slower whatever the row pitch; a 9-row sliding window (27
+    # accumulators, one load per input vector and tap) at 87 GFLOP/s in L2
+    # against the block kernel's ~100 on the image; a loop of 24 FMAs takes
+    # the same time with 4 or 8 broadcasts and 6-12 line-crossing loads added
+    # (the loads are not the limit by count).  The Python around the C
+    # calls: ~0.45 ms a call here (make_plan 6 us warm, ~70 cold, after the
+    # call's own streams).  Not kept.)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)
