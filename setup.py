@@ -220,11 +220,12 @@ extensions = [
     Extension(
         "fastconv._direct",
         sources=["src/fastconv/_direct.pyx", "csrc/fc_dispatch.c", "csrc/fc_pairs.c",
-                 "csrc/fc_nanunit.c", "csrc/fc_team.c"],
+                 "csrc/fc_nanunit.c", "csrc/fc_rowfft.c", "csrc/fc_team.c"],
         include_dirs=[np.get_include(), "csrc"],
         # (compiled per ISA and element type by BuildExt._kernel_units)
         depends=["csrc/" + h for h in ("fc_boundary.h", "fc_convert.h", "fc_kernels.h",
                                         "fc_nanunit.h", "fc_nanunit_impl.h", "fc_pairs.h",
+                                        "fc_rowfft.h",
                                         "fc_row.h", "fc_target.h", "fc_team.h", "fc_types.h",
                                         "fc_simd_unit.h",
                                         "fc_simd_impl.h", "fc_wide_impl.h",

@@ -55,6 +55,17 @@ void fc_nan_start(struct fc_nan_pending *p, const struct fc_nan_units *u, double
                   ptrdiff_t y1, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx,
                   ptrdiff_t ldx, double *def, int tid)
 {
+    fc_nan_begin(p, u, out, ldo, top, ldt, y0, y1, x0, x1, sy, sx, ldx, def, tid);
+    /* (the deficit rows start at 0; each division leaves its row 0) */
+    if (p->active)
+        memset(def, 0, (size_t)(FC_NAN_DEF_ROWS * FC_NAN_DEF_PITCH(x1 - x0)) * sizeof(double));
+}
+
+void fc_nan_begin(struct fc_nan_pending *p, const struct fc_nan_units *u, double *out,
+                  ptrdiff_t ldo, const double *top, ptrdiff_t ldt, ptrdiff_t y0,
+                  ptrdiff_t y1, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx,
+                  ptrdiff_t ldx, double *def, int tid)
+{
     p->u = u;
     p->out = out;
     p->ldo = ldo;
@@ -88,9 +99,6 @@ void fc_nan_start(struct fc_nan_pending *p, const struct fc_nan_units *u, double
         break;
     }
 #endif
-    /* (the deficit rows start at 0; each division leaves its row 0) */
-    if (p->active)
-        memset(def, 0, (size_t)(FC_NAN_DEF_ROWS * FC_NAN_DEF_PITCH(x1 - x0)) * sizeof(double));
 }
 
 void fc_nan_hook(void *ctx)

@@ -92,6 +92,11 @@ void fc_nan_start(struct fc_nan_pending *p, const struct fc_nan_units *u, double
                   ptrdiff_t ldo, const double *top, ptrdiff_t ldt, ptrdiff_t y0,
                   ptrdiff_t y1, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx,
                   ptrdiff_t ldx, double *def, int tid);
+/* fc_nan_start with def already 0 (as every division of its rows leaves it) */
+void fc_nan_begin(struct fc_nan_pending *p, const struct fc_nan_units *u, double *out,
+                  ptrdiff_t ldo, const double *top, ptrdiff_t ldt, ptrdiff_t y0,
+                  ptrdiff_t y1, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t sy, ptrdiff_t sx,
+                  ptrdiff_t ldx, double *def, int tid);
 /* A piece of p's work (about FC_NAN_HOOK_OUTPUTS outputs), if it is active
    (a fc_band hook: ctx is p) */
 #define FC_NAN_HOOK_OUTPUTS 512

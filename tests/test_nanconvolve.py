@@ -278,9 +278,9 @@ def sparse_calls(monkeypatch):
         calls.append(args[2].shape[0])
         return real(*args)
 
-    def spy_fused(plan, bad, *args):
+    def spy_fused(plan, bad, *args, **kw):
         calls.append(len(bad))
-        return fused(plan, bad, *args)
+        return fused(plan, bad, *args, **kw)
     monkeypatch.setattr(_nan, "nan_reweight", spy)
     monkeypatch.setattr(_nan, "_fused_weights", spy_fused)
     return calls
@@ -533,3 +533,112 @@ def test_streamed_units_same_bits(isa, shape, kshape, boundary, monkeypatch):
             fused_mask, nanconvolve(a, k, mask=mask, preserve_nan=True, **kw))
     assert len(calls) == 5
     assert np.isnan(fused[1]).any() and np.isinf(fused[1]).any()     # (the hole, the inf)
+
+
+def rowfft_calls(monkeypatch):
+    """A list that records, for each nanconvolve sums through run_direct
+    with the sparse weights, whether the row-FFT route took them."""
+    from fastconv import _nan, _window
+    calls = []
+    real = _window.run_direct
+
+    def spy(plan, dest=None, nan=None, rowfft=False):
+        if nan is not None:
+            calls.append(bool(rowfft and _window.rowfft_runs(plan)))
+        return real(plan, dest, nan, rowfft)
+    monkeypatch.setattr(_nan, "run_direct", spy)
+    return calls
+
+
+def rowfft_in_use():
+    from fastconv import _direct
+    return _direct.rowfft_available(9, 9, 4096)
+
+
+@pytest.mark.parametrize("shape,kshape,boundary", [
+    ((61, 448), (9, 9), "fill"),        # one group of tiles, exactly
+    ((64, 456), (9, 9), None),
+    ((1, 896), (9, 9), "fill"),         # one row: no partner row
+    ((2, 864), (9, 11), "fill"),
+    ((3, 1344), (9, 9), "fill"),
+    ((301, 1000), (11, 13), "fill"),    # several units, rows odd, the last
+    ((140, 2100), (13, 9), None),       # group over the one before
+    ((90, 900), (3, 41), "fill"),       # a long row kernel: narrow tiles
+    ((75, 1300), (9, 25), "fill")])
+def test_row_fft_sums_vs_direct(shape, kshape, boundary, monkeypatch):
+    """method='auto' takes the sums by FFTs along the rows (csrc/fc_rowfft.h)
+    where they run: the NaN pattern of the direct sums (method='direct'),
+    the values within rounding, the same bits at 1 and 2 threads; NaN in
+    the edge rows and columns, a hole larger than the kernel, a mask,
+    preserve_nan and an unnormalised kernel."""
+    calls = rowfft_calls(monkeypatch)
+    rng = np.random.default_rng(shape[0] * 7 + shape[1])
+    a = data(shape, rng, 0.02)
+    ny, nx = shape
+    a[np.ix_([0, ny - 1], [0, 1, 5, nx // 2, nx - 2, nx - 1])] = np.nan
+    if ny > 20:
+        a[ny // 3:ny // 3 + 14, nx // 2:nx // 2 + 16] = np.nan   # (a hole)
+    mask = rng.random(shape) < 0.005
+    k = rng.random(kshape) + 0.05
+    for extra in ({}, dict(mask=mask, preserve_nan=True, normalize_kernel=False)):
+        kw = dict(boundary=boundary, **extra)
+        with warnings.catch_warnings():     # (the hole's warning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            got = {w: fastconv.nanconvolve(a, k, workers=w, **kw) for w in (1, 2)}
+            ref = fastconv.nanconvolve(a, k, method="direct", workers=1, **kw)
+        np.testing.assert_array_equal(got[1], got[2])
+        np.testing.assert_array_equal(np.isnan(got[1]), np.isnan(ref))
+        fin = np.isfinite(ref)
+        scale = np.abs(ref[fin]).max()
+        np.testing.assert_allclose(got[1][fin], ref[fin], rtol=0, atol=1e-13 * scale)
+    # (per set of keywords: workers 1 and 2, then method='direct')
+    assert calls == [rowfft_in_use()] * 2 + [False] + [rowfft_in_use()] * 2 + [False]
+
+
+def test_row_fft_sums_vs_astropy(monkeypatch):
+    """The row-FFT route's results against astropy.convolution.convolve
+    (an image wide enough for it, 1% NaN)."""
+    calls = rowfft_calls(monkeypatch)
+    rng = np.random.default_rng(5)
+    a = data((40, 896), rng, 0.01)
+    k = rng.random((9, 9)) + 0.1
+    got = fastconv.nanconvolve(a, k)
+    want = astropy_convolve(a, k)
+    assert calls == [rowfft_in_use()]
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("case", ["inf", "fill_value", "method_direct", "narrow",
+                                  "small_kernel"] + [i for i in isas() if i != "avx512"])
+def test_row_fft_sums_not_taken(case, monkeypatch):
+    """Where the row FFTs would be wrong or slower, or cannot run, the
+    direct sums: an infinite sample (a transform would spread it), a
+    nonzero fill outside (the tiles read zeros there), method='direct',
+    outputs narrower than a group of tiles, a kernel the direct sums do
+    more cheaply (5x5), the kernels of an instruction set below AVX-512."""
+    calls = rowfft_calls(monkeypatch)
+    rng = np.random.default_rng(11)
+    shape, k = (50, 896), rng.random((9, 9)) + 0.1
+    kw = {}
+    if case == "inf":
+        a = data(shape, rng, 0.01)
+        a[7, 9] = np.inf
+    else:
+        a = data((50, 440) if case == "narrow" else shape, rng, 0.01)
+    if case == "fill_value":
+        kw = dict(fill_value=0.5)
+    if case == "small_kernel":
+        k = k[:5, :5]
+    if case == "method_direct":
+        kw = dict(method="direct")
+    with isa_selected(case if case in isas() else _direct_isa()):   # (a narrower ISA's
+        got = fastconv.nanconvolve(a, k, **kw)                   # kernels: no row FFTs)
+        assert calls and not any(calls)
+        kw.pop("method", None)
+        np.testing.assert_array_equal(got, fastconv.nanconvolve(a, k, method="direct", **kw))
+
+
+def _direct_isa():
+    from fastconv import _direct
+    return _direct.isa_name()

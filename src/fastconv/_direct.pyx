@@ -114,6 +114,26 @@ cdef extern from "fc_nanunit.h" nogil:
     void fc_nan_hook(void* ctx) noexcept
     void fc_nan_end(fc_nan_pending* p)
 
+cdef extern from "fc_rowfft.h" nogil:
+    # nanconvolve's sums by FFTs along the rows (float64, AVX-512)
+    struct fc_rowfft:
+        const double* x
+        Py_ssize_t ldx, xrows, xcols
+        double* out
+        Py_ssize_t ldo, orows, ocols
+        Py_ssize_t kh, kw, sy, sx
+        const double* kre
+        const double* kim
+        Py_ssize_t chunk
+        const fc_nan_units* nan
+        char* const* bufs
+    int fc_rowfft_available(Py_ssize_t kh, Py_ssize_t kw, Py_ssize_t ocols)
+    size_t fc_rowfft_buf_bytes(Py_ssize_t kh, Py_ssize_t kw, Py_ssize_t ocols)
+    int64_t fc_rowfft_units(const fc_rowfft* job)
+    void fc_rowfft_spectra(const double* k, Py_ssize_t kh, Py_ssize_t kw, double* kre,
+                           double* kim)
+    void fc_rowfft_unit(const fc_rowfft* job, int64_t unit, int slot)
+
 cdef extern from *:
     """
     #ifdef _OPENMP
@@ -1068,6 +1088,91 @@ cdef int _job_poll(void* ctx) noexcept nogil:
         with gil:
             raised = PyErr_CheckSignals() != 0
     return raised
+
+
+# nanconvolve's row-FFT route (csrc/fc_rowfft.h): output rows y (and
+# their partners y + D) per unit; enough for the threads, few enough halos
+ROWFFT_CHUNK = 64
+
+
+def rowfft_available(kh, kw, ocols):
+    """Whether nan_rowfft runs a kernel kh x kw for outputs `ocols` wide
+    (the AVX-512 kernels in use, an odd kh <= 13, kw <= 57, and a group of
+    8 tiles fits the width)."""
+    return bool(fc_rowfft_available(kh, kw, ocols))
+
+
+cdef void _rowfft_unit(void* ctx, int64_t u, int slot) noexcept nogil:
+    fc_rowfft_unit(<const fc_rowfft*>ctx, u, slot)
+
+
+def nan_rowfft(const double[:, ::1] x, double[:, ::1] out, const double[:, ::1] k,
+               Py_ssize_t sy, Py_ssize_t sx, nan, int nthreads, bint stream):
+    """nanconvolve's sparse-weights route with the sums by FFTs along the
+    rows (csrc/fc_rowfft.h): out[y, x] = sum k[i, j] x[y + sy + i, x + sx
+    + j] (zero outside x) divided by the weights as correlate_window's
+    `nan` units do; `nan` as correlate_window takes it."""
+    cdef Py_ssize_t kh = k.shape[0], kw = k.shape[1]
+    if not fc_rowfft_available(kh, kw, out.shape[1]):
+        raise ValueError(f"nan_rowfft: no row-FFT route for a {kh}x{kw} kernel and "
+                         f"{out.shape[1]} columns")
+    n_pts, n_rowptr, n_kf = nan[0], nan[1], nan[2]
+    n_doubt, n_count = nan[6], nan[7]
+    nthreads = max(1, min(nthreads, 256))
+    if n_doubt.shape[0] < nthreads or n_count.shape[0] < n_doubt.shape[0]:
+        raise ValueError("nan_rowfft: nan's doubt lists: one per thread")
+    cdef const int64_t[::1] pts = n_pts
+    cdef const int64_t[::1] rowptr = n_rowptr
+    cdef const double[::1] kf = n_kf
+    cdef int64_t[:, ::1] doubt = n_doubt
+    cdef int64_t[::1] count = n_count
+    cdef fc_nan_units nanu
+    nanu.pts = &pts[0] if pts.shape[0] else NULL
+    nanu.rowptr = &rowptr[0]
+    nanu.xrows = rowptr.shape[0] - 1
+    nanu.kf = &kf[0]
+    nanu.kh, nanu.kw = kh, kw
+    nanu.wsum, nanu.scale, nanu.tau = nan[3], nan[4], nan[5]
+    nanu.stream = stream
+    nanu.doubt = &doubt[0, 0]
+    nanu.doubt_cap = doubt.shape[1]
+    nanu.ndoubt = &count[0]
+    spectra = np.empty((2, kh, 64))
+    cdef double[:, :, ::1] sp = spectra
+    fc_rowfft_spectra(&k[0, 0], kh, kw, &sp[0, 0, 0], &sp[1, 0, 0])
+    cdef fc_rowfft job
+    job.x, job.ldx, job.xrows, job.xcols = &x[0, 0], x.shape[1], x.shape[0], x.shape[1]
+    job.out, job.ldo, job.orows, job.ocols = &out[0, 0], out.shape[1], out.shape[0], out.shape[1]
+    job.kh, job.kw, job.sy, job.sx = kh, kw, sy, sx
+    job.kre, job.kim = &sp[0, 0, 0], &sp[1, 0, 0]
+    job.chunk = ROWFFT_CHUNK
+    job.nan = &nanu
+    cdef int64_t n_units = fc_rowfft_units(&job)
+    nthreads = <int>min(<int64_t>nthreads, n_units)
+    cdef size_t per = (fc_rowfft_buf_bytes(kh, kw, out.shape[1]) + 127) // 128 * 128
+    cdef char* bufptrs[256]
+    cdef size_t need = per * nthreads + 128
+    cdef char* mem = _kept_buffer(need)
+    cdef bint kept = mem != NULL
+    if not kept:
+        mem = <char*>malloc(need)
+    if mem == NULL:
+        raise MemoryError()
+    cdef int d
+    for d in range(nthreads):
+        bufptrs[d] = mem + (128 - <size_t><void*>mem % 128) % 128 + d * per
+    job.bufs = bufptrs
+    cdef int64_t u
+    with nogil:
+        if nthreads > 1 and n_units > 1:
+            fc_team_run(_rowfft_unit, &job, n_units, nthreads, NULL)
+        else:
+            for u in range(n_units):
+                fc_rowfft_unit(&job, u, 0)
+    if kept:
+        PyThread_release_lock(_kept_lock)
+    else:
+        free(mem)
 
 
 def team_hold(bint on):

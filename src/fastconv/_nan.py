@@ -19,7 +19,12 @@ of a direct plan with a 'fill' boundary in 1-D or 2-D are summed inside
 the direct core's units (`_fused_weights`, csrc/fc_nanunit.c: each unit
 divides its sums while they are in cache and streams the results out, and
 no array of sums or weights goes to memory), elsewhere in a pass after the convolution
-(fc_nan_reweight); the two give the same bits.  Whether a window
+(fc_nan_reweight); the two give the same bits.  With method='auto' those
+units may take their sums by FFTs along the rows (csrc/fc_rowfft.h,
+`_window.rowfft_runs`: 2-D, a zero fill, AVX-512), where the cost model
+prices them below the direct sums (and, where the plan chose the FFT
+executor, below its tiles): the same weights and division, the sums within
+rounding of the direct ones, the same NaN pattern.  Whether a window
 holds a valid sample under a nonzero tap is decided exactly where the
 weight does not prove it (|weight| <= tau): the doubtful windows are
 gathered and counted, or, when they are many, all are (box sums of ``v``,
@@ -45,7 +50,7 @@ from . import _direct, _nanpass
 from ._nanpass import nan_divide, nan_reweight, nan_split
 from ._plan import make_plan
 from ._validate import as_input_array, check_mask, check_method
-from ._window import nan_units, run_direct
+from ._window import nan_units, rowfft_runs, rowfft_taps, run_direct
 
 __all__ = ["nanconvolve"]
 
@@ -248,7 +253,7 @@ def _sparse_origins(bad, shape, kernel, mode, bound, vfill, plan, method):
     return pts if _sparse_pays(len(pts), kernel, plan, method) else None
 
 
-def _fused_weights(plan, bad, ksum, scale, tau, cap):
+def _fused_weights(plan, bad, ksum, scale, tau, cap, rowfft=False):
     """Run `plan` (one `_window.nan_units` accepts) with the sparse weights
     in the direct core's units (each unit divides its sums while they are
     in cache; no array of weights or sums goes to memory): the result, and
@@ -385,7 +390,7 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap):
     threads = max(1, plan.threads)
     doubt = cached_empty((threads, cap + 1), np.int64)
     ndoubt = np.zeros(threads, np.int64)
-    res = run_direct(plan, nan=(bad, rowptr, ksum, scale, tau, doubt, ndoubt))
+    res = run_direct(plan, nan=(bad, rowptr, ksum, scale, tau, doubt, ndoubt), rowfft=rowfft)
     if not ndoubt.any():
         return res, np.empty(0, np.int64)
     if ndoubt.sum() > cap:
@@ -434,8 +439,10 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
         A kernel whose sum is within this of 0 (or below 0.01) cannot be
         normalised: ValueError when normalising or interpolating.
     method : {'auto', 'direct', 'fft'}, optional
-        fastconv extension: 'auto' (default) by fastconv's cost model.
-        Arrays holding inf always use 'direct'.
+        fastconv extension: 'auto' (default) by fastconv's cost model,
+        which may take the sums by FFTs along the rows (2-D float64, a zero
+        fill, AVX-512; within rounding of 'direct').  Arrays holding inf
+        always use 'direct' (its direct sums).
     workers : int, optional
         Threads (as in `fastconv.convolve`).
 
@@ -454,6 +461,7 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     """
     array, kernel, mask = _check(array, kernel, boundary, fill_value, nan_treatment,
                                  normalize_kernel, mask, method)
+    auto = method == "auto"    # (the sums by row FFTs allowed: not 'direct')
     result_dtype = array.dtype if array.dtype.kind == "f" else np.dtype(np.float64)
     a = np.ascontiguousarray(array, dtype=np.float64)
     pair = cached_empty((2,) + a.shape, np.float64)     # (a cached buffer)
@@ -505,8 +513,20 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
         dfill = float(fill_value)     # a NaN fill is data here
     if nonfinite or not np.isfinite(dfill):
         method = "direct"             # NaN/inf samples: the FFT would spread them
+        auto = False                  # (the row FFTs too)
     plan = make_plan("convolve", d, kernel, mode, method, boundary=bound, fillvalue=dfill,
                      workers=workers)
+    if (auto and plan.method == "fft" and interpolate and bad is not None and a.ndim == 2
+            and _sparse_allowed(kernel, mode, bound, vfill)):
+        # the direct plan's units with their sums by row FFTs, when the
+        # model prices them below the FFT engine's tiles (one thread)
+        dplan = make_plan("convolve", d, kernel, mode, "direct", boundary=bound,
+                          fillvalue=dfill, workers=workers)
+        if (nan_units(dplan) and rowfft_runs(dplan)
+                and direct_seconds(dplan, math.prod(dplan.shape)
+                                   * rowfft_taps(kernel.shape, dplan.shape[-1]))
+                < fft_seconds(plan)):
+            plan = dplan
     method = plan.method if plan.method in ("direct", "fft") else "direct"
 
     def conv(x, k, fill, axes=None):
@@ -528,7 +548,8 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
         res = np.divide(top, ksum, out=top) if normalize_kernel else top
     elif fused:
         res, doubt = _fused_weights(plan, bad, ksum, scale, tau,
-                                    _gather_limit(math.prod(plan.shape), kernel.size))
+                                    _gather_limit(math.prod(plan.shape), kernel.size),
+                                    rowfft=auto)
         ndoubt = doubt is None or len(doubt)
         if ndoubt and doubt is not None:
             doubt = np.unravel_index(doubt, res.shape)

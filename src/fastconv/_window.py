@@ -338,14 +338,52 @@ def _borders(plan, g, finite):
     return got
 
 
-def run_direct(plan, dest=None, nan=None):
+def rowfft_runs(plan):
+    """Whether run_direct's `rowfft` route takes `plan` (one `nan_units`
+    accepts): 2-D in the caller's axis order, zero outside the input (the
+    transforms read zeros there), cheaper than the direct sums by
+    `rowfft_taps`, and what csrc/fc_rowfft.h runs (AVX-512 in use, an
+    odd kh <= 13, kw <= 57, the output at least one group of 8 tiles
+    wide)."""
+    order, batch, xshape, kshape, oshape, _ = _geometry(plan).layout
+    return (len(xshape) == 2 and plan.x.ndim == 2 and order == [0, 1] and plan.zero_fill
+            and rowfft_taps(kshape, oshape[1]) < kshape[0] * kshape[1]
+            and _direct.rowfft_available(kshape[0], kshape[1], oshape[1]))
+
+
+# The row-FFT route's price per output, in taps of the direct kernels:
+# (64 / outputs per tile) * (ROWFFT_TAPS_FIXED + ROWFFT_TAPS_PER_ROW * kh)
+# (the transforms, and the products down the columns).  Fitted on 2048^2
+# float64 with 1% NaN, one thread, AMD Zen 4 (process time, the units'
+# run with its division against the direct units': 9x9 16.1 vs 18.4 ms,
+# 11x11 17.8 vs 25.7, 13x13 21.3 vs 36.0, 9x25 19.3 vs 41.3, 5x41 20.1 vs
+# 37.2, 7x7 14.5 vs 14.8; the division ~4 ms of each).
+ROWFFT_TAPS_FIXED = 20.5
+ROWFFT_TAPS_PER_ROW = 4.25
+
+
+def rowfft_taps(kshape, ocols):
+    """The row-FFT route's price per output in direct taps (see above), or
+    inf where it does not run."""
+    kh, kw = kshape
+    if kw > 57 or ocols < 1:
+        return math.inf
+    mmax = 65 - kw
+    groups = -(-ocols // (8 * mmax))
+    m = -(-ocols // (8 * groups))
+    return 64 / m * (ROWFFT_TAPS_FIXED + ROWFFT_TAPS_PER_ROW * kh)
+
+
+def run_direct(plan, dest=None, nan=None, rowfft=False):
     """Execute a direct-method plan; returns an array of the result dtype.
 
     `dest`: an array the core may write into (see `writes_into`), which is
     then returned.  `nan` (a plan `nan_units` accepts): nanconvolve's
     sparse weights, (pts, rowptr, wsum, scale, tau, doubt, ndoubt) as
     `_direct.correlate_window` takes them (less the kernel): the result
-    is then the sums divided by the weights, unit by unit.
+    is then the sums divided by the weights, unit by unit.  `rowfft`
+    (with `nan`): the sums by FFTs along the rows where `rowfft_runs`
+    (csrc/fc_rowfft.h; they then differ from the direct sums by rounding).
     """
     wd = plan.work
     g = _geometry(plan)
@@ -366,6 +404,13 @@ def run_direct(plan, dest=None, nan=None):
         for shift in range(8):
             kf[shift, :, shift:shift + kw_] = kw.reshape(kshape)[::-1, ::-1]
         nan = tuple(nan[:2]) + (kf.reshape(-1),) + tuple(nan[2:])
+    if nan is not None and rowfft and rowfft_runs(plan):
+        result = _memory.empty(g.result_shape, g.result_dtype) if dest is None else dest
+        out = result.view(wd).reshape(oshape)
+        with thread_share(plan.threads, direct_seconds(plan, out.size * g.taps)) as nthreads:
+            _direct.nan_rowfft(_to_work(x, wd), out, kw.reshape(kshape), offsets[0],
+                               offsets[1], nan, nthreads, out.nbytes >= STREAM_MIN_BYTES)
+        return result
     if src_code:    # (x converted unit by unit, see _band_source)
         src = np.require(x, requirements=["C", "A"])
         xw = np.zeros(1, wd)
