@@ -22,7 +22,8 @@ static int split_scan(const double *a, const unsigned char *mask, ptrdiff_t lo,
     for (ptrdiff_t i = lo; i < hi; i++) {
         const double x = a[i];
         const int invalid = (x != x) | (mask ? mask[i] != 0 : 0);
-        d[i] = invalid ? 0.0 : x;
+        if (d)
+            d[i] = invalid ? 0.0 : x;
         if (invalid) {
             if (*bad < cap)
                 idx[*bad] = i;
@@ -99,7 +100,7 @@ ptrdiff_t fc_nan_split(const double *a, const unsigned char *mask, ptrdiff_t n,
     if (!mask && split_isa == 1)
         return split_vec_avx2(a, n, d, idx, cap, nonfinite, n >= SPLIT_STREAM_MIN);
 #endif
-    if (mask) {
+    if (mask || !d) {
         *nonfinite = split_scan(a, mask, 0, n, d, idx, cap, &bad);
         return bad;
     }

@@ -3,7 +3,8 @@
  * arguments.
  *
  * fc_nan_split(a, mask, n, d, idx, cap, nonfinite):
- *     invalid = isnan(a[i]) || (mask && mask[i]);  d[i] = invalid ? 0 : a[i];
+ *     invalid = isnan(a[i]) || (mask && mask[i]);  d[i] = invalid ? 0 : a[i]
+ *     (d NULL: only the list and the counts);
  *     the flat indices of the first `cap` invalid samples go to idx (which
  *     may be NULL when cap is 0); returns the number of invalid samples;
  *     *nonfinite = 1 when a valid sample is +-inf.  Without a mask, by the

@@ -6,8 +6,8 @@
  *     SPLIT_NF(x)         the bits of x's NaN or +-inf lanes
  *     SPLIT_ZERO(x)       x with its NaN lanes 0
  *     SPLIT_STORE(p, v)   an aligned store, SPLIT_STREAM(p, v) a streaming one
- * A vector at a time: d written by aligned (or streaming) stores, the
- * invalid samples listed from the lane bits (ascending). */
+ * A vector at a time: d written by aligned (or streaming) stores (d NULL:
+ * not written), the invalid samples listed from the lane bits (ascending). */
 #define SPLIT_CAT_(a, b) a##_##b
 #define SPLIT_CAT(a, b) SPLIT_CAT_(a, b)
 
@@ -16,13 +16,16 @@ static ptrdiff_t SPLIT_CAT(split_vec, SPLIT_ISA)(const double *a, ptrdiff_t n, d
                                                 int stream)
 {
     ptrdiff_t bad = 0, i = 0;
-    while (i < n && ((uintptr_t)(d + i) & (SPLIT_W * 8 - 1)) != 0)
+    /* (d NULL: the list only) */
+    while (i < n && ((uintptr_t)(d ? d + i : a + i) & (SPLIT_W * 8 - 1)) != 0)
         i++;
     int inf = split_scan(a, NULL, 0, i, d, idx, cap, &bad);
     for (; i + SPLIT_W <= n; i += SPLIT_W) {
         const SPLIT_V x = SPLIT_LOAD(a + i);
         const unsigned nf = SPLIT_NF(x);
-        if (stream)
+        if (!d)
+            ;
+        else if (stream)
             SPLIT_STREAM(d + i, SPLIT_ZERO(x));
         else
             SPLIT_STORE(d + i, SPLIT_ZERO(x));

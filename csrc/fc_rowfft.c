@@ -177,16 +177,22 @@ static inline __attribute__((always_inline)) void tr8(const __m512d *r, __m512d 
 
 /* The 8 tiles of input row `row` (zero outside the input) whose first
    samples are at columns c0 + m t, transposed: v[e] lane t = X(row, c0 + m t + e). */
+/* x with its NaN lanes 0 (when zero_nan) */
+static inline __attribute__((always_inline)) __m512d zero_nan(__m512d x, const int zero)
+{
+    return zero ? _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(x, x, _CMP_ORD_Q), x) : x;
+}
+
 static inline __attribute__((always_inline)) void tiles_from(const double *p,
                                                               ptrdiff_t ahead, ptrdiff_t m,
-                                                              v8d *v)
+                                                              v8d *v, const int zero)
 {
     for (int b = 0; b < NF / 8; b++) {
         __m512d r[8];
 #pragma GCC unroll 8
         for (int t = 0; t < 8; t++) {
             const double *q = p + m * t + 8 * b;
-            r[t] = _mm512_loadu_pd(q);
+            r[t] = zero_nan(_mm512_loadu_pd(q), zero);
             if (ahead)
                 _mm_prefetch((const char *)(q + ahead), PF_HINT);
         }
@@ -211,7 +217,10 @@ static void load_tiles(const struct fc_rowfft *job, ptrdiff_t row, ptrdiff_t c0,
     const ptrdiff_t ahead = row + PF_ROWS < job->xrows ? PF_ROWS * job->ldx : 0;
     const ptrdiff_t n = job->xcols, span = 7 * m + NF;
     if (c0 >= 0 && c0 + span <= n) {
-        tiles_from(p + c0, ahead, m, v);
+        if (job->zero_nan)
+            tiles_from(p + c0, ahead, m, v, 1);
+        else
+            tiles_from(p + c0, ahead, m, v, 0);
         return;
     }
     for (ptrdiff_t e = 0; e < span; e += 8) {
@@ -226,11 +235,11 @@ static void load_tiles(const struct fc_rowfft *job, ptrdiff_t row, ptrdiff_t c0,
             const __mmask8 k = lo < hi ? (__mmask8)(((1u << hi) - 1u) & ~((1u << lo) - 1u)) : 0;
             r = _mm512_maskz_loadu_pd(k, p + c);
         }
-        _mm512_store_pd(pad + e, r);
+        _mm512_store_pd(pad + e, zero_nan(r, job->zero_nan));
         if (ahead && c >= 0 && c < n)
             _mm_prefetch((const char *)(p + ahead + c), PF_HINT);
     }
-    tiles_from(pad, 0, m, v);
+    tiles_from(pad, 0, m, v, 0);
 }
 
 /* The inverse of one output row's tiles (v, transposed) to dst[m t + p], p < m. */

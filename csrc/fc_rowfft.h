@@ -39,6 +39,7 @@
 struct fc_rowfft {
     const double *x;          /* input, row pitch ldx, xrows x xcols */
     ptrdiff_t ldx, xrows, xcols;
+    int zero_nan;             /* read x's NaN as 0 */
     double *out;              /* output, row pitch ldo, orows x ocols */
     ptrdiff_t ldo, orows, ocols;
     ptrdiff_t kh, kw, sy, sx;

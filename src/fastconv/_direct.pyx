@@ -119,6 +119,7 @@ cdef extern from "fc_rowfft.h" nogil:
     struct fc_rowfft:
         const double* x
         Py_ssize_t ldx, xrows, xcols
+        int zero_nan
         double* out
         Py_ssize_t ldo, orows, ocols
         Py_ssize_t kh, kw, sy, sx
@@ -1107,11 +1108,13 @@ cdef void _rowfft_unit(void* ctx, int64_t u, int slot) noexcept nogil:
 
 
 def nan_rowfft(const double[:, ::1] x, double[:, ::1] out, const double[:, ::1] k,
-               Py_ssize_t sy, Py_ssize_t sx, nan, int nthreads, bint stream):
+               Py_ssize_t sy, Py_ssize_t sx, nan, int nthreads, bint stream,
+               bint zero_nan=False):
     """nanconvolve's sparse-weights route with the sums by FFTs along the
     rows (csrc/fc_rowfft.h): out[y, x] = sum k[i, j] x[y + sy + i, x + sx
-    + j] (zero outside x) divided by the weights as correlate_window's
-    `nan` units do; `nan` as correlate_window takes it."""
+    + j] (zero outside x, and at x's NaN when `zero_nan`) divided by the
+    weights as correlate_window's `nan` units do; `nan` as
+    correlate_window takes it."""
     cdef Py_ssize_t kh = k.shape[0], kw = k.shape[1]
     if not fc_rowfft_available(kh, kw, out.shape[1]):
         raise ValueError(f"nan_rowfft: no row-FFT route for a {kh}x{kw} kernel and "
@@ -1142,6 +1145,7 @@ def nan_rowfft(const double[:, ::1] x, double[:, ::1] out, const double[:, ::1] 
     fc_rowfft_spectra(&k[0, 0], kh, kw, &sp[0, 0, 0], &sp[1, 0, 0])
     cdef fc_rowfft job
     job.x, job.ldx, job.xrows, job.xcols = &x[0, 0], x.shape[1], x.shape[0], x.shape[1]
+    job.zero_nan = zero_nan
     job.out, job.ldo, job.orows, job.ocols = &out[0, 0], out.shape[1], out.shape[0], out.shape[1]
     job.kh, job.kw, job.sy, job.sx = kh, kw, sy, sx
     job.kre, job.kim = &sp[0, 0, 0], &sp[1, 0, 0]

@@ -253,7 +253,20 @@ def _sparse_origins(bad, shape, kernel, mode, bound, vfill, plan, method):
     return pts if _sparse_pays(len(pts), kernel, plan, method) else None
 
 
-def _fused_weights(plan, bad, ksum, scale, tau, cap, rowfft=False):
+def _rowfft_foreseen(d, kernel, boundary, fill_value, method, workers):
+    """Whether the sums of d (2-D, not yet written) will be taken by the row
+    FFTs (`_window.rowfft_runs`) if the data have few NaN and no inf: the
+    plan the call makes then (its method the model's, not the FFT
+    executor's) and the sparse weights allowed."""
+    mode, bound, dfill, vfill = _windows(boundary, fill_value)
+    if not (np.isfinite(dfill) and _sparse_allowed(kernel, mode, bound, vfill)):
+        return False
+    plan = make_plan("convolve", d, kernel, mode, method, boundary=bound, fillvalue=dfill,
+                     workers=workers)
+    return plan.method == "direct" and nan_units(plan) and rowfft_runs(plan)
+
+
+def _fused_weights(plan, bad, ksum, scale, tau, cap, rowfft=False, source=None):
     """Run `plan` (one `_window.nan_units` accepts) with the sparse weights
     in the direct core's units (each unit divides its sums while they are
     in cache; no array of weights or sums goes to memory): the result, and
@@ -390,7 +403,8 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap, rowfft=False):
     threads = max(1, plan.threads)
     doubt = cached_empty((threads, cap + 1), np.int64)
     ndoubt = np.zeros(threads, np.int64)
-    res = run_direct(plan, nan=(bad, rowptr, ksum, scale, tau, doubt, ndoubt), rowfft=rowfft)
+    res = run_direct(plan, nan=(bad, rowptr, ksum, scale, tau, doubt, ndoubt), rowfft=rowfft,
+                     source=source)
     if not ndoubt.any():
         return res, np.empty(0, np.int64)
     if ndoubt.sum() > cap:
@@ -482,7 +496,12 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     # prefetched (one line per divided vector): the read of x from memory
     # is the cost wherever it is not overlapped with the kernel's
     # arithmetic)
-    nbad, nonfinite = nan_split(a.reshape(-1), m8, d.reshape(-1), where)
+    # (the row FFTs foreseen: they read the array itself, its NaN as 0, and
+    # the split only lists; d is written after all where they do not run)
+    listed_only = (auto and m8 is None and nan_treatment == "interpolate" and a.ndim == 2
+                   and _rowfft_foreseen(d, kernel, boundary, fill_value, method, workers))
+    nbad, nonfinite = nan_split(a.reshape(-1), m8, None if listed_only else d.reshape(-1),
+                                where)
     bad = where[:nbad] if nbad <= len(where) else None   # (None: too many listed)
 
     def invalid():
@@ -540,6 +559,9 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     fused = (interpolate and bad is not None and a.ndim <= 2 and nan_units(plan)
              and _sparse_allowed(kernel, mode, bound, vfill)
              and _sparse_pays(nbad, kernel, plan, method))
+    if listed_only and not (fused and auto and rowfft_runs(plan)):
+        nan_split(a.reshape(-1), m8, d.reshape(-1), where)    # (d after all)
+        listed_only = False
     origins = (_sparse_origins(bad, a.shape, kernel, mode, bound, vfill, plan, method)
                if interpolate and not fused else None)
     holes = False
@@ -549,7 +571,7 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     elif fused:
         res, doubt = _fused_weights(plan, bad, ksum, scale, tau,
                                     _gather_limit(math.prod(plan.shape), kernel.size),
-                                    rowfft=auto)
+                                    rowfft=auto, source=a if listed_only else None)
         ndoubt = doubt is None or len(doubt)
         if ndoubt and doubt is not None:
             doubt = np.unravel_index(doubt, res.shape)

@@ -31,16 +31,18 @@ def nan_split(const double[::1] a, const unsigned char[::1] mask, double[::1] d,
               int64_t[::1] idx):
     """d = a with the invalid samples (NaN or masked) set to 0; returns
     (number of invalid samples, a valid sample is +-inf).  The flat indices
-    of the first len(idx) invalid samples go to idx.  mask may be None."""
+    of the first len(idx) invalid samples go to idx.  mask may be None; d
+    None: only the list and the counts."""
     cdef int nonfinite = 0
     cdef Py_ssize_t bad
     if a.shape[0] == 0:     # (no &a[0] of an empty array: the bounds-checked build)
         return 0, False
+    cdef double *dp = &d[0] if d is not None else NULL
     cdef const unsigned char *m = &mask[0] if mask is not None else NULL
     cdef int64_t *ip = &idx[0] if idx is not None and idx.shape[0] else NULL
     cdef Py_ssize_t cap = idx.shape[0] if ip != NULL else 0
     with nogil:
-        bad = fc_nan_split(&a[0], m, a.shape[0], &d[0], ip, cap, &nonfinite)
+        bad = fc_nan_split(&a[0], m, a.shape[0], dp, ip, cap, &nonfinite)
     return bad, bool(nonfinite)
 
 
