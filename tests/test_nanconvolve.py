@@ -586,13 +586,18 @@ def test_row_fft_sums_vs_direct(shape, kshape, boundary, monkeypatch):
             warnings.simplefilter("ignore", RuntimeWarning)
             got = {w: fastconv.nanconvolve(a, k, workers=w, **kw) for w in (1, 2)}
             ref = fastconv.nanconvolve(a, k, method="direct", workers=1, **kw)
-        np.testing.assert_array_equal(got[1], got[2])
-        np.testing.assert_array_equal(np.isnan(got[1]), np.isnan(ref))
-        fin = np.isfinite(ref)
-        scale = np.abs(ref[fin]).max()
-        np.testing.assert_allclose(got[1][fin], ref[fin], rtol=0, atol=1e-13 * scale)
+        for w in (1, 2):
+            np.testing.assert_array_equal(np.isnan(got[w]), np.isnan(ref))
+            fin = np.isfinite(ref)
+            scale = np.abs(ref[fin]).max()
+            np.testing.assert_allclose(got[w][fin], ref[fin], rtol=0, atol=1e-13 * scale)
+        if rowfft_in_use():     # (elsewhere the method may differ with the threads)
+            np.testing.assert_array_equal(got[1], got[2])
     # (per set of keywords: workers 1 and 2, then method='direct')
-    assert calls == [rowfft_in_use()] * 2 + [False] + [rowfft_in_use()] * 2 + [False]
+    if rowfft_in_use():
+        assert calls == [True, True, False] * 2
+    else:
+        assert not any(calls)
 
 
 def test_row_fft_sums_vs_astropy(monkeypatch):
