@@ -397,7 +397,21 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap, rowfft=False, source=None):
     # the same time with 4 or 8 broadcasts and 6-12 line-crossing loads added
     # (the loads are not the limit by count).  The Python around the C
     # calls: ~0.45 ms a call here (make_plan 6 us warm, ~70 cold, after the
-    # call's own streams).  Not kept.)
+    # call's own streams).  Not kept.  nan19 (same case, AMD Zen 4 VM:
+    # AVX-512 at half width, the plain direct kernel ~40 GFLOP/s, 15-17 ms;
+    # astropy 292-428 ms): the sums by FFTs along the rows (csrc/fc_rowfft.h,
+    # kept).  Phases of its units (C harness, rdtsc, 2048^2): the tiles'
+    # loads and transposes ~2.4 ms from the caches (~5 from memory), the
+    # forward FFTs ~1.9, the taps ~4.7 (2.15 multiply-adds per ns, the
+    # direct kernel's 2.6; with the taps held in registers for 4 rows, 1.9:
+    # spills), the inverse FFTs and stores ~3, the division ~3.7 (a
+    # multiplication instead: the same; plain stores instead of streamed:
+    # 5.7).  Measured and not kept: radix-4 stages (forward 349 / inverse
+    # 384 ns per 8 tiles; radix 8 x 8: 296 / 348); the spectra walked group
+    # by group down the unit (the loads' memory stalls: slower); software
+    # prefetch 4, 8, 12 or 16 rows ahead, to L1 or L2, or of the next
+    # group's columns: within the noise; units of 16, 32, 64 or 128 row
+    # pairs: 64 and 128 alike, 16 slower.)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)
