@@ -10,12 +10,13 @@
  * is cut into tiles of 64 samples that overlap by kw - 1 and transformed
  * (a complex FFT of 64 points, 8 x 8); the row correlation with kernel
  * row i is then a product by that row's spectrum, and the sum over the kh
- * rows is taken in the frequency domain, down the columns of spectra; one
+ * rows is taken in the frequency domain, down the columns of spectra
+ * (three real multiply-adds per complex product); one
  * inverse FFT per output row and tile.  Two rows share each transform, as
  * its real and imaginary parts: output row y (y < D) with y + D, D =
  * ceil(orows / 2) (the kernel is real, so the two stay apart).  The
  * vector lanes hold 8 tiles side by side (a group: 8 * (65 - kw) output
- * columns), transposed in and out by 8 x 8 blocks.  Per output, ~kh * 0.3
+ * columns), transposed in and out by 8 x 8 blocks.  Per output, ~kh * 0.23
  * vector multiply-adds for the taps and ~3.5 for the transforms, against
  * kh * kw / 8 for the direct sums.
  *
@@ -43,7 +44,7 @@ struct fc_rowfft {
     double *out;              /* output, row pitch ldo, orows x ocols */
     ptrdiff_t ldo, orows, ocols;
     ptrdiff_t kh, kw, sy, sx;
-    const double *kre, *kim;  /* fc_rowfft_spectra of the core's kernel */
+    const double *ksp;        /* fc_rowfft_spectra of the core's kernel */
     ptrdiff_t chunk;          /* rows y per unit */
     const struct fc_nan_units *nan;
     char *const *bufs;        /* per thread slot: fc_rowfft_buf_bytes, 64-byte aligned */
@@ -55,8 +56,9 @@ int fc_rowfft_available(ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t ocols);
 size_t fc_rowfft_buf_bytes(ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t ocols);
 /* The units of a job. */
 int64_t fc_rowfft_units(const struct fc_rowfft *job);
-/* The kernel's row spectra, as the units read them: kre, kim kh x 64 each. */
-void fc_rowfft_spectra(const double *k, ptrdiff_t kh, ptrdiff_t kw, double *kre, double *kim);
+/* The kernel's row spectra, as the units read them: 3 planes of kh x 64
+   (the real parts, the imaginary parts, their sums). */
+void fc_rowfft_spectra(const double *k, ptrdiff_t kh, ptrdiff_t kw, double *ksp);
 /* Unit `unit` on thread `slot` (a fc_team_unit_fn's work). */
 void fc_rowfft_unit(const struct fc_rowfft *job, int64_t unit, int slot);
 

@@ -123,16 +123,14 @@ cdef extern from "fc_rowfft.h" nogil:
         double* out
         Py_ssize_t ldo, orows, ocols
         Py_ssize_t kh, kw, sy, sx
-        const double* kre
-        const double* kim
+        const double* ksp
         Py_ssize_t chunk
         const fc_nan_units* nan
         char* const* bufs
     int fc_rowfft_available(Py_ssize_t kh, Py_ssize_t kw, Py_ssize_t ocols)
     size_t fc_rowfft_buf_bytes(Py_ssize_t kh, Py_ssize_t kw, Py_ssize_t ocols)
     int64_t fc_rowfft_units(const fc_rowfft* job)
-    void fc_rowfft_spectra(const double* k, Py_ssize_t kh, Py_ssize_t kw, double* kre,
-                           double* kim)
+    void fc_rowfft_spectra(const double* k, Py_ssize_t kh, Py_ssize_t kw, double* ksp)
     void fc_rowfft_unit(const fc_rowfft* job, int64_t unit, int slot)
 
 cdef extern from *:
@@ -1140,15 +1138,15 @@ def nan_rowfft(const double[:, ::1] x, double[:, ::1] out, const double[:, ::1] 
     nanu.doubt = &doubt[0, 0]
     nanu.doubt_cap = doubt.shape[1]
     nanu.ndoubt = &count[0]
-    spectra = np.empty((2, kh, 64))
+    spectra = np.empty((3, kh, 64))
     cdef double[:, :, ::1] sp = spectra
-    fc_rowfft_spectra(&k[0, 0], kh, kw, &sp[0, 0, 0], &sp[1, 0, 0])
+    fc_rowfft_spectra(&k[0, 0], kh, kw, &sp[0, 0, 0])
     cdef fc_rowfft job
     job.x, job.ldx, job.xrows, job.xcols = &x[0, 0], x.shape[1], x.shape[0], x.shape[1]
     job.zero_nan = zero_nan
     job.out, job.ldo, job.orows, job.ocols = &out[0, 0], out.shape[1], out.shape[0], out.shape[1]
     job.kh, job.kw, job.sy, job.sx = kh, kw, sy, sx
-    job.kre, job.kim = &sp[0, 0, 0], &sp[1, 0, 0]
+    job.ksp = &sp[0, 0, 0]
     job.chunk = ROWFFT_CHUNK
     job.nan = &nanu
     cdef int64_t n_units = fc_rowfft_units(&job)
