@@ -23,7 +23,7 @@
  *
  * The invalid samples are given as a CSR list over x's rows: the flat
  * indices (row * ldx + column, ascending) pts[rowptr[r] .. rowptr[r+1]) are
- * those of row r.  Outputs and the kernel are in the core's frame:
+ * those of row r (or as a list per row, rowcnt).  Outputs and the kernel are in the core's frame:
  * out[y, x] = sum_{i,j} k[i, j] * X(y + sy + i, x + sx + j), x 2-D (one
  * plane), every sample outside x valid (a finite 'fill').  Compiled in
  * csrc/fc_nanunit.c once per instruction set (baseline, and on x86-64 with
@@ -41,6 +41,11 @@
 struct fc_nan_units {
     const int64_t *pts;       /* flat indices into x of the invalid samples, ascending */
     const int64_t *rowptr;    /* x's rows + 1 entries: row r's are pts[rowptr[r]..rowptr[r+1]) */
+    /* or, rowcnt not NULL (a unit's own lists, fc_rowfft.h): row r's are
+       pts[(r - row0) * rowcap ..] rowcnt[r - row0] of them (the rows the
+       unit's outputs read; rowptr unused) */
+    const int32_t *rowcnt;
+    ptrdiff_t rowcap, row0;
     ptrdiff_t xrows;          /* rows of x */
     const double *kf;         /* the core's kernel reversed on both axes, in 8 copies
                                  shifted by s = 0..7 columns: kf[(s * kh + i) *

@@ -155,6 +155,33 @@ static inline void NAN_FN(nan_row_taps)(double *d0, ptrdiff_t ldd, const double 
 #endif
 }
 
+/* Row r's listed samples: pts[*lo .. *hi) */
+static inline void NAN_FN(nan_row_span)(const struct fc_nan_units *u, ptrdiff_t r,
+                                        int64_t *lo, int64_t *hi)
+{
+    if (u->rowcnt) {
+        *lo = (int64_t)((r - u->row0) * u->rowcap);
+        *hi = *lo + u->rowcnt[r - u->row0];
+    } else {
+        *lo = u->rowptr[r];
+        *hi = u->rowptr[r + 1];
+    }
+}
+
+/* Whether rows [rlo, rhi) list any sample */
+static inline int NAN_FN(nan_rows_any)(const struct fc_nan_units *u, ptrdiff_t rlo,
+                                       ptrdiff_t rhi)
+{
+    if (rlo >= rhi)
+        return 0;
+    if (!u->rowcnt)
+        return u->rowptr[rhi] > u->rowptr[rlo];
+    for (ptrdiff_t r = rlo; r < rhi; r++)
+        if (u->rowcnt[r - u->row0])
+            return 1;
+    return 0;
+}
+
 /* The work of p (fc_nanunit.h, struct fc_nan_pending) from where it
    stopped: deficit groups and divisions in their order, until about
    `budget` outputs were divided (the group's deficits count as a row of
@@ -170,7 +197,7 @@ static void NAN_FN(nan_step)(struct fc_nan_pending *p, ptrdiff_t budget)
     const ptrdiff_t ldo = p->ldo, ldt = p->ldt;
     const int tid = p->tid;
     const double wsum = u->wsum, tau = u->tau;
-    const int64_t *restrict pts = u->pts, *restrict rowptr = u->rowptr;
+    const int64_t *restrict pts = u->pts;
     const double *restrict kf = u->kf;
     double *const out = p->out, *const def = p->def;
     const double *const top = p->top;
@@ -187,7 +214,7 @@ static void NAN_FN(nan_step)(struct fc_nan_pending *p, ptrdiff_t budget)
             for (ptrdiff_t y = ya; y < yb; y++) {
                 const ptrdiff_t rlo = y + sy > 0 ? y + sy : 0;
                 const ptrdiff_t rhi = y + sy + kh < xrows ? y + sy + kh : xrows;
-                p->some[y - ya] = rlo < rhi && rowptr[rhi] > rowptr[rlo];
+                p->some[y - ya] = NAN_FN(nan_rows_any)(u, rlo, rhi);
                 any |= p->some[y - ya];
             }
             const ptrdiff_t ra = ya + sy > 0 ? ya + sy : 0;
@@ -200,8 +227,10 @@ static void NAN_FN(nan_step)(struct fc_nan_pending *p, ptrdiff_t budget)
                 const double *kr = kf + (kh - 1 - (r - ylo - sy)) * kwp;
                 double *d0 = def + (ylo - ya) * ldd;
                 /* outputs x + sx + j = c: x = c - sx - kw + 1 + j' */
-                NAN_FN(nan_row_taps)(d0, ldd, kr, kwp, kh * kwp, yhi - ylo, pts, rowptr[r],
-                                     rowptr[r + 1], r * ldx + sx + kw - 1 + x0, kw, n);
+                int64_t q0, q1;
+                NAN_FN(nan_row_span)(u, r, &q0, &q1);
+                NAN_FN(nan_row_taps)(d0, ldd, kr, kwp, kh * kwp, yhi - ylo, pts, q0, q1,
+                                     r * ldx + sx + kw - 1 + x0, kw, n);
             }
             p->dividing = 1;
             p->y = ya;
@@ -239,11 +268,14 @@ static void NAN_FN(nan_step)(struct fc_nan_pending *p, ptrdiff_t budget)
                 if (dy) {
                     const ptrdiff_t rlo = y + sy > 0 ? y + sy : 0;
                     const ptrdiff_t rhi = y + sy + kh < xrows ? y + sy + kh : xrows;
-                    for (ptrdiff_t r = rlo; r < rhi; r++)
-                        for (int64_t q = rowptr[r]; q < rowptr[r + 1]; q++)
+                    for (ptrdiff_t r = rlo; r < rhi; r++) {
+                        int64_t q0, q1;
+                        NAN_FN(nan_row_span)(u, r, &q0, &q1);
+                        for (int64_t q = q0; q < q1; q++)
                             NAN_FN(nan_add_taps)(dy, kf + (kh - 1 - (r - y - sy)) * kwp,
                                                  (ptrdiff_t)(pts[q] - r * ldx) - sx - kw + 1 - x0,
                                                  kw, n);
+                    }
                 }
                 for (ptrdiff_t e = 0; e < n; e++)
                     if (fabs(dy ? wsum - dy[e] : wsum) <= tau) {

@@ -192,24 +192,66 @@ static inline __attribute__((always_inline)) void tr8(const __m512d *r, __m512d 
     o[7] = _mm512_permutex2var_pd(u3, hi, u7);
 }
 
-/* The 8 tiles of input row `row` (zero outside the input) whose first
-   samples are at columns c0 + m t, transposed: v[e] lane t = X(row, c0 + m t + e). */
 /* x with its NaN lanes 0 (when zero_nan) */
 static inline __attribute__((always_inline)) __m512d zero_nan(__m512d x, const int zero)
 {
     return zero ? _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(x, x, _CMP_ORD_Q), x) : x;
 }
 
+/* The lanes of x that are NaN or inf */
+static inline __attribute__((always_inline)) __mmask8 nonfinite(__m512d x)
+{
+    return _mm512_fpclass_pd_mask(x, 0x99);   /* QNaN, +inf, -inf, SNaN */
+}
+
+/* A row's list being made (job->list_nan): the flat indices of the NaN of
+   the row in the group's own input columns [glo, ghi) are appended to
+   pts[*cnt ...] in ascending order (each column is some group's own, and
+   in it one tile's own); an inf sets *found. */
+struct row_list {
+    int64_t *pts;
+    int32_t *cnt;
+    ptrdiff_t glo, ghi;
+    int *found;
+};
+
+/* Lane l of the set lanes in k, at column c + l of row p (flat base
+   `flat`), in [glo, ghi): listed (NaN) or found (inf). */
+static inline void list_lanes(struct row_list *L, const double *p, ptrdiff_t flat, ptrdiff_t c,
+                              uint64_t k)
+{
+    while (k) {
+        const ptrdiff_t e = c + __builtin_ctzll(k);
+        k &= k - 1;
+        if (e < L->glo || e >= L->ghi)
+            continue;
+        if (p[e] == p[e])
+            __atomic_store_n(L->found, 1, __ATOMIC_RELAXED);
+        else
+            L->pts[(*L->cnt)++] = (int64_t)(flat + e);
+    }
+}
+
 static inline __attribute__((always_inline)) void tiles_from(const double *p,
                                                               ptrdiff_t ahead, ptrdiff_t m,
-                                                              v8d *v, const int zero)
+                                                              v8d *v, const int zero,
+                                                              uint64_t *tm)
 {
+    if (tm)
+        for (int t = 0; t < 8; t++)
+            tm[t] = 0;
     for (int b = 0; b < NF / 8; b++) {
         __m512d r[8];
 #pragma GCC unroll 8
         for (int t = 0; t < 8; t++) {
             const double *q = p + m * t + 8 * b;
-            r[t] = zero_nan(_mm512_loadu_pd(q), zero);
+            const __m512d x = _mm512_loadu_pd(q);
+            if (tm) {
+                const __mmask8 k = nonfinite(x);
+                r[t] = _mm512_maskz_mov_pd((__mmask8)~k, x);
+                tm[t] |= (uint64_t)k << (8 * b);
+            } else
+                r[t] = zero_nan(x, zero);
             if (ahead)
                 _mm_prefetch((const char *)(q + ahead), PF_HINT);
         }
@@ -220,9 +262,11 @@ static inline __attribute__((always_inline)) void tiles_from(const double *p,
 /* The 8 tiles of input row `row` (zero outside the input) whose first
    samples are at columns c0 + m t, transposed: v[e] lane t = X(row, c0 + m t + e).
    `pad`: room for 7 m + 64 doubles (the tiles at an edge are read from a
-   copy of their span with zeros outside the row). */
+   copy of their span with zeros outside the row).  L (job->list_nan, else
+   NULL): the row's list, tile t's own columns [c0 + m t, c0 + m t + m)
+   (the last tile's, its 64). */
 static void load_tiles(const struct fc_rowfft *job, ptrdiff_t row, ptrdiff_t c0, ptrdiff_t m,
-                       v8d *v, double *pad)
+                       v8d *v, double *pad, struct row_list *L)
 {
     if (row < 0 || row >= job->xrows) {
         for (int e = 0; e < NF; e++)
@@ -230,14 +274,25 @@ static void load_tiles(const struct fc_rowfft *job, ptrdiff_t row, ptrdiff_t c0,
         return;
     }
     const double *p = job->x + row * job->ldx;
+    const ptrdiff_t flat = row * job->ldx;
     /* (the same columns STEP rows below: the next step's loads) */
     const ptrdiff_t ahead = row + PF_ROWS < job->xrows ? PF_ROWS * job->ldx : 0;
     const ptrdiff_t n = job->xcols, span = 7 * m + NF;
     if (c0 >= 0 && c0 + span <= n) {
-        if (job->zero_nan)
-            tiles_from(p + c0, ahead, m, v, 1);
+        if (L) {
+            uint64_t tm[8];
+            tiles_from(p + c0, ahead, m, v, 1, tm);
+            for (int t = 0; t < 8; t++)
+                if (tm[t]) {
+                    /* (tile t's own lanes; a lane's column is in one tile's own) */
+                    const int own = t < 7 ? (int)m : NF;
+                    list_lanes(L, p, flat, c0 + m * t,
+                               own < 64 ? tm[t] & ((1ull << own) - 1) : tm[t]);
+                }
+        } else if (job->zero_nan)
+            tiles_from(p + c0, ahead, m, v, 1, NULL);
         else
-            tiles_from(p + c0, ahead, m, v, 0);
+            tiles_from(p + c0, ahead, m, v, 0, NULL);
         return;
     }
     for (ptrdiff_t e = 0; e < span; e += 8) {
@@ -252,11 +307,18 @@ static void load_tiles(const struct fc_rowfft *job, ptrdiff_t row, ptrdiff_t c0,
             const __mmask8 k = lo < hi ? (__mmask8)(((1u << hi) - 1u) & ~((1u << lo) - 1u)) : 0;
             r = _mm512_maskz_loadu_pd(k, p + c);
         }
-        _mm512_store_pd(pad + e, zero_nan(r, job->zero_nan));
+        if (L) {
+            const __mmask8 k = nonfinite(r);
+            if (k)
+                list_lanes(L, p, flat, c, k);
+            r = _mm512_maskz_mov_pd((__mmask8)~k, r);
+        } else
+            r = zero_nan(r, job->zero_nan);
+        _mm512_store_pd(pad + e, r);
         if (ahead && c >= 0 && c < n)
             _mm_prefetch((const char *)(p + ahead + c), PF_HINT);
     }
-    tiles_from(pad, 0, m, v, 0);
+    tiles_from(pad, 0, m, v, 0, NULL);
 }
 
 /* The inverse of one output row's tiles (v, transposed) to dst[m t + p], p < m. */
@@ -415,10 +477,19 @@ static inline void divide_some(struct slot_buf *sb)
     fc_nan_hook(sb->pend[sb->pend[0]->active ? 0 : 1]);
 }
 
+/* job->list_nan: a slot's lists, after its buffer: per half, list_rows
+   rows of xcols flat indices, then their counts */
+static ptrdiff_t list_rows(ptrdiff_t chunk, ptrdiff_t kh) { return chunk + STEP + kh; }
+
+static size_t list_pts_bytes(ptrdiff_t chunk, ptrdiff_t kh, ptrdiff_t xcols)
+{
+    return round64((size_t)list_rows(chunk, kh) * (size_t)xcols * sizeof(int64_t));
+}
+
 static void unit_avx512(const struct fc_rowfft *job, int64_t unit, int slot)
 {
     struct slot_buf sb;
-    slot_layout(job->bufs[slot], job->kh, job->kw, job->ocols, &sb);
+    const size_t used = slot_layout(job->bufs[slot], job->kh, job->kw, job->ocols, &sb);
     const ptrdiff_t kh = job->kh, nz = kh + STEP - 1;
     const ptrdiff_t d = (job->orows + 1) / 2, ocols = job->ocols;
     const ptrdiff_t ya = (ptrdiff_t)unit * job->chunk;
@@ -434,6 +505,28 @@ static void unit_avx512(const struct fc_rowfft *job, int64_t unit, int slot)
         memset(sb.def[h], 0, def_bytes(ocols));
         sb.pend[h]->active = 0;
     }
+    /* the lists: the unit's own, of the rows it reads (row q + sy of the
+       upper half, q + sy + d of the lower, at q - ya), where it lists */
+    const int listing = job->list_nan;
+    struct fc_nan_units own[2];
+    int64_t *lpts[2] = {NULL, NULL};
+    int32_t *lcnt[2] = {NULL, NULL};
+    const struct fc_nan_units *un[2] = {job->nan, job->nan};
+    if (listing) {
+        char *lb = job->bufs[slot] + round64(used);
+        const size_t pb = list_pts_bytes(job->chunk, kh, job->xcols);
+        for (int h = 0; h < 2; h++) {
+            lpts[h] = (int64_t *)(lb + h * pb);
+            lcnt[h] = (int32_t *)(lb + 2 * pb) + h * list_rows(job->chunk, kh);
+            own[h] = *job->nan;
+            own[h].pts = lpts[h];
+            own[h].rowptr = NULL;
+            own[h].rowcnt = lcnt[h];
+            own[h].rowcap = job->xcols;
+            own[h].row0 = ya + job->sy + (h ? d : 0);
+            un[h] = &own[h];
+        }
+    }
     int cur = 0;             /* the set of sums this step computes */
     ptrdiff_t have = ya;     /* spectra rows q in [ya, have) are in the rings */
     for (ptrdiff_t y = ya; y < yb; y += STEP) {
@@ -444,10 +537,26 @@ static void unit_avx512(const struct fc_rowfft *job, int64_t unit, int slot)
             /* the group's tiles (the last group's end at the last column) */
             const ptrdiff_t xg = (gi + 1) * g <= ocols ? gi * g : ocols - g;
             v8d *rg = sb.ring + gi * ring;
+            /* the group's own input columns: those of its outputs not in
+               the groups before (the first and last from the edges on) */
+            const ptrdiff_t c0 = xg + job->sx;
+            const ptrdiff_t newlo = gi == ngroups - 1 ? (ngroups - 1) * g : xg;
+            const ptrdiff_t glo = newlo == 0 ? c0 : newlo + job->sx;
+            const ptrdiff_t ghi = gi == ngroups - 1 ? c0 + 7 * m + NF : xg + g + job->sx;
             for (ptrdiff_t q = have; q < need; q++) {
                 v8d *zr = sb.tiles, *zi = zr + NF;
-                load_tiles(job, q + job->sy, xg + job->sx, m, zr, sb.pad);
-                load_tiles(job, q + job->sy + d, xg + job->sx, m, zi, sb.pad);
+                struct row_list L[2], *pl[2] = {NULL, NULL};
+                if (listing)
+                    for (int h = 0; h < 2; h++) {
+                        int32_t *cnt = lcnt[h] + (q - ya);
+                        if (gi == 0)
+                            *cnt = 0;
+                        L[h] = (struct row_list){lpts[h] + (q - ya) * job->xcols, cnt, glo, ghi,
+                                                 job->found};
+                        pl[h] = &L[h];
+                    }
+                load_tiles(job, q + job->sy, c0, m, zr, sb.pad, pl[0]);
+                load_tiles(job, q + job->sy + d, c0, m, zi, sb.pad, pl[1]);
                 fft_fwd(zr, zi, rg + (q % nz) * 2, 2 * nz);
                 divide_some(&sb);
             }
@@ -471,10 +580,10 @@ static void unit_avx512(const struct fc_rowfft *job, int64_t unit, int slot)
         fc_nan_end(sb.pend[1]);
         const ptrdiff_t b1 = y + nj + d < job->orows ? y + nj + d : job->orows;
         if (nj > 0)
-            fc_nan_begin(sb.pend[0], job->nan, job->out, job->ldo, top0, ocols, y, y + nj, 0,
+            fc_nan_begin(sb.pend[0], un[0], job->out, job->ldo, top0, ocols, y, y + nj, 0,
                          ocols, job->sy, job->sx, job->ldx, sb.def[0], slot);
         if (y + d < b1)
-            fc_nan_begin(sb.pend[1], job->nan, job->out, job->ldo, top1, ocols, y + d, b1, 0,
+            fc_nan_begin(sb.pend[1], un[1], job->out, job->ldo, top1, ocols, y + d, b1, 0,
                          ocols, job->sy, job->sx, job->ldx, sb.def[1], slot);
         cur ^= 1;
     }
@@ -499,15 +608,17 @@ int fc_rowfft_available(ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t ocols)
 #endif
 }
 
-size_t fc_rowfft_buf_bytes(ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t ocols)
+size_t fc_rowfft_buf_bytes(const struct fc_rowfft *job)
 {
 #ifdef FC_ROWFFT_X86
     struct slot_buf s;
-    return slot_layout(NULL, kh, kw, ocols, &s);
+    size_t n = round64(slot_layout(NULL, job->kh, job->kw, job->ocols, &s));
+    if (job->list_nan)
+        n += 2 * list_pts_bytes(job->chunk, job->kh, job->xcols)
+             + round64(2 * (size_t)list_rows(job->chunk, job->kh) * sizeof(int32_t));
+    return n;
 #else
-    (void)kh;
-    (void)kw;
-    (void)ocols;
+    (void)job;
     return 64;
 #endif
 }

@@ -41,6 +41,10 @@ struct fc_rowfft {
     const double *x;          /* input, row pitch ldx, xrows x xcols */
     ptrdiff_t ldx, xrows, xcols;
     int zero_nan;             /* read x's NaN as 0 */
+    int list_nan;             /* (with zero_nan) each unit lists the NaN of the rows it
+                                 reads itself, for its divisions (nan's pts and rowptr
+                                 unused); an inf sets *found and voids the results */
+    int *found;
     double *out;              /* output, row pitch ldo, orows x ocols */
     ptrdiff_t ldo, orows, ocols;
     ptrdiff_t kh, kw, sy, sx;
@@ -52,8 +56,9 @@ struct fc_rowfft {
 
 /* 1 when this build and CPU run the route for this kernel and output width. */
 int fc_rowfft_available(ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t ocols);
-/* Bytes of one slot's buffer. */
-size_t fc_rowfft_buf_bytes(ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t ocols);
+/* Bytes of one slot's buffer (job's kh, kw, ocols, and with list_nan its
+   chunk and xcols). */
+size_t fc_rowfft_buf_bytes(const struct fc_rowfft *job);
 /* The units of a job. */
 int64_t fc_rowfft_units(const struct fc_rowfft *job);
 /* The kernel's row spectra, as the units read them: 3 planes of kh x 64

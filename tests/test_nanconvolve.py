@@ -542,10 +542,10 @@ def rowfft_calls(monkeypatch):
     calls = []
     real = _window.run_direct
 
-    def spy(plan, dest=None, nan=None, rowfft=False, source=None):
+    def spy(plan, dest=None, nan=None, rowfft=False, source=None, listing=False):
         if nan is not None:
             calls.append(bool(rowfft and _window.rowfft_runs(plan)))
-        return real(plan, dest, nan, rowfft, source)
+        return real(plan, dest, nan, rowfft, source, listing)
     monkeypatch.setattr(_nan, "run_direct", spy)
     return calls
 
@@ -614,6 +614,63 @@ def test_row_fft_sums_vs_astropy(monkeypatch):
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("shape,kshape", [
+    ((61, 448), (9, 9)),        # one group of tiles, exactly
+    ((1, 896), (9, 9)),         # one row
+    ((2, 864), (9, 11)),
+    ((301, 1000), (11, 13)),    # several units, the last group over the one before
+    ((140, 2100), (13, 9)),
+    ((90, 900), (3, 41)),       # narrow tiles
+    ((75, 1300), (9, 25))])
+def test_units_listing_same_bits_as_split(shape, kshape, monkeypatch):
+    """Where the row FFTs' units list the NaN themselves (no pass before
+    them), the same bits as with the NaN listed first (each NaN listed
+    once, in order: NaN on every tile's and group's first and last
+    columns, at the array's edges, in runs across tiles, and a hole larger
+    than the kernel, whose outputs are then decided from a list made
+    after), at 1 and 2 threads."""
+    from fastconv import _nan
+    rng = np.random.default_rng(shape[1])
+    ny, nx = shape
+    a = data(shape, rng, 0.01 if ny > 2 else 0.0)   # (few NaN enough to list)
+    # the columns where the tiles' and groups' own columns begin
+    # (csrc/fc_rowfft.c: 8 tiles of m outputs a group, the last group ending
+    # at the last column)
+    mmax = 65 - kshape[1]
+    ngroups = -(-nx // (8 * mmax))
+    m = -(-nx // (8 * ngroups))
+    starts = [min(gi * 8 * m, nx - 8 * m) + m * t for gi in range(ngroups) for t in range(8)]
+    a[0, [0, nx - 1]] = np.nan
+    for row, e, ends in ((min(1, ny - 1), 0, [0, 1]), (ny // 2, -1, [nx - 1]),
+                         (ny - 1, -1, [nx - 1])):
+        cols = [c + e - kshape[1] // 2 for c in starts] + ends
+        a[row, [c for c in cols if 0 <= c < nx]] = np.nan
+    if ny > 2:
+        a[ny - 1, 100:130] = np.nan
+    if ny > 64:
+        a[ny // 3:ny // 3 + 14, nx // 2:nx // 2 + 16] = np.nan   # (a hole)
+    k = rng.random(kshape) + 0.05
+    listed = []
+    real = _nan._listed_in_units
+
+    def spy(*args):
+        res = real(*args)
+        listed.append(res is not None)
+        return res
+    monkeypatch.setattr(_nan, "_listed_in_units", spy)
+    for extra in ({}, dict(normalize_kernel=False)):
+        with warnings.catch_warnings():     # (the hole's warning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            got = {w: fastconv.nanconvolve(a, k, workers=w, **extra) for w in (1, 2)}
+            monkeypatch.setattr(_nan, "_listed_in_units", lambda *args: None)
+            want = fastconv.nanconvolve(a, k, workers=1, **extra)
+            monkeypatch.setattr(_nan, "_listed_in_units", spy)
+        # (without the row FFTs the model may choose by the thread count)
+        for w in (1, 2) if rowfft_in_use() else (1,):
+            np.testing.assert_array_equal(got[w], want)
+    assert listed == ([True] * 4 if rowfft_in_use() else [])
+
+
 @pytest.mark.parametrize("case", ["inf", "many_nan", "fill_value", "method_direct",
                                   "narrow", "small_kernel"]
                          + [i for i in isas() if i != "avx512"])
@@ -642,7 +699,12 @@ def test_row_fft_sums_not_taken(case, monkeypatch):
         kw = dict(method="direct")
     with isa_selected(case if case in isas() else _direct_isa()):   # (a narrower ISA's
         got = fastconv.nanconvolve(a, k, **kw)                   # kernels: no row FFTs)
-        assert not any(calls)
+        if case == "inf" and rowfft_in_use():
+            # (the units listing the NaN themselves meet the inf: void, then
+            # the direct sums)
+            assert calls == [True, False]
+        else:
+            assert not any(calls)
         kw.pop("method", None)
         np.testing.assert_array_equal(got, fastconv.nanconvolve(a, k, method="direct", **kw))
 

@@ -93,6 +93,8 @@ cdef extern from "fc_nanunit.h" nogil:
     struct fc_nan_units:
         const int64_t* pts
         const int64_t* rowptr
+        const int32_t* rowcnt
+        Py_ssize_t rowcap, row0
         Py_ssize_t xrows
         const double* kf
         Py_ssize_t kh, kw
@@ -120,6 +122,8 @@ cdef extern from "fc_rowfft.h" nogil:
         const double* x
         Py_ssize_t ldx, xrows, xcols
         int zero_nan
+        int list_nan
+        int* found
         double* out
         Py_ssize_t ldo, orows, ocols
         Py_ssize_t kh, kw, sy, sx
@@ -128,7 +132,7 @@ cdef extern from "fc_rowfft.h" nogil:
         const fc_nan_units* nan
         char* const* bufs
     int fc_rowfft_available(Py_ssize_t kh, Py_ssize_t kw, Py_ssize_t ocols)
-    size_t fc_rowfft_buf_bytes(Py_ssize_t kh, Py_ssize_t kw, Py_ssize_t ocols)
+    size_t fc_rowfft_buf_bytes(const fc_rowfft* job)
     int64_t fc_rowfft_units(const fc_rowfft* job)
     void fc_rowfft_spectra(const double* k, Py_ssize_t kh, Py_ssize_t kw, double* ksp)
     void fc_rowfft_unit(const fc_rowfft* job, int64_t unit, int slot)
@@ -1107,30 +1111,44 @@ cdef void _rowfft_unit(void* ctx, int64_t u, int slot) noexcept nogil:
 
 def nan_rowfft(const double[:, ::1] x, double[:, ::1] out, const double[:, ::1] k,
                Py_ssize_t sy, Py_ssize_t sx, nan, int nthreads, bint stream,
-               bint zero_nan=False):
+               bint zero_nan=False, bint list_nan=False):
     """nanconvolve's sparse-weights route with the sums by FFTs along the
     rows (csrc/fc_rowfft.h): out[y, x] = sum k[i, j] x[y + sy + i, x + sx
     + j] (zero outside x, and at x's NaN when `zero_nan`) divided by the
     weights as correlate_window's `nan` units do; `nan` as
-    correlate_window takes it."""
+    correlate_window takes it.  `list_nan` (with `zero_nan`): the units
+    list x's NaN themselves (nan's pts and rowptr are not read: None will
+    do).  Returns False, or True where x holds an inf with `list_nan` (out
+    is then void)."""
     cdef Py_ssize_t kh = k.shape[0], kw = k.shape[1]
     if not fc_rowfft_available(kh, kw, out.shape[1]):
         raise ValueError(f"nan_rowfft: no row-FFT route for a {kh}x{kw} kernel and "
                          f"{out.shape[1]} columns")
+    if list_nan and not zero_nan:
+        raise ValueError("nan_rowfft: list_nan needs zero_nan")
     n_pts, n_rowptr, n_kf = nan[0], nan[1], nan[2]
     n_doubt, n_count = nan[6], nan[7]
     nthreads = max(1, min(nthreads, 256))
     if n_doubt.shape[0] < nthreads or n_count.shape[0] < n_doubt.shape[0]:
         raise ValueError("nan_rowfft: nan's doubt lists: one per thread")
-    cdef const int64_t[::1] pts = n_pts
-    cdef const int64_t[::1] rowptr = n_rowptr
+    cdef const int64_t[::1] pts
+    cdef const int64_t[::1] rowptr
     cdef const double[::1] kf = n_kf
     cdef int64_t[:, ::1] doubt = n_doubt
     cdef int64_t[::1] count = n_count
     cdef fc_nan_units nanu
-    nanu.pts = &pts[0] if pts.shape[0] else NULL
-    nanu.rowptr = &rowptr[0]
-    nanu.xrows = rowptr.shape[0] - 1
+    nanu.rowcnt = NULL
+    nanu.rowcap = nanu.row0 = 0
+    if list_nan:
+        nanu.pts = NULL
+        nanu.rowptr = NULL
+        nanu.xrows = x.shape[0]
+    else:
+        pts = n_pts
+        rowptr = n_rowptr
+        nanu.pts = &pts[0] if pts.shape[0] else NULL
+        nanu.rowptr = &rowptr[0]
+        nanu.xrows = rowptr.shape[0] - 1
     nanu.kf = &kf[0]
     nanu.kh, nanu.kw = kh, kw
     nanu.wsum, nanu.scale, nanu.tau = nan[3], nan[4], nan[5]
@@ -1144,6 +1162,9 @@ def nan_rowfft(const double[:, ::1] x, double[:, ::1] out, const double[:, ::1] 
     cdef fc_rowfft job
     job.x, job.ldx, job.xrows, job.xcols = &x[0, 0], x.shape[1], x.shape[0], x.shape[1]
     job.zero_nan = zero_nan
+    job.list_nan = list_nan
+    cdef int found = 0
+    job.found = &found
     job.out, job.ldo, job.orows, job.ocols = &out[0, 0], out.shape[1], out.shape[0], out.shape[1]
     job.kh, job.kw, job.sy, job.sx = kh, kw, sy, sx
     job.ksp = &sp[0, 0, 0]
@@ -1151,7 +1172,7 @@ def nan_rowfft(const double[:, ::1] x, double[:, ::1] out, const double[:, ::1] 
     job.nan = &nanu
     cdef int64_t n_units = fc_rowfft_units(&job)
     nthreads = <int>min(<int64_t>nthreads, n_units)
-    cdef size_t per = (fc_rowfft_buf_bytes(kh, kw, out.shape[1]) + 127) // 128 * 128
+    cdef size_t per = (fc_rowfft_buf_bytes(&job) + 127) // 128 * 128
     cdef char* bufptrs[256]
     cdef size_t need = per * nthreads + 128
     cdef char* mem = _kept_buffer(need)
@@ -1175,6 +1196,7 @@ def nan_rowfft(const double[:, ::1] x, double[:, ::1] out, const double[:, ::1] 
         PyThread_release_lock(_kept_lock)
     else:
         free(mem)
+    return found != 0
 
 
 def team_hold(bint on):
@@ -1313,6 +1335,8 @@ def correlate_window(const T[::1] x, xshape, const T[::1] k, kshape, T[::1] out,
             raise ValueError("correlate_window: nan's doubt lists: one per thread")
         nanu.pts = &n_pts[0] if n_pts.shape[0] else NULL
         nanu.rowptr = &n_rowptr[0]
+        nanu.rowcnt = NULL
+        nanu.rowcap = nanu.row0 = 0
         nanu.xrows = n_rowptr.shape[0] - 1
         nanu.kf = &n_kf[0]
         nanu.kh = g.kshape[ndim - 2]

@@ -169,6 +169,29 @@ def _empty_windows(doubt, shape, valid, kernel, mode, bound, vfill, conv):
     return np.rint(conv(valid.astype(np.float64), nz.astype(np.float64), vfill)) == 0
 
 
+def _keep_empty(res, doubt, valid, a, kernel, mode, bound, vfill, conv, normalize_kernel,
+                ksum):
+    """The outputs with no valid sample under a nonzero tap (`_empty_windows`)
+    keep the input sample (NaN where it is invalid); whether any is NaN."""
+    empty = _empty_windows(doubt, res.shape, valid, kernel, mode, bound, vfill, conv)
+    if not empty.any():
+        return False
+    inner = _inner(a.shape, kernel.shape)
+    centre = a[inner] if mode == "valid" else a
+    cv = valid[inner] if mode == "valid" else valid
+    res[empty] = np.where(cv[empty], centre[empty], np.nan)
+    if not normalize_kernel:
+        res[empty] *= ksum
+    return bool(np.isnan(res[empty]).any())
+
+
+def _warn_holes():
+    warnings.warn(
+        "nanconvolve: some outputs have no valid sample under the kernel and "
+        "stay NaN (a hole larger than the kernel); use a larger kernel",
+        RuntimeWarning, stacklevel=3)
+
+
 def _gather_limit(size, ksize):
     """The most doubtful outputs worth gathering one by one (`_empty_windows`)."""
     return (4 * size + 4096) // ksize
@@ -261,17 +284,36 @@ def _rowfft_foreseen(d, kernel, boundary, fill_value, method, workers):
     mode, bound, dfill, vfill = _windows(boundary, fill_value)
     if not (np.isfinite(dfill) and _sparse_allowed(kernel, mode, bound, vfill)):
         return False
+    return _rowfft_plan(d, kernel, mode, bound, dfill, method, workers) is not None
+
+
+def _rowfft_plan(d, kernel, mode, bound, dfill, method, workers):
+    """The plan nanconvolve runs by the row FFTs for d (2-D, few NaN, no inf,
+    the sparse weights allowed), else None: the model's direct plan where
+    the row FFTs take it, or where the model chose the FFT executor, the
+    direct plan when it prices the row FFTs below that executor's tiles."""
     plan = make_plan("convolve", d, kernel, mode, method, boundary=bound, fillvalue=dfill,
                      workers=workers)
-    return plan.method == "direct" and nan_units(plan) and rowfft_runs(plan)
+    if plan.method == "fft" and method == "auto":
+        dplan = make_plan("convolve", d, kernel, mode, "direct", boundary=bound,
+                          fillvalue=dfill, workers=workers)
+        if (nan_units(dplan) and rowfft_runs(dplan)
+                and direct_seconds(dplan, math.prod(dplan.shape)
+                                   * rowfft_taps(kernel.shape, dplan.shape[-1]))
+                < fft_seconds(plan)):
+            return dplan
+        return None
+    return plan if plan.method == "direct" and nan_units(plan) and rowfft_runs(plan) else None
 
 
-def _fused_weights(plan, bad, ksum, scale, tau, cap, rowfft=False, source=None):
+def _fused_weights(plan, bad, ksum, scale, tau, cap, rowfft=False, source=None,
+                   listing=False):
     """Run `plan` (one `_window.nan_units` accepts) with the sparse weights
     in the direct core's units (each unit divides its sums while they are
     in cache; no array of weights or sums goes to memory): the result, and
     the flat indices of its outputs with |weight| <= tau (None: more than
-    `cap`)."""
+    `cap`).  `listing` (the row FFTs reading `source`): the units list the
+    NaN themselves (`bad` unused); (None, None) where source holds an inf."""
     # (2048^2 9x9 1% NaN, one thread, process time, load ~5: the units'
     # part costs ~7 ms over the plain convolution, ~3 ms of it scattering
     # the deficits (vector adds at aligned addresses since: ~2 ms less),
@@ -413,17 +455,75 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap, rowfft=False, source=None):
     # group's columns: within the noise; units of 16, 32, 64 or 128 row
     # pairs: 64 and 128 alike, 16 slower.)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
-    rowptr = np.searchsorted(bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
+    rowptr = None if listing else np.searchsorted(
+        bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
     threads = max(1, plan.threads)
     doubt = cached_empty((threads, cap + 1), np.int64)
     ndoubt = np.zeros(threads, np.int64)
     res = run_direct(plan, nan=(bad, rowptr, ksum, scale, tau, doubt, ndoubt), rowfft=rowfft,
-                     source=source)
+                     source=source, listing=listing)
+    if listing:
+        res, inf = res
+        if inf:
+            return None, None
     if not ndoubt.any():
         return res, np.empty(0, np.int64)
     if ndoubt.sum() > cap:
         return res, None
     return res, np.sort(np.concatenate([doubt[t, :n] for t, n in enumerate(ndoubt)]))
+
+
+# The row FFTs' units list the NaN themselves (no pass before them) where a
+# sample of every _SAMPLE_STEP-th row foresees the sparse weights paying
+# with twice the NaN it finds (as many where it holds every row).
+_SAMPLE_STEP = 32
+
+
+def _listed_in_units(a, d, kernel, normalize_kernel, tol, workers, where):
+    """nanconvolve of a 2-D float64 `a` (NaN interpolated, a zero fill, no
+    mask, NaN not kept) by the row FFTs' units listing the NaN themselves,
+    where the plan takes the row FFTs and few NaN are foreseen; None
+    otherwise (and where `a` holds an inf): the caller's way then."""
+    ksum = float(kernel.sum())
+    if ksum < 1.0 / _MAX_NORMALIZATION or abs(ksum) <= tol:
+        return None      # (the caller's errors, which depend on the NaN)
+    mode, bound, dfill, vfill = _windows("fill", 0.0)
+    plan = _rowfft_plan(d, kernel, mode, bound, dfill, "auto", workers)
+    if plan is None:
+        return None
+    sample = a[::_SAMPLE_STEP]
+    foreseen = np.count_nonzero(np.isnan(sample)) * a.shape[0] // sample.shape[0]
+    if sample.shape[0] < a.shape[0]:
+        foreseen *= 2
+    if not _sparse_pays(foreseen, kernel, plan, "direct"):
+        return None
+    scale = 1.0 if normalize_kernel else ksum
+    tau = 2.0 ** -20 * float(np.abs(kernel).sum())
+    res, doubt = _fused_weights(plan, None, ksum, scale, tau,
+                                _gather_limit(math.prod(plan.shape), kernel.size),
+                                rowfft=True, source=a, listing=True)
+    if res is None:
+        return None
+    if doubt is None or len(doubt):
+        # outputs whose windows may hold no valid sample: decided from the
+        # NaN, listed now
+        nbad, _ = nan_split(a.reshape(-1), None, None, where)
+        if nbad <= len(where):
+            valid = np.ones(a.shape, bool)
+            valid.reshape(-1)[where[:nbad]] = False
+        else:
+            valid = ~np.isnan(a)
+        if doubt is not None:
+            doubt = np.unravel_index(doubt, res.shape)
+
+        def conv(x, k, fill, axes=None):
+            return execute(make_plan("convolve", x, k, mode, "direct", axes=axes,
+                                     boundary=bound, fillvalue=fill, workers=workers))
+
+        if _keep_empty(res, doubt, valid, a, kernel, mode, bound, vfill, conv,
+                       normalize_kernel, ksum):
+            _warn_holes()
+    return res
 
 
 def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="interpolate",
@@ -514,6 +614,11 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     # the split only lists; d is written after all where they do not run)
     listed_only = (auto and m8 is None and nan_treatment == "interpolate" and a.ndim == 2
                    and _rowfft_foreseen(d, kernel, boundary, fill_value, method, workers))
+    if listed_only and boundary == "fill" and not preserve_nan:
+        res = _listed_in_units(a, d, kernel, normalize_kernel, normalization_zero_tol,
+                               workers, where)
+        if res is not None:
+            return res.astype(result_dtype, copy=False)
     nbad, nonfinite = nan_split(a.reshape(-1), m8, None if listed_only else d.reshape(-1),
                                 where)
     bad = where[:nbad] if nbad <= len(where) else None   # (None: too many listed)
@@ -553,13 +658,7 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
             and _sparse_allowed(kernel, mode, bound, vfill)):
         # the direct plan's units with their sums by row FFTs, when the
         # model prices them below the FFT engine's tiles (one thread)
-        dplan = make_plan("convolve", d, kernel, mode, "direct", boundary=bound,
-                          fillvalue=dfill, workers=workers)
-        if (nan_units(dplan) and rowfft_runs(dplan)
-                and direct_seconds(dplan, math.prod(dplan.shape)
-                                   * rowfft_taps(kernel.shape, dplan.shape[-1]))
-                < fft_seconds(plan)):
-            plan = dplan
+        plan = _rowfft_plan(d, kernel, mode, bound, dfill, "auto", workers) or plan
     method = plan.method if plan.method in ("direct", "fft") else "direct"
 
     def conv(x, k, fill, axes=None):
@@ -627,15 +726,8 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
         else:   # (no validity array was written: from the listed samples)
             valid = np.ones(a.shape, bool)
             valid.reshape(-1)[invalid().reshape(-1)] = False
-        empty = _empty_windows(doubt, res.shape, valid, kernel, mode, bound, vfill, conv)
-        if empty.any():
-            inner = _inner(a.shape, kernel.shape)
-            centre = a[inner] if mode == "valid" else a
-            cv = valid[inner] if mode == "valid" else valid
-            res[empty] = np.where(cv[empty], centre[empty], np.nan)
-            if not normalize_kernel:
-                res[empty] *= ksum
-            holes = bool(np.isnan(res[empty]).any())
+        holes = _keep_empty(res, doubt, valid, a, kernel, mode, bound, vfill, conv,
+                            normalize_kernel, ksum)
     if mode == "valid":
         full = cached_empty(a.shape, np.float64)
         inner = _inner(a.shape, kernel.shape)
@@ -647,10 +739,7 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     if preserve_nan and nbad:
         res.reshape(-1)[invalid().reshape(-1)] = np.nan
     elif interpolate and holes:
-        warnings.warn(
-            "nanconvolve: some outputs have no valid sample under the kernel and "
-            "stay NaN (a hole larger than the kernel); use a larger kernel",
-            RuntimeWarning, stacklevel=2)
+        _warn_holes()
     if res.base is not None and res.dtype == result_dtype:
         res = res.copy()              # (not a view holding the batched plan's pair)
     return res.astype(result_dtype, copy=False)

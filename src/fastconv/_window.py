@@ -374,7 +374,7 @@ def rowfft_taps(kshape, ocols):
     return 64 / m * (ROWFFT_TAPS_FIXED + ROWFFT_TAPS_PER_ROW * kh)
 
 
-def run_direct(plan, dest=None, nan=None, rowfft=False, source=None):
+def run_direct(plan, dest=None, nan=None, rowfft=False, source=None, listing=False):
     """Execute a direct-method plan; returns an array of the result dtype.
 
     `dest`: an array the core may write into (see `writes_into`), which is
@@ -386,6 +386,9 @@ def run_direct(plan, dest=None, nan=None, rowfft=False, source=None):
     (csrc/fc_rowfft.h; they then differ from the direct sums by rounding).
     `source` (with `rowfft`, where `rowfft_runs`): the array those read
     instead of plan.x, its NaN as 0 (plan.x then need not be written).
+    `listing` (with `source`): the units list source's NaN themselves (the
+    nan tuple's samples unused); returns (result, whether source holds an
+    inf: the result is then void).
     """
     wd = plan.work
     g = _geometry(plan)
@@ -410,12 +413,13 @@ def run_direct(plan, dest=None, nan=None, rowfft=False, source=None):
         result = _memory.empty(g.result_shape, g.result_dtype) if dest is None else dest
         out = result.view(wd).reshape(oshape)
         with thread_share(plan.threads, direct_seconds(plan, out.size * g.taps)) as nthreads:
-            _direct.nan_rowfft(_to_work(x, wd) if source is None else source, out,
-                               kw.reshape(kshape), offsets[0], offsets[1], nan, nthreads,
-                               out.nbytes >= STREAM_MIN_BYTES, source is not None)
-        return result
-    if source is not None:
-        raise ValueError("run_direct: source= only for the row-FFT route")
+            inf = _direct.nan_rowfft(_to_work(x, wd) if source is None else source, out,
+                                     kw.reshape(kshape), offsets[0], offsets[1], nan, nthreads,
+                                     out.nbytes >= STREAM_MIN_BYTES, source is not None,
+                                     listing and source is not None)
+        return (result, inf) if listing else result
+    if source is not None or listing:
+        raise ValueError("run_direct: source= and listing= only for the row-FFT route")
     if src_code:    # (x converted unit by unit, see _band_source)
         src = np.require(x, requirements=["C", "A"])
         xw = np.zeros(1, wd)
