@@ -277,14 +277,13 @@ def _sparse_origins(bad, shape, kernel, mode, bound, vfill, plan, method):
 
 
 def _rowfft_foreseen(d, kernel, boundary, fill_value, method, workers):
-    """Whether the sums of d (2-D, not yet written) will be taken by the row
-    FFTs (`_window.rowfft_runs`) if the data have few NaN and no inf: the
-    plan the call makes then (its method the model's, not the FFT
-    executor's) and the sparse weights allowed."""
+    """The plan whose sums of d (2-D, not yet written) the row FFTs
+    (`_window.rowfft_runs`) will take if the data have few NaN and no inf
+    (`_rowfft_plan`, the sparse weights allowed), else None."""
     mode, bound, dfill, vfill = _windows(boundary, fill_value)
     if not (np.isfinite(dfill) and _sparse_allowed(kernel, mode, bound, vfill)):
-        return False
-    return _rowfft_plan(d, kernel, mode, bound, dfill, method, workers) is not None
+        return None
+    return _rowfft_plan(d, kernel, mode, bound, dfill, method, workers)
 
 
 def _rowfft_plan(d, kernel, mode, bound, dfill, method, workers):
@@ -479,18 +478,15 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap, rowfft=False, source=None,
 _SAMPLE_STEP = 32
 
 
-def _listed_in_units(a, d, kernel, normalize_kernel, tol, workers, where):
+def _listed_in_units(a, plan, kernel, normalize_kernel, tol, workers, where):
     """nanconvolve of a 2-D float64 `a` (NaN interpolated, a zero fill, no
-    mask, NaN not kept) by the row FFTs' units listing the NaN themselves,
-    where the plan takes the row FFTs and few NaN are foreseen; None
+    mask, NaN not kept) by the row FFTs' units listing the NaN themselves
+    (`plan`: `_rowfft_foreseen`'s), where few NaN are foreseen; None
     otherwise (and where `a` holds an inf): the caller's way then."""
     ksum = float(kernel.sum())
     if ksum < 1.0 / _MAX_NORMALIZATION or abs(ksum) <= tol:
         return None      # (the caller's errors, which depend on the NaN)
     mode, bound, dfill, vfill = _windows("fill", 0.0)
-    plan = _rowfft_plan(d, kernel, mode, bound, dfill, "auto", workers)
-    if plan is None:
-        return None
     sample = a[::_SAMPLE_STEP]
     foreseen = np.count_nonzero(np.isnan(sample)) * a.shape[0] // sample.shape[0]
     if sample.shape[0] < a.shape[0]:
@@ -612,10 +608,12 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     # arithmetic)
     # (the row FFTs foreseen: they read the array itself, its NaN as 0, and
     # the split only lists; d is written after all where they do not run)
-    listed_only = (auto and m8 is None and nan_treatment == "interpolate" and a.ndim == 2
-                   and _rowfft_foreseen(d, kernel, boundary, fill_value, method, workers))
+    rplan = (_rowfft_foreseen(d, kernel, boundary, fill_value, method, workers)
+             if auto and m8 is None and nan_treatment == "interpolate" and a.ndim == 2
+             else None)
+    listed_only = rplan is not None
     if listed_only and boundary == "fill" and not preserve_nan:
-        res = _listed_in_units(a, d, kernel, normalize_kernel, normalization_zero_tol,
+        res = _listed_in_units(a, rplan, kernel, normalize_kernel, normalization_zero_tol,
                                workers, where)
         if res is not None:
             return res.astype(result_dtype, copy=False)
