@@ -354,12 +354,16 @@ def rowfft_runs(plan):
 # The row-FFT route's price per output, in taps of the direct kernels:
 # (64 / outputs per tile) * (ROWFFT_TAPS_FIXED + ROWFFT_TAPS_PER_ROW * kh)
 # (the transforms, and the products down the columns).  Fitted on 2048^2
-# float64 with 1% NaN, one thread, AMD Zen 4 (process time, the units'
-# run with its division against the direct units': 9x9 16.1 vs 18.4 ms,
-# 11x11 17.8 vs 25.7, 13x13 21.3 vs 36.0, 9x25 19.3 vs 41.3, 5x41 20.1 vs
-# 37.2, 7x7 14.5 vs 14.8; the division ~4 ms of each).
-ROWFFT_TAPS_FIXED = 20.5
-ROWFFT_TAPS_PER_ROW = 4.25
+# float64 with 1% NaN, one thread, AMD Zen 4 (nanconvolve, process time,
+# medians of 15 interleaved calls, the row FFTs forced against
+# method='direct', two runs: 3x3 10.1 vs 9.4 ms, 5x5 11.1 vs 11.9, 7x7
+# 12.2 vs 15.7, 9x9 15.9 vs 22.3, 11x11 17.2 vs 29.4, 13x13 18.6 vs 36.7,
+# 9x25 18.2 vs 43.5, 5x41 18.8 vs 39.4, 3x15 12.4 vs 16.9; the direct
+# calls ~7.9 ms + 0.171 ms per tap, the row FFTs' in those taps fitted
+# against kh; since their taps' three multiply-adds, bin-major spectra,
+# L2 prefetch and own NaN lists.  Was 20.5 + 4.25 kh.)
+ROWFFT_TAPS_FIXED = 4.5
+ROWFFT_TAPS_PER_ROW = 3.3
 
 
 def rowfft_taps(kshape, ocols):
