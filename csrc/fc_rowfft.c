@@ -356,7 +356,7 @@ static inline __attribute__((always_inline)) void taps(const v8d *ring, const in
         v8d p[STEP], q[STEP], t[STEP];
         for (int j = 0; j < STEP; j++)
             p[j] = q[j] = t[j] = (v8d){0};
-#pragma GCC unroll 16
+#pragma GCC unroll 34
         for (int s = 0; s < KH + STEP - 1; s++) {
             const v8d zr = b[sl[s] * 2], zi = b[sl[s] * 2 + 1], zs = zr + zi;
 #pragma GCC unroll 4
@@ -386,6 +386,15 @@ static void taps_kh(const v8d *ring, const int *sl, const double *ksp, v8d *o, p
     case 9: taps(ring, sl, ksp, o, 9); break;
     case 11: taps(ring, sl, ksp, o, 11); break;
     case 13: taps(ring, sl, ksp, o, 13); break;
+    case 15: taps(ring, sl, ksp, o, 15); break;
+    case 17: taps(ring, sl, ksp, o, 17); break;
+    case 19: taps(ring, sl, ksp, o, 19); break;
+    case 21: taps(ring, sl, ksp, o, 21); break;
+    case 23: taps(ring, sl, ksp, o, 23); break;
+    case 25: taps(ring, sl, ksp, o, 25); break;
+    case 27: taps(ring, sl, ksp, o, 27); break;
+    case 29: taps(ring, sl, ksp, o, 29); break;
+    case 31: taps(ring, sl, ksp, o, 31); break;
     default: break;
     }
 }

@@ -34,7 +34,7 @@
 #include "fc_nanunit.h"
 
 #define FC_ROWFFT_N 64
-#define FC_ROWFFT_MAX_KH 13
+#define FC_ROWFFT_MAX_KH 31
 #define FC_ROWFFT_MAX_KW 57
 
 struct fc_rowfft {

@@ -564,7 +564,9 @@ def rowfft_in_use():
     ((301, 1000), (11, 13), "fill"),    # several units, rows odd, the last
     ((140, 2100), (13, 9), None),       # group over the one before
     ((90, 900), (3, 41), "fill"),       # a long row kernel: narrow tiles
-    ((75, 1300), (9, 25), "fill")])
+    ((75, 1300), (9, 25), "fill"),
+    ((120, 1000), (21, 15), "fill"),    # kh up to 31
+    ((90, 1100), (31, 9), None)])
 def test_row_fft_sums_vs_direct(shape, kshape, boundary, monkeypatch):
     """method='auto' takes the sums by FFTs along the rows (csrc/fc_rowfft.h)
     where they run: the NaN pattern of the direct sums (method='direct'),
@@ -621,7 +623,7 @@ def test_row_fft_sums_vs_astropy(monkeypatch):
     ((301, 1000), (11, 13)),    # several units, the last group over the one before
     ((140, 2100), (13, 9)),
     ((90, 900), (3, 41)),       # narrow tiles
-    ((75, 1300), (9, 25))])
+    ((150, 1100), (25, 21))])
 def test_units_listing_same_bits_as_split(shape, kshape, monkeypatch):
     """Where the row FFTs' units list the NaN themselves (no pass before
     them), the same bits as with the NaN listed first (each NaN listed

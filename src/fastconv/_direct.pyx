@@ -1100,7 +1100,7 @@ ROWFFT_CHUNK = 64
 
 def rowfft_available(kh, kw, ocols):
     """Whether nan_rowfft runs a kernel kh x kw for outputs `ocols` wide
-    (the AVX-512 kernels in use, an odd kh <= 13, kw <= 57, and a group of
+    (the AVX-512 kernels in use, an odd kh <= 31, kw <= 57, and a group of
     8 tiles fits the width)."""
     return bool(fc_rowfft_available(kh, kw, ocols))
 

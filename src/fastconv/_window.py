@@ -343,7 +343,7 @@ def rowfft_runs(plan):
     accepts): 2-D in the caller's axis order, zero outside the input (the
     transforms read zeros there), cheaper than the direct sums by
     `rowfft_taps`, and what csrc/fc_rowfft.h runs (AVX-512 in use, an
-    odd kh <= 13, kw <= 57, the output at least one group of 8 tiles
+    odd kh <= 31, kw <= 57, the output at least one group of 8 tiles
     wide)."""
     order, batch, xshape, kshape, oshape, _ = _geometry(plan).layout
     return (len(xshape) == 2 and plan.x.ndim == 2 and order == [0, 1] and plan.zero_fill
@@ -358,12 +358,15 @@ def rowfft_runs(plan):
 # medians of 15 interleaved calls, the row FFTs forced against
 # method='direct', two runs: 3x3 10.1 vs 9.4 ms, 5x5 11.1 vs 11.9, 7x7
 # 12.2 vs 15.7, 9x9 15.9 vs 22.3, 11x11 17.2 vs 29.4, 13x13 18.6 vs 36.7,
-# 9x25 18.2 vs 43.5, 5x41 18.8 vs 39.4, 3x15 12.4 vs 16.9; the direct
-# calls ~7.9 ms + 0.171 ms per tap, the row FFTs' in those taps fitted
-# against kh; since their taps' three multiply-adds, bin-major spectra,
-# L2 prefetch and own NaN lists.  Was 20.5 + 4.25 kh.)
-ROWFFT_TAPS_FIXED = 4.5
-ROWFFT_TAPS_PER_ROW = 3.3
+# 9x25 18.2 vs 43.5, 5x41 18.8 vs 39.4, 3x15 12.4 vs 16.9; and the row
+# FFTs against method='fft': 15x15 20.9 vs 32.7, 17x17 20.2 vs 32.5, 19x19
+# 23.4 vs 36.6, 21x21 27.5 vs 38.1, 23x23 26.9 vs 38.8, 25x25 28.3 vs
+# 40.6, 31x31 37.5 vs 46.9, 31x15 29.5 vs 39.0, 21x31 33.2 vs 42.0); the
+# direct calls ~7.9 ms + 0.171 ms per tap, the row FFTs' in those taps
+# fitted against kh; since their taps' three multiply-adds, bin-major
+# spectra, L2 prefetch and own NaN lists.  Was 20.5 + 4.25 kh.)
+ROWFFT_TAPS_FIXED = 10.0
+ROWFFT_TAPS_PER_ROW = 2.6
 
 
 def rowfft_taps(kshape, ocols):
