@@ -457,7 +457,28 @@ def _fused_weights(plan, bad, ksum, scale, tau, cap, rowfft=False, source=None,
     # by group down the unit (the loads' memory stalls: slower); software
     # prefetch 4, 8, 12 or 16 rows ahead, to L1 or L2, or of the next
     # group's columns: within the noise; units of 16, 32, 64 or 128 row
-    # pairs: 64 and 128 alike, 16 slower.)
+    # pairs: 64 and 128 alike, 16 slower.  nan20 (same case and machine;
+    # a C harness running two builds of fc_rowfft.c alternately in one
+    # process, 20-40 rounds, min and median ratio, where the earlier
+    # process-to-process comparisons were lost in the VM's noise): the
+    # products by three multiply-adds alone, 3.5% slower (the taps' loads
+    # from the L2 were the bound: 24 spectra rows 8 KB apart per bin); with
+    # the ring bin-major (a bin's 12 slots together), 7% faster units (the
+    # taps alone 3.5 -> 2.7 ms in isolation; the four-product taps
+    # bin-major: 3.5); the tiles' prefetch to the L2 instead of the L1:
+    # 11-17% faster (1, 2, 4, 8 or 12 rows ahead alike); the units listing
+    # the NaN while loading the tiles: the split's ~1.2 ms gone for ~0.2.
+    # Kept, all: the call 17.5 -> 12.3-13.4 ms, 21.9-22.4x astropy.
+    # Measured and not kept: STEP 6 or 8 rows (spills: 1.5x slower), 2
+    # (1.07x); the edge tiles read from per-tile copies (the others through
+    # a pointer per tile: 5% slower); a whole-row scan for the NaN when a
+    # row is first loaded (as costly as the split); hook pieces of 128,
+    # 256 or 1024 outputs (alike); units of 96, 128 or 256 row pairs
+    # (1% faster at 128: not worth fewer units for the threads); the taps'
+    # broadcasts as embedded {1to8} operands by inline asm (the same).
+    # The division stays vdivpd: ~1.45 ms of 4M outputs on Zen 4, a
+    # multiplication ~0.7, but a reciprocal changes the bits the routes
+    # share.)
     shape = plan.x.shape if plan.x.ndim == 2 else (1,) + plan.x.shape
     rowptr = None if listing else np.searchsorted(
         bad, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
