@@ -23,7 +23,8 @@
  *
  * The invalid samples are given as a CSR list over x's rows: the flat
  * indices (row * ldx + column, ascending) pts[rowptr[r] .. rowptr[r+1]) are
- * those of row r (or as a list per row, rowcnt).  Outputs and the kernel are in the core's frame:
+ * those of row r (or given as a list per row, rowcnt).  Outputs and the
+ * kernel are in the core's frame:
  * out[y, x] = sum_{i,j} k[i, j] * X(y + sy + i, x + sx + j), x 2-D (one
  * plane), every sample outside x valid (a finite 'fill').  Compiled in
  * csrc/fc_nanunit.c once per instruction set (baseline, and on x86-64 with

@@ -422,11 +422,15 @@ static void spectra_avx512(const double *k, ptrdiff_t kh, ptrdiff_t kw, double *
    slots of a bin together), a row pair's tiles, the output spectra, two
    sets of a step's sums (two halves each, the whole width: one divided
    while the other is computed), for each half its deficit rows and its
-   pending division, an edge group's row span. */
+   pending division, an edge group's row span; with job->list_nan, per
+   half, the unit's lists: list_rows rows of xcols flat indices, and their
+   counts. */
 struct slot_buf {
     v8d *ring, *tiles, *ospec;
     double *top[2], *def[2], *pad;
     struct fc_nan_pending *pend[2];
+    int64_t *lpts[2];
+    int32_t *lcnt[2];
 };
 
 static size_t ring_bytes(ptrdiff_t kh) { return (size_t)(kh + STEP - 1) * 2 * NF * sizeof(v8d); }
@@ -444,14 +448,17 @@ static ptrdiff_t groups(ptrdiff_t kw, ptrdiff_t ocols)
     return (ocols + 8 * mmax - 1) / (8 * mmax);
 }
 
+/* The rows a unit reads, per half (its lists' rows) */
+static ptrdiff_t list_rows(ptrdiff_t chunk, ptrdiff_t kh) { return chunk + STEP + kh; }
+
 /* The slot's layout from `base` (NULL: only its size) */
-static size_t slot_layout(char *base, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t ocols,
-                          struct slot_buf *s)
+static size_t slot_layout(char *base, const struct fc_rowfft *job, struct slot_buf *s)
 {
-    size_t off = 0, at[10];
+    const ptrdiff_t ocols = job->ocols, rows = list_rows(job->chunk, job->kh);
+    size_t off = 0, at[14];
     int n = 0;
     at[n++] = off;                                         /* ring */
-    off += ring_bytes(kh) * (size_t)groups(kw, ocols);
+    off += ring_bytes(job->kh) * (size_t)groups(job->kw, ocols);
     at[n++] = off;                                         /* tiles */
     off += 2 * NF * sizeof(v8d);
     at[n++] = off;                                         /* ospec */
@@ -466,6 +473,12 @@ static size_t slot_layout(char *base, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t ocol
     }
     at[n++] = off;                                         /* pad */
     off += PAD_BYTES;
+    for (int h = 0; h < 2; h++) {
+        at[n++] = off;                                     /* lpts[h] */
+        off += job->list_nan ? round64((size_t)rows * (size_t)job->xcols * sizeof(int64_t)) : 0;
+        at[n++] = off;                                     /* lcnt[h] */
+        off += job->list_nan ? round64((size_t)rows * sizeof(int32_t)) : 0;
+    }
     if (base) {
         s->ring = (v8d *)(base + at[0]);
         s->tiles = (v8d *)(base + at[1]);
@@ -474,6 +487,8 @@ static size_t slot_layout(char *base, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t ocol
             s->top[h] = (double *)(base + at[3 + 3 * h]);
             s->def[h] = (double *)(base + at[4 + 3 * h]);
             s->pend[h] = (struct fc_nan_pending *)(base + at[5 + 3 * h]);
+            s->lpts[h] = job->list_nan ? (int64_t *)(base + at[10 + 2 * h]) : NULL;
+            s->lcnt[h] = job->list_nan ? (int32_t *)(base + at[11 + 2 * h]) : NULL;
         }
         s->pad = (double *)(base + at[9]);
     }
@@ -486,19 +501,10 @@ static inline void divide_some(struct slot_buf *sb)
     fc_nan_hook(sb->pend[sb->pend[0]->active ? 0 : 1]);
 }
 
-/* job->list_nan: a slot's lists, after its buffer: per half, list_rows
-   rows of xcols flat indices, then their counts */
-static ptrdiff_t list_rows(ptrdiff_t chunk, ptrdiff_t kh) { return chunk + STEP + kh; }
-
-static size_t list_pts_bytes(ptrdiff_t chunk, ptrdiff_t kh, ptrdiff_t xcols)
-{
-    return round64((size_t)list_rows(chunk, kh) * (size_t)xcols * sizeof(int64_t));
-}
-
 static void unit_avx512(const struct fc_rowfft *job, int64_t unit, int slot)
 {
     struct slot_buf sb;
-    const size_t used = slot_layout(job->bufs[slot], job->kh, job->kw, job->ocols, &sb);
+    slot_layout(job->bufs[slot], job, &sb);
     const ptrdiff_t kh = job->kh, nz = kh + STEP - 1;
     const ptrdiff_t d = (job->orows + 1) / 2, ocols = job->ocols;
     const ptrdiff_t ya = (ptrdiff_t)unit * job->chunk;
@@ -518,19 +524,13 @@ static void unit_avx512(const struct fc_rowfft *job, int64_t unit, int slot)
        upper half, q + sy + d of the lower, at q - ya), where it lists */
     const int listing = job->list_nan;
     struct fc_nan_units own[2];
-    int64_t *lpts[2] = {NULL, NULL};
-    int32_t *lcnt[2] = {NULL, NULL};
     const struct fc_nan_units *un[2] = {job->nan, job->nan};
     if (listing) {
-        char *lb = job->bufs[slot] + round64(used);
-        const size_t pb = list_pts_bytes(job->chunk, kh, job->xcols);
         for (int h = 0; h < 2; h++) {
-            lpts[h] = (int64_t *)(lb + h * pb);
-            lcnt[h] = (int32_t *)(lb + 2 * pb) + h * list_rows(job->chunk, kh);
             own[h] = *job->nan;
-            own[h].pts = lpts[h];
+            own[h].pts = sb.lpts[h];
             own[h].rowptr = NULL;
-            own[h].rowcnt = lcnt[h];
+            own[h].rowcnt = sb.lcnt[h];
             own[h].rowcap = job->xcols;
             own[h].row0 = ya + job->sy + (h ? d : 0);
             un[h] = &own[h];
@@ -557,11 +557,11 @@ static void unit_avx512(const struct fc_rowfft *job, int64_t unit, int slot)
                 struct row_list L[2], *pl[2] = {NULL, NULL};
                 if (listing)
                     for (int h = 0; h < 2; h++) {
-                        int32_t *cnt = lcnt[h] + (q - ya);
+                        int32_t *cnt = sb.lcnt[h] + (q - ya);
                         if (gi == 0)
                             *cnt = 0;
-                        L[h] = (struct row_list){lpts[h] + (q - ya) * job->xcols, cnt, glo, ghi,
-                                                 job->found};
+                        L[h] = (struct row_list){sb.lpts[h] + (q - ya) * job->xcols, cnt, glo,
+                                                 ghi, job->found};
                         pl[h] = &L[h];
                     }
                 load_tiles(job, q + job->sy, c0, m, zr, sb.pad, pl[0]);
@@ -621,11 +621,7 @@ size_t fc_rowfft_buf_bytes(const struct fc_rowfft *job)
 {
 #ifdef FC_ROWFFT_X86
     struct slot_buf s;
-    size_t n = round64(slot_layout(NULL, job->kh, job->kw, job->ocols, &s));
-    if (job->list_nan)
-        n += 2 * list_pts_bytes(job->chunk, job->kh, job->xcols)
-             + round64(2 * (size_t)list_rows(job->chunk, job->kh) * sizeof(int32_t));
-    return n;
+    return slot_layout(NULL, job, &s);
 #else
     (void)job;
     return 64;

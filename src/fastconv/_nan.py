@@ -276,28 +276,30 @@ def _sparse_origins(bad, shape, kernel, mode, bound, vfill, plan, method):
     return pts if _sparse_pays(len(pts), kernel, plan, method) else None
 
 
-def _rowfft_foreseen(pair, kernel, boundary, fill_value, method, workers):
-    """The plan whose sums of d (2-D, not yet written) the row FFTs
-    (`_window.rowfft_runs`) will take if the data have few NaN and no inf
-    (`_rowfft_plan`, the sparse weights allowed), else None."""
+def _rowfft_foreseen(pair, kernel, boundary, fill_value, workers):
+    """The plan (method 'auto') whose sums of pair[0] (2-D, not yet
+    written) the row FFTs (`_window.rowfft_runs`) will take if the data
+    have few NaN and no inf (`_rowfft_plan`, the sparse weights allowed),
+    else None."""
     mode, bound, dfill, vfill = _windows(boundary, fill_value)
     if not (np.isfinite(dfill) and _sparse_allowed(kernel, mode, bound, vfill)):
         return None
-    return _rowfft_plan(pair, kernel, mode, bound, dfill, method, workers)
+    plan = make_plan("convolve", pair[0], kernel, mode, "auto", boundary=bound,
+                     fillvalue=dfill, workers=workers)
+    return _rowfft_plan(plan, pair, kernel, mode, bound, dfill, workers)
 
 
-def _rowfft_plan(pair, kernel, mode, bound, dfill, method, workers):
-    """The plan nanconvolve runs by the row FFTs for pair[0] (2-D, few NaN,
-    no inf, the sparse weights allowed), else None: the model's direct plan
-    where the row FFTs take it, or where the model chose the FFT executor,
-    the direct plan when it prices the row FFTs (their division included)
-    below that executor's route, priced as its plan of the pair of planes
-    (data and validity; measured on 2048^2 1% NaN, Zen 4: 40.6 ms for 25x25
-    and 46.9 for 31x31 against 44.6 and 46.3 priced)."""
-    d = pair[0]
-    plan = make_plan("convolve", d, kernel, mode, method, boundary=bound, fillvalue=dfill,
-                     workers=workers)
-    if plan.method == "fft" and method == "auto":
+def _rowfft_plan(plan, pair, kernel, mode, bound, dfill, workers):
+    """The plan nanconvolve runs by the row FFTs, given the call's plan of
+    pair[0] with method 'auto' (2-D, few NaN, no inf, the sparse weights
+    allowed), else None: that plan where the row FFTs take it, or where the
+    model chose the FFT executor, the direct plan when it prices the row
+    FFTs (their division included) below that executor's route, priced as
+    its plan of the pair of planes (data and validity; measured on 2048^2
+    1% NaN, Zen 4: 40.6 ms for 25x25 and 46.9 for 31x31 against 44.6 and
+    46.3 priced)."""
+    if plan.method == "fft":
+        d = pair[0]
         dplan = make_plan("convolve", d, kernel, mode, "direct", boundary=bound,
                           fillvalue=dfill, workers=workers)
         if not (nan_units(dplan) and rowfft_runs(dplan)):
@@ -634,7 +636,7 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
     # arithmetic)
     # (the row FFTs foreseen: they read the array itself, its NaN as 0, and
     # the split only lists; d is written after all where they do not run)
-    rplan = (_rowfft_foreseen(pair, kernel, boundary, fill_value, method, workers)
+    rplan = (_rowfft_foreseen(pair, kernel, boundary, fill_value, workers)
              if auto and m8 is None and nan_treatment == "interpolate" and a.ndim == 2
              else None)
     listed_only = rplan is not None
@@ -682,7 +684,7 @@ def nanconvolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="i
             and _sparse_allowed(kernel, mode, bound, vfill)):
         # the direct plan's units with their sums by row FFTs, when the
         # model prices them below the FFT engine's tiles (one thread)
-        plan = _rowfft_plan(pair, kernel, mode, bound, dfill, "auto", workers) or plan
+        plan = rplan or _rowfft_plan(plan, pair, kernel, mode, bound, dfill, workers) or plan
     method = plan.method if plan.method in ("direct", "fft") else "direct"
 
     def conv(x, k, fill, axes=None):

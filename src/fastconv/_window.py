@@ -364,7 +364,7 @@ def rowfft_runs(plan):
 # 40.6, 31x31 37.5 vs 46.9, 31x15 29.5 vs 39.0, 21x31 33.2 vs 42.0); the
 # direct calls ~7.9 ms + 0.171 ms per tap, the row FFTs' in those taps
 # fitted against kh; since their taps' three multiply-adds, bin-major
-# spectra, L2 prefetch and own NaN lists.  Was 20.5 + 4.25 kh.)
+# spectra, L2 prefetch and own NaN lists.  Was 20.5 + 4.25 kh.
 ROWFFT_TAPS_FIXED = 10.0
 ROWFFT_TAPS_PER_ROW = 2.6
 
@@ -416,6 +416,8 @@ def run_direct(plan, dest=None, nan=None, rowfft=False, source=None, listing=Fal
         for shift in range(8):
             kf[shift, :, shift:shift + kw_] = kw.reshape(kshape)[::-1, ::-1]
         nan = tuple(nan[:2]) + (kf.reshape(-1),) + tuple(nan[2:])
+    if listing and source is None:
+        raise ValueError("run_direct: listing= needs source=")
     if nan is not None and rowfft and rowfft_runs(plan):
         result = _memory.empty(g.result_shape, g.result_dtype) if dest is None else dest
         out = result.view(wd).reshape(oshape)
@@ -423,7 +425,7 @@ def run_direct(plan, dest=None, nan=None, rowfft=False, source=None, listing=Fal
             inf = _direct.nan_rowfft(_to_work(x, wd) if source is None else source, out,
                                      kw.reshape(kshape), offsets[0], offsets[1], nan, nthreads,
                                      out.nbytes >= STREAM_MIN_BYTES, source is not None,
-                                     listing and source is not None)
+                                     listing)
         return (result, inf) if listing else result
     if source is not None or listing:
         raise ValueError("run_direct: source= and listing= only for the row-FFT route")
